@@ -1,0 +1,1 @@
+export { onIssueEvent } from './app/on-issue-event';

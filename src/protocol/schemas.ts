@@ -1,0 +1,139 @@
+import { z } from 'zod';
+
+/** Wire schemas of connector protocol v1 (docs/connector-api.md). Both sides parse with these. */
+
+export const PROTOCOL_VERSION = 'v1';
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export const grantIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'grantId must match [A-Za-z0-9._:-]{1,64}');
+export const targetIdSchema = z.string().regex(/^[a-z0-9-]{1,40}$/, 'target id must match [a-z0-9-]{1,40}');
+export const roleNameSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'role must match [A-Za-z0-9_-]{1,40}');
+export const isoInstantSchema = z.iso.datetime({ offset: true });
+
+export const grantModeSchema = z.enum(['ephemeral', 'existing-login']);
+
+export const principalSchema = z.strictObject({
+  accountId: z.string().min(1).max(128),
+  email: z.string().max(254).nullable().optional(),
+  dbUser: z.string().min(1).max(63).nullable().optional(),
+});
+
+export const grantRequestSchema = z
+  .strictObject({
+    grantId: grantIdSchema,
+    target: targetIdSchema,
+    role: roleNameSchema,
+    principal: principalSchema,
+    mode: grantModeSchema.default('ephemeral'),
+    notBefore: isoInstantSchema.optional(),
+    notAfter: isoInstantSchema,
+    ticket: z.string().max(64).optional(),
+    reason: z.string().max(2000).optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.mode === 'existing-login' && !body.principal.dbUser) {
+      ctx.addIssue({ code: 'custom', path: ['principal', 'dbUser'], message: 'existing-login mode needs principal.dbUser' });
+    }
+    if (body.notBefore && Date.parse(body.notBefore) >= Date.parse(body.notAfter)) {
+      ctx.addIssue({ code: 'custom', path: ['notAfter'], message: 'notAfter must be after notBefore' });
+    }
+  });
+
+export const connectInfoSchema = z.strictObject({
+  host: z.string(),
+  port: z.number().int(),
+  database: z.string(),
+});
+
+export const grantCreatedSchema = z.strictObject({
+  grantId: grantIdSchema,
+  state: z.enum(['active', 'pending']),
+  username: z.string(),
+  password: z.string().optional(),
+  connect: connectInfoSchema,
+  notBefore: isoInstantSchema.optional(),
+  notAfter: isoInstantSchema,
+});
+
+export const grantStateSchema = z.enum(['pending', 'active', 'revoking', 'revoked', 'expired', 'failed']);
+
+export const grantStatusSchema = z.strictObject({
+  grantId: grantIdSchema,
+  target: z.string(),
+  role: z.string(),
+  username: z.string().nullable(),
+  state: grantStateSchema,
+  notBefore: isoInstantSchema.nullable(),
+  notAfter: isoInstantSchema.nullable(),
+  revokedAt: isoInstantSchema.optional(),
+  revokeReason: z.string().optional(),
+});
+
+export const grantListSchema = z.strictObject({ grants: z.array(grantStatusSchema) });
+
+export const revokedSchema = z.strictObject({
+  grantId: grantIdSchema,
+  state: z.literal('revoked'),
+  revokedAt: isoInstantSchema,
+});
+
+export const extendRequestSchema = z.strictObject({ notAfter: isoInstantSchema });
+
+export const targetSummarySchema = z.strictObject({
+  id: z.string(),
+  engine: z.enum(['postgres', 'mysql', 'pglite']),
+  environment: z.string(),
+  roles: z.array(z.string()),
+  connect: connectInfoSchema,
+});
+
+export const targetListSchema = z.strictObject({ targets: z.array(targetSummarySchema) });
+
+export const healthSchema = z.strictObject({
+  status: z.enum(['ok', 'degraded']),
+  targets: z.array(z.strictObject({ id: z.string(), reachable: z.boolean() })),
+});
+
+export const revocationCallbackSchema = z.strictObject({
+  grantId: grantIdSchema,
+  state: z.enum(['revoked', 'expired']),
+  revokedAt: isoInstantSchema,
+  reason: z.string(),
+});
+
+export const errorCodeSchema = z.enum([
+  'missing_signature',
+  'bad_signature',
+  'stale_timestamp',
+  'replayed_signature',
+  'payload_too_large',
+  'bad_request',
+  'unknown_target',
+  'unknown_role',
+  'grant_conflict',
+  'grant_revoked',
+  'not_found',
+  'method_not_allowed',
+  'target_unavailable',
+  'internal',
+]);
+
+export const errorBodySchema = z.strictObject({
+  error: z.strictObject({ code: errorCodeSchema, message: z.string() }),
+});
+
+export type GrantRequest = z.infer<typeof grantRequestSchema>;
+export type GrantRequestInput = z.input<typeof grantRequestSchema>;
+export type GrantCreated = z.infer<typeof grantCreatedSchema>;
+export type GrantState = z.infer<typeof grantStateSchema>;
+export type GrantStatus = z.infer<typeof grantStatusSchema>;
+export type GrantList = z.infer<typeof grantListSchema>;
+export type Revoked = z.infer<typeof revokedSchema>;
+export type ExtendRequest = z.infer<typeof extendRequestSchema>;
+export type TargetSummary = z.infer<typeof targetSummarySchema>;
+export type TargetList = z.infer<typeof targetListSchema>;
+export type Health = z.infer<typeof healthSchema>;
+export type RevocationCallback = z.infer<typeof revocationCallbackSchema>;
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+export type ConnectInfo = z.infer<typeof connectInfoSchema>;
