@@ -71,11 +71,11 @@ export const grantStatusSchema = z.strictObject({
 
 export const grantListSchema = z.strictObject({ grants: z.array(grantStatusSchema) });
 
-export const revokedSchema = z.strictObject({
-  grantId: grantIdSchema,
-  state: z.literal('revoked'),
-  revokedAt: isoInstantSchema,
-});
+/** 200 when access has ended; 202 `revoking` when the database could not be reached yet (it is retried). */
+export const revokedSchema = z.discriminatedUnion('state', [
+  z.strictObject({ grantId: grantIdSchema, state: z.literal('revoked'), revokedAt: isoInstantSchema }),
+  z.strictObject({ grantId: grantIdSchema, state: z.literal('revoking') }),
+]);
 
 export const extendRequestSchema = z.strictObject({ notAfter: isoInstantSchema });
 

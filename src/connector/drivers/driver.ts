@@ -104,6 +104,8 @@ export interface DriverTarget {
   owner?: string | undefined;
   /** Tag of managed logins: the marker role (PostgreSQL) or the comment tag (MySQL). Default `jit_managed`. */
   marker?: string | undefined;
+  /** pglite only: load the demo schema into an empty database. */
+  seed?: 'demo' | undefined;
   access: Record<string, AccessSpec>;
 }
 

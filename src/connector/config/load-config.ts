@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import type { ConnectInfo } from '../../protocol';
+import type { DriverFactory, Engine } from '../drivers/driver';
+import { interpolate } from './interpolate';
+import { connectorConfigSchema, type ConnectorConfig, type TargetConfig } from './schema';
+
+/** Every problem of a config at once, so an operator fixes them in one pass; nothing starts with one. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the connector config:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+export type PrivilegeCheckers = Record<Engine, Pick<DriverFactory, 'checkPrivilege'>>;
+
+export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv, checkers: PrivilegeCheckers): ConnectorConfig {
+  const problems: string[] = [];
+  let document: unknown;
+  try {
+    document = parseYaml(text, { prettyErrors: true });
+  } catch (error) {
+    throw new ConfigError(source, [`not valid YAML: ${(error as Error).message}`]);
+  }
+  const interpolated = interpolate(document, env, problems);
+  const parsed = connectorConfigSchema.safeParse(interpolated);
+  if (!parsed.success) problems.push(...parsed.error.issues.map(describeIssue));
+  else problems.push(...privilegeProblems(parsed.data.targets, checkers));
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(source, problems);
+  return deepFreeze(parsed.data);
+}
+
+export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv, checkers: PrivilegeCheckers): Promise<ConnectorConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(path, [`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+  }
+  return parseConfig(text, path, env, checkers);
+}
+
+/** What a requester is told to connect to: the config's `connect`, else read from the admin URL (never its credentials). */
+export function connectInfo(target: TargetConfig): ConnectInfo {
+  if (target.connect) return target.connect;
+  if (target.engine === 'pglite') return { host: 'embedded', port: 0, database: target.id };
+  const url = new URL(target.url);
+  const defaultPort = target.engine === 'postgres' ? 5432 : 3306;
+  return { host: url.hostname, port: url.port ? Number(url.port) : defaultPort, database: decodeURIComponent(url.pathname.slice(1)) };
+}
+
+function privilegeProblems(targets: TargetConfig[], checkers: PrivilegeCheckers): string[] {
+  return targets.flatMap((target, targetIndex) =>
+    Object.entries(target.roles).flatMap(([role, access]) =>
+      access.privileges.flatMap((privilege, index) =>
+        checkers[target.engine]
+          .checkPrivilege(privilege)
+          .map((problem) => `targets[${targetIndex}].roles.${role}.privileges[${index}] (${JSON.stringify(privilege)}): ${problem}`),
+      ),
+    ),
+  );
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`)).join('');
+  return `${path || '(root)'}: ${issue.message}`;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { roleNameSchema, targetIdSchema } from '../../protocol';
+
+const accessSchema = z
+  .strictObject({
+    memberOf: z.array(z.string().min(1).max(63)).default([]),
+    privileges: z.array(z.string().min(1).max(500)).default([]),
+  })
+  .refine((access) => access.memberOf.length + access.privileges.length > 0, {
+    message: 'an access level needs at least one memberOf role or privilege',
+  });
+
+const connectSchema = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(0).max(65535),
+  database: z.string().min(1),
+});
+
+export const targetConfigSchema = z.strictObject({
+  id: targetIdSchema,
+  engine: z.enum(['postgres', 'mysql', 'pglite']),
+  url: z.string().min(1),
+  environment: z.string().min(1).max(40),
+  connect: connectSchema.optional(),
+  owner: z.string().min(1).max(63).optional(),
+  marker: z.string().regex(/^[a-z_][a-z0-9_]{0,31}$/, 'marker must be a plain lowercase identifier').optional(),
+  /** pglite only: load the demo schema into an empty database. */
+  seed: z.enum(['demo']).optional(),
+  roles: z.record(roleNameSchema, accessSchema).refine((roles) => Object.keys(roles).length > 0, 'a target needs at least one role'),
+});
+
+const secretSchema = z.string().min(16, 'a signing secret needs at least 16 characters');
+
+export const connectorConfigSchema = z
+  .strictObject({
+    listen: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8787) }).prefault({}),
+    secrets: z.array(secretSchema).min(1, 'at least one signing secret is needed'),
+    ledger: z
+      .string()
+      .regex(/^(file:.+|postgres(ql)?:\/\/.+)$/, 'ledger must be file:<dir> or postgres://…')
+      .default('file:./data/ledger'),
+    callback: z.strictObject({ url: z.url({ protocol: /^https?$/ }) }).optional(),
+    targets: z.array(targetConfigSchema).min(1, 'at least one target is needed'),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.targets.forEach((target, index) => {
+      if (seen.has(target.id)) ctx.addIssue({ code: 'custom', path: ['targets', index, 'id'], message: `duplicate target id ${target.id}` });
+      seen.add(target.id);
+      if (target.seed && target.engine !== 'pglite') {
+        ctx.addIssue({ code: 'custom', path: ['targets', index, 'seed'], message: 'seed is only for pglite targets' });
+      }
+    });
+  });
+
+export type ConnectorConfig = z.infer<typeof connectorConfigSchema>;
+export type TargetConfig = z.infer<typeof targetConfigSchema>;

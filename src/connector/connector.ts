@@ -1,0 +1,69 @@
+import type { AddressInfo } from 'node:net';
+import type { ConnectorConfig } from './config/schema';
+import type { DriverFactory, Engine } from './drivers/driver';
+import type { GrantContext } from './grants/context';
+import { GrantService } from './grants/grant-service';
+import { createApiServer } from './http/server';
+import { openLedger } from './ledger/open-ledger';
+import type { Logger } from './log';
+import { createMetrics } from './metrics';
+import { reconcile } from './reconcile';
+import { ExpiryScheduler } from './scheduler/expiry-scheduler';
+import { closeTargets, openTargets } from './targets';
+
+export interface RunningConnector {
+  url: string;
+  context: GrantContext;
+  scheduler: ExpiryScheduler;
+  /** Stop accepting, finish in-flight work, close databases and the ledger. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: ConnectorConfig;
+  factories: Record<Engine, DriverFactory>;
+  log: Logger;
+  now?: () => Date;
+  pollMs?: number;
+}
+
+/** Opens the ledger and targets, reconciles, starts the expiry scheduler, then serves the API. */
+export async function startConnector(options: StartOptions): Promise<RunningConnector> {
+  const { config, log } = options;
+  const ledger = await openLedger(config.ledger);
+  const targets = openTargets(config.targets, options.factories, log);
+  const metrics = createMetrics(async () => {
+    const counts = new Map<string, number>();
+    for (const record of await ledger.list(['active'])) counts.set(record.target, (counts.get(record.target) ?? 0) + 1);
+    return counts;
+  });
+  const context: GrantContext = { ledger, targets, log, metrics, now: options.now ?? (() => new Date()) };
+
+  await reconcile(context);
+  const scheduler = new ExpiryScheduler(context, { pollMs: options.pollMs, callback: config.callback && { url: config.callback.url, secrets: config.secrets } });
+  scheduler.start();
+
+  const server = createApiServer({ grants: new GrantService(context), targets, secrets: config.secrets, metrics, log, now: context.now });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.listen.port, config.listen.host, resolve);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  log.info({ event: 'connector.started', url, targets: [...targets.keys()], ledger: config.ledger.startsWith('file:') ? 'file' : 'postgres' });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await scheduler.stop();
+      await closeTargets(targets);
+      await ledger.close();
+      log.info({ event: 'connector.stopped' });
+    })());
+  return { url, context, scheduler, stop };
+}

@@ -1,0 +1,13 @@
+import type { Ledger } from '../ledger/ledger';
+import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
+import type { Targets } from '../targets';
+
+/** What the grant operations need from the running connector. */
+export interface GrantContext {
+  ledger: Ledger;
+  targets: Targets;
+  log: Logger;
+  metrics: Metrics;
+  now: () => Date;
+}

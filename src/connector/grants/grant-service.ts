@@ -1,0 +1,178 @@
+import type { GrantCreated, GrantRequest, GrantState, GrantStatus, Revoked } from '../../protocol';
+import { DriverError } from '../drivers/driver';
+import { ConnectorError } from '../errors';
+import type { GrantRecord } from '../ledger/record';
+import type { Target } from '../targets';
+import type { GrantContext } from './context';
+import { fingerprint, newGrantRecord, toStatus, tombstone } from './grant-record';
+import { KeyedMutex } from './keyed-mutex';
+import { cleanupRecord, managedRef, revokeRecord } from './revocation';
+import { ephemeralUsername, generatePassword } from './usernames';
+
+const ENDED: readonly GrantRecord['state'][] = ['tombstone', 'revoking', 'revoked', 'expired'];
+
+/** The operations behind the HTTP API. Every change to one grant runs under that grant's lock. */
+export class GrantService {
+  private readonly locks = new KeyedMutex();
+
+  constructor(private readonly context: GrantContext) {}
+
+  async create(request: GrantRequest): Promise<{ status: 200 | 201; body: GrantCreated }> {
+    const target = this.context.targets.get(request.target);
+    if (!target) throw new ConnectorError('unknown_target', `no target ${request.target}; GET /v1/targets lists the targets`);
+    if (!Object.hasOwn(target.config.roles, request.role)) {
+      throw new ConnectorError('unknown_role', `target ${request.target} has no role ${request.role}; it offers ${Object.keys(target.config.roles).join(', ')}`);
+    }
+    if (Date.parse(request.notAfter) <= this.context.now().getTime()) throw new ConnectorError('bad_request', 'notAfter must be in the future');
+
+    return this.locks.run(request.grantId, async () => {
+      const existing = await this.context.ledger.get(request.grantId);
+      if (existing) {
+        if (ENDED.includes(existing.state)) throw new ConnectorError('grant_revoked', `grant ${request.grantId} was revoked; use a new grantId`);
+        if (existing.fingerprint !== fingerprint(request)) {
+          throw new ConnectorError('grant_conflict', `grant ${request.grantId} exists with a different request; use a new grantId`);
+        }
+        if (existing.state === 'active' || existing.state === 'pending') return this.repeat(existing, target);
+        return this.grant(existing, target, 200);
+      }
+      const name = ephemeralUsername(request.grantId, target.driver.maxUsernameLength);
+      const record = newGrantRecord(request, name, this.context.now());
+      if (!(await this.context.ledger.insert(record))) throw new ConnectorError('grant_conflict', `grant ${request.grantId} is being created by another request`);
+      return this.grant(record, target, 201);
+    });
+  }
+
+  async get(grantId: string): Promise<GrantStatus> {
+    const record = await this.context.ledger.get(grantId);
+    if (!record) throw new ConnectorError('not_found', `no grant ${grantId}`);
+    return toStatus(record);
+  }
+
+  async list(state?: GrantState): Promise<GrantStatus[]> {
+    const records = await this.context.ledger.list();
+    return records.map(toStatus).filter((status) => !state || status.state === state);
+  }
+
+  async revoke(grantId: string): Promise<{ status: 200 | 202; body: Revoked }> {
+    return this.locks.run(grantId, async () => {
+      let record = await this.context.ledger.get(grantId);
+      if (!record) {
+        record = tombstone(grantId, this.context.now());
+        if (!(await this.context.ledger.insert(record))) record = (await this.context.ledger.get(grantId)) ?? record;
+      }
+      if (record.state === 'failed' && !record.needsCleanup) {
+        record = { ...record, state: 'revoked', revokedAt: this.context.now().toISOString(), revokeReason: 'requested', updatedAt: this.context.now().toISOString() };
+        await this.context.ledger.update(record);
+      } else if (record.state !== 'revoked' && record.state !== 'expired' && record.state !== 'tombstone') {
+        record = await revokeRecord(this.context, record, 'requested');
+      }
+      if (record.state === 'revoking') return { status: 202, body: { grantId, state: 'revoking' } };
+      if (record.state === 'failed') throw new ConnectorError('internal', `revocation of ${grantId} failed: ${record.lastError ?? 'unknown error'}`);
+      return { status: 200, body: { grantId, state: 'revoked', revokedAt: record.revokedAt ?? this.context.now().toISOString() } };
+    });
+  }
+
+  async extend(grantId: string, notAfter: string): Promise<GrantStatus> {
+    return this.locks.run(grantId, async () => {
+      const record = await this.context.ledger.get(grantId);
+      if (!record) throw new ConnectorError('not_found', `no grant ${grantId}`);
+      if (ENDED.includes(record.state)) throw new ConnectorError('grant_revoked', `grant ${grantId} has ended; request a new grant`);
+      if (record.state !== 'active' && record.state !== 'pending') throw new ConnectorError('grant_conflict', `grant ${grantId} is ${record.state}, not active`);
+      const newEnd = new Date(notAfter);
+      if (record.notAfter && newEnd.getTime() <= Date.parse(record.notAfter)) {
+        throw new ConnectorError('bad_request', `extend only moves the end later than ${record.notAfter}; revoke to end access earlier`);
+      }
+      const target = this.requireTarget(record);
+      await this.driverCall(record, 'extend', () => target.driver.extend({ ...managedRef(record, this.context), notAfter: newEnd }));
+      const extended: GrantRecord = { ...record, notAfter: newEnd.toISOString(), updatedAt: this.context.now().toISOString() };
+      await this.context.ledger.update(extended);
+      this.context.log.info({ event: 'grant.extended', grantId, target: record.target, notAfter: extended.notAfter });
+      return toStatus(extended);
+    });
+  }
+
+  /** Creates access for a record already in the ledger as `granting` (new) or `failed`/stale (a retry). */
+  private async grant(record: GrantRecord, target: Target, status: 200 | 201): Promise<{ status: 200 | 201; body: GrantCreated }> {
+    const now = this.context.now();
+    const enabled = !record.notBefore || Date.parse(record.notBefore) <= now.getTime();
+    const password = record.mode === 'ephemeral' ? generatePassword() : undefined;
+    const granting: GrantRecord = { ...record, state: 'granting', lastError: null, updatedAt: now.toISOString() };
+    if (record.state !== 'granting') await this.context.ledger.update(granting);
+    let username: string;
+    try {
+      ({ username } = await target.driver.grant({
+        ...managedRef(record, this.context),
+        grantId: record.grantId,
+        password,
+        notAfter: new Date(record.notAfter ?? now),
+        enabled,
+      }));
+    } catch (error) {
+      const nothingCreated = error instanceof DriverError && (error.code === 'conflict' || error.code === 'invalid_access');
+      const failed: GrantRecord = { ...granting, state: 'failed', needsCleanup: !nothingCreated, lastError: String((error as Error).message), updatedAt: this.context.now().toISOString() };
+      await this.context.ledger.update(failed);
+      this.context.metrics.grants.inc({ target: record.target, result: 'failed' });
+      if (!nothingCreated) await cleanupRecord(this.context, failed);
+      throw this.toConnectorError(error, 'grant');
+    }
+    const done: GrantRecord = { ...granting, state: enabled ? 'active' : 'pending', username, updatedAt: this.context.now().toISOString() };
+    await this.context.ledger.update(done);
+    this.context.metrics.grants.inc({ target: record.target, result: status === 201 ? 'created' : 'retried' });
+    this.context.log.info({ event: 'grant.created', grantId: record.grantId, target: record.target, role: record.role, mode: record.mode, username, notAfter: record.notAfter });
+    return { status, body: this.created(done, target, password) };
+  }
+
+  /** The same request again: the same login, and in ephemeral mode a freshly rotated password. */
+  private async repeat(record: GrantRecord, target: Target): Promise<{ status: 200; body: GrantCreated }> {
+    if (record.mode !== 'ephemeral') return { status: 200, body: this.created(record, target, undefined) };
+    const password = generatePassword();
+    await this.driverCall(record, 'rotate', () =>
+      target.driver.grant({
+        ...managedRef(record, this.context),
+        grantId: record.grantId,
+        password,
+        notAfter: new Date(record.notAfter ?? this.context.now()),
+        enabled: record.state === 'active',
+      }),
+    );
+    this.context.metrics.grants.inc({ target: record.target, result: 'repeated' });
+    return { status: 200, body: this.created(record, target, password) };
+  }
+
+  private created(record: GrantRecord, target: Target, password: string | undefined): GrantCreated {
+    return {
+      grantId: record.grantId,
+      state: record.state === 'pending' ? 'pending' : 'active',
+      username: record.username ?? record.name,
+      ...(password ? { password } : {}),
+      connect: target.connect,
+      ...(record.notBefore ? { notBefore: record.notBefore } : {}),
+      notAfter: record.notAfter ?? '',
+    };
+  }
+
+  private requireTarget(record: GrantRecord): Target {
+    const target = this.context.targets.get(record.target);
+    if (!target) throw new ConnectorError('internal', `target ${record.target} of grant ${record.grantId} is no longer configured`);
+    return target;
+  }
+
+  private async driverCall<T>(record: GrantRecord, operation: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      this.context.metrics.failures.inc({ target: record.target, operation, retryable: String(error instanceof DriverError && error.retryable) });
+      throw this.toConnectorError(error, operation);
+    }
+  }
+
+  private toConnectorError(error: unknown, operation: string): ConnectorError {
+    if (!(error instanceof DriverError)) return new ConnectorError('internal', `${operation} failed unexpectedly`, { cause: error });
+    if (error.code === 'invalid_access') return new ConnectorError('unknown_role', error.message, { cause: error });
+    if (error.code === 'conflict') return new ConnectorError('grant_conflict', error.message, { cause: error });
+    if (error.retryable || error.code === 'unreachable') {
+      return new ConnectorError('target_unavailable', `${operation} failed: the database is unavailable (${error.message}); retry with the same grantId`, { cause: error });
+    }
+    return new ConnectorError('internal', `${operation} failed: ${error.message}`, { cause: error });
+  }
+}

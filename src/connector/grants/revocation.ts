@@ -1,0 +1,84 @@
+import { DriverError, type ManagedRef } from '../drivers/driver';
+import type { GrantRecord } from '../ledger/record';
+import { retryDelayMs } from './backoff';
+import type { GrantContext } from './context';
+
+/** Why access ended: asked for (DELETE), `notAfter` passed, or found at start-up with no live grant. */
+export type RevokeReason = 'requested' | 'expired' | 'reconciled';
+
+export function managedRef(record: GrantRecord, context: GrantContext): ManagedRef {
+  const access = context.targets.get(record.target)?.config.roles[record.role];
+  if (!access) throw new DriverError('failed', `grant ${record.grantId} names target ${record.target} role ${record.role}, which the config no longer has`, false);
+  return { name: record.name, mode: record.mode, dbUser: record.dbUser ?? undefined, access: { memberOf: [...access.memberOf], privileges: [...access.privileges] } };
+}
+
+async function driverRevoke(context: GrantContext, record: GrantRecord) {
+  const target = context.targets.get(record.target);
+  if (!target) throw new DriverError('failed', `target ${record.target} is not in the config`, false);
+  return target.driver.revoke(managedRef(record, context));
+}
+
+function failure(context: GrantContext, record: GrantRecord, operation: string, error: unknown) {
+  const retryable = error instanceof DriverError && error.retryable;
+  const code = error instanceof DriverError ? error.code : 'failed';
+  context.metrics.failures.inc({ target: record.target, operation, retryable: String(retryable) });
+  context.log.warn({ event: `grant.${operation}_failed`, grantId: record.grantId, target: record.target, code, retryable, attempts: record.attempts });
+  return {
+    retryable,
+    lastError: `${code}: ${(error as Error).message}`,
+    nextAttemptAt: retryable ? new Date(context.now().getTime() + retryDelayMs(record.attempts)).toISOString() : null,
+  };
+}
+
+/**
+ * Ends a grant's access. The ledger says `revoking` before the database is touched and `revoked`/`expired`
+ * only after the driver confirmed it; a retryable failure leaves `revoking` with the next attempt scheduled,
+ * so a revocation is never reported before it happened.
+ */
+export async function revokeRecord(context: GrantContext, record: GrantRecord, reason: RevokeReason): Promise<GrantRecord> {
+  const revokeReason = record.state === 'revoking' && record.revokeReason ? record.revokeReason : reason;
+  const attempt: GrantRecord = { ...record, state: 'revoking', revokeReason, attempts: record.attempts + 1, updatedAt: context.now().toISOString() };
+  await context.ledger.update(attempt);
+  try {
+    const result = await driverRevoke(context, attempt);
+    const endedAt = context.now();
+    const expired = revokeReason === 'expired';
+    const done: GrantRecord = {
+      ...attempt,
+      state: expired ? 'expired' : 'revoked',
+      revokedAt: endedAt.toISOString(),
+      updatedAt: endedAt.toISOString(),
+      nextAttemptAt: null,
+      lastError: null,
+      callbackPending: revokeReason !== 'requested',
+    };
+    await context.ledger.update(done);
+    context.metrics.revocations.inc({ target: record.target, reason: revokeReason });
+    if (expired && record.notAfter) context.metrics.revocationLag.observe(Math.max(0, endedAt.getTime() - Date.parse(record.notAfter)) / 1000);
+    context.log.info({ event: 'grant.revoked', grantId: record.grantId, target: record.target, reason: revokeReason, existed: result.existed, sessionsTerminated: result.sessionsTerminated });
+    return done;
+  } catch (error) {
+    const { retryable, lastError, nextAttemptAt } = failure(context, attempt, 'revoke', error);
+    const failed: GrantRecord = { ...attempt, state: retryable ? 'revoking' : 'failed', lastError, nextAttemptAt, updatedAt: context.now().toISOString() };
+    await context.ledger.update(failed);
+    return failed;
+  }
+}
+
+/** Removes what a failed or cut-off grant may have left on the database; the grant stays `failed`. */
+export async function cleanupRecord(context: GrantContext, record: GrantRecord): Promise<GrantRecord> {
+  const attempt: GrantRecord = { ...record, state: 'failed', needsCleanup: true, attempts: record.attempts + 1, updatedAt: context.now().toISOString() };
+  await context.ledger.update(attempt);
+  try {
+    await driverRevoke(context, attempt);
+    const clean: GrantRecord = { ...attempt, needsCleanup: false, nextAttemptAt: null, updatedAt: context.now().toISOString() };
+    await context.ledger.update(clean);
+    context.log.info({ event: 'grant.cleaned_up', grantId: record.grantId, target: record.target });
+    return clean;
+  } catch (error) {
+    const { retryable, nextAttemptAt } = failure(context, attempt, 'cleanup', error);
+    const pending: GrantRecord = { ...attempt, needsCleanup: retryable, nextAttemptAt, updatedAt: context.now().toISOString() };
+    await context.ledger.update(pending);
+    return pending;
+  }
+}

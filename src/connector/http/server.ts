@@ -1,0 +1,156 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import { extendRequestSchema, grantIdSchema, grantRequestSchema, grantStateSchema, verifySignature, type ErrorBody, type Health, type TargetList } from '../../protocol';
+import { ConnectorError } from '../errors';
+import type { GrantService } from '../grants/grant-service';
+import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
+import type { Targets } from '../targets';
+import { readBody } from './read-body';
+import { ReplayGuard } from './replay-guard';
+
+export interface ApiDependencies {
+  grants: GrantService;
+  targets: Targets;
+  secrets: readonly string[];
+  metrics: Metrics;
+  log: Logger;
+  now: () => Date;
+}
+
+interface Reply {
+  status: number;
+  body: unknown;
+  contentType?: string;
+}
+
+/** The connector's HTTP API (docs/connector-api.md): signed requests, JSON in and out, stable error codes. */
+export function createApiServer(deps: ApiDependencies): Server {
+  const replays = new ReplayGuard();
+  return createServer((request, response) => {
+    const started = performance.now();
+    handle(deps, replays, request)
+      .catch((error: unknown) => errorReply(deps.log, error))
+      .then((reply) => {
+        send(response, reply);
+        deps.log.info({ event: 'http.request', method: request.method, path: request.url?.split('?')[0], status: reply.status, ms: Math.round(performance.now() - started) });
+      });
+  });
+}
+
+async function handle(deps: ApiDependencies, replays: ReplayGuard, request: IncomingMessage): Promise<Reply> {
+  const method = request.method ?? 'GET';
+  const pathWithQuery = request.url ?? '/';
+  const url = new URL(pathWithQuery, 'http://connector');
+  const path = url.pathname;
+
+  if (path === '/v1/health') return allow(method, ['GET'], () => health(deps));
+  if (path === '/metrics') {
+    return allow(method, ['GET'], async () => ({ status: 200, body: await deps.metrics.registry.metrics(), contentType: deps.metrics.registry.contentType }));
+  }
+
+  const body = await readBody(request);
+  const nowSeconds = Math.floor(deps.now().getTime() / 1000);
+  const verdict = verifySignature({
+    secrets: deps.secrets,
+    timestampHeader: single(request.headers['x-jit-timestamp']),
+    signatureHeader: single(request.headers['x-jit-signature']),
+    method,
+    pathWithQuery,
+    body,
+    nowSeconds,
+  });
+  if (!verdict.ok) throw new ConnectorError(verdict.reason, SIGNATURE_HELP[verdict.reason]);
+  if (!replays.accept(verdict.signature, verdict.timestamp, nowSeconds)) {
+    throw new ConnectorError('replayed_signature', 'this signature was already used; sign every request afresh');
+  }
+
+  if (path === '/v1/targets') return allow(method, ['GET'], async () => ({ status: 200, body: targetList(deps.targets) }));
+  if (path === '/v1/grants') {
+    return allow(method, ['GET', 'POST'], async () => {
+      if (method === 'POST') return deps.grants.create(parse(grantRequestSchema, json(body)));
+      const state = url.searchParams.get('state');
+      const filter = state === null ? undefined : parse(grantStateSchema, state);
+      return { status: 200, body: { grants: await deps.grants.list(filter) } };
+    });
+  }
+  const grantPath = /^\/v1\/grants\/([^/]+)(\/extend)?$/.exec(path);
+  if (grantPath) {
+    const grantId = parse(grantIdSchema, decodeURIComponent(grantPath[1] ?? ''));
+    if (grantPath[2]) {
+      return allow(method, ['POST'], async () => ({ status: 200, body: await deps.grants.extend(grantId, parse(extendRequestSchema, json(body)).notAfter) }));
+    }
+    return allow(method, ['GET', 'DELETE'], async () => (method === 'GET' ? { status: 200, body: await deps.grants.get(grantId) } : deps.grants.revoke(grantId)));
+  }
+  throw new ConnectorError('not_found', `no endpoint ${path}; see docs/connector-api.md`);
+}
+
+const SIGNATURE_HELP = {
+  missing_signature: 'sign the request: X-Jit-Timestamp and X-Jit-Signature headers are required (docs/connector-api.md)',
+  bad_signature: 'the signature does not match any configured secret; check the shared secret and that the exact body bytes are signed',
+  stale_timestamp: 'X-Jit-Timestamp is more than 300 s from the connector clock; check both clocks (NTP)',
+} as const;
+
+async function health(deps: ApiDependencies): Promise<Reply> {
+  const targets = await Promise.all(
+    [...deps.targets.values()].map(async (target) => ({ id: target.config.id, reachable: (await target.driver.health({})).reachable })),
+  );
+  const body: Health = { status: targets.every((target) => target.reachable) ? 'ok' : 'degraded', targets };
+  return { status: 200, body };
+}
+
+function targetList(targets: Targets): TargetList {
+  return {
+    targets: [...targets.values()].map((target) => ({
+      id: target.config.id,
+      engine: target.config.engine,
+      environment: target.config.environment,
+      roles: Object.keys(target.config.roles),
+      connect: target.connect,
+    })),
+  };
+}
+
+async function allow(method: string, methods: string[], run: () => Promise<Reply>): Promise<Reply> {
+  if (!methods.includes(method)) throw new ConnectorError('method_not_allowed', `use ${methods.join(' or ')} here`);
+  return run();
+}
+
+function json(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new ConnectorError('bad_request', 'the body is not valid JSON');
+  }
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const detail = result.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
+  throw new ConnectorError('bad_request', detail);
+}
+
+function single(header: string | string[] | undefined): string | undefined {
+  return Array.isArray(header) ? header.join(',') : header;
+}
+
+function errorReply(log: Logger, error: unknown): Reply {
+  if (error instanceof ConnectorError) {
+    const body: ErrorBody = { error: { code: error.code, message: error.message } };
+    return { status: error.status, body };
+  }
+  log.error({ event: 'http.unexpected_error', error: (error as Error).message, stack: (error as Error).stack });
+  const body: ErrorBody = { error: { code: 'internal', message: 'unexpected error; the connector log has the details' } };
+  return { status: 500, body };
+}
+
+function send(response: ServerResponse, reply: Reply): void {
+  const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+  response.writeHead(reply.status, {
+    'content-type': reply.contentType ?? 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  response.end(text);
+}

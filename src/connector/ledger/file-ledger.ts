@@ -1,0 +1,160 @@
+import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDue, type Ledger } from './ledger';
+import { grantRecordSchema, type GrantRecord } from './record';
+
+const LOG_FILE = 'grants.jsonl';
+const LOCK_FILE = 'LOCK';
+
+/**
+ * The embedded ledger: an append-only JSON-lines log in a directory, folded into memory at open and compacted
+ * (rewritten and atomically renamed) when it grows. Every write is appended and fdatasync'ed before its promise
+ * resolves; writes made in the same tick share one sync (group commit). A torn last line from a crash is
+ * ignored. One process at a time: a lock file with the owner's pid guards the directory.
+ */
+export class FileLedger implements Ledger {
+  readonly exclusive = true;
+  private readonly records = new Map<string, GrantRecord>();
+  private readonly leases = new Map<string, number>();
+  private fd: number;
+  private lines = 0;
+  private queue: { line: string; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private flushScheduled = false;
+
+  private constructor(private readonly dir: string) {
+    this.load();
+    this.fd = this.compact();
+  }
+
+  static open(dir: string): FileLedger {
+    mkdirSync(dir, { recursive: true });
+    acquireLock(join(dir, LOCK_FILE));
+    return new FileLedger(dir);
+  }
+
+  async get(grantId: string): Promise<GrantRecord | undefined> {
+    const record = this.records.get(grantId);
+    return record && { ...record };
+  }
+
+  async insert(record: GrantRecord): Promise<boolean> {
+    if (this.records.has(record.grantId)) return false;
+    await this.write(record);
+    return true;
+  }
+
+  async update(record: GrantRecord): Promise<void> {
+    if (!this.records.has(record.grantId)) throw new Error(`ledger has no grant ${record.grantId}`);
+    await this.write(record);
+  }
+
+  async list(states?: readonly GrantRecord['state'][]): Promise<GrantRecord[]> {
+    return [...this.records.values()].filter((record) => !states || states.includes(record.state)).map((record) => ({ ...record }));
+  }
+
+  async claimDue(now: Date, limit: number, _owner: string, leaseMs: number): Promise<GrantRecord[]> {
+    const at = now.getTime();
+    const claimed: GrantRecord[] = [];
+    for (const record of this.records.values()) {
+      if (claimed.length >= limit) break;
+      if ((this.leases.get(record.grantId) ?? 0) > at || !isDue(record, now)) continue;
+      this.leases.set(record.grantId, at + leaseMs);
+      claimed.push({ ...record });
+    }
+    return claimed;
+  }
+
+  async release(grantId: string): Promise<void> {
+    this.leases.delete(grantId);
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    closeSync(this.fd);
+    unlinkSync(join(this.dir, LOCK_FILE));
+  }
+
+  private write(record: GrantRecord): Promise<void> {
+    this.records.set(record.grantId, { ...record });
+    return new Promise((resolve, reject) => {
+      this.queue.push({ line: JSON.stringify(record) + '\n', resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    try {
+      writeSync(this.fd, batch.map((entry) => entry.line).join(''));
+      fdatasyncSync(this.fd);
+      this.lines += batch.length;
+      batch.forEach((entry) => entry.resolve());
+    } catch (error) {
+      batch.forEach((entry) => entry.reject(error));
+      return;
+    }
+    if (this.lines > 1000 && this.lines > 4 * this.records.size) {
+      closeSync(this.fd);
+      this.fd = this.compact();
+    }
+  }
+
+  private load(): void {
+    const path = join(this.dir, LOG_FILE);
+    if (!existsSync(path)) return;
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      if (!line) continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        continue; // a line torn by a crash mid-append; everything before it was synced
+      }
+      const record = grantRecordSchema.safeParse(parsed);
+      if (record.success) this.records.set(record.data.grantId, record.data);
+    }
+  }
+
+  /** Rewrites the log as one line per record, syncs it, and swaps it in atomically. Returns the append fd. */
+  private compact(): number {
+    const path = join(this.dir, LOG_FILE);
+    const temporary = `${path}.tmp`;
+    const fd = openSync(temporary, 'w');
+    writeSync(fd, [...this.records.values()].map((record) => JSON.stringify(record) + '\n').join(''));
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(temporary, path);
+    const dirFd = openSync(this.dir, 'r');
+    fsyncSync(dirFd);
+    closeSync(dirFd);
+    this.lines = this.records.size;
+    return openSync(path, 'a');
+  }
+}
+
+function acquireLock(path: string): void {
+  if (existsSync(path)) {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    if (pid && pid !== process.pid && processIsAlive(pid)) {
+      throw new Error(`the ledger at ${path.slice(0, -LOCK_FILE.length)} is in use by process ${pid}; use a postgres:// ledger to run several connectors`);
+    }
+  }
+  const fd = openSync(path, 'w');
+  writeSync(fd, String(process.pid));
+  closeSync(fd);
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { DriverError } from '../drivers/driver';
+import type { GrantContext } from '../grants/context';
+import { retryDelayMs } from '../grants/backoff';
+import { cleanupRecord, managedRef, revokeRecord } from '../grants/revocation';
+import type { GrantRecord } from '../ledger/record';
+import { reportRevocation } from './callback-reporter';
+
+export interface SchedulerOptions {
+  /** How often the ledger is asked for due work. Expiry is at most this late plus the revocation itself. */
+  pollMs?: number;
+  /** Grants worked on at once (each holds one database connection while it revokes). */
+  concurrency?: number;
+  callback?: { url: string; secrets: readonly string[] } | undefined;
+}
+
+const LEASE_MS = 30_000;
+const BATCH = 500;
+
+/**
+ * The connector's own clock on access: revokes at `notAfter` whatever the app does, opens pending windows,
+ * retries revocations that failed, cleans up after failed grants and reports revocations to the app.
+ */
+export class ExpiryScheduler {
+  private readonly owner = randomUUID();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private readonly pollMs: number;
+  private readonly concurrency: number;
+
+  constructor(
+    private readonly context: GrantContext,
+    private readonly options: SchedulerOptions = {},
+  ) {
+    this.pollMs = options.pollMs ?? 200;
+    this.concurrency = options.concurrency ?? 8;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for work in flight to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One pass over everything due now; exposed so tests and start-up can drive it. */
+  async runOnce(): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      const due = await this.context.ledger.claimDue(this.context.now(), BATCH, this.owner, LEASE_MS);
+      if (due.length === 0) return handled;
+      await forEachLimited(due, this.concurrency, (record) => this.handle(record));
+      handled += due.length;
+      if (due.length < BATCH || this.stopped) return handled;
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.runOnce()
+        .catch((error: unknown) => this.context.log.error({ event: 'scheduler.pass_failed', error: (error as Error).message }))
+        .then(() => this.schedule(this.pollMs));
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async handle(record: GrantRecord): Promise<void> {
+    try {
+      await this.work(record);
+    } catch (error) {
+      this.context.log.error({ event: 'scheduler.grant_failed', grantId: record.grantId, error: (error as Error).message });
+    } finally {
+      await this.context.ledger.release(record.grantId, this.owner).catch(() => undefined);
+    }
+  }
+
+  private async work(record: GrantRecord): Promise<void> {
+    const now = this.context.now().getTime();
+    const pastEnd = record.notAfter !== null && Date.parse(record.notAfter) <= now;
+    switch (record.state) {
+      case 'active':
+        return void (await revokeRecord(this.context, record, 'expired'));
+      case 'pending':
+        return pastEnd ? void (await revokeRecord(this.context, record, 'expired')) : this.open(record);
+      case 'revoking':
+        return void (await revokeRecord(this.context, record, pastEnd ? 'expired' : 'requested'));
+      case 'granting':
+      case 'failed':
+        return void (await cleanupRecord(this.context, record));
+      case 'revoked':
+      case 'expired':
+        return this.report(record);
+      default:
+        return;
+    }
+  }
+
+  /** A window that opens now: turn on the access created disabled. */
+  private async open(record: GrantRecord): Promise<void> {
+    const target = this.context.targets.get(record.target);
+    try {
+      if (!target) throw new DriverError('failed', `target ${record.target} is not configured`, false);
+      await target.driver.enable(managedRef(record, this.context));
+      await this.context.ledger.update({ ...record, state: 'active', updatedAt: this.context.now().toISOString() });
+      this.context.log.info({ event: 'grant.opened', grantId: record.grantId, target: record.target });
+    } catch (error) {
+      this.context.metrics.failures.inc({ target: record.target, operation: 'enable', retryable: String(error instanceof DriverError && error.retryable) });
+      this.context.log.warn({ event: 'grant.enable_failed', grantId: record.grantId, error: (error as Error).message });
+    }
+  }
+
+  private async report(record: GrantRecord): Promise<void> {
+    const callback = this.options.callback;
+    const delivered = !callback || (await reportRevocation(callback.url, callback.secrets, record, this.context.now()));
+    const attempts = delivered ? 0 : record.attempts + 1;
+    await this.context.ledger.update({
+      ...record,
+      callbackPending: !delivered,
+      attempts,
+      nextAttemptAt: delivered ? null : new Date(this.context.now().getTime() + retryDelayMs(attempts)).toISOString(),
+      updatedAt: this.context.now().toISOString(),
+    });
+    this.context.log.info({ event: delivered ? 'callback.delivered' : 'callback.failed', grantId: record.grantId });
+  }
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++] as T);
+  });
+  await Promise.all(workers);
+}
