@@ -1,0 +1,131 @@
+import type { Pool, PoolClient } from 'pg';
+import type { Logger } from '../../log';
+import {
+  DriverError,
+  type Driver,
+  type DriverTarget,
+  type GrantAccess,
+  type GrantAccessResult,
+  type ManagedLogin,
+  type ManagedRef,
+  type RevokeResult,
+} from '../driver';
+import { managedRoles, roleState } from './catalog';
+import type { PgContext } from './context';
+import { toDriverError } from './errors';
+import { attachGroupRole, existingLoginUser, grant } from './grant';
+import { assertRoleName } from './names';
+import { createPool, withClient } from './pool';
+import { revoke } from './revoke';
+import { DEFAULT_POLLING, terminateAndConfirm, type SessionPolling } from './sessions';
+import { setLogin, setValidUntil, sql } from './statements';
+
+export const DEFAULT_MARKER = 'jit_managed';
+const HEALTH_TIMEOUT_MS = 2_000;
+
+export interface PostgresDriverOptions {
+  polling?: SessionPolling;
+}
+
+/** Every method turns whatever fails into a `DriverError` classified by SQLSTATE. */
+async function classified<T>(action: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toDriverError(error, action);
+  }
+}
+
+export class PostgresDriver implements Driver {
+  readonly engine = 'postgres';
+  readonly maxUsernameLength = 63;
+  private readonly ctx: PgContext;
+  private closing: Promise<void> | undefined;
+
+  constructor(target: DriverTarget, log: Logger, options: PostgresDriverOptions = {}) {
+    const marker = target.marker ?? DEFAULT_MARKER;
+    assertRoleName(marker, 'marker role');
+    if (target.owner !== undefined) assertRoleName(target.owner, 'owner role');
+    this.ctx = {
+      pool: createPool(target.url, log.child({ target: target.id, engine: 'postgres' })),
+      marker,
+      owner: target.owner,
+      polling: options.polling ?? DEFAULT_POLLING,
+    };
+  }
+
+  private get pool(): Pool {
+    return this.ctx.pool;
+  }
+
+  grant(request: GrantAccess): Promise<GrantAccessResult> {
+    return classified('grant', () => grant(this.ctx, request));
+  }
+
+  enable(request: ManagedRef): Promise<void> {
+    return classified('enable', () =>
+      this.onManaged(request.name, async (client) => {
+        if (request.mode === 'ephemeral') await client.query(setLogin(request.name, true));
+        else await attachGroupRole(client, request.name, existingLoginUser(request));
+      }),
+    );
+  }
+
+  /** Existing-login access has no expiry in the database (the customer's login is not ours to alter). */
+  extend(request: ManagedRef & { notAfter: Date }): Promise<void> {
+    return classified('extend', () =>
+      this.onManaged(request.name, async (client) => {
+        if (request.mode === 'ephemeral') await client.query(setValidUntil(request.name, request.notAfter));
+      }),
+    );
+  }
+
+  revoke(request: ManagedRef): Promise<RevokeResult> {
+    return classified('revoke', () => revoke(this.ctx, request));
+  }
+
+  listManaged(_request: Record<string, never>): Promise<{ logins: ManagedLogin[] }> {
+    return classified('list managed roles', async () => ({
+      logins: await withClient(this.pool, (client) => managedRoles(client, this.ctx.marker)),
+    }));
+  }
+
+  terminateSessions(request: { username: string }): Promise<{ terminated: number }> {
+    return classified('terminate sessions', async () => {
+      assertRoleName(request.username, 'username');
+      return { terminated: await terminateAndConfirm(this.pool, request.username, this.ctx.polling) };
+    });
+  }
+
+  async health(_request: Record<string, never>): Promise<{ reachable: boolean; detail?: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DriverError('unreachable', `no answer within ${HEALTH_TIMEOUT_MS} ms`, true)), HEALTH_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.pool.query(sql.ping), timeout]);
+      return { reachable: true };
+    } catch (error) {
+      return { reachable: false, detail: toDriverError(error, 'health check').message };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.pool.end();
+    return this.closing;
+  }
+
+  /** Runs `work` only when `name` is a managed role; anything else is left untouched. */
+  private onManaged(name: string, work: (client: PoolClient) => Promise<void>): Promise<void> {
+    assertRoleName(name, 'login name');
+    return withClient(this.pool, async (client) => {
+      const state = await roleState(client, name, this.ctx.marker);
+      if (!state.exists || !state.managed) {
+        throw new DriverError('not_managed', `no managed role ${JSON.stringify(name)} on the target`, false);
+      }
+      await work(client);
+    });
+  }
+}

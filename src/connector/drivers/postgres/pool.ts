@@ -1,0 +1,48 @@
+import { Pool, type PoolClient } from 'pg';
+import type { Logger } from '../../log';
+import { isConnectionFailure } from './errors';
+import { sql } from './statements';
+
+/** A small pool per target; the connector does a handful of short administrative statements at a time. */
+export function createPool(url: string, log: Logger): Pool {
+  const pool = new Pool({
+    connectionString: url,
+    max: 8,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'jit-connector',
+    // A customer transaction holding a lock on an object the login owns must not stall a revocation forever:
+    // fail with 55P03 (retryable) instead and let the connector try again.
+    lock_timeout: 10_000,
+    statement_timeout: 30_000,
+  });
+  // An idle client whose server went away emits 'error' on the pool; unhandled, it would end the process.
+  pool.on('error', (error) => log.warn({ err: { name: error.name, code: 'code' in error ? error.code : undefined } }, 'postgres idle client error'));
+  return pool;
+}
+
+export async function withClient<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    return await work(client);
+  } catch (error) {
+    // Errors without a SQLSTATE mean the connection itself failed; do not return it to the pool.
+    if (isConnectionFailure(error)) broken = error;
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+export async function inTransaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
+  await client.query(sql.begin);
+  try {
+    const result = await work();
+    await client.query(sql.commit);
+    return result;
+  } catch (error) {
+    await client.query(sql.rollback).catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * One privilege entry of a target's access level, in PostgreSQL GRANT syntax:
+ * `SELECT, INSERT ON TABLE public.orders`, `USAGE ON SCHEMA public`, `SELECT ON ALL TABLES IN SCHEMA public`.
+ * Parsed into a structured form so the GRANT is rebuilt from keywords of this module and quoted names; any
+ * other shape is refused.
+ */
+
+export type ObjectKind = 'TABLE' | 'SEQUENCE' | 'SCHEMA' | 'DATABASE' | 'ALL TABLES IN SCHEMA' | 'ALL SEQUENCES IN SCHEMA';
+
+export type PrivilegeKeyword =
+  | 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'TRUNCATE' | 'REFERENCES' | 'TRIGGER'
+  | 'USAGE' | 'CREATE' | 'CONNECT' | 'TEMPORARY' | 'TEMP' | 'ALL PRIVILEGES';
+
+export interface Privilege {
+  /** Keywords from this module's list, or `['ALL PRIVILEGES']`. */
+  privileges: PrivilegeKeyword[];
+  kind: ObjectKind;
+  /** Only for TABLE and SEQUENCE; absent means resolved by the search_path. */
+  schema?: string;
+  name: string;
+}
+
+export type ParseResult = { ok: true; value: Privilege } | { ok: false; problems: string[] };
+
+const TABLE_PRIVILEGES: readonly PrivilegeKeyword[] = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'];
+const SEQUENCE_PRIVILEGES: readonly PrivilegeKeyword[] = ['USAGE', 'SELECT', 'UPDATE'];
+
+const ALLOWED: Record<ObjectKind, readonly PrivilegeKeyword[]> = {
+  TABLE: TABLE_PRIVILEGES,
+  SEQUENCE: SEQUENCE_PRIVILEGES,
+  SCHEMA: ['CREATE', 'USAGE'],
+  DATABASE: ['CREATE', 'CONNECT', 'TEMPORARY', 'TEMP'],
+  'ALL TABLES IN SCHEMA': TABLE_PRIVILEGES,
+  'ALL SEQUENCES IN SCHEMA': SEQUENCE_PRIVILEGES,
+};
+
+/** PostgreSQL truncates longer identifiers (NAMEDATALEN - 1 bytes), which would grant on a different name. */
+export const MAX_IDENTIFIER_BYTES = 63;
+
+type Token = { type: 'word'; text: string } | { type: 'quoted'; text: string } | { type: 'comma' } | { type: 'dot' };
+
+function tokenize(text: string): Token[] | string {
+  const tokens: Token[] = [];
+  const pattern = /(\s+)|([A-Za-z_][A-Za-z0-9_$]*)|"((?:[^"\0]|"")*)"|(,)|(\.)/y;
+  let at = 0;
+  while (at < text.length) {
+    pattern.lastIndex = at;
+    const match = pattern.exec(text);
+    if (!match) return `unexpected character ${JSON.stringify(text.charAt(at))} at position ${at + 1}`;
+    const [whole, space, word, quoted, comma] = match;
+    if (word !== undefined) tokens.push({ type: 'word', text: word });
+    else if (quoted !== undefined) tokens.push({ type: 'quoted', text: quoted.replace(/""/g, '"') });
+    else if (comma !== undefined) tokens.push({ type: 'comma' });
+    else if (space === undefined) tokens.push({ type: 'dot' });
+    at += whole.length;
+  }
+  return tokens;
+}
+
+class Cursor {
+  private at = 0;
+  constructor(private readonly tokens: Token[]) {}
+
+  peekKeyword(): string | undefined {
+    const token = this.tokens[this.at];
+    return token?.type === 'word' ? token.text.toUpperCase() : undefined;
+  }
+
+  keyword(expected: string): boolean {
+    if (this.peekKeyword() !== expected) return false;
+    this.at += 1;
+    return true;
+  }
+
+  punctuation(type: 'comma' | 'dot'): boolean {
+    if (this.tokens[this.at]?.type !== type) return false;
+    this.at += 1;
+    return true;
+  }
+
+  /** Unquoted identifiers fold to lower case, as PostgreSQL folds them; quoted ones keep their spelling. */
+  identifier(): string | undefined {
+    const token = this.tokens[this.at];
+    if (token?.type === 'word') {
+      this.at += 1;
+      return token.text.toLowerCase();
+    }
+    if (token?.type === 'quoted') {
+      this.at += 1;
+      return token.text;
+    }
+    return undefined;
+  }
+
+  done(): boolean {
+    return this.at >= this.tokens.length;
+  }
+}
+
+function parseKind(cursor: Cursor): ObjectKind | undefined {
+  for (const kind of ['TABLE', 'SEQUENCE', 'SCHEMA', 'DATABASE'] as const) if (cursor.keyword(kind)) return kind;
+  if (!cursor.keyword('ALL')) return undefined;
+  const plural = cursor.keyword('TABLES') ? 'TABLES' : cursor.keyword('SEQUENCES') ? 'SEQUENCES' : undefined;
+  if (!plural || !cursor.keyword('IN') || !cursor.keyword('SCHEMA')) return undefined;
+  return plural === 'TABLES' ? 'ALL TABLES IN SCHEMA' : 'ALL SEQUENCES IN SCHEMA';
+}
+
+function parsePrivilegeList(cursor: Cursor): string[] | string {
+  if (cursor.keyword('ALL')) {
+    cursor.keyword('PRIVILEGES');
+    return ['ALL PRIVILEGES'];
+  }
+  const privileges: string[] = [];
+  do {
+    const keyword = cursor.peekKeyword();
+    if (keyword === undefined || keyword === 'ON') return 'expected a privilege keyword';
+    cursor.keyword(keyword);
+    if (!privileges.includes(keyword)) privileges.push(keyword);
+  } while (cursor.punctuation('comma'));
+  return privileges;
+}
+
+function checkIdentifier(name: string, problems: string[]): void {
+  if (name === '') problems.push('an identifier is empty');
+  else if (Buffer.byteLength(name, 'utf8') > MAX_IDENTIFIER_BYTES) {
+    problems.push(`identifier "${name}" is longer than ${MAX_IDENTIFIER_BYTES} bytes`);
+  }
+}
+
+export function parsePrivilege(text: string): ParseResult {
+  const tokens = tokenize(text);
+  if (typeof tokens === 'string') return { ok: false, problems: [tokens] };
+  const cursor = new Cursor(tokens);
+  const privileges = parsePrivilegeList(cursor);
+  if (typeof privileges === 'string') return { ok: false, problems: [privileges] };
+  if (!cursor.keyword('ON')) return { ok: false, problems: ['expected ON after the privileges'] };
+  const kind = parseKind(cursor);
+  if (!kind) {
+    return {
+      ok: false,
+      problems: ['expected TABLE, SEQUENCE, SCHEMA, DATABASE, ALL TABLES IN SCHEMA or ALL SEQUENCES IN SCHEMA after ON'],
+    };
+  }
+  let schema: string | undefined;
+  let name = cursor.identifier();
+  if (name !== undefined && (kind === 'TABLE' || kind === 'SEQUENCE') && cursor.punctuation('dot')) {
+    schema = name;
+    name = cursor.identifier();
+  }
+  if (name === undefined) return { ok: false, problems: [`expected a ${kind === 'TABLE' || kind === 'SEQUENCE' ? '(schema.)name' : 'name'} after ${kind}`] };
+  if (!cursor.done()) return { ok: false, problems: [`unexpected text after ${kind} name (one object per entry)`] };
+
+  const problems: string[] = [];
+  const allowed = ALLOWED[kind];
+  const keywords: PrivilegeKeyword[] = [];
+  for (const privilege of privileges) {
+    const keyword = privilege === 'ALL PRIVILEGES' ? privilege : allowed.find((candidate) => candidate === privilege);
+    if (keyword === undefined) problems.push(`${privilege} is not a privilege on ${kind} (allowed: ${allowed.join(', ')}, ALL)`);
+    else keywords.push(keyword);
+  }
+  if (schema !== undefined) checkIdentifier(schema, problems);
+  checkIdentifier(name, problems);
+  if (problems.length > 0) return { ok: false, problems };
+  const value: Privilege = { privileges: keywords, kind, name };
+  return { ok: true, value: schema === undefined ? value : { ...value, schema } };
+}
+
+/** Problems with one entry (empty when it is fine), for the config check at start. */
+export function checkPrivilege(text: string): string[] {
+  const result = parsePrivilege(text);
+  return result.ok ? [] : result.problems;
+}
