@@ -1,0 +1,190 @@
+import { z } from 'zod';
+import { CoreError } from './core-error';
+import { grantStateSchema, lifecycleEventSchema, transition, type LifecycleEvent } from './lifecycle';
+import { assertNoSecrets } from './secret-guard';
+
+/**
+ * The machine-readable state of one request, stored in the issue property `jit-access`. Never holds a
+ * password: the one-time credential lives in secret storage, and only when it was revealed is kept here.
+ */
+
+export const GRANT_PROPERTY_KEY = 'jit-access';
+/** Jira's limit on an issue property's JSON. */
+export const MAX_PROPERTY_CHARS = 32_768;
+/** Older history entries are dropped past this (the ticket's comments keep the full audit); with the field limits below it keeps a full record well under MAX_PROPERTY_CHARS. */
+export const MAX_HISTORY = 30;
+
+const instantSchema = z.iso.datetime({ offset: true });
+/** An Atlassian accountId, or `app`, `connector` or `sweep` for what the system did itself. */
+const actorSchema = z.string().min(1).max(128);
+const ruleRefSchema = z.strictObject({ id: z.string().min(1).max(64), name: z.string().min(1).max(120) });
+
+export const historyEntrySchema = z.strictObject({
+  at: instantSchema,
+  from: grantStateSchema,
+  to: grantStateSchema,
+  event: lifecycleEventSchema,
+  actor: actorSchema,
+  rule: ruleRefSchema.optional(),
+  note: z.string().max(200).optional(),
+});
+
+export const grantWindowSchema = z
+  .strictObject({ notBefore: instantSchema, notAfter: instantSchema })
+  .refine((window) => Date.parse(window.notBefore) < Date.parse(window.notAfter), { message: 'notAfter must be after notBefore' });
+
+export const grantRecordSchema = z.strictObject({
+  version: z.literal(1),
+  ticket: z.string().min(1).max(64),
+  state: grantStateSchema,
+  target: z.string().min(1).max(40),
+  accessLevel: z.string().min(1).max(64),
+  /** The connector role the access level maps to. */
+  role: z.string().min(1).max(40),
+  requester: z.strictObject({ accountId: z.string().min(1).max(128) }),
+  breakGlass: z.boolean(),
+  /** Requested ISO-8601 duration, when one was asked for. */
+  duration: z.string().max(32).optional(),
+  change: z.strictObject({ key: z.string().min(1).max(64) }).optional(),
+  /** The rule that decided. */
+  rule: ruleRefSchema.optional(),
+  approval: z.strictObject({ group: z.string().min(1).max(64), count: z.number().int().min(1) }).optional(),
+  approvers: z.array(z.strictObject({ accountId: z.string().min(1).max(128), at: instantSchema })).max(20),
+  window: grantWindowSchema.optional(),
+  grantId: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/).optional(),
+  username: z.string().min(1).max(63).optional(),
+  connect: z.strictObject({ host: z.string(), port: z.number().int(), database: z.string() }).optional(),
+  credential: z.strictObject({ revealedAt: instantSchema.optional() }).optional(),
+  /** Grant attempts made so far, so the sweep knows when retries have run out. */
+  attempts: z.number().int().min(0),
+  lastError: z.string().max(500).optional(),
+  /** The follow-up review issue of a break-glass grant. */
+  reviewTask: z.string().max(64).optional(),
+  history: z.array(historyEntrySchema).max(MAX_HISTORY),
+  historyDropped: z.number().int().min(0),
+  updatedAt: instantSchema,
+});
+
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+export type GrantWindow = z.infer<typeof grantWindowSchema>;
+export type GrantRecord = z.infer<typeof grantRecordSchema>;
+
+export interface NewGrantRecord {
+  ticket: string;
+  target: string;
+  accessLevel: string;
+  role: string;
+  requesterAccountId: string;
+  breakGlass: boolean;
+  duration?: string;
+  changeKey?: string;
+  at: Date;
+}
+
+export function newGrantRecord(input: NewGrantRecord): GrantRecord {
+  return grantRecordSchema.parse({
+    version: 1,
+    ticket: input.ticket,
+    state: 'requested',
+    target: input.target,
+    accessLevel: input.accessLevel,
+    role: input.role,
+    requester: { accountId: input.requesterAccountId },
+    breakGlass: input.breakGlass,
+    duration: input.duration,
+    change: input.changeKey ? { key: input.changeKey } : undefined,
+    approvers: [],
+    attempts: 0,
+    history: [],
+    historyDropped: 0,
+    updatedAt: input.at.toISOString(),
+  });
+}
+
+/** Fields a transition may set alongside the state change. */
+export type GrantRecordPatch = Partial<
+  Pick<GrantRecord, 'rule' | 'approval' | 'window' | 'grantId' | 'username' | 'connect' | 'attempts' | 'lastError' | 'reviewTask'>
+>;
+
+export interface TransitionInput {
+  event: LifecycleEvent;
+  at: Date;
+  actor: string;
+  /** The rule that decided this step; also stored as the record's rule. */
+  rule?: { id: string; name: string };
+  note?: string;
+  /** The account that answered an approval (approval-approved). */
+  approver?: string;
+  set?: GrantRecordPatch;
+}
+
+/**
+ * Applies one lifecycle event to a record: checks it is legal (CoreError `illegal_transition`),
+ * appends the history entry and returns a new, validated record. An extension must move the end later.
+ */
+export function recordTransition(record: GrantRecord, input: TransitionInput): GrantRecord {
+  const to = transition(record.state, input.event);
+  const at = input.at.toISOString();
+  const window = input.set?.window ?? record.window;
+  if (input.event === 'extended' && !(record.window && window && Date.parse(window.notAfter) > Date.parse(record.window.notAfter))) {
+    throw new CoreError('illegal_transition', 'An extension must move the end of access later.', { state: record.state, event: input.event });
+  }
+  const entry: HistoryEntry = {
+    at,
+    from: record.state,
+    to,
+    event: input.event,
+    actor: input.actor,
+    ...(input.rule ? { rule: input.rule } : {}),
+    ...(input.note ? { note: truncate(input.note, 200) } : {}),
+  };
+  const history = [...record.history, entry];
+  const dropped = Math.max(0, history.length - MAX_HISTORY);
+  const next = {
+    ...record,
+    ...input.set,
+    ...(input.rule ? { rule: input.rule } : {}),
+    state: to,
+    approvers: input.approver ? [...record.approvers, { accountId: input.approver, at }] : record.approvers,
+    history: history.slice(dropped),
+    historyDropped: record.historyDropped + dropped,
+    updatedAt: at,
+  };
+  return parseRecord(next);
+}
+
+/** Marks the one-time credential as shown; a second reveal is refused (CoreError `credential_already_revealed`). */
+export function markCredentialRevealed(record: GrantRecord, at: Date): GrantRecord {
+  if (record.credential?.revealedAt) {
+    throw new CoreError('credential_already_revealed', 'The credential was already shown once.', { revealedAt: record.credential.revealedAt });
+  }
+  return parseRecord({ ...record, credential: { revealedAt: at.toISOString() }, updatedAt: at.toISOString() });
+}
+
+/** Reads the stored property value; throws CoreError `invalid_grant_record` listing what is wrong. */
+export function parseRecord(value: unknown): GrantRecord {
+  const result = grantRecordSchema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new CoreError('invalid_grant_record', `The grant record is not valid: ${issues.join('; ')}`, { issues });
+}
+
+/**
+ * The JSON to store as the issue property: validated, checked for secrets (pass the grant's password
+ * when one is known) and for Jira's size limit (CoreError `record_too_large`).
+ */
+export function serializeRecord(record: GrantRecord, secretValues: readonly string[] = []): string {
+  const valid = parseRecord(record);
+  assertNoSecrets(valid, secretValues);
+  const json = JSON.stringify(valid);
+  if (json.length > MAX_PROPERTY_CHARS) {
+    throw new CoreError('record_too_large', `The grant record has ${json.length} characters; Jira allows ${MAX_PROPERTY_CHARS}.`, {
+      chars: json.length,
+    });
+  }
+  return json;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
