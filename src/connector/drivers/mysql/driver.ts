@@ -1,0 +1,137 @@
+import { createPool, type Pool } from 'mysql2/promise';
+import type { Logger } from '../../log';
+import {
+  DriverError,
+  type Driver,
+  type DriverTarget,
+  type GrantAccess,
+  type GrantAccessResult,
+  type ManagedLogin,
+  type ManagedRef,
+  type RevokeResult,
+} from '../driver';
+import type { OperationContext } from './context';
+import { toDriverError } from './errors';
+import { enableExistingLogin, grantExistingLogin, revokeExistingLogin } from './existing-login';
+import { enableEphemeral, extendEphemeral, grantEphemeral, revokeEphemeral } from './ephemeral';
+import { flavourOf, versionRow, type Flavour } from './flavour';
+import { terminateSessions } from './sessions';
+import { Db } from './sql';
+import { listTagged, markerProblem } from './tag';
+
+const MAX_USERNAME_LENGTH = 32;
+const DEFAULT_MARKER = 'jit_managed';
+
+function databaseOf(url: string): string | null {
+  const path = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+  return path === '' ? null : path;
+}
+
+export class MysqlDriver implements Driver {
+  readonly engine = 'mysql' as const;
+  readonly maxUsernameLength = MAX_USERNAME_LENGTH;
+  private readonly pool: Pool;
+  private readonly marker: string;
+  private readonly database: string | null;
+  private flavour: Promise<Flavour> | null = null;
+
+  constructor(
+    target: DriverTarget,
+    private readonly log: Logger,
+  ) {
+    this.marker = target.marker ?? DEFAULT_MARKER;
+    const problem = markerProblem(this.marker);
+    if (problem) throw new Error(problem);
+    this.database = databaseOf(target.url);
+    this.pool = createPool({ uri: target.url, connectionLimit: 3, maxIdle: 1, idleTimeout: 60_000, connectTimeout: 5000 });
+  }
+
+  grant(request: GrantAccess): Promise<GrantAccessResult> {
+    if ([...request.name].length > MAX_USERNAME_LENGTH) {
+      return Promise.reject(new DriverError('failed', `login names are at most ${MAX_USERNAME_LENGTH} characters`, false));
+    }
+    return this.operation('grant', (ctx) =>
+      request.mode === 'ephemeral' ? grantEphemeral(ctx, request) : grantExistingLogin(ctx, request),
+    );
+  }
+
+  enable(request: ManagedRef): Promise<void> {
+    return this.operation('enable', (ctx) =>
+      request.mode === 'ephemeral' ? enableEphemeral(ctx, request) : enableExistingLogin(ctx, request),
+    );
+  }
+
+  /** Existing-login access has no database-side end (the customer's login stays); the connector ends it. */
+  extend(request: ManagedRef & { notAfter: Date }): Promise<void> {
+    if (request.mode !== 'ephemeral') return Promise.resolve();
+    return this.operation('extend', (ctx) => extendEphemeral(ctx, request));
+  }
+
+  revoke(request: ManagedRef): Promise<RevokeResult> {
+    return this.operation('revoke', (ctx) =>
+      request.mode === 'ephemeral' ? revokeEphemeral(ctx, request) : revokeExistingLogin(ctx, request),
+    );
+  }
+
+  listManaged(_request: Record<string, never>): Promise<{ logins: ManagedLogin[] }> {
+    return this.operation('list managed logins', async (ctx) => {
+      const tagged = await listTagged(ctx.db, this.marker);
+      return { logins: tagged.map(({ user, grantId }) => ({ name: user, grantId })) };
+    });
+  }
+
+  terminateSessions(request: { username: string }): Promise<{ terminated: number }> {
+    return this.operation('terminate sessions', async (ctx) => ({
+      terminated: await terminateSessions(ctx.db, request.username, true),
+    }));
+  }
+
+  async health(_request: Record<string, never>): Promise<{ reachable: boolean; detail?: string }> {
+    try {
+      await this.pool.query('SELECT 1');
+      return { reachable: true };
+    } catch (error) {
+      return { reachable: false, detail: toDriverError(error, 'health check').message };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /**
+   * Run `body` on one admin connection. The session is set up for our statements: UTC, so lock events fire
+   * at notAfter; no NO_BACKSLASH_ESCAPES, because mysql2 escapes string literals with backslashes.
+   */
+  private async operation<T>(action: string, body: (ctx: OperationContext) => Promise<T>): Promise<T> {
+    try {
+      const connection = await this.pool.getConnection();
+      try {
+        await connection.query("SET time_zone = '+00:00', sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')");
+        const flavour = await this.detectFlavour(new Db(connection, 'mysql'));
+        return await body({ db: new Db(connection, flavour), marker: this.marker, database: this.database, log: this.log });
+      } finally {
+        connection.release();
+      }
+    } catch (error) {
+      throw toDriverError(error, action);
+    }
+  }
+
+  /** Once per driver; a failed detection is tried again on the next operation. */
+  private detectFlavour(db: Db): Promise<Flavour> {
+    this.flavour ??= db
+      .rows(versionRow, 'SELECT VERSION() AS version, @@version_comment AS comment')
+      .then(([row]) => {
+        if (!row) throw new Error('SELECT VERSION() returned no row');
+        const flavour = flavourOf(row);
+        this.log.info({ flavour, version: row.version }, 'mysql target flavour detected');
+        return flavour;
+      })
+      .catch((error: unknown) => {
+        this.flavour = null;
+        throw error;
+      });
+    return this.flavour;
+  }
+}
