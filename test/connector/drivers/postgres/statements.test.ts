@@ -1,0 +1,51 @@
+import { parsePrivilege } from '../../../../src/connector/drivers/postgres/privileges';
+import { scramSha256Verifier } from '../../../../src/connector/drivers/postgres/scram';
+import {
+  commentOnRole,
+  createLogin,
+  grantPrivilege,
+  reassignOwned,
+  rotateLogin,
+} from '../../../../src/connector/drivers/postgres/statements';
+
+const validUntil = new Date('2026-11-21T12:00:00.000Z');
+
+describe('statements', () => {
+  it('CREATE ROLE carries the SCRAM verifier, never the plaintext password', async () => {
+    const password = 'Plain-Text-Password-1';
+    const verifier = await scramSha256Verifier(password);
+    const text = createLogin({ name: 'jit_a', marker: 'jit_managed', verifier, validUntil, login: true });
+    expect(text).toBe(
+      `CREATE ROLE "jit_a" LOGIN PASSWORD '${verifier}' VALID UNTIL '2026-11-21T12:00:00.000Z' IN ROLE "jit_managed"`,
+    );
+    expect(text).not.toContain(password);
+    expect(rotateLogin({ name: 'jit_a', verifier, validUntil, login: false })).toBe(
+      `ALTER ROLE "jit_a" NOLOGIN PASSWORD '${verifier}' VALID UNTIL '2026-11-21T12:00:00.000Z'`,
+    );
+  });
+
+  it.each([
+    ['a"; DROP ROLE postgres; --', '"a""; DROP ROLE postgres; --"'],
+    ['Ünïcødé ロール', '"Ünïcødé ロール"'],
+    ["o'brien", `"o'brien"`],
+  ])('quotes the name %j as one identifier', (name, quoted) => {
+    expect(reassignOwned(name, name)).toBe(`REASSIGN OWNED BY ${quoted} TO ${quoted}`);
+  });
+
+  it('hands owned objects to CURRENT_USER when no owner is configured', () => {
+    expect(reassignOwned('jit_a', undefined)).toBe('REASSIGN OWNED BY "jit_a" TO CURRENT_USER');
+  });
+
+  it('quotes comment literals, backslashes included', () => {
+    expect(commentOnRole('r', `jit:{"grantId":"a'b\\c"}`)).toBe(`COMMENT ON ROLE "r" IS  E'jit:{"grantId":"a''b\\\\c"}'`);
+  });
+
+  it('builds GRANT from parsed keywords and quoted names', () => {
+    const parsed = parsePrivilege('select, insert on table Public."Orders"');
+    if (!parsed.ok) throw new Error(parsed.problems.join());
+    expect(grantPrivilege(parsed.value, 'jit_"x')).toBe('GRANT SELECT, INSERT ON TABLE "public"."Orders" TO "jit_""x"');
+    const all = parsePrivilege('ALL ON ALL SEQUENCES IN SCHEMA app');
+    if (!all.ok) throw new Error(all.problems.join());
+    expect(grantPrivilege(all.value, 'g')).toBe('GRANT ALL PRIVILEGES ON ALL SEQUENCES IN SCHEMA "app" TO "g"');
+  });
+});
