@@ -29,6 +29,7 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
   }
   const interpolated = interpolate(document, env, problems);
   const parsed = connectorConfigSchema.safeParse(interpolated);
+  problems.push(...duplicateTargetIds(interpolated));
   if (!parsed.success) problems.push(...parsed.error.issues.map(describeIssue));
   else problems.push(...privilegeProblems(parsed.data.targets, checkers));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(source, problems);
@@ -52,6 +53,20 @@ export function connectInfo(target: TargetConfig): ConnectInfo {
   const url = new URL(target.url);
   const defaultPort = target.engine === 'postgres' ? 5432 : 3306;
   return { host: url.hostname, port: url.port ? Number(url.port) : defaultPort, database: decodeURIComponent(url.pathname.slice(1)) };
+}
+
+/** Checked on the raw document so a duplicate is reported even when other problems stop the schema early. */
+function duplicateTargetIds(document: unknown): string[] {
+  const targets = (document as { targets?: unknown } | null)?.targets;
+  if (!Array.isArray(targets)) return [];
+  const seen = new Set<unknown>();
+  return targets.flatMap((target: unknown, index) => {
+    const id = (target as { id?: unknown } | null)?.id;
+    if (id === undefined) return [];
+    const duplicate = seen.has(id);
+    seen.add(id);
+    return duplicate ? [`targets[${index}].id: duplicate target id ${String(id)}`] : [];
+  });
 }
 
 function privilegeProblems(targets: TargetConfig[], checkers: PrivilegeCheckers): string[] {

@@ -43,10 +43,7 @@ export const connectorConfigSchema = z
     targets: z.array(targetConfigSchema).min(1, 'at least one target is needed'),
   })
   .superRefine((config, ctx) => {
-    const seen = new Set<string>();
     config.targets.forEach((target, index) => {
-      if (seen.has(target.id)) ctx.addIssue({ code: 'custom', path: ['targets', index, 'id'], message: `duplicate target id ${target.id}` });
-      seen.add(target.id);
       if (target.seed && target.engine !== 'pglite') {
         ctx.addIssue({ code: 'custom', path: ['targets', index, 'seed'], message: 'seed is only for pglite targets' });
       }
