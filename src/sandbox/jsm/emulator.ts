@@ -1,0 +1,108 @@
+import { createAdmin, type JsmAdmin } from './admin';
+import { CallLog, type CallFilter, type CallRecord } from './call-log';
+import { EventBus } from './event-bus';
+import { ApiError, errorResponse, type ErrorFlavour } from './errors';
+import { serveHttp } from './http-server';
+import { IssueOps } from './issue-ops';
+import { resolveActor, type Roles } from './permissions';
+import { RateLimiter } from './rate-limit';
+import { matchRoute, type RouteContext } from './router';
+import { routes } from './routes';
+import { seedDefaults } from './seed-defaults';
+import { State } from './state';
+import type { ForgeProductEvent, JsmIdentity } from './types';
+
+export type JsmEmulatorOptions = {
+  /** Prefix of every `self` and `_links` URL. */
+  baseUrl?: string;
+  /** The clock; tests pass a controllable one. */
+  now?: () => Date;
+  /** Members are service desk agents (and see internal comments, every request). */
+  agentsGroup?: string;
+  /** Members are Jira administrators (and may create fields and request types). */
+  adminsGroup?: string;
+  /** The account the Forge app acts as: author of its comments, `atlassianId` of its events. */
+  appAccountId?: string;
+  appDisplayName?: string;
+};
+
+export interface JsmEmulator {
+  /** Serve one request in-process (fetch API Request/Response; same code the HTTP server uses). */
+  handle(request: Request, identity: JsmIdentity): Promise<Response>;
+  /** Real HTTP server: authenticates Basic (email + any token) as a user; returns the URL. */
+  listen(port?: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
+  /** Product events emitted after each change (Forge shapes), for the runtime to deliver. */
+  onEvent(listener: (event: ForgeProductEvent) => void): () => void;
+  readonly admin: JsmAdmin;
+  readonly calls: { count(filter?: CallFilter): number; reset(): void; readonly log: readonly CallRecord[] };
+}
+
+const BODYLESS = new Set(['GET', 'HEAD', 'DELETE']);
+
+async function readJson(request: Request): Promise<() => unknown> {
+  const text = BODYLESS.has(request.method.toUpperCase()) ? '' : await request.text();
+  return () => {
+    if (text.trim() === '') throw new ApiError(400, 'No content to map due to end-of-input');
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new ApiError(400, `Unexpected character in JSON body: ${(error as Error).message}`);
+    }
+  };
+}
+
+export function createJsmEmulator(options: JsmEmulatorOptions = {}): JsmEmulator {
+  const roles: Roles = {
+    agentsGroup: options.agentsGroup ?? 'jira-servicedesk-agents',
+    adminsGroup: options.adminsGroup ?? 'jira-admins',
+    appAccountId: options.appAccountId ?? '557058:jit-access-app',
+  };
+  const state = new State(options.now ?? (() => new Date()), (options.baseUrl ?? 'https://jsm.sandbox.local').replace(/\/$/, ''));
+  seedDefaults(state);
+  state.users.set(roles.appAccountId, {
+    accountId: roles.appAccountId,
+    emailAddress: 'jit-access-app@connect.atlassian.com',
+    displayName: options.appDisplayName ?? 'JIT Database Access',
+    accountType: 'app',
+    active: true,
+    timeZone: 'UTC',
+  });
+  const events = new EventBus();
+  const ops = new IssueOps(state, events);
+  const limiter = new RateLimiter(state.now);
+  const calls = new CallLog();
+  const admin = createAdmin(state, roles, events, limiter);
+
+  async function serve(request: Request, identity: JsmIdentity, path: string, flavour: ErrorFlavour): Promise<Response> {
+    try {
+      const match = matchRoute(routes, request.method.toUpperCase(), path);
+      if (!match.route) throw new ApiError(match.pathKnown ? 405 : 404, match.pathKnown ? 'Method not allowed.' : `No resource at ${path}.`);
+      const retryAfter = limiter.check();
+      if (retryAfter !== null) return errorResponse(new ApiError(429, 'Rate limit exceeded.'), flavour, { 'Retry-After': String(retryAfter) });
+      const actor = resolveActor(state, roles, identity);
+      // The body is read before the handler runs, so a handler's checks and changes happen in one turn.
+      const json = await readJson(request);
+      const url = new URL(request.url);
+      const context: RouteContext = { state, ops, roles, actor, params: match.params, query: url.searchParams, json: async () => json() };
+      return await match.route.handler(context);
+    } catch (error) {
+      if (error instanceof ApiError) return errorResponse(error, flavour);
+      return Response.json({ errorMessages: [`Internal server error: ${(error as Error).message}`], errors: {} }, { status: 500 });
+    }
+  }
+
+  const emulator: JsmEmulator = {
+    async handle(request, identity) {
+      const path = new URL(request.url).pathname;
+      const flavour: ErrorFlavour = path.startsWith('/rest/servicedeskapi/') ? 'jsm' : 'jira';
+      const response = await serve(request, identity, path, flavour);
+      calls.record({ method: request.method.toUpperCase(), path, identity, status: response.status });
+      return response;
+    },
+    listen: (port, host) => serveHttp(state, emulator, port ?? 0, host ?? '127.0.0.1'),
+    onEvent: (listener) => events.subscribe(listener),
+    admin,
+    calls,
+  };
+  return emulator;
+}

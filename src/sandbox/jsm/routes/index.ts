@@ -1,0 +1,31 @@
+import type { Route } from '../router';
+import { approvalRoutes } from './jsm-approvals';
+import { requestCommentRoutes } from './jsm-comments';
+import { requestRoutes } from './jsm-requests';
+import { serviceDeskRoutes } from './jsm-service-desks';
+import { commentRoutes } from './platform-comments';
+import { fieldRoutes } from './platform-fields';
+import { issueRoutes } from './platform-issues';
+import { linkRoutes } from './platform-links';
+import { projectRoutes } from './platform-projects';
+import { propertyRoutes } from './platform-properties';
+import { searchRoutes } from './platform-search';
+import { transitionRoutes } from './platform-transitions';
+import { userRoutes } from './platform-users';
+
+/** Every route the emulator serves: the Jira platform and JSM subset a JIT-access app uses. */
+export const routes: Route[] = [
+  ...projectRoutes,
+  ...issueRoutes,
+  ...transitionRoutes,
+  ...commentRoutes,
+  ...propertyRoutes,
+  ...linkRoutes,
+  ...fieldRoutes,
+  ...userRoutes,
+  ...searchRoutes,
+  ...serviceDeskRoutes,
+  ...requestRoutes,
+  ...approvalRoutes,
+  ...requestCommentRoutes,
+];

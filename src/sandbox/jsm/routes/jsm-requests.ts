@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { ApiError } from '../errors';
+import { normalizeFieldValue } from '../field-values';
+import { canSeeIssue, isStaff } from '../permissions';
+import { json, parseBody, type Route, type RouteContext } from '../router';
+import { customerRequestView, paged } from '../views/jsm-views';
+import { intParam, visibleRequest } from './lookups';
+
+const createRequestBody = z.strictObject({
+  serviceDeskId: z.string().min(1),
+  requestTypeId: z.string().min(1),
+  requestFieldValues: z.record(z.string(), z.unknown()),
+  raiseOnBehalfOf: z.string().min(1).optional(),
+  requestParticipants: z.array(z.string().min(1)).optional(),
+  channel: z.string().optional(),
+});
+
+function fieldError(message: string): ApiError {
+  return new ApiError(400, message, {}, 'sd.request.create.error.field.invalid');
+}
+
+function onBehalfOf(ctx: RouteContext, who: string | undefined): string {
+  if (!who) return ctx.actor.accountId;
+  if (!isStaff(ctx.actor)) throw new ApiError(403, 'You do not have permission to raise requests on behalf of other customers.', {}, 'sd.request.create.error.on.behalf');
+  const user = ctx.state.users.get(who) ?? ctx.state.findUserByEmail(who);
+  if (!user) throw fieldError(`The user '${who}' does not exist.`);
+  return user.accountId;
+}
+
+export const requestRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: '/rest/servicedeskapi/request',
+    flavour: 'jsm',
+    handler: async (ctx) => {
+      const body = parseBody(createRequestBody, await ctx.json());
+      const desk = ctx.state.serviceDesks.get(body.serviceDeskId);
+      if (!desk) throw new ApiError(404, 'The service desk does not exist or you do not have permission to view it.', {}, 'sd.servicedesk.error.not.found');
+      const type = ctx.state.requestTypes.get(body.requestTypeId);
+      if (!type || type.serviceDeskId !== desk.id) throw fieldError(`The request type '${body.requestTypeId}' does not exist in this service desk.`);
+      const reporterId = onBehalfOf(ctx, body.raiseOnBehalfOf);
+      const participants = body.requestParticipants ?? [];
+      const unknownParticipant = participants.find((id) => !ctx.state.users.has(id));
+      if (unknownParticipant) throw fieldError(`The user '${unknownParticipant}' does not exist.`);
+      const values = new Map<string, unknown>();
+      for (const [fieldId, raw] of Object.entries(body.requestFieldValues)) {
+        const entry = type.fields.find((f) => f.fieldId === fieldId);
+        const field = ctx.state.fields.get(fieldId);
+        if (!entry || !field) throw fieldError(`The field '${fieldId}' is not valid for this request type.`);
+        const result = normalizeFieldValue(ctx.state, field, raw);
+        if (!result.ok) throw fieldError(`${entry.name}: ${result.error}`);
+        values.set(fieldId, result.value);
+      }
+      const missing = type.fields.find((f) => f.required && (values.get(f.fieldId) ?? null) === null);
+      if (missing) throw fieldError(`${missing.name}: this field is required.`);
+      const issue = ctx.ops.create(
+        { projectKey: desk.projectKey, issueTypeId: type.issueTypeId, values, reporterId, assigneeId: null, participants, request: { serviceDeskId: desk.id, requestTypeId: type.id } },
+        ctx.actor.accountId,
+      );
+      return json(customerRequestView(ctx.state, issue), 201);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/rest/servicedeskapi/request',
+    flavour: 'jsm',
+    handler: (ctx) => {
+      const start = intParam(ctx, 'start', 0);
+      const limit = intParam(ctx, 'limit', 50);
+      const mine = [...ctx.state.issues.values()].filter((issue) => issue.request && canSeeIssue(ctx.actor, issue) && (isStaff(ctx.actor) || issue.reporterId === ctx.actor.accountId || issue.participants.has(ctx.actor.accountId)));
+      return json(paged(ctx.state, '/request', mine.map((issue) => customerRequestView(ctx.state, issue)), start, limit));
+    },
+  },
+  { method: 'GET', path: '/rest/servicedeskapi/request/{issueIdOrKey}', flavour: 'jsm', handler: (ctx) => json(customerRequestView(ctx.state, visibleRequest(ctx))) },
+];
