@@ -22,9 +22,10 @@ function refuse(text: string, why: string): CoreError {
 
 function explain(text: string): string {
   if (text.trim() !== text) return 'remove the surrounding spaces';
-  if (text !== text.toUpperCase()) return 'use upper-case letters';
   if (text.startsWith('-')) return 'negative durations are not allowed';
-  if (!text.startsWith('P')) return 'it must start with P';
+  if (!/^p/i.test(text)) return 'it must start with P';
+  if (text !== text.toUpperCase()) return 'use upper-case letters';
+  if (/\d{7}/.test(text)) return 'numbers have at most 6 digits';
   if (/[.,]/.test(text)) return 'use whole numbers, no fractions';
   if (/^P[^T]*Y/.test(text)) return 'years are not supported, use days';
   if (/^P[^T]*\d+M/.test(text)) return 'months are not supported, use days (minutes go after T, as in PT30M)';

@@ -1,0 +1,84 @@
+/** The public API of the domain core: pure functions and zod schemas, no I/O. */
+export { CoreError, isCoreError, type CoreErrorCode } from './core-error';
+export { parseDuration, formatDuration, describeDuration, isoDurationSchema } from './duration';
+export {
+  ruleConditionsSchema,
+  ruleOutcomeSchema,
+  policyRuleSchema,
+  type RuleConditions,
+  type RuleOutcome,
+  type PolicyRule,
+  type PolicyRuleInput,
+} from './policy-schema';
+export {
+  settingsSchema,
+  targetSchema,
+  accessLevelSchema,
+  approverGroupSchema,
+  businessHoursSchema,
+  statusNamesSchema,
+  transitionNamesSchema,
+  weekdaySchema,
+  type Settings,
+  type SettingsInput,
+  type Target,
+  type AccessLevel,
+  type ApproverGroup,
+  type BusinessHours,
+  type StatusNames,
+  type TransitionNames,
+  type Weekday,
+} from './settings-schema';
+export { defaultSettings, defaultAccessLevels, defaultPolicies } from './default-settings';
+export { parseSettings, loadDefaultSettings } from './parse-settings';
+export { isWithinBusinessHours, localClock } from './business-hours';
+export { accessRequestSchema, linkedChangeSchema, type AccessRequest, type AccessRequestInput, type LinkedChange } from './access-request';
+export { describeBusinessHours, type ConditionCheck, type ConditionName } from './policy-conditions';
+export { decide, DEFAULT_DENY, INVALID_REQUEST, type Decision, type RuleRef, type RuleTrace } from './decide';
+export { describeRule } from './describe-rule';
+export { decisionEvent } from './decision-event';
+export {
+  computeWindow,
+  computeExtension,
+  plannedWindowOf,
+  usesPlannedWindow,
+  type PlannedWindow,
+  type WindowCap,
+  type WindowInput,
+  type WindowRefusal,
+  type WindowResult,
+  type ExtensionInput,
+  type ExtensionResult,
+} from './window';
+export {
+  grantStateSchema,
+  lifecycleEventSchema,
+  LIFECYCLE,
+  transition,
+  allowedEvents,
+  isFinal,
+  type GrantState,
+  type LifecycleEvent,
+} from './lifecycle';
+export {
+  GRANT_PROPERTY_KEY,
+  MAX_PROPERTY_CHARS,
+  MAX_HISTORY,
+  grantRecordSchema,
+  historyEntrySchema,
+  grantWindowSchema,
+  newGrantRecord,
+  recordTransition,
+  markCredentialRevealed,
+  parseRecord,
+  serializeRecord,
+  type GrantRecord,
+  type GrantRecordPatch,
+  type GrantWindow,
+  type HistoryEntry,
+  type NewGrantRecord,
+  type TransitionInput,
+} from './grant-record';
+export { adfDocSchema, adfDoc, adfToText, strong, code, type AdfDoc, type AdfText, type AdfParagraph, type ParagraphPiece } from './adf';
+export { auditEntry, auditComments, internalComment, publicComment, type AuditEntry, type AuditComments } from './audit';
+export { assertNoSecrets, type SecretFinding } from './secret-guard';
