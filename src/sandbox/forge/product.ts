@@ -1,0 +1,13 @@
+/**
+ * The seam to the product emulator (JSM). The Forge emulator routes `requestJira` calls to `handle` with the
+ * identity Forge would have authenticated, and delivers what `onEvent` reports to the app's triggers.
+ */
+export type JsmIdentity = { kind: 'app' } | { kind: 'user'; accountId: string } | { kind: 'anonymous' };
+
+/** A product event as Forge hands it to a trigger, e.g. `{ eventType: 'avi:jira:updated:issue', issue, changelog, atlassianId }`. */
+export type ForgeProductEvent = { eventType: string; atlassianId?: string; selfGenerated?: boolean } & Record<string, unknown>;
+
+export type ProductHandler = {
+  handle(request: Request, identity: JsmIdentity): Promise<Response>;
+  onEvent?(listener: (event: ForgeProductEvent) => void): () => void;
+};
