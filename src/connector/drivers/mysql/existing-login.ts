@@ -5,7 +5,7 @@ import { grantAccess, parseAccess } from './access';
 import type { OperationContext } from './context';
 import { terminateSessions } from './sessions';
 import { account, roleName, sqlList, type Db } from './sql';
-import { accountState, tagAttribute, writeTag } from './tag';
+import { accountState, jsonColumn, tagAttribute, writeTag } from './tag';
 
 /*
  * Existing-login mode: the access is collected in a managed role named `name` (tagged like an ephemeral
@@ -31,7 +31,12 @@ const hostRow = z.object({ host: z.string() });
 async function loginHosts(db: Db, dbUser: string): Promise<string[]> {
   const rows =
     db.flavour === 'mariadb'
-      ? await db.rows(hostRow, "SELECT Host AS host FROM mysql.user WHERE User = ? AND is_role = 'N'", [dbUser])
+      ? await db.rows(
+          hostRow,
+          // mysql.global_priv rather than the mysql.user view, whose computed columns clash with the session collation.
+          "SELECT Host AS host FROM mysql.global_priv WHERE User = ? AND JSON_VALUE(Priv, '$.is_role') IS NULL",
+          [dbUser],
+        )
       : await db.rows(hostRow, 'SELECT Host AS host FROM mysql.user WHERE User = ?', [dbUser]);
   return rows.map((row) => row.host);
 }
@@ -115,7 +120,7 @@ async function detach(ctx: OperationContext, name: string, dbUser: string, host:
   }
 }
 
-const privRow = z.object({ priv: z.string() });
+const privRow = z.object({ priv: jsonColumn });
 const defaultRoleInPriv = z.object({ default_role: z.string().optional() });
 const mysqlDefaultRow = z.object({ role: z.string(), roleHost: z.string() });
 
@@ -126,7 +131,7 @@ const mysqlDefaultRow = z.object({ role: z.string(), roleHost: z.string() });
 async function defaultRoles(db: Db, dbUser: string, host: string): Promise<string[]> {
   if (db.flavour === 'mariadb') {
     const [row] = await db.rows(privRow, 'SELECT Priv AS priv FROM mysql.global_priv WHERE User = ? AND Host = ?', [dbUser, host]);
-    const parsed = row ? defaultRoleInPriv.safeParse(JSON.parse(row.priv)) : undefined;
+    const parsed = row ? defaultRoleInPriv.safeParse(row.priv) : undefined;
     const role = parsed?.success ? parsed.data.default_role : undefined;
     return role ? [role] : [];
   }

@@ -32,27 +32,33 @@ export function markerProblem(marker: string): string | null {
 
 export type AccountState = { kind: 'absent' } | { kind: 'unmanaged' } | { kind: 'managed'; grantId: string | null };
 
-const jsonText = z.union([z.string(), z.record(z.string(), z.unknown())]).nullable();
+/**
+ * An account's JSON: text, or an object when mysql2 sees a JSON column type and parses it itself (it does for
+ * MariaDB's global_priv.Priv). Unparseable text reads as no object: such an account carries no tag.
+ */
+export const jsonColumn = z
+  .union([z.string(), z.record(z.string(), z.unknown())])
+  .nullable()
+  .transform((value): Record<string, unknown> => {
+    if (typeof value !== 'string') return value ?? {};
+    try {
+      const parsed = z.record(z.string(), z.unknown()).safeParse(JSON.parse(value));
+      return parsed.success ? parsed.data : {};
+    } catch {
+      return {};
+    }
+  });
 const tagValue = z.object({ grantId: z.string().nullable().optional() });
 
-/** The tag in an account's JSON (a string or, from a JSON column, an object already parsed by mysql2). */
-function tagIn(json: z.infer<typeof jsonText>, marker: string): { grantId: string | null } | null {
-  if (json === null) return null;
-  let parsed: unknown;
-  try {
-    parsed = typeof json === 'string' ? JSON.parse(json) : json;
-  } catch {
-    return null;
-  }
-  const object = z.record(z.string(), z.unknown()).safeParse(parsed);
-  if (!object.success || !(marker in object.data)) return null;
-  const tag = tagValue.safeParse(object.data[marker]);
+function tagIn(json: Record<string, unknown>, marker: string): { grantId: string | null } | null {
+  if (!(marker in json)) return null;
+  const tag = tagValue.safeParse(json[marker]);
   return { grantId: tag.success ? (tag.data.grantId ?? null) : null };
 }
 
 const existsRow = z.object({ found: z.union([z.number(), z.string(), z.bigint()]) });
-const mariaRow = z.object({ user: z.string(), host: z.string(), priv: jsonText });
-const mysqlRow = z.object({ user: z.string(), host: z.string(), attribute: jsonText });
+const mariaRow = z.object({ user: z.string(), host: z.string(), priv: jsonColumn });
+const mysqlRow = z.object({ user: z.string(), host: z.string(), attribute: jsonColumn });
 
 export async function accountState(db: Db, marker: string, user: string, host: string): Promise<AccountState> {
   if (db.flavour === 'mariadb') {

@@ -2,7 +2,7 @@ import { cachingSha2PasswordHash, nativePasswordHash, sha256CryptDigest } from '
 
 describe('nativePasswordHash', () => {
   test.each([
-    // MySQL/MariaDB PASSWORD('password') and PASSWORD('') is special-cased by the server; ours is the raw formula.
+    // Both checked against MariaDB's PASSWORD(); the integration test compares a stored verifier too.
     ['password', '*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19'],
     ['hashcat', '*FCF7C1B8749CF99D88E5F34271D636178FB5D130'],
   ])('%s', (password, expected) => {
