@@ -34,13 +34,17 @@ export function toDriverError(error: unknown, action: string, options: ClassifyO
   if (error instanceof DriverError) return error;
   const state = sqlState(error);
   const { code, retryable } = classify(state, isConnectionFailure(error), options);
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
   const reason = state === undefined ? detail : `${detail} (SQLSTATE ${state})`;
   return new DriverError(code, `${action}: ${reason}`, retryable, { cause: error });
 }
 
-export function isConnectionFailure(error: unknown): error is Error {
-  return error instanceof Error && Object.getPrototypeOf(error) === Error.prototype;
+/**
+ * Structural, not `instanceof`: Node's socket errors may come from another realm (under jest's vm, say), and
+ * their class is plain `Error` either way; TypeError, ZodError and the like carry their own `name`.
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  return sqlState(error) === undefined && typeof error === 'object' && error !== null && 'name' in error && error.name === 'Error';
 }
 
 function classify(state: string | undefined, connectionFailure: boolean, options: ClassifyOptions): { code: DriverErrorCode; retryable: boolean } {

@@ -23,15 +23,15 @@ export function createPool(url: string, log: Logger): Pool {
 
 export async function withClient<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
-  let broken: Error | undefined;
+  let destroy = false;
   try {
     return await work(client);
   } catch (error) {
-    // Errors without a SQLSTATE mean the connection itself failed; do not return it to the pool.
-    if (isConnectionFailure(error)) broken = error;
+    // The connection itself failed; do not return it to the pool.
+    destroy = isConnectionFailure(error);
     throw error;
   } finally {
-    client.release(broken);
+    client.release(destroy);
   }
 }
 

@@ -2,6 +2,7 @@ import { Client, DatabaseError } from 'pg';
 import { silentLogger } from '../../../../src/connector/log';
 import type { DriverTarget } from '../../../../src/connector/drivers/driver';
 import { PostgresDriver } from '../../../../src/connector/drivers/postgres/driver';
+import { scramSha256Verifier } from '../../../../src/connector/drivers/postgres/scram';
 import { uniqueSuffix } from '../../../support/servers';
 
 /**
@@ -17,7 +18,9 @@ export interface Fixture {
   marker: string;
   target: DriverTarget;
   driver: PostgresDriver;
-  connectAs(user: string, password?: string): Promise<Client>;
+  connectAs(user: string, password: string | undefined): Promise<Client>;
+  /** CREATE ROLE … LOGIN with a password, set as a verifier. */
+  createLogin(name: string, password: string): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -56,16 +59,20 @@ export async function createFixture(url: string): Promise<Fixture> {
   const driver = new PostgresDriver(target, silentLogger(), { polling: { stepMs: 20, limitMs: 5_000 } });
   const sessions: Client[] = [];
 
-  async function connectAs(user: string, password = 'unused'): Promise<Client> {
+  async function connectAs(user: string, password: string | undefined): Promise<Client> {
     const address = new URL(url);
     address.username = encodeURIComponent(user);
-    address.password = encodeURIComponent(password);
+    address.password = encodeURIComponent(password ?? '');
     const client = new Client({ connectionString: address.toString() });
     // A terminated session reports its error on the client; the test inspects it through its next query.
     client.on('error', () => undefined);
     await client.connect();
     sessions.push(client);
     return client;
+  }
+
+  async function createLogin(name: string, password: string): Promise<void> {
+    await admin.query(`CREATE ROLE ${id(name)} LOGIN PASSWORD ${admin.escapeLiteral(await scramSha256Verifier(password))}`);
   }
 
   async function cleanup(): Promise<void> {
@@ -87,7 +94,7 @@ export async function createFixture(url: string): Promise<Fixture> {
     await admin.end();
   }
 
-  return { suffix, admin, schema, owner, marker, target, driver, connectAs, cleanup };
+  return { suffix, admin, schema, owner, marker, target, driver, connectAs, createLogin, cleanup };
 }
 
 /** The SQLSTATE a promise rejects with, or 'ok' when it resolves. */
