@@ -34,8 +34,8 @@ export async function runAs(
         throw new RunAsError('not_a_managed_login', `${JSON.stringify(username)} is not a managed login that can log in`);
       }
       // PGlite never enforces VALID UNTIL; the console does.
-      if (role.validUntil !== null && role.validUntil.getTime() <= Date.now()) {
-        throw new RunAsError('login_expired', `${JSON.stringify(username)} expired at ${role.validUntil.toISOString()}`);
+      if (role.validUntilMs !== null && role.validUntilMs <= Date.now()) {
+        throw new RunAsError('login_expired', `${JSON.stringify(username)} expired at ${new Date(role.validUntilMs).toISOString()}`);
       }
       await execFormatted(tx, 'SET LOCAL ROLE %I', username);
       const result = await tx.query<Record<string, unknown>>(sql);

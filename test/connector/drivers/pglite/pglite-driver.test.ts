@@ -235,8 +235,11 @@ describe('PGlite driver', () => {
     });
 
     test('session settings do not outlive the call', async () => {
+      const before = (await db.query('SHOW search_path')).rows;
       await runAs(db, 'jit_console', 'SET search_path TO shop');
-      expect((await db.query('SHOW search_path')).rows).toEqual([{ search_path: '"$user", public' }]);
+      await runAs(db, 'jit_console', 'CREATE TEMPORARY TABLE scratch (v int)');
+      expect((await db.query('SHOW search_path')).rows).toEqual(before);
+      expect((await db.query("SELECT count(*)::int AS n FROM pg_catalog.pg_class WHERE relname = 'scratch'")).rows).toEqual([{ n: 0 }]);
     });
 
     test('the marker membership gives the login nothing', async () => {
