@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isAdfDocument } from '../adf';
-import { badRequest, forbidden, notFound } from '../errors';
+import { badRequest, notFound } from '../errors';
 import { canSeeComment, isStaff } from '../permissions';
 import { json, parseBody, type Route } from '../router';
 import { commentView } from '../views/issue-view';
@@ -53,7 +53,7 @@ export const commentRoutes: Route[] = [
       const body = parseBody(commentBody, await ctx.json());
       if (!isAdfDocument(body.body)) throw badRequest('', { comment: 'Comment body can not be empty!' });
       const internal = isInternal(body);
-      if (internal && !isStaff(ctx.actor)) throw forbidden('You do not have permission to add internal comments.');
+      if (internal && !isStaff(ctx.actor)) throw badRequest('', { comment: 'You do not have permission to add internal comments.' });
       const comment = ctx.ops.addComment(issue, body.body, !internal, ctx.actor.accountId);
       return json(commentView(ctx.state, issue, comment), 201);
     },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createCustomField } from '../custom-fields';
-import { requireAdmin } from '../permissions';
+import { badRequest } from '../errors';
 import { json, parseBody, type Route } from '../router';
 import type { Field } from '../state';
 
@@ -39,7 +39,8 @@ export const fieldRoutes: Route[] = [
     flavour: 'jira',
     handler: async (ctx) => {
       const body = parseBody(createFieldBody, await ctx.json());
-      requireAdmin(ctx.actor, 'Only Jira administrators can create custom fields.');
+      // Jira answers 400 (not 403) to a caller without the Administer Jira permission.
+      if (ctx.actor.kind === 'user' && !ctx.actor.admin) throw badRequest('Only Jira administrators can create custom fields.');
       return json(fieldDetails(createCustomField(ctx.state, body)), 201);
     },
   },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { forbidden, notFound } from '../errors';
+import { notFound } from '../errors';
 import { isStaff } from '../permissions';
 import { json, parseBody, type Route } from '../router';
 import { visibleIssue } from './lookups';
@@ -31,7 +31,7 @@ export const linkRoutes: Route[] = [
       if (!type) throw notFound(`No issue link type with name '${body.type.name ?? body.type.id ?? ''}' found.`);
       const inward = visibleIssue(ctx, body.inwardIssue.key ?? body.inwardIssue.id ?? '');
       const outward = visibleIssue(ctx, body.outwardIssue.key ?? body.outwardIssue.id ?? '');
-      if (!isStaff(ctx.actor)) throw forbidden('You do not have permission to link issues.');
+      if (!isStaff(ctx.actor)) throw notFound('You do not have the permission to link issues.');
       const exists = ctx.state.links.some((l) => l.typeId === type.id && l.inwardIssueId === inward.id && l.outwardIssueId === outward.id);
       if (!exists) ctx.state.links.push({ id: ctx.state.nextId('issuelink'), typeId: type.id, inwardIssueId: inward.id, outwardIssueId: outward.id });
       return new Response(null, { status: 201 });

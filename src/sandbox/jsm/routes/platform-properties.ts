@@ -54,8 +54,7 @@ export const propertyRoutes: Route[] = [
     handler: (ctx) => {
       const issue = visibleIssue(ctx);
       const key = ctx.params.propertyKey ?? '';
-      if (!isStaff(ctx.actor)) throw forbidden('You do not have permission to edit this issue.');
-      if (!issue.properties.delete(key)) throw missing(key);
+      if (!isStaff(ctx.actor) || !issue.properties.delete(key)) throw missing(key);
       return noContent();
     },
   },
