@@ -13,7 +13,6 @@ export const SQLSTATE = {
   duplicateObject: '42710',
   uniqueViolation: '23505',
   undefinedObject: '42704',
-  dependentObjectsStillExist: '2BP01',
 } as const;
 
 const RETRYABLE_UNREACHABLE = new Set(['57P01', '57P02', '57P03', '53300']);

@@ -1,5 +1,5 @@
 import { DriverError, type ManagedRef, type RevokeResult } from '../driver';
-import { groupMembers, roleState } from './catalog';
+import { groupMembers, roleExists, roleState } from './catalog';
 import type { PgContext } from './context';
 import { SQLSTATE, sqlState } from './errors';
 import { assertRoleName } from './names';
@@ -29,7 +29,8 @@ async function dismantle(ctx: PgContext, name: string): Promise<void> {
       }),
     );
   } catch (error) {
-    if (!vanished(error)) throw error;
+    // 42704 also means a missing owner role; only a role that is really gone counts as done.
+    if (!vanished(error) || (await withClient(ctx.pool, (client) => roleExists(client, name)))) throw error;
   }
 }
 

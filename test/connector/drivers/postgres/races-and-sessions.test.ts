@@ -67,6 +67,19 @@ describeWith('postgres', 'PostgreSQL driver, concurrent connectors and sessions 
     }
   });
 
+  it('an owner role that does not exist fails the revoke and leaves the login disabled, not reported as gone', async () => {
+    const misconfigured = new PostgresDriver({ ...fx.target, owner: `jit_no_owner_${fx.suffix}` }, silentLogger());
+    const grant = request();
+    try {
+      await fx.driver.grant(grant);
+      await expect(misconfigured.revoke(grant)).rejects.toMatchObject({ code: 'failed', retryable: false });
+      expect((await roleRow(fx.admin, grant.name))?.rolcanlogin).toBe(false);
+      await expect(fx.driver.revoke(grant)).resolves.toEqual({ existed: true, sessionsTerminated: 0 });
+    } finally {
+      await misconfigured.close();
+    }
+  });
+
   it('close can be called twice', async () => {
     const driver = new PostgresDriver(fx.target, silentLogger());
     await driver.health({});
