@@ -21,7 +21,11 @@ function tokenize(jql: string): Token[] {
     if (/^\s*$/.test(jql.slice(index))) break;
     pattern.lastIndex = index;
     const match = pattern.exec(jql);
-    if (!match) throw jqlError(`The character '${jql.slice(index).trim()[0] ?? ''}' is a reserved JQL character. (line 1, character ${index + 1})`);
+    if (!match) {
+      const rest = jql.slice(index);
+      const at = index + (rest.length - rest.trimStart().length);
+      throw jqlError(`The character '${jql[at] ?? ''}' is a reserved JQL character. (line 1, character ${at + 1})`);
+    }
     const at = index + (match[0].length - match[0].trimStart().length);
     if (match[1] !== undefined || match[2] !== undefined) tokens.push({ kind: 'string', text: (match[1] ?? match[2] ?? '').replace(/\\(.)/g, '$1'), at });
     else if (match[3] !== undefined) tokens.push({ kind: 'punct', text: match[3], at });
@@ -194,7 +198,7 @@ export function parseJql(state: State, jql: string, currentUser: string): JqlQue
     return (issue: Issue) => get(issue).some((value) => wanted.includes(value)) !== clause.negate;
   });
   const sortValue = (issue: Issue, field: 'created' | 'updated' | 'key') =>
-    field === 'key' ? Number(issue.id) : field === 'created' ? issue.created.getTime() * 1e6 + Number(issue.id) : issue.updated.getTime();
+    field === 'key' ? Number(issue.id) : field === 'created' ? issue.created.getTime() : issue.updated.getTime();
   return {
     matches: (issue) => predicates.every((predicate) => predicate(issue)),
     compare: (a, b) => {
@@ -202,7 +206,8 @@ export function parseJql(state: State, jql: string, currentUser: string): JqlQue
         const diff = sortValue(a, field) - sortValue(b, field);
         if (diff !== 0) return descending ? -diff : diff;
       }
-      return 0;
+      // Issues created in the same millisecond keep their creation order.
+      return order[0]?.descending ? Number(b.id) - Number(a.id) : Number(a.id) - Number(b.id);
     },
   };
 }
