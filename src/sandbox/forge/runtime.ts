@@ -189,6 +189,8 @@ export function createForgeRuntime(options: ForgeRuntimeOptions) {
       /** Secret values, for tests only: never show them in the sandbox UI or a log. */
       secretsForTests: () => kvs.inspectSecretsForTests(),
     },
+    /** The store itself, for tests and fixtures to seed data without an invocation. Holds secrets: not for UIs. */
+    kvsStoreForTests: kvs,
     stop: async (): Promise<void> => {
       unsubscribe?.();
       clock.stop();
