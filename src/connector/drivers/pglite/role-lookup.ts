@@ -11,7 +11,7 @@ export const DEFAULT_MARKER = 'jit_managed';
 const FIND_ROLE = `
 SELECT r.rolname AS name,
        r.rolcanlogin AS "canLogin",
-       (pg_catalog.date_part('epoch', r.rolvaliduntil) * 1000)::float8 AS "validUntilMs",
+       (pg_catalog.date_part('epoch', NULLIF(r.rolvaliduntil, 'infinity')) * 1000)::float8 AS "validUntilMs",
        EXISTS (SELECT 1
                  FROM pg_catalog.pg_auth_members m
                  JOIN pg_catalog.pg_roles marker ON marker.oid = m.roleid
@@ -32,7 +32,7 @@ SELECT r.rolname AS name, pg_catalog.shobj_description(r.oid, 'pg_authid') AS co
 const RoleRow = z.object({
   name: z.string(),
   canLogin: z.boolean(),
-  /** Milliseconds since the epoch (Infinity for 'infinity'); a number, so it reads the same in every JS realm. */
+  /** Milliseconds since the epoch, null for never ('infinity' too); a number reads the same in every JS realm. */
   validUntilMs: z.number().nullable(),
   managed: z.boolean(),
   comment: z.string().nullable(),

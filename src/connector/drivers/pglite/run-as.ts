@@ -17,8 +17,9 @@ const CurrentRole = z.object({ role: z.string() });
  * superuser. Never put data behind PGlite that the console's users must not see.
  *
  * One statement only (the extended protocol refuses several), so nothing can run after a COMMIT it sends.
- * The session is reset afterwards (DISCARD ALL), so settings and temporary objects do not carry over to the
- * connector's own statements or to the next user.
+ * Other statements on the instance wait for the transaction (PGlite serialises them). The session is reset
+ * afterwards (DISCARD ALL), so settings and temporary objects do not carry over to the next user; a
+ * statement already queued behind this call may still see them.
  */
 export async function runAs(
   db: PGlite,

@@ -230,6 +230,13 @@ describe('PGlite driver', () => {
       expect((await db.query('SELECT current_user AS who')).rows).toEqual([{ who: 'postgres' }]);
     });
 
+    test('a statement issued while runAs runs waits for it, and runs as the superuser', async () => {
+      const running = runAs(db, 'jit_console', 'SELECT current_user AS who FROM pg_catalog.pg_sleep(0.2)');
+      const meanwhile = db.query('SELECT current_user AS who');
+      expect((await running).rows).toEqual([{ who: 'jit_console' }]);
+      expect((await meanwhile).rows).toEqual([{ who: 'postgres' }]);
+    });
+
     test('one statement per call', async () => {
       expect(await rejection(runAs(db, 'jit_console', 'SELECT 1; SELECT 2'))).toMatchObject({ code: '42601' });
     });
