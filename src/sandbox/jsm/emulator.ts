@@ -68,7 +68,7 @@ export function createJsmEmulator(options: JsmEmulatorOptions = {}): JsmEmulator
     timeZone: 'UTC',
   });
   const events = new EventBus();
-  const ops = new IssueOps(state, events);
+  const ops = new IssueOps(state, events, roles.appAccountId);
   const limiter = new RateLimiter(state.now);
   const calls = new CallLog();
   const admin = createAdmin(state, roles, events, limiter);

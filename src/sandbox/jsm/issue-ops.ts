@@ -23,6 +23,7 @@ export class IssueOps {
   constructor(
     private readonly state: State,
     private readonly events: EventBus,
+    private readonly appAccountId: string,
   ) {}
 
   create(input: NewIssue, actorId: string): Issue {
@@ -57,7 +58,13 @@ export class IssueOps {
     state.issues.set(id, issue);
     state.issueKeys.set(issue.key, id);
     this.openApproval(issue);
-    this.events.emit({ eventType: 'avi:jira:created:issue', atlassianId: actorId, issue: eventIssue(state, issue), timestamp: now.toISOString() });
+    this.events.emit({
+      eventType: 'avi:jira:created:issue',
+      atlassianId: actorId,
+      selfGenerated: actorId === this.appAccountId,
+      issue: eventIssue(state, issue),
+      timestamp: now.toISOString(),
+    });
     return issue;
   }
 
@@ -125,6 +132,7 @@ export class IssueOps {
     this.events.emit({
       eventType: 'avi:jira:commented:issue',
       atlassianId: authorId,
+      selfGenerated: authorId === this.appAccountId,
       issue: eventIssue(this.state, issue),
       comment: { id: comment.id, body, author: { accountId: authorId }, created: now.toISOString(), updated: now.toISOString(), jsdPublic: isPublic },
       timestamp: now.toISOString(),
@@ -145,6 +153,7 @@ export class IssueOps {
     this.events.emit({
       eventType: 'avi:jira:updated:issue',
       atlassianId: actorId,
+      selfGenerated: actorId === this.appAccountId,
       issue: eventIssue(this.state, issue),
       changelog: { id: entry.id, items },
       timestamp: now.toISOString(),

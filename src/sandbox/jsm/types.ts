@@ -21,6 +21,8 @@ export type EventIssue = {
 export type IssueCreatedEvent = {
   eventType: 'avi:jira:created:issue';
   atlassianId: string;
+  /** True when the app's own REST call caused the event (what `filter.ignoreSelf` drops). */
+  selfGenerated: boolean;
   issue: EventIssue;
   timestamp: string;
 };
@@ -28,6 +30,8 @@ export type IssueCreatedEvent = {
 export type IssueUpdatedEvent = {
   eventType: 'avi:jira:updated:issue';
   atlassianId: string;
+  /** True when the app's own REST call caused the event (what `filter.ignoreSelf` drops). */
+  selfGenerated: boolean;
   issue: EventIssue;
   changelog: { id: string; items: ChangelogItem[] };
   timestamp: string;
@@ -36,6 +40,8 @@ export type IssueUpdatedEvent = {
 export type IssueCommentedEvent = {
   eventType: 'avi:jira:commented:issue';
   atlassianId: string;
+  /** True when the app's own REST call caused the event (what `filter.ignoreSelf` drops). */
+  selfGenerated: boolean;
   issue: EventIssue;
   comment: { id: string; body: unknown; author: { accountId: string }; created: string; updated: string; jsdPublic: boolean };
   timestamp: string;

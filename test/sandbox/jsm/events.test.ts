@@ -36,7 +36,8 @@ describe('product events', () => {
     ]);
     expect(updated.changelog.id).toEqual(expect.any(String));
     const commented = received[2];
-    expect(commented).toMatchObject({ eventType: 'avi:jira:commented:issue', atlassianId: site.jsm.admin.appAccountId, comment: { jsdPublic: false } });
+    expect(commented).toMatchObject({ eventType: 'avi:jira:commented:issue', atlassianId: site.jsm.admin.appAccountId, selfGenerated: true, comment: { jsdPublic: false } });
+    expect(updated.selfGenerated).toBe(false);
   });
 
   it('emits nothing for a change that changes nothing or is refused', async () => {
