@@ -103,7 +103,12 @@ export async function slowHook(): Promise<unknown> {
   return { statusCode: 200 };
 }
 
-const seamCall = z.object({ descriptor: z.unknown(), path: z.string(), body: z.string() });
+const seamCall = z.object({
+  descriptor: z.unknown(),
+  path: z.string(),
+  body: z.string(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
 
 export const resolver = new Resolver()
   .define('whoami', async ({ context }) => {
@@ -129,10 +134,10 @@ export const resolver = new Resolver()
   })
   .define('seam', async ({ payload }) => {
     // Calls the platform seam directly, as an upgraded @forge package might: the emulator must refuse loudly.
-    const { descriptor, path, body } = seamCall.parse(payload);
+    const { descriptor, path, body, headers } = seamCall.parse(payload);
     const forgeFetch: unknown = Reflect.get(globalThis, '__forge_fetch__');
     if (typeof forgeFetch !== 'function') throw new Error('__forge_fetch__ is not installed');
-    const response: unknown = await Reflect.apply(forgeFetch, undefined, [descriptor, path, { method: 'POST', body }]);
+    const response: unknown = await Reflect.apply(forgeFetch, undefined, [descriptor, path, { method: 'POST', body, headers }]);
     return { status: z.instanceof(Response).parse(response).status };
   })
   .getDefinitions();
