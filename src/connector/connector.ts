@@ -51,7 +51,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  log.info({ event: 'connector.started', url, targets: [...targets.keys()], ledger: config.ledger.startsWith('file:') ? 'file' : 'postgres' });
+  log.info({ event: 'connector.started', address: url, targets: [...targets.keys()], ledger: config.ledger.startsWith('file:') ? 'file' : 'postgres' });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>

@@ -84,10 +84,37 @@ export class ConnectorClient {
     return this.call('GET', '/v1/health', healthSchema);
   }
 
+  /**
+   * The connector refuses a signature it has seen (replay), and a signature covers only the timestamp, method,
+   * path and body: the same request twice within one second would sign alike. So an identical request is signed
+   * with a later timestamp (the window allows 300 s of skew), and a refusal as a replay is retried that way.
+   */
+  private lastTimestamp = new Map<string, number>();
+
+  private timestampFor(key: string, minimum: number): number {
+    const timestamp = Math.max(this.nowSeconds(), minimum, (this.lastTimestamp.get(key) ?? 0) + 1);
+    this.lastTimestamp.set(key, timestamp);
+    if (this.lastTimestamp.size > 1000) this.lastTimestamp.delete(this.lastTimestamp.keys().next().value as string);
+    return timestamp;
+  }
+
   private async call<T extends z.ZodType>(method: string, pathWithQuery: string, schema: T, payload?: unknown): Promise<z.infer<T>> {
     const body = payload === undefined ? '' : JSON.stringify(payload);
+    const key = `${method} ${pathWithQuery} ${body}`;
+    let timestamp = this.timestampFor(key, 0);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.send(method, pathWithQuery, schema, body, timestamp);
+      } catch (error) {
+        if (!(error instanceof ConnectorRequestError) || error.code !== 'replayed_signature' || attempt >= 5) throw error;
+        timestamp = this.timestampFor(key, timestamp + 1);
+      }
+    }
+  }
+
+  private async send<T extends z.ZodType>(method: string, pathWithQuery: string, schema: T, body: string, timestamp: number): Promise<z.infer<T>> {
     const headers = {
-      ...signRequest(this.options.secrets, { timestamp: this.nowSeconds(), method, pathWithQuery, body }),
+      ...signRequest(this.options.secrets, { timestamp, method, pathWithQuery, body }),
       ...(body ? { 'content-type': 'application/json' } : {}),
     };
     let response: { status: number; text(): Promise<string> };

@@ -64,7 +64,7 @@ export class FileLedger implements Ledger {
     return claimed;
   }
 
-  async release(grantId: string): Promise<void> {
+  async release(grantId: string, _owner?: string): Promise<void> {
     this.leases.delete(grantId);
   }
 
