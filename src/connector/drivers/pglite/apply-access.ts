@@ -1,6 +1,7 @@
 import { DriverError, type AccessSpec } from '../driver';
 import { execFormatted, type Queryable } from './database-quoting';
-import { parsePrivilege, renderGrant } from './privilege-grammar';
+import { parsePrivilege } from '../postgres/privileges';
+import { renderGrant } from './privilege-grant';
 
 /**
  * Gives `grantee` an access level: membership of each `memberOf` role, then each privilege entry. GRANT is

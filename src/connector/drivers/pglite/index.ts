@@ -19,7 +19,7 @@
 import type { Logger } from '../../log';
 import type { DriverFactory, DriverTarget } from '../driver';
 import { PgliteDriver } from './pglite-driver';
-import { checkPrivilege } from './privilege-grammar';
+import { checkPrivilege } from '../postgres/privileges';
 
 export interface PgliteDriverFactory extends DriverFactory {
   readonly engine: 'pglite';

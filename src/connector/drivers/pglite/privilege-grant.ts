@@ -1,0 +1,12 @@
+import type { Privilege } from '../postgres/privileges';
+
+/**
+ * PGlite speaks PostgreSQL's GRANT syntax, so entries are parsed by the PostgreSQL driver's grammar; only the
+ * quoting differs: here the database quotes through `format('%I')`. Returns the template (keywords from the
+ * grammar and `%I` placeholders only) and its identifiers in order, the grantee last.
+ */
+export function renderGrant(privilege: Privilege, grantee: string): { template: string; identifiers: string[] } {
+  const object = privilege.schema === undefined ? '%I' : '%I.%I';
+  const names = privilege.schema === undefined ? [privilege.name] : [privilege.schema, privilege.name];
+  return { template: `GRANT ${privilege.privileges.join(', ')} ON ${privilege.kind} ${object} TO %I`, identifiers: [...names, grantee] };
+}
