@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileLedger } from '../../../src/connector/ledger/file-ledger';
@@ -37,9 +37,9 @@ describe('FileLedger', () => {
     const path = dir();
     const ledger = FileLedger.open(path);
     // A lock held by another live process (our parent) looks the same as one held by another connector.
-    require('node:fs').writeFileSync(join(path, 'LOCK'), String(process.ppid));
+    writeFileSync(join(path, 'LOCK'), String(process.ppid));
     expect(() => FileLedger.open(path)).toThrow(new RegExp(`in use by process ${process.ppid}`));
-    require('node:fs').writeFileSync(join(path, 'LOCK'), String(process.pid));
+    writeFileSync(join(path, 'LOCK'), String(process.pid));
     return ledger.close();
   });
 
