@@ -1,5 +1,5 @@
 import type { GrantContext } from './grants/context';
-import { cleanupRecord, managedRef } from './grants/revocation';
+import { cleanupRecord, managedRef, revokeRecord } from './grants/revocation';
 import { LIVE_STATES, type GrantRecord } from './ledger/record';
 import type { Target } from './targets';
 
@@ -26,6 +26,10 @@ export async function reconcile(context: GrantContext): Promise<void> {
 
   if (context.ledger.exclusive) {
     for (const record of records.filter((candidate) => candidate.state === 'granting')) await cleanupRecord(context, record);
+    // Cut off mid-revocation by a crash: finish now rather than when the in-flight guard runs out.
+    for (const record of records.filter((candidate) => candidate.state === 'revoking' && candidate.nextAttemptAt === null)) {
+      await revokeRecord(context, record, 'requested');
+    }
   }
 
   const byName = new Map(records.filter((record) => record.name).map((record) => [`${record.target}/${record.name}`, record]));

@@ -28,6 +28,14 @@ export interface Ledger {
 /** A grant still `granting` after this long was cut off by a crash of the replica doing it. */
 export const GRANTING_STALE_MS = 60_000;
 
+/**
+ * A `revoking` record with no retry time is an attempt in flight (a DELETE, or a scheduler pass holding its
+ * lease); it becomes due only after this long, when the replica doing it must have died. Without this rule the
+ * scheduler claimed a revocation the API was still doing and ran the same DROP ROLE at once ("tuple
+ * concurrently updated", a non-retryable failure). A failed attempt sets `nextAttemptAt`, which rules instead.
+ */
+export const REVOKING_STALE_MS = 30_000;
+
 /** Whether `record` has work due at `now` (the rule both ledgers implement in claimDue). */
 export function isDue(record: GrantRecord, now: Date): boolean {
   const at = now.getTime();
@@ -41,7 +49,7 @@ export function isDue(record: GrantRecord, now: Date): boolean {
     case 'pending':
       return past(record.notBefore) || past(record.notAfter);
     case 'revoking':
-      return retryDue;
+      return record.nextAttemptAt === null ? Date.parse(record.updatedAt) <= at - REVOKING_STALE_MS : past(record.nextAttemptAt);
     case 'failed':
       return record.needsCleanup && retryDue;
     case 'revoked':

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import type { Ledger } from './ledger';
-import { GRANTING_STALE_MS } from './ledger';
+import { GRANTING_STALE_MS, REVOKING_STALE_MS } from './ledger';
 import { grantRecordSchema, type GrantRecord } from './record';
 
 /**
@@ -38,7 +38,9 @@ WHERE grant_id IN (
       (state = 'active' AND not_after <= $2)
       OR (state = 'pending' AND (not_before <= $2 OR not_after <= $2))
       OR (state = 'granting' AND updated_at <= $2::timestamptz - make_interval(secs => $5::float8 / 1000))
-      OR ((state = 'revoking' OR (state = 'failed' AND needs_cleanup) OR (state IN ('revoked', 'expired') AND callback_pending))
+      OR (state = 'revoking' AND (next_attempt_at <= $2
+          OR (next_attempt_at IS NULL AND updated_at <= $2::timestamptz - make_interval(secs => $6::float8 / 1000))))
+      OR (((state = 'failed' AND needs_cleanup) OR (state IN ('revoked', 'expired') AND callback_pending))
           AND (next_attempt_at IS NULL OR next_attempt_at <= $2))
     )
   ORDER BY not_after NULLS FIRST
@@ -95,7 +97,7 @@ export class PostgresLedger implements Ledger {
   }
 
   async claimDue(now: Date, limit: number, owner: string, leaseMs: number): Promise<GrantRecord[]> {
-    const { rows } = await this.pool.query(CLAIM, [owner, now.toISOString(), limit, leaseMs, GRANTING_STALE_MS]);
+    const { rows } = await this.pool.query(CLAIM, [owner, now.toISOString(), limit, leaseMs, GRANTING_STALE_MS, REVOKING_STALE_MS]);
     return rows.map((row) => grantRecordSchema.parse(row.record));
   }
 
