@@ -1,0 +1,52 @@
+import { fetch } from '@forge/api';
+import { adfDoc, assertNoSecrets, type GrantRecord } from '../../core';
+import { jira } from '../jira/jira-client';
+import { logEvent } from '../log';
+import type { AppConfig } from '../storage/app-config';
+
+/**
+ * The loud part of break-glass: a JSON alert to the configured webhook (chat or SIEM) and a follow-up
+ * review task in the request's project, linked to the ticket. Returns the review task's key. A webhook
+ * that fails is logged and does not stop the grant; the internal comment already records the event.
+ */
+export async function createReviewTask(record: GrantRecord, config: AppConfig): Promise<string> {
+  const project = await jira.getProject(record.ticket.split('-')[0] ?? record.ticket);
+  const issueType = project.issueTypes.find((type) => type.name.toLowerCase() === config.reviewIssueType.toLowerCase()) ?? project.issueTypes[0];
+  if (!issueType) throw new Error(`project ${project.key} offers no issue type for the review task`);
+  const task = await jira.createIssue({
+    projectKey: project.key,
+    issueTypeId: issueType.id,
+    summary: `Review break-glass access ${record.ticket}`,
+    description: adfDoc([
+      [`Break-glass access to ${record.target} (${record.accessLevel}) was granted without prior approval on ${record.ticket}.`],
+      ['Review what was done with it and whether the emergency justified it.'],
+    ]),
+  });
+  await jira.linkIssues(task.key, record.ticket, 'Relates');
+  return task.key;
+}
+
+export async function sendAlert(record: GrantRecord, config: AppConfig, reviewTask: string | undefined): Promise<boolean> {
+  if (!config.alertWebhookUrl) return false;
+  const alert = {
+    kind: 'jit-access.break-glass',
+    ticket: record.ticket,
+    target: record.target,
+    accessLevel: record.accessLevel,
+    role: record.role,
+    requester: record.requester.accountId,
+    notBefore: record.window?.notBefore,
+    notAfter: record.window?.notAfter,
+    reviewTask,
+    text: `Break-glass access to ${record.target} on ${record.ticket} until ${record.window?.notAfter ?? 'unknown'}; review ${reviewTask ?? 'pending'}.`,
+  };
+  assertNoSecrets(alert);
+  try {
+    const response = await fetch(config.alertWebhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alert) });
+    if (response.status >= 300) logEvent('break-glass.alert-failed', { ticket: record.ticket, status: response.status });
+    return response.status < 300;
+  } catch (error) {
+    logEvent('break-glass.alert-failed', { ticket: record.ticket, error: error instanceof Error ? error.name : 'error' });
+    return false;
+  }
+}

@@ -1,0 +1,58 @@
+import type { Settings } from '../../core';
+import { isAppError } from '../app-error';
+import { jira } from '../jira/jira-client';
+import { moveTicket } from '../jira/move-ticket';
+import { FAR_FUTURE, type StoredGrant } from '../storage/grant-entity';
+import { updateGrant } from '../storage/grant-store';
+import { applySteps, internalNote, publicNote } from './apply-steps';
+import { approveAndSchedule } from './schedule-grant';
+
+/**
+ * The ticket reached the approved status through JSM's approval step: count the approvals of the latest
+ * completed approval that are by members of the rule's approver group and not by the requester. Enough:
+ * record `approval-approved` and go on to access. Not enough (a self-approval, say): the approval is
+ * refused and recorded (internal comment, stored with the grant), the requester is told, and the ticket
+ * goes back to the approval status; a workflow with no way back declines instead.
+ */
+export async function checkApproval(stored: StoredGrant, settings: Settings): Promise<StoredGrant | undefined> {
+  const { record } = stored;
+  const approvals = (await jira.getApprovals(record.ticket)).values.filter((approval) => approval.finalDecision === 'approved');
+  const latest = approvals[approvals.length - 1];
+  const approvedBy = (latest?.approvers ?? []).filter((entry) => entry.approverDecision === 'approved').map((entry) => entry.approver.accountId);
+  const requester = record.requester.accountId;
+  const group = settings.approverGroups.find((candidate) => candidate.id === record.approval?.group);
+  const members = group ? new Set(await jira.groupMembers(group.jiraGroup)) : undefined;
+  const eligible = approvedBy.filter((accountId) => accountId !== requester && (members === undefined || members.has(accountId)));
+  const needed = record.approval?.count ?? 1;
+
+  if (eligible.length >= needed) {
+    const [first] = eligible;
+    return approveAndSchedule(
+      stored,
+      settings,
+      [{ event: 'approval-approved', actor: first ?? 'jsm', ...(first ? { approver: first } : {}), ...(eligible.length > 1 ? { note: `approved by ${eligible.join(', ')}` } : {}) }],
+      [],
+    );
+  }
+
+  const selfApproved = approvedBy.includes(requester);
+  const reason = selfApproved
+    ? 'the requester approved their own request, and a requester never approves their own access'
+    : `it needs ${needed} approval${needed === 1 ? '' : 's'} by members of ${group?.name ?? 'the approver group'} and ${eligible.length} counted`;
+  const at = new Date().toISOString();
+  const refused = approvedBy.filter((accountId) => !eligible.includes(accountId)).map((accountId) => ({ accountId, at, reason }));
+  const kept = await updateGrant(stored, { ...stored, meta: { ...stored.meta, refusedApprovals: [...stored.meta.refusedApprovals, ...refused].slice(-20) } });
+  if (!kept) return undefined;
+  await internalNote(record.ticket, [`Approval refused: ${reason}.`, ...refused.map((entry) => `Refused approval by ${entry.accountId} at ${entry.at}.`)]);
+  try {
+    await moveTicket(record.ticket, { toStatus: settings.statuses.awaitingApproval });
+  } catch (error) {
+    if (!isAppError(error, 'invalid_state')) throw error;
+    return applySteps(kept, settings, [{ event: 'approval-declined', actor: 'app', note: `Approval refused: ${reason}` }], {
+      moves: [{ toStatus: settings.statuses.declined }],
+      dueAt: FAR_FUTURE,
+    });
+  }
+  await publicNote(record.ticket, [`The approval did not count: ${reason}. The request is back with the approvers.`]);
+  return kept;
+}

@@ -1,0 +1,154 @@
+import { computeWindow, plannedWindowOf, recordTransition, type GrantRecord, type Settings } from '../../core';
+import { ConnectorRequestError, type GrantCreated } from '../../protocol';
+import { AppError, isAppError } from '../app-error';
+import { connectorClient } from '../connector/connector-access';
+import { logEvent } from '../log';
+import { MAX_DELAY_SECONDS, pushGrantJob, type GrantJob } from '../queue/grant-queue';
+import type { AppConfig } from '../storage/app-config';
+import { deleteCredential, storeCredential } from '../storage/credential-store';
+import { FAR_FUTURE, grantIdFor, withRecord, type StoredGrant } from '../storage/grant-entity';
+import { getGrant, updateGrant } from '../storage/grant-store';
+import { loadAppConfig, loadSettings } from '../storage/settings-store';
+import { activeDueAt } from './active-due';
+import { applySteps, internalNote, writeProperty, type Step } from './apply-steps';
+import { sendAlert } from './break-glass-alert';
+import { JOB_GRACE_MS } from './schedule-grant';
+
+export type GrantOutcome = { kind: 'done' } | { kind: 'retry'; afterSeconds: number; reason: string };
+
+const DONE: GrantOutcome = { kind: 'done' };
+const GRANTABLE = new Set(['requested', 'approved', 'scheduled', 'granting']);
+
+/**
+ * One grant job: only the job whose token the grant holds may act. Computes the window from now
+ * (durations count from when access starts), asks the connector (idempotent by grantId), keeps the
+ * one-time password in secret storage, and records the outcome on the ticket. A failure the connector
+ * may recover from is retried with backoff (visible on the ticket from the first failure) until
+ * maxGrantAttempts, then the grant fails.
+ */
+export async function runGrantJob(job: GrantJob): Promise<GrantOutcome> {
+  const stored = await getGrant(job.ticket);
+  if (!stored || stored.meta.jobToken !== job.token || !GRANTABLE.has(stored.record.state)) return DONE;
+  if (stored.record.state === 'requested' && !stored.record.breakGlass) return DONE;
+  const [settings, config] = await Promise.all([loadSettings(), loadAppConfig()]);
+  const now = new Date();
+  const level = settings.accessLevels.find((candidate) => candidate.id === stored.record.accessLevel);
+  const planned = stored.meta.plannedWindow;
+  const window = level
+    ? computeWindow({
+        now,
+        accessLevel: level,
+        ...(stored.record.duration ? { requestedDuration: stored.record.duration } : {}),
+        ...(stored.meta.requestedStart ? { requestedStart: new Date(stored.meta.requestedStart) } : {}),
+        ...(planned ? { plannedWindow: plannedWindowOf({ key: '-', status: '-', plannedStart: planned.start, plannedEnd: planned.end }) } : {}),
+      })
+    : { ok: false as const, reason: `The access level ${stored.record.accessLevel} no longer exists.` };
+  if (!window.ok) return failGrant(stored, settings, window.reason);
+  const opensInSeconds = (window.notBefore.getTime() - now.getTime()) / 1000;
+  if (opensInSeconds > 5) {
+    if (opensInSeconds <= MAX_DELAY_SECONDS) await pushGrantJob(job, opensInSeconds);
+    return DONE;
+  }
+
+  let current: StoredGrant | undefined = stored;
+  if (stored.record.state === 'approved' || stored.record.state === 'scheduled') {
+    const started = recordTransition(stored.record, { event: 'grant-started', at: now, actor: 'app' });
+    current = await updateGrant(stored, withRecord(stored, started, now.getTime() + JOB_GRACE_MS));
+    if (!current) return DONE;
+  }
+  const grantId = current.record.grantId ?? grantIdFor(current.ticket);
+  let created: GrantCreated;
+  try {
+    const client = await connectorClient(settings.connectorUrl);
+    created = await client.createGrant({
+      grantId,
+      target: current.record.target,
+      role: current.record.role,
+      principal: { accountId: current.record.requester.accountId, email: current.meta.requesterEmail ?? null },
+      mode: 'ephemeral',
+      notBefore: window.notBefore.toISOString(),
+      notAfter: window.notAfter.toISOString(),
+      ticket: current.ticket,
+      ...(current.meta.justification ? { reason: current.meta.justification } : {}),
+    });
+  } catch (error) {
+    return failedAttempt(current, settings, config, error);
+  }
+  return recordGranted(current, settings, config, created, window.notBefore);
+}
+
+async function recordGranted(current: StoredGrant, settings: Settings, config: AppConfig, created: GrantCreated, notBefore: Date): Promise<GrantOutcome> {
+  const ticket = current.ticket;
+  const grantWindow = { notBefore: notBefore.toISOString(), notAfter: created.notAfter };
+  const set = {
+    window: grantWindow,
+    grantId: created.grantId,
+    username: created.username,
+    connect: created.connect,
+    attempts: current.record.attempts + 1,
+    lastError: undefined,
+    ...(current.meta.reviewTask ? { reviewTask: current.meta.reviewTask } : {}),
+  };
+  const breakGlass = current.record.state === 'requested';
+  const step: Step = breakGlass
+    ? { event: 'break-glass', actor: current.record.requester.accountId, ...(current.meta.rule ? { rule: current.meta.rule } : {}), reasons: current.meta.reasons, set }
+    : { event: 'grant-succeeded', actor: 'app', set };
+  if (created.password) await storeCredential(ticket, { grantId: created.grantId, password: created.password });
+  const written = await applySteps(current, settings, [step], {
+    moves: breakGlass ? [{ transition: settings.transitions.approve }, { transition: settings.transitions.markGranted }] : [{ transition: settings.transitions.markGranted }],
+    dueAt: activeDueAt(grantWindow, config, false),
+    meta: { jobToken: undefined },
+    secrets: created.password ? [created.password] : [],
+  });
+  if (!written) {
+    // Someone else moved the grant on meanwhile (revoked while we granted): do not leave access behind.
+    await deleteCredential(ticket);
+    const latest = await getGrant(ticket);
+    if (latest && latest.record.state !== 'active') {
+      const client = await connectorClient(settings.connectorUrl);
+      await client.revokeGrant(created.grantId);
+      logEvent('grant.revoked-after-race', { ticket, state: latest.record.state });
+    }
+    return DONE;
+  }
+  if (breakGlass) {
+    const alerted = await sendAlert(written.record, config, written.record.reviewTask);
+    if (alerted) await updateGrant(written, { ...written, meta: { ...written.meta, alertSent: true } });
+  }
+  logEvent('grant.active', { ticket, grantId: created.grantId, notAfter: created.notAfter });
+  return DONE;
+}
+
+async function failedAttempt(current: StoredGrant, settings: Settings, config: AppConfig, error: unknown): Promise<GrantOutcome> {
+  const retryable = (error instanceof ConnectorRequestError && error.retryable) || isAppError(error, 'jira_rate_limited');
+  const code = error instanceof ConnectorRequestError ? error.code : error instanceof AppError ? error.code : 'error';
+  const message = `${code}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500);
+  const attempts = current.record.attempts + 1;
+  logEvent('grant.attempt-failed', { ticket: current.ticket, attempt: attempts, code, retryable });
+  if (!retryable || attempts >= config.maxGrantAttempts) return failGrant(current, settings, message, attempts);
+  const afterSeconds = Math.min(MAX_DELAY_SECONDS, 30 * 2 ** (attempts - 1));
+  const record: GrantRecord = { ...current.record, attempts, lastError: message, updatedAt: new Date().toISOString() };
+  const written = await updateGrant(current, withRecord(current, record, Date.now() + afterSeconds * 1000 + JOB_GRACE_MS));
+  if (!written) return DONE;
+  if (attempts === 1) {
+    await internalNote(current.ticket, [
+      `Granting access failed (attempt 1 of ${config.maxGrantAttempts}): ${message}`,
+      `The app retries with backoff, first in ${afterSeconds} s; nothing is granted twice.`,
+    ]);
+    await writeProperty(record);
+  }
+  return { kind: 'retry', afterSeconds, reason: code };
+}
+
+async function failGrant(current: StoredGrant, settings: Settings, reason: string, attempts = current.record.attempts): Promise<GrantOutcome> {
+  const failed: Step = { event: 'grant-failed', actor: 'app', note: reason, set: { attempts, lastError: reason.slice(0, 500) } };
+  // The lifecycle fails a grant only once it started (or, for break-glass, straight from the request).
+  const notStarted = current.record.state === 'approved' || current.record.state === 'scheduled';
+  const steps: Step[] = notStarted ? [{ event: 'grant-started', actor: 'app' }, failed] : [failed];
+  await applySteps(current, settings, steps, {
+    moves: [{ transition: settings.transitions.markFailed }],
+    dueAt: FAR_FUTURE,
+    meta: { jobToken: undefined },
+  });
+  return DONE;
+}

@@ -1,0 +1,130 @@
+import {
+  INVALID_REQUEST,
+  accessRequestSchema,
+  decide,
+  decisionEvent,
+  newGrantRecord,
+  type Decision,
+  type LinkedChange,
+  type Settings,
+} from '../../core';
+import { jira } from '../jira/jira-client';
+import type { CustomerRequest } from '../jira/jira-schemas';
+import { newJobToken, pushGrantJob } from '../queue/grant-queue';
+import type { AppConfig } from '../storage/app-config';
+import { FAR_FUTURE, phaseOf, type StoredGrant } from '../storage/grant-entity';
+import { createGrant, updateGrant } from '../storage/grant-store';
+import { createReviewTask } from './break-glass-alert';
+import { applySteps } from './apply-steps';
+import { readChange, readRequestFields, requestKind, type RequestFields } from './read-request';
+import { JOB_GRACE_MS, approveAndSchedule } from './schedule-grant';
+
+/**
+ * A new request of our types: read its fields and linked change, decide by policy, claim the ticket in
+ * storage (only one delivery of the event wins), then act on the decision: auto-approve (transition, the
+ * rule in an internal comment, grant queued), route to approvers, deny with the reasons in a public
+ * comment, or for break-glass queue the grant at once. Returns the stored grant, or undefined when the
+ * request is not ours or another invocation claimed it.
+ */
+export async function intake(request: CustomerRequest, settings: Settings, config: AppConfig): Promise<StoredGrant | undefined> {
+  const kind = requestKind(request, settings);
+  if (kind === null) return undefined;
+  const fields = readRequestFields(request, config);
+  const change = fields.changeKey ? await readChange(fields.changeKey, config) : undefined;
+  const requester = request.reporter.accountId;
+  const needsGroups = settings.policies.some((rule) => rule.enabled && rule.when.requesterGroups);
+  const groups = needsGroups ? await jira.userGroups(requester) : [];
+  const now = new Date();
+  const breakGlass = kind === 'break-glass';
+  const decision = decideRequest(fields, change, { requester, groups, breakGlass }, settings, now);
+  const level = settings.accessLevels.find((candidate) => candidate.id === fields.accessLevel);
+  const record = newGrantRecord({
+    ticket: request.issueKey,
+    target: clip(fields.target ?? '-', 40),
+    accessLevel: clip(fields.accessLevel ?? '-', 64),
+    role: level?.connectorRole ?? '-',
+    requesterAccountId: requester,
+    breakGlass,
+    ...(fields.duration ? { duration: clip(fields.duration, 32) } : {}),
+    ...(change ? { changeKey: change.key } : {}),
+    at: now,
+  });
+  const event = decisionEvent(decision, { breakGlass });
+  const token = event === 'break-glass' ? newJobToken() : undefined;
+  const stored: StoredGrant = {
+    ticket: request.issueKey,
+    state: record.state,
+    phase: event === 'break-glass' ? 'open' : phaseOf(record.state),
+    dueAt: event === 'break-glass' ? now.getTime() + JOB_GRACE_MS : FAR_FUTURE,
+    createdAt: now.getTime(),
+    version: 1,
+    record,
+    meta: {
+      requestTypeId: request.requestTypeId,
+      reasons: decision.reasons,
+      refusedApprovals: [],
+      alertSent: false,
+      ...(request.reporter.emailAddress ? { requesterEmail: request.reporter.emailAddress } : {}),
+      ...(fields.justification ? { justification: fields.justification } : {}),
+      ...(change?.plannedStart && change.plannedEnd ? { plannedWindow: { start: change.plannedStart, end: change.plannedEnd } } : {}),
+      ...(change ? { changeStatus: change.status } : {}),
+      ...(token ? { jobToken: token } : {}),
+      rule: decision.rule,
+    },
+  };
+  if (!(await createGrant(stored))) return undefined;
+  if (change) await jira.linkIssues(request.issueKey, change.key, 'Relates');
+
+  const step = { event, actor: 'app', rule: decision.rule, reasons: decision.reasons } as const;
+  switch (event) {
+    case 'break-glass': {
+      const reviewTask = await createReviewTask(record, config);
+      const kept = await updateGrant(stored, { ...stored, meta: { ...stored.meta, reviewTask } });
+      if (kept) await pushGrantJob({ ticket: request.issueKey, token: token ?? '' });
+      return kept;
+    }
+    case 'policy-denied':
+      return applySteps(stored, settings, [step], { moves: [{ transition: settings.transitions.deny }], dueAt: FAR_FUTURE });
+    case 'policy-needs-approval': {
+      const approval = decision.outcome.type === 'approval' ? { group: decision.outcome.group, count: decision.outcome.count } : undefined;
+      const atApproval = request.currentStatus.status.toLowerCase() === settings.statuses.awaitingApproval.toLowerCase();
+      return applySteps(stored, settings, [{ ...step, ...(approval ? { set: { approval } } : {}) }], {
+        moves: atApproval ? [] : [{ toStatus: settings.statuses.awaitingApproval }],
+        dueAt: FAR_FUTURE,
+      });
+    }
+    default:
+      return approveAndSchedule(stored, settings, [step], [{ transition: settings.transitions.approve }]);
+  }
+}
+
+function decideRequest(
+  fields: RequestFields,
+  change: LinkedChange | undefined,
+  who: { requester: string; groups: string[]; breakGlass: boolean },
+  settings: Settings,
+  now: Date,
+): Decision {
+  const missing = [!fields.target && 'the target database', !fields.accessLevel && 'the access level'].filter((item): item is string => Boolean(item));
+  if (missing.length > 0) return invalid(`The request does not say ${missing.join(' or ')}.`);
+  if (fields.changeKey && !change) return invalid(`The change request ${fields.changeKey} was not found.`);
+  const parsed = accessRequestSchema.safeParse({
+    target: fields.target,
+    accessLevel: fields.accessLevel,
+    requester: { accountId: who.requester, groups: who.groups },
+    ...(fields.duration ? { duration: fields.duration } : {}),
+    breakGlass: who.breakGlass,
+    ...(change ? { change } : {}),
+    ...(fields.justification ? { justification: fields.justification } : {}),
+  });
+  if (!parsed.success) return invalid(`The request is not valid: ${parsed.error.issues.map((issue) => issue.message).join('; ')}.`);
+  return decide(parsed.data, settings, now);
+}
+
+function invalid(reason: string): Decision {
+  return { outcome: { type: 'deny' }, rule: INVALID_REQUEST, reasons: [reason], trace: [] };
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max);
+}

@@ -1,0 +1,161 @@
+import api, { route, type Route } from '@forge/api';
+import type { z } from 'zod';
+import type { AdfDoc } from '../../core';
+import { AppError } from '../app-error';
+import {
+  approvalsSchema,
+  createdFieldSchema,
+  createdIssueSchema,
+  customerRequestSchema,
+  fieldListSchema,
+  groupMembersSchema,
+  issueSchema,
+  projectSchema,
+  requestTypePageSchema,
+  requestTypeSchema,
+  serviceDeskPageSchema,
+  serviceDeskSchema,
+  transitionsSchema,
+  userGroupsSchema,
+  type Approvals,
+  type CustomerRequest,
+  type Issue,
+  type RequestType,
+  type ServiceDesk,
+  type Transition,
+} from './jira-schemas';
+
+/**
+ * Every Jira and JSM REST call the app makes, as the app, each built with `route` and limited to
+ * documented endpoints. A 429 is retried after its Retry-After, at most MAX_RATE_LIMIT_RETRIES times
+ * and only while the wait is short; a longer wait is an AppError `jira_rate_limited` carrying
+ * `retryAfterSeconds`, so a queue consumer can hand the wait to the platform instead of sleeping.
+ */
+
+export const MAX_RATE_LIMIT_RETRIES = 3;
+export const MAX_INLINE_WAIT_SECONDS = 5;
+
+type Body = Record<string, unknown> | unknown[] | string;
+
+async function call(path: Route, init: { method?: string; body?: Body } = {}): Promise<{ status: number; text: string }> {
+  const method = init.method ?? 'GET';
+  const body = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+  for (let attempt = 0; ; attempt += 1) {
+    const response = await api.asApp().requestJira(path, {
+      method,
+      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body }),
+    });
+    if (response.status === 429) {
+      const retryAfter = Math.max(1, Number(response.headers.get('retry-after') ?? '1') || 1);
+      if (attempt >= MAX_RATE_LIMIT_RETRIES || retryAfter > MAX_INLINE_WAIT_SECONDS) {
+        throw new AppError('jira_rate_limited', `Jira is rate limiting the app; retry after ${retryAfter} s.`, { retryAfterSeconds: retryAfter, method, path: path.value });
+      }
+      await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+      continue;
+    }
+    const text = await response.text();
+    if (response.status >= 400) {
+      throw new AppError('jira_error', `Jira answered ${response.status} to ${method} ${path.value.split('?')[0]}: ${text.slice(0, 300)}`, {
+        status: response.status,
+        method,
+      });
+    }
+    return { status: response.status, text };
+  }
+}
+
+async function read<T extends z.ZodType>(schema: T, path: Route, init?: { method?: string; body?: Body }): Promise<z.infer<T>> {
+  const { text } = await call(path, init);
+  const parsed = schema.safeParse(text === '' ? null : JSON.parse(text));
+  if (!parsed.success) throw new AppError('jira_error', `Unexpected answer from Jira to ${path.value.split('?')[0]}: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+export const jira = {
+  getRequest(key: string): Promise<CustomerRequest> {
+    return read(customerRequestSchema, route`/rest/servicedeskapi/request/${key}`);
+  },
+
+  getIssue(key: string, fields: readonly string[]): Promise<Issue> {
+    return read(issueSchema, route`/rest/api/3/issue/${key}?fields=${fields.join(',')}`);
+  },
+
+  async getTransitions(key: string): Promise<Transition[]> {
+    return (await read(transitionsSchema, route`/rest/api/3/issue/${key}/transitions`)).transitions;
+  },
+
+  async transition(key: string, transitionId: string): Promise<void> {
+    await call(route`/rest/api/3/issue/${key}/transitions`, { method: 'POST', body: { transition: { id: transitionId } } });
+  },
+
+  /** Internal comments carry JSM's `sd.public.comment` property; public ones are visible on the portal. */
+  async addComment(key: string, body: AdfDoc, visibility: 'public' | 'internal'): Promise<void> {
+    const properties = visibility === 'internal' ? [{ key: 'sd.public.comment', value: { internal: true } }] : [];
+    await call(route`/rest/api/3/issue/${key}/comment`, { method: 'POST', body: { body, properties } });
+  },
+
+  /** `json` is the property's JSON text, already checked for secrets and size by the caller. */
+  async setProperty(key: string, propertyKey: string, json: string): Promise<void> {
+    await call(route`/rest/api/3/issue/${key}/properties/${propertyKey}`, { method: 'PUT', body: json });
+  },
+
+  getApprovals(key: string): Promise<Approvals> {
+    return read(approvalsSchema, route`/rest/servicedeskapi/request/${key}/approval`);
+  },
+
+  async groupMembers(groupName: string): Promise<string[]> {
+    const members: string[] = [];
+    for (let startAt = 0; ; ) {
+      const page = await read(groupMembersSchema, route`/rest/api/3/group/member?groupname=${groupName}&startAt=${startAt}&maxResults=50`);
+      members.push(...page.values.map((user) => user.accountId));
+      if (page.isLast !== false || page.values.length === 0) return members;
+      startAt += page.values.length;
+    }
+  },
+
+  async userGroups(accountId: string): Promise<string[]> {
+    return (await read(userGroupsSchema, route`/rest/api/3/user/groups?accountId=${accountId}`)).map((group) => group.name);
+  },
+
+  listFields(): Promise<z.infer<typeof fieldListSchema>> {
+    return read(fieldListSchema, route`/rest/api/3/field`);
+  },
+
+  createField(input: { name: string; description: string; type: string; searcherKey: string }): Promise<z.infer<typeof createdFieldSchema>> {
+    return read(createdFieldSchema, route`/rest/api/3/field`, { method: 'POST', body: input });
+  },
+
+  createIssue(input: { projectKey: string; issueTypeId: string; summary: string; description: AdfDoc }): Promise<{ id: string; key: string }> {
+    return read(createdIssueSchema, route`/rest/api/3/issue`, {
+      method: 'POST',
+      body: { fields: { project: { key: input.projectKey }, issuetype: { id: input.issueTypeId }, summary: input.summary, description: input.description } },
+    });
+  },
+
+  async linkIssues(inwardKey: string, outwardKey: string, typeName: string): Promise<void> {
+    await call(route`/rest/api/3/issueLink`, { method: 'POST', body: { type: { name: typeName }, inwardIssue: { key: inwardKey }, outwardIssue: { key: outwardKey } } });
+  },
+
+  getProject(key: string): Promise<z.infer<typeof projectSchema>> {
+    return read(projectSchema, route`/rest/api/3/project/${key}`);
+  },
+
+  async listServiceDesks(): Promise<ServiceDesk[]> {
+    return (await read(serviceDeskPageSchema, route`/rest/servicedeskapi/servicedesk`)).values;
+  },
+
+  getServiceDesk(id: string): Promise<ServiceDesk> {
+    return read(serviceDeskSchema, route`/rest/servicedeskapi/servicedesk/${id}`);
+  },
+
+  async listRequestTypes(serviceDeskId: string): Promise<RequestType[]> {
+    return (await read(requestTypePageSchema, route`/rest/servicedeskapi/servicedesk/${serviceDeskId}/requesttype?limit=100`)).values;
+  },
+
+  createRequestType(serviceDeskId: string, input: { issueTypeId: string; name: string; description: string; helpText: string }): Promise<RequestType> {
+    return read(requestTypeSchema, route`/rest/servicedeskapi/servicedesk/${serviceDeskId}/requesttype`, { method: 'POST', body: input });
+  },
+};
+
+export type JiraClient = typeof jira;

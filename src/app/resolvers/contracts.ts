@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { accessRequestSchema, grantRecordSchema, grantStateSchema, isoDurationSchema, settingsSchema } from '../../core';
+import { healthSchema, targetSummarySchema } from '../../protocol';
+import { appConfigSchema } from '../storage/app-config';
+
+/**
+ * Payloads and results of every resolver, for the resolvers themselves and for the Custom UI (which
+ * imports this module to build and check its calls). Every resolver answers with `resultEnvelope(result)`.
+ */
+
+const ticketRef = { ticket: z.string().regex(/^[A-Z][A-Z0-9_]*-\d+$/).optional() };
+const instant = z.iso.datetime({ offset: true });
+
+export const errorResultSchema = z.strictObject({
+  ok: z.literal(false),
+  error: z.strictObject({
+    code: z.enum(['forbidden', 'invalid_payload', 'not_found', 'not_configured', 'conflict', 'jira_error', 'jira_rate_limited', 'connector_error', 'invalid_state', 'internal']),
+    message: z.string(),
+  }),
+});
+
+export function resultEnvelope<T extends z.ZodType>(data: T) {
+  return z.discriminatedUnion('ok', [z.strictObject({ ok: z.literal(true), data }), errorResultSchema]);
+}
+
+export const emptyPayload = z.strictObject({});
+
+export const contracts = {
+  getSettings: {
+    payload: emptyPayload,
+    result: z.strictObject({
+      settings: settingsSchema,
+      appConfig: appConfigSchema,
+      connector: z.strictObject({ url: z.string(), secretSet: z.boolean() }),
+    }),
+  },
+  saveSettings: {
+    payload: z.strictObject({ settings: z.unknown(), appConfig: z.unknown().optional() }),
+    result: z.strictObject({ saved: z.literal(true) }),
+  },
+  setConnector: {
+    payload: z.strictObject({ url: z.url({ protocol: /^https?$/ }), secret: z.string().min(16, 'the signing secret has at least 16 characters') }),
+    result: z.strictObject({ saved: z.literal(true) }),
+  },
+  testConnection: {
+    payload: z.strictObject({ saveTargets: z.boolean().default(true) }),
+    result: z.strictObject({ health: healthSchema, targets: z.array(targetSummarySchema), savedTargets: z.boolean() }),
+  },
+  simulatePolicy: {
+    payload: z.strictObject({ request: accessRequestSchema, at: instant.optional() }),
+    result: z.strictObject({
+      outcome: z.unknown(),
+      rule: z.strictObject({ id: z.string(), name: z.string() }),
+      reasons: z.array(z.string()),
+      trace: z.array(z.unknown()),
+      window: z.strictObject({ notBefore: instant, notAfter: instant, explanation: z.string() }).optional(),
+    }),
+  },
+  setupRequestTypes: {
+    payload: z.strictObject({ serviceDeskId: z.string().min(1) }),
+    result: z.strictObject({
+      projectKey: z.string(),
+      requestTypes: z.strictObject({ access: z.string(), breakGlass: z.string() }),
+      fields: z.record(z.string(), z.string()),
+      changeFields: z.record(z.string(), z.string()),
+      nextSteps: z.array(z.string()),
+    }),
+  },
+  setupChecklist: {
+    payload: emptyPayload,
+    result: z.strictObject({ items: z.array(z.strictObject({ id: z.string(), done: z.boolean(), detail: z.string() })) }),
+  },
+  auditGrants: {
+    payload: z.strictObject({ from: instant, to: instant, cursor: z.string().optional() }),
+    result: z.strictObject({
+      rows: z.array(
+        z.strictObject({
+          ticket: z.string(),
+          state: grantStateSchema,
+          requester: z.string(),
+          target: z.string(),
+          accessLevel: z.string(),
+          breakGlass: z.boolean(),
+          rule: z.string().optional(),
+          approvers: z.array(z.string()),
+          requestedAt: instant,
+          notBefore: instant.optional(),
+          notAfter: instant.optional(),
+          flagged: z.string().optional(),
+        }),
+      ),
+      cursor: z.string().optional(),
+    }),
+  },
+  getGrant: {
+    payload: z.strictObject(ticketRef),
+    result: z.strictObject({
+      grant: grantRecordSchema.nullable(),
+      reasons: z.array(z.string()),
+      refusedApprovals: z.array(z.strictObject({ accountId: z.string(), at: instant, reason: z.string() })),
+      credentialAvailable: z.boolean(),
+      viewer: z.strictObject({ isRequester: z.boolean() }),
+    }),
+  },
+  revealCredential: {
+    payload: z.strictObject(ticketRef),
+    result: z.strictObject({
+      username: z.string(),
+      password: z.string(),
+      connect: z.strictObject({ host: z.string(), port: z.number(), database: z.string() }),
+      notAfter: instant,
+    }),
+  },
+  revokeNow: {
+    payload: z.strictObject({ ...ticketRef, reason: z.string().max(200).optional() }),
+    result: z.strictObject({ state: grantStateSchema, pending: z.boolean() }),
+  },
+  requestExtension: {
+    payload: z.union([
+      z.strictObject({ ...ticketRef, extendBy: isoDurationSchema }),
+      z.strictObject({ ...ticketRef, decision: z.enum(['approve', 'decline']) }),
+    ]),
+    result: z.strictObject({
+      outcome: z.enum(['extended', 'needs-approval', 'denied', 'declined']),
+      notAfter: instant.optional(),
+      reasons: z.array(z.string()),
+    }),
+  },
+  retryGrant: {
+    payload: z.strictObject(ticketRef),
+    result: z.strictObject({ queued: z.literal(true) }),
+  },
+} as const;
+
+export type ResolverName = keyof typeof contracts;
+export type ResolverPayload<N extends ResolverName> = z.input<(typeof contracts)[N]['payload']>;
+export type ResolverResult<N extends ResolverName> = z.infer<(typeof contracts)[N]['result']>;

@@ -1,0 +1,110 @@
+import { computeExtension, decide, formatDuration, parseDuration, plannedWindowOf, type Settings } from '../../core';
+import { AppError } from '../app-error';
+import { connectorClient } from '../connector/connector-access';
+import { activeDueAt } from '../flow/active-due';
+import { applySteps, internalNote, publicNote } from '../flow/apply-steps';
+import { jira } from '../jira/jira-client';
+import type { AppConfig } from '../storage/app-config';
+import { grantIdFor, type StoredGrant } from '../storage/grant-entity';
+import { updateGrant } from '../storage/grant-store';
+import type { Caller } from './authorise';
+import { defineResolver } from './define-resolver';
+
+type Outcome = { outcome: 'extended' | 'needs-approval' | 'denied' | 'declined'; notAfter?: string; reasons: string[] };
+
+/**
+ * An extension is a new policy decision, never silent: the requester asks (`extendBy`), the policy
+ * auto-approves, sends it to approvers (who answer with `decision`), or denies. Access that is still
+ * valid is never shortened or dropped: a refusal leaves the window as it is.
+ */
+export const requestExtension = defineResolver('requestExtension', {
+  roles: ['requester', 'approver'],
+  ticket: true,
+  handler: async ({ payload, grant, settings, config, caller }): Promise<Outcome> => {
+    if (!grant || grant.record.state !== 'active' || !grant.record.window) throw new AppError('invalid_state', 'Only active access can be extended.');
+    if ('extendBy' in payload) {
+      if (!caller.roles.has('requester')) throw new AppError('forbidden', 'Only the requester asks for an extension.');
+      return ask(grant, settings, config, payload.extendBy);
+    }
+    return answer(grant, settings, config, caller, payload.decision);
+  },
+});
+
+async function ask(grant: StoredGrant, settings: Settings, config: AppConfig, extendBy: string): Promise<Outcome> {
+  const { record, meta } = grant;
+  const window = record.window;
+  if (!window) throw new AppError('invalid_state', 'Only active access can be extended.');
+  const total = Date.parse(window.notAfter) + parseDuration(extendBy) - Date.parse(window.notBefore);
+  const needsGroups = settings.policies.some((rule) => rule.enabled && rule.when.requesterGroups);
+  const decision = decide(
+    {
+      target: record.target,
+      accessLevel: record.accessLevel,
+      requester: { accountId: record.requester.accountId, groups: needsGroups ? await jira.userGroups(record.requester.accountId) : [] },
+      duration: formatDuration(Math.floor(total / 1000) * 1000),
+      breakGlass: record.breakGlass,
+      ...(record.change ? { change: { key: record.change.key, status: meta.changeStatus ?? 'Unknown', ...(meta.plannedWindow ? { plannedStart: meta.plannedWindow.start, plannedEnd: meta.plannedWindow.end } : {}) } } : {}),
+    },
+    settings,
+    new Date(),
+  );
+  if (decision.outcome.type === 'auto-approve') return extend(grant, settings, config, extendBy, 'app', decision.rule, decision.reasons);
+  if (decision.outcome.type === 'approval') {
+    const group = decision.outcome.group;
+    const written = await updateGrant(grant, { ...grant, meta: { ...meta, pendingExtension: { extendBy, at: new Date().toISOString(), group } } });
+    if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
+    const groupName = settings.approverGroups.find((candidate) => candidate.id === group)?.name ?? group;
+    await internalNote(record.ticket, [`Extension by ${extendBy} asked; rule ${decision.rule.name} sends it to ${groupName}.`, ...decision.reasons.map((reason) => `• ${reason}`)]);
+    await publicNote(record.ticket, [`Your extension by ${extendBy} needs approval by ${groupName}. Access stays as it is until then.`]);
+    return { outcome: 'needs-approval', reasons: decision.reasons };
+  }
+  await publicNote(record.ticket, [`Your extension by ${extendBy} was denied; access still ends at ${window.notAfter}.`, ...decision.reasons.map((reason) => `• ${reason}`)]);
+  return { outcome: 'denied', notAfter: window.notAfter, reasons: decision.reasons };
+}
+
+async function answer(grant: StoredGrant, settings: Settings, config: AppConfig, caller: Caller, decision: 'approve' | 'decline'): Promise<Outcome> {
+  const pending = grant.meta.pendingExtension;
+  if (!pending) throw new AppError('invalid_state', 'No extension is waiting for approval.');
+  if (!caller.roles.has('approver')) throw new AppError('forbidden', 'Only an approver answers an extension.');
+  if (caller.accountId === grant.record.requester.accountId) {
+    await internalNote(grant.ticket, [`Extension approval by ${caller.accountId} refused: a requester never approves their own access.`]);
+    throw new AppError('forbidden', 'A requester never approves their own access.');
+  }
+  if (decision === 'approve') return extend(grant, settings, config, pending.extendBy, caller.accountId, undefined, [`approved by ${caller.accountId}`], caller.accountId);
+  const written = await updateGrant(grant, { ...grant, meta: { ...grant.meta, pendingExtension: undefined } });
+  if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
+  await publicNote(grant.ticket, [`Your extension by ${pending.extendBy} was declined; access still ends at ${grant.record.window?.notAfter ?? 'its planned end'}.`]);
+  return { outcome: 'declined', reasons: [`declined by ${caller.accountId}`] };
+}
+
+async function extend(
+  grant: StoredGrant,
+  settings: Settings,
+  config: AppConfig,
+  extendBy: string,
+  actor: string,
+  rule: { id: string; name: string } | undefined,
+  reasons: string[],
+  approver?: string,
+): Promise<Outcome> {
+  const { record, meta } = grant;
+  const level = settings.accessLevels.find((candidate) => candidate.id === record.accessLevel);
+  const window = record.window;
+  if (!level || !window) throw new AppError('invalid_state', 'The access level of this grant no longer exists.');
+  const planned = meta.plannedWindow ? plannedWindowOf({ key: '-', status: '-', plannedStart: meta.plannedWindow.start, plannedEnd: meta.plannedWindow.end }) : undefined;
+  const result = computeExtension({ window: { notBefore: new Date(window.notBefore), notAfter: new Date(window.notAfter) }, accessLevel: level, extendBy, ...(planned ? { plannedWindow: planned } : {}) });
+  if (!result.ok) {
+    await publicNote(record.ticket, [`Your extension could not be granted: ${result.reason} Access still ends at ${window.notAfter}.`]);
+    return { outcome: 'denied', notAfter: window.notAfter, reasons: [result.reason] };
+  }
+  const notAfter = result.notAfter.toISOString();
+  const client = await connectorClient(settings.connectorUrl);
+  await client.extendGrant(record.grantId ?? grantIdFor(record.ticket), notAfter);
+  const nextWindow = { notBefore: window.notBefore, notAfter };
+  const written = await applySteps(grant, settings, [{ event: 'extended', actor, ...(rule ? { rule } : {}), ...(approver ? { approver } : {}), note: result.explanation, reasons, set: { window: nextWindow } }], {
+    dueAt: activeDueAt(nextWindow, config, false),
+    meta: { pendingExtension: undefined, warnedAt: undefined },
+  });
+  if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
+  return { outcome: 'extended', notAfter, reasons: [...reasons, result.explanation] };
+}

@@ -1,0 +1,22 @@
+import Resolver from '@forge/resolver';
+import { requestExtension } from './request-extension';
+import { getSettings, saveSettingsResolver, setConnector, simulatePolicy, testConnection } from './settings-resolvers';
+import { auditGrants, setupChecklist, setupRequestTypes } from './setup-resolvers';
+import { getGrant, retryGrant, revealCredential, revokeNow } from './ticket-resolvers';
+
+/** The resolver function shared by the admin page, the issue panel and the portal request view. */
+export const resolverHandler = new Resolver()
+  .define('getSettings', getSettings)
+  .define('saveSettings', saveSettingsResolver)
+  .define('setConnector', setConnector)
+  .define('testConnection', testConnection)
+  .define('simulatePolicy', simulatePolicy)
+  .define('setupRequestTypes', setupRequestTypes)
+  .define('setupChecklist', setupChecklist)
+  .define('auditGrants', auditGrants)
+  .define('getGrant', getGrant)
+  .define('revealCredential', revealCredential)
+  .define('revokeNow', revokeNow)
+  .define('requestExtension', requestExtension)
+  .define('retryGrant', retryGrant)
+  .getDefinitions();

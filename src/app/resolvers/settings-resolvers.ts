@@ -1,0 +1,65 @@
+import { decide, parseSettings } from '../../core';
+import { AppError } from '../app-error';
+import { connectorClient } from '../connector/connector-access';
+import { appConfigSchema } from '../storage/app-config';
+import { loadConnectorSecret, saveAppConfig, saveConnectorSecret, saveSettings } from '../storage/settings-store';
+import { defineResolver } from './define-resolver';
+
+/** Admin resolvers for the settings page. The connector's signing secret is write-only. */
+
+export const getSettings = defineResolver('getSettings', {
+  roles: ['admin'],
+  handler: async ({ settings, config }) => ({
+    settings,
+    appConfig: config,
+    connector: { url: settings.connectorUrl, secretSet: (await loadConnectorSecret()) !== undefined },
+  }),
+});
+
+export const saveSettingsResolver = defineResolver('saveSettings', {
+  roles: ['admin'],
+  handler: async ({ payload, config }) => {
+    const settings = parseSettings(payload.settings);
+    const appConfig = payload.appConfig === undefined ? config : appConfigSchema.safeParse(payload.appConfig);
+    if ('success' in appConfig && !appConfig.success) throw new AppError('invalid_payload', `The app config is not valid: ${appConfig.error.message}`);
+    await saveSettings(settings);
+    await saveAppConfig('success' in appConfig ? appConfig.data : appConfig);
+    return { saved: true as const };
+  },
+});
+
+export const setConnector = defineResolver('setConnector', {
+  roles: ['admin'],
+  handler: async ({ payload, settings }) => {
+    await saveConnectorSecret(payload.secret);
+    await saveSettings({ ...settings, connectorUrl: payload.url });
+    return { saved: true as const };
+  },
+});
+
+export const testConnection = defineResolver('testConnection', {
+  roles: ['admin'],
+  handler: async ({ payload, settings }) => {
+    const client = await connectorClient(settings.connectorUrl);
+    const health = await client.health();
+    const { targets } = await client.targets();
+    if (payload.saveTargets) await saveSettings({ ...settings, targets });
+    return { health, targets, savedTargets: payload.saveTargets };
+  },
+});
+
+export const simulatePolicy = defineResolver('simulatePolicy', {
+  roles: ['admin'],
+  handler: async ({ payload, settings }) => {
+    const decision = decide(payload.request, settings, payload.at ? new Date(payload.at) : new Date());
+    return {
+      outcome: decision.outcome,
+      rule: decision.rule,
+      reasons: decision.reasons,
+      trace: decision.trace,
+      ...(decision.window
+        ? { window: { notBefore: decision.window.notBefore.toISOString(), notAfter: decision.window.notAfter.toISOString(), explanation: decision.window.explanation } }
+        : {}),
+    };
+  },
+});

@@ -1,0 +1,79 @@
+import { markCredentialRevealed } from '../../core';
+import { AppError } from '../app-error';
+import { writeProperty } from '../flow/apply-steps';
+import { revokeAccess } from '../flow/revoke-access';
+import { newJobToken, pushGrantJob } from '../queue/grant-queue';
+import { takeCredential } from '../storage/credential-store';
+import type { StoredGrant } from '../storage/grant-entity';
+import { updateGrant } from '../storage/grant-store';
+import { defineResolver } from './define-resolver';
+
+/** Resolvers of the ticket panel and the portal request view. */
+
+function required(grant: StoredGrant | undefined): StoredGrant {
+  if (!grant) throw new AppError('not_found', 'This ticket has no database access request.');
+  return grant;
+}
+
+export const getGrant = defineResolver('getGrant', {
+  roles: ['requester', 'approver', 'agent', 'admin'],
+  ticket: true,
+  handler: async ({ grant, caller }) => {
+    const isRequester = caller.roles.has('requester');
+    return {
+      grant: grant?.record ?? null,
+      reasons: grant?.meta.reasons ?? [],
+      refusedApprovals: grant?.meta.refusedApprovals ?? [],
+      credentialAvailable: Boolean(isRequester && grant?.record.state === 'active' && !grant.record.credential?.revealedAt),
+      viewer: { isRequester },
+    };
+  },
+});
+
+/**
+ * Shows the one-time password to the requester, once: it is taken out of secret storage (deleted) as it
+ * is read, and the record notes when it was revealed.
+ */
+export const revealCredential = defineResolver('revealCredential', {
+  roles: ['requester'],
+  ticket: true,
+  handler: async ({ grant }) => {
+    const stored = required(grant);
+    const { record } = stored;
+    if (record.state !== 'active' || !record.username || !record.connect || !record.window) throw new AppError('invalid_state', 'Access is not active.');
+    const revealed = markCredentialRevealed(record, new Date());
+    const written = await updateGrant(stored, { ...stored, record: revealed });
+    if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
+    const credential = await takeCredential(record.ticket);
+    if (!credential) throw new AppError('not_found', 'The password was already shown, or access has ended.');
+    await writeProperty(revealed, [credential.password]);
+    return { username: record.username, password: credential.password, connect: record.connect, notAfter: record.window.notAfter };
+  },
+});
+
+export const revokeNow = defineResolver('revokeNow', {
+  roles: ['requester', 'agent', 'admin'],
+  ticket: true,
+  handler: async ({ grant, settings, caller, payload }) => {
+    const stored = required(grant);
+    const reason = payload.reason ?? 'revoked from the access panel';
+    const after = await revokeAccess(stored, settings, caller.accountId, reason, [{ transition: settings.transitions.markRevoked }]);
+    if (!after) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
+    return { state: after.record.state, pending: after.meta.revokeRequested !== undefined };
+  },
+});
+
+export const retryGrant = defineResolver('retryGrant', {
+  roles: ['agent', 'admin'],
+  ticket: true,
+  handler: async ({ grant }) => {
+    const stored = required(grant);
+    const waiting = ['approved', 'scheduled', 'granting'].includes(stored.record.state) || (stored.record.state === 'requested' && stored.record.breakGlass);
+    if (!waiting) throw new AppError('invalid_state', `A grant that is ${stored.record.state} cannot be retried.`);
+    const token = newJobToken();
+    const written = await updateGrant(stored, { ...stored, meta: { ...stored.meta, jobToken: token } });
+    if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
+    await pushGrantJob({ ticket: stored.ticket, token });
+    return { queued: true as const };
+  },
+});

@@ -1,0 +1,88 @@
+import { Filter, FilterConditions, ForgeKvsAPIError, Sort, WhereConditions, kvs } from '@forge/kvs';
+import { CREATED_INDEX, DUE_INDEX, GRANT_ENTITY, storedGrantSchema, type StoredGrant } from './grant-entity';
+
+/**
+ * Reads and conditional writes of grants. Every write is a transaction conditioned on the version read,
+ * so two deliveries of one event (at-least-once) cannot both act: the loser gets `false` and stops.
+ */
+
+type EntityValue = Omit<StoredGrant, 'record' | 'meta'> & { record: unknown; meta: unknown };
+
+const entity = () => kvs.entity<EntityValue>(GRANT_ENTITY);
+
+function parse(value: unknown): StoredGrant {
+  return storedGrantSchema.parse(value);
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof ForgeKvsAPIError && error.code === 'TRANSACTION_CONDITION_FAILED';
+}
+
+export async function getGrant(ticket: string): Promise<StoredGrant | undefined> {
+  const value = await entity().get(ticket);
+  return value === undefined ? undefined : parse(value);
+}
+
+/** Creates the grant unless one exists for the ticket; false when another invocation got there first. */
+export async function createGrant(grant: StoredGrant): Promise<boolean> {
+  try {
+    await kvs
+      .transact()
+      .set<EntityValue>(grant.ticket, parse(grant), { entityName: GRANT_ENTITY, conditions: new Filter<EntityValue>().and('version', FilterConditions.notExists()) })
+      .execute();
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Writes `next` (its version becomes previous + 1) if the stored version is still `previous.version`. */
+export async function updateGrant(previous: StoredGrant, next: StoredGrant): Promise<StoredGrant | undefined> {
+  const written = parse({ ...next, version: previous.version + 1 });
+  try {
+    await kvs
+      .transact()
+      .set<EntityValue>(previous.ticket, written, {
+        entityName: GRANT_ENTITY,
+        conditions: new Filter<EntityValue>().and('version', FilterConditions.equalTo(previous.version)),
+      })
+      .execute();
+    return written;
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+}
+
+export interface Page {
+  grants: StoredGrant[];
+  cursor?: string;
+}
+
+/** Open grants whose next action is due at or before `now`, earliest first: one index query per page. */
+export async function queryDue(now: number, limit: number, cursor?: string): Promise<Page> {
+  let query = entity().query().index(DUE_INDEX, { partition: ['open'] }).where(WhereConditions.lessThanEqualTo(now)).sort(Sort.ASC).limit(limit);
+  if (cursor !== undefined) query = query.cursor(cursor);
+  const page = await query.getMany();
+  return { grants: page.results.map((result) => parse(result.value)), ...(page.nextCursor ? { cursor: page.nextCursor } : {}) };
+}
+
+/** Grants requested between `from` and `to` (epoch ms), oldest first. */
+export async function queryCreated(from: number, to: number, limit: number, cursor?: string): Promise<Page> {
+  let query = entity().query().index(CREATED_INDEX).where(WhereConditions.between(from, to)).sort(Sort.ASC).limit(limit);
+  if (cursor !== undefined) query = query.cursor(cursor);
+  const page = await query.getMany();
+  return { grants: page.results.map((result) => parse(result.value)), ...(page.nextCursor ? { cursor: page.nextCursor } : {}) };
+}
+
+/** Grants of these tickets that exist, in batches of the platform's batch size. */
+export async function getGrants(tickets: readonly string[]): Promise<StoredGrant[]> {
+  const found: StoredGrant[] = [];
+  for (let start = 0; start < tickets.length; start += 25) {
+    const batch = tickets.slice(start, start + 25).map((key) => ({ key, entityName: GRANT_ENTITY }));
+    const result = await kvs.batchGet<unknown>(batch);
+    found.push(...result.successfulKeys.map((item) => parse(item.value)));
+  }
+  return found;
+}
