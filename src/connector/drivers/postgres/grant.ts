@@ -9,7 +9,7 @@ import { ensureMarker } from './marker';
 import { assertRoleName } from './names';
 import { inTransaction, withClient } from './pool';
 import { scramSha256Verifier } from './scram';
-import { commentOnRole, createGroupRole, createLogin, grantRole, rotateLogin } from './statements';
+import { commentOnRole, createGroupRole, createLogin, grantRole, rotateLogin, sql } from './statements';
 
 /** A role of this name that we may reuse for this grant: managed, and not recorded for a different grant. */
 function assertReusable(state: Extract<RoleState, { exists: true }>, request: GrantAccess): void {
@@ -51,6 +51,7 @@ async function grantEphemeral(ctx: PgContext, request: GrantAccess): Promise<Gra
           await client.query(createLogin({ ...login, marker: ctx.marker }));
           await client.query(commentOnRole(request.name, encodeGrantComment(request.grantId)));
         }
+        await client.query(sql.aclLock);
         await applyAccess(client, request.access, request.name);
         return { username: request.name, created: !state.exists };
       });
@@ -81,6 +82,7 @@ async function grantExistingLogin(ctx: PgContext, request: GrantAccess, dbUser: 
           await client.query(createGroupRole(request.name, ctx.marker));
           await client.query(commentOnRole(request.name, encodeGrantComment(request.grantId)));
         }
+        await client.query(sql.aclLock);
         await applyAccess(client, request.access, request.name);
         if (request.enabled) await client.query(grantRole(request.name, dbUser));
         return { username: dbUser, created: !state.exists };

@@ -5,7 +5,7 @@ import { SQLSTATE, sqlState } from './errors';
 import { assertRoleName } from './names';
 import { inTransaction, withClient } from './pool';
 import { terminateAndConfirm } from './sessions';
-import { dropOwned, dropRole, reassignOwned, revokeRole, setLogin } from './statements';
+import { dropOwned, dropRole, reassignOwned, revokeRole, setLogin, sql } from './statements';
 
 const GONE: RevokeResult = { existed: false, sessionsTerminated: 0 };
 
@@ -23,6 +23,7 @@ async function dismantle(ctx: PgContext, name: string): Promise<void> {
   try {
     await withClient(ctx.pool, (client) =>
       inTransaction(client, async () => {
+        await client.query(sql.aclLock);
         await client.query(reassignOwned(name, ctx.owner));
         await client.query(dropOwned(name));
         await client.query(dropRole(name));

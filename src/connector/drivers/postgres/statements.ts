@@ -39,6 +39,13 @@ export const sql = {
     SELECT pid, pg_catalog.pg_terminate_backend(pid) AS signalled
       FROM pg_catalog.pg_stat_activity
      WHERE usename = $1 AND pid <> pg_catalog.pg_backend_pid()`,
+  /**
+   * PostgreSQL rewrites an object's ACL without locking the object, so two transactions that GRANT on, or
+   * DROP OWNED from, the same schema or table at once fail with "tuple concurrently updated" (XX000, not
+   * retryable). Every transaction of ours that changes privileges takes this lock first, so they queue
+   * instead, across connector replicas too; it is released at commit or rollback.
+   */
+  aclLock: "SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('jit-connector: privileges'))",
   ping: 'SELECT 1 AS ok',
   begin: 'BEGIN',
   commit: 'COMMIT',
