@@ -1,0 +1,28 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TargetConfig } from '../../src/connector/config/schema';
+import { startConnector } from '../../src/connector/connector';
+import { driverFactories } from '../../src/connector/drivers/registry';
+import { silentLogger } from '../../src/connector/log';
+import { ConnectorClient } from '../../src/protocol';
+
+export const BENCH_SECRET = 'benchmark-secret-0123456789abcdef';
+
+/** A connector in this process on a file ledger in a fresh directory, with the defaults of the CLI. */
+export async function startBenchConnector(targets: TargetConfig[]) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'jit-bench-'));
+  const running = await startConnector({
+    config: { listen: { host: '127.0.0.1', port: 0 }, secrets: [BENCH_SECRET], ledger: `file:${join(dataDir, 'ledger')}`, targets },
+    factories: driverFactories,
+    log: silentLogger(),
+  });
+  return {
+    ...running,
+    client: new ConnectorClient({ baseUrl: running.url, secrets: BENCH_SECRET }),
+    async stop() {
+      await running.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
