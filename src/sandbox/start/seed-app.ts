@@ -1,0 +1,53 @@
+import { defaultAccessLevels } from '../../core';
+import type { JsmEmulator } from '../jsm';
+import type { AppResolvers } from './app-resolvers';
+import { TARGETS } from './demo-directory';
+import type { SeededDirectory } from './seed-directory';
+
+// The names the app's setupRequestTypes looks for (src/app/resolvers/setup-resolvers.ts). A JSM admin creates
+// the target and access level fields as select lists first, so the portal offers fixed values (validValues);
+// the app then finds and reuses them instead of creating text fields.
+const TARGET_FIELD = 'JIT target database';
+const ACCESS_LEVEL_FIELD = 'JIT access level';
+
+export type SeededApp = {
+  requestTypes: { access: string; breakGlass: string };
+  fields: Record<string, string>;
+};
+
+/**
+ * Installs the app's configuration the way an admin does on a real site: the connector URL and signing
+ * secret, Test connection (which saves the connector's targets), then Create request types; then the admin
+ * puts the app's fields on both request forms (JSM's request type editor, which has no REST API).
+ */
+export async function seedApp(options: {
+  jsm: JsmEmulator;
+  resolvers: AppResolvers;
+  directory: SeededDirectory;
+  connector: { url: string; secret: string };
+}): Promise<SeededApp> {
+  const { jsm, resolvers, directory } = options;
+  const admin = directory.users.admin.accountId;
+  jsm.admin.createCustomField({ name: TARGET_FIELD, type: 'select', options: TARGETS.map((target) => target.id) });
+  jsm.admin.createCustomField({ name: ACCESS_LEVEL_FIELD, type: 'select', options: defaultAccessLevels.map((level) => level.id) });
+
+  await resolvers.call('setConnector', admin, { url: options.connector.url, secret: options.connector.secret });
+  await resolvers.call('testConnection', admin, { saveTargets: true });
+  const setup = await resolvers.call('setupRequestTypes', admin, { serviceDeskId: directory.serviceDeskId });
+
+  const field = (key: string, name: string, required: boolean) => {
+    const fieldId = setup.fields[key];
+    return fieldId === undefined ? [] : [{ fieldId, name, required }];
+  };
+  const form = [
+    { fieldId: 'summary', name: 'Summary', required: true },
+    ...field('target', 'Database', true),
+    ...field('accessLevel', 'Access level', true),
+    ...field('duration', 'Duration (ISO-8601, e.g. PT1H)', false),
+    ...field('justification', 'Justification', true),
+    ...field('change', 'Change request', false),
+  ];
+  jsm.admin.setRequestTypeFields(setup.requestTypes.access, form);
+  jsm.admin.setRequestTypeFields(setup.requestTypes.breakGlass, form);
+  return { requestTypes: setup.requestTypes, fields: setup.fields };
+}

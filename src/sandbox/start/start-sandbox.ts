@@ -1,0 +1,136 @@
+// The Forge emulator installs the platform globals; it must load before anything that loads @forge/api.
+import { DEFAULT_APP_ACCOUNT_ID, createForgeRuntime, type ForgeRuntime } from '../forge';
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import pino from 'pino';
+import { z } from 'zod';
+import { startConnector, type RunningConnector } from '../../connector/connector';
+import { driverFactories } from '../../connector/drivers/registry';
+import { createLogger } from '../../connector/log';
+import { createJsmEmulator, type JsmEmulator } from '../jsm';
+import { listenSandboxWeb } from '../web/server';
+import type { ResolverRequest } from '../web/sandbox-api';
+import { appResolvers, type IssueContext } from './app-resolvers';
+import { ConsolePasswords } from './console-passwords';
+import { sandboxConnectorConfig } from './connector-config';
+import { TARGETS } from './demo-directory';
+import { embeddedTargets } from './embedded-targets';
+import { freePort } from './free-port';
+import { resolveOptions, type SandboxOptions, type SandboxOptionsInput } from './options';
+import { seedApp, type SeededApp } from './seed-app';
+import { seedDirectory, type SeededDirectory } from './seed-directory';
+
+const PROJECT_ROOT = join(__dirname, '../../..');
+export const SANDBOX_UI_DIR = join(PROJECT_ROOT, 'dist', 'sandbox-ui');
+
+export type RunningSandbox = {
+  url: string;
+  options: SandboxOptions;
+  directory: SeededDirectory;
+  /** Undefined while the app's manifest has no resolvers to configure it with. */
+  app: SeededApp | undefined;
+  connectorUrl: string;
+  /** Where the connector writes its JSON log lines. */
+  connectorLog: string;
+  startedInMs: number;
+  jsm: JsmEmulator;
+  runtime: ForgeRuntime;
+  connector: RunningConnector;
+  stop(): Promise<void>;
+};
+
+const issueContextShape = z.looseObject({ id: z.string(), key: z.string(), fields: z.looseObject({ project: z.looseObject({ id: z.string(), key: z.string() }) }) });
+
+/** The issue context a UI module on that issue would carry, looked up as the app. */
+async function issueContext(jsm: JsmEmulator, key: string): Promise<IssueContext> {
+  const response = await jsm.handle(new Request(`http://sandbox.local/rest/api/3/issue/${encodeURIComponent(key)}?fields=project`), { kind: 'app' });
+  if (!response.ok) throw new Error(`issue ${key} not found`);
+  const issue = issueContextShape.parse(await response.json());
+  return { issue: { key: issue.key, id: issue.id }, project: { key: issue.fields.project.key, id: issue.fields.project.id } };
+}
+
+/**
+ * `npm start`: the connector (embedded databases or --target-url), the JSM emulator, the Forge runtime
+ * running the app's real handlers, seeded as an admin would, and the browser UI with the REST API.
+ */
+export async function startSandbox(input: SandboxOptionsInput = {}): Promise<RunningSandbox> {
+  const started = Date.now();
+  const options = resolveOptions(input);
+  const web = await listenSandboxWeb(options.port);
+  const jsm = createJsmEmulator({ baseUrl: web.url, appAccountId: DEFAULT_APP_ACCOUNT_ID });
+  const connectorPort = await freePort();
+  const connectorUrl = `http://127.0.0.1:${connectorPort}`;
+  const sweepMs = options.sweepSeconds * 1000;
+  const runtime = createForgeRuntime({
+    manifestPath: join(PROJECT_ROOT, 'manifest.yml'),
+    appSourceRoot: join(PROJECT_ROOT, 'src'),
+    product: jsm,
+    extraBackendEgress: [connectorUrl],
+    clock: { mode: 'real', scheduledPeriodMs: { fiveMinute: sweepMs, hour: sweepMs, day: sweepMs, week: sweepMs } },
+    appAccountId: DEFAULT_APP_ACCOUNT_ID,
+  });
+  await runtime.listen();
+  const callback = runtime.manifest.webtriggers[0];
+
+  const passwords = new ConsolePasswords();
+  const embedded = embeddedTargets(passwords);
+  const secret = randomBytes(32).toString('hex');
+  const connectorLog = join(options.dataDir, 'connector.log');
+  const config = sandboxConnectorConfig({
+    dataDir: options.dataDir,
+    secret,
+    port: connectorPort,
+    targetUrl: options.targetUrl,
+    callbackUrl: callback === undefined ? undefined : runtime.webTriggerUrl(callback.key),
+  });
+  const log = createLogger({ destination: pino.destination({ dest: connectorLog, sync: true, mkdir: true }) });
+  const [connector, directory] = await Promise.all([
+    startConnector({ config, factories: { ...driverFactories, pglite: embedded.factory }, log }),
+    seedDirectory(jsm, new Date()),
+  ]);
+  await Promise.all(TARGETS.map((target) => embedded.database(target.id)));
+
+  const resolvers = appResolvers(runtime);
+  // Until the app's manifest declares a UI module with a resolver, nothing can configure it as an admin would.
+  const app: SeededApp | undefined =
+    runtime.manifest.resolverModules.length === 0 ? undefined : await seedApp({ jsm, resolvers, directory, connector: { url: connector.url, secret } });
+  const users = Object.values(directory.users);
+  const byEmail = new Map(users.map((user) => [user.email, user.accountId]));
+  const durationField = app?.fields.duration;
+  web.attach({
+    uiDir: SANDBOX_UI_DIR,
+    rest: { jsm, directory: (email) => byEmail.get(email), durationFieldIds: () => (durationField ? [durationField] : []) },
+    api: {
+      directory: (email) => byEmail.get(email),
+      info: () => ({
+        users: users.map(({ accountId, email, displayName, role }) => ({ accountId, email, displayName, role })),
+        serviceDeskId: directory.serviceDeskId,
+        projectKey: directory.projectKey,
+        changeKey: directory.changeKey,
+        requestTypes: app?.requestTypes ?? null,
+        fields: app?.fields ?? {},
+        targets: config.targets.map((target) => ({ id: target.id, environment: target.environment, engine: target.engine })),
+        sweepSeconds: options.sweepSeconds,
+      }),
+      invokeResolver: async (accountId: string, request: ResolverRequest) =>
+        resolvers.raw(accountId, request.functionKey, request.payload ?? {}, request.issueKey ? await issueContext(jsm, request.issueKey) : undefined, request.moduleKey),
+      sql: {
+        embeddedDatabase: (targetId) => embedded.database(targetId),
+        verifyEmbeddedPassword: (targetId, username, password) => passwords.verify(targetId, username, password),
+        targetUrl: options.targetUrl,
+        targetIds: config.targets.map((target) => target.id),
+      },
+    },
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await web.close();
+      await runtime.stop();
+      await connector.stop();
+      if (options.dataDirIsTemporary) await rm(options.dataDir, { recursive: true, force: true });
+    })());
+  return { url: web.url, options, directory, app, connectorUrl: connector.url, connectorLog, startedInMs: Date.now() - started, jsm, runtime, connector, stop };
+}

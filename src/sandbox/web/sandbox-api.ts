@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { callerOf, unauthorized, type Directory } from './basic-auth';
+import { SqlConsoleError, runConsoleQuery, sqlRequestSchema, type SqlConsoleDeps } from './sql-console';
+
+/** A resolver call from the UI: the sandbox adds who is signed in and the issue context, as the bridge does. */
+export const resolverRequestSchema = z.strictObject({
+  functionKey: z.string().min(1).max(100),
+  payload: z.unknown().optional(),
+  issueKey: z.string().regex(/^[A-Z][A-Z0-9]+-\d+$/).optional(),
+  moduleKey: z.string().min(1).max(100).optional(),
+});
+export type ResolverRequest = z.infer<typeof resolverRequestSchema>;
+
+export type SandboxApiDeps = {
+  directory: Directory;
+  /** What the UI needs to start: demo users, the service desk, the targets. No secret. */
+  info(): unknown;
+  invokeResolver(accountId: string, request: ResolverRequest): Promise<unknown>;
+  sql: SqlConsoleDeps;
+};
+
+const error = (status: number, message: string, extra: Record<string, unknown> = {}) =>
+  Response.json({ errorMessages: [message], errors: {}, ...extra }, { status });
+
+const SQL_STATUS: Record<SqlConsoleError['code'], number> = { bad_credentials: 401, login_refused: 403, unknown_target: 404, statement_failed: 400 };
+
+async function parseJson<T>(request: Request, schema: z.ZodType<T>): Promise<{ ok: true; value: T } | { ok: false; response: Response }> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await request.text());
+  } catch {
+    return { ok: false, response: error(400, 'Malformed JSON body.') };
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) return { ok: false, response: error(400, z.prettifyError(parsed.error)) };
+  return { ok: true, value: parsed.data };
+}
+
+/** The sandbox's own endpoints under /sandbox/api/: start-up info, resolver calls, the SQL console. */
+export async function handleSandboxApi(request: Request, deps: SandboxApiDeps): Promise<Response> {
+  const { pathname } = new URL(request.url);
+  const method = request.method.toUpperCase();
+  if (method === 'GET' && pathname === '/sandbox/api/info') return Response.json(deps.info());
+  if (method !== 'POST' || (pathname !== '/sandbox/api/resolver' && pathname !== '/sandbox/api/sql')) return error(404, `No resource at ${pathname}.`);
+
+  const caller = callerOf(request, deps.directory);
+  if (caller.kind !== 'user') return unauthorized();
+  if (pathname === '/sandbox/api/resolver') {
+    const body = await parseJson(request, resolverRequestSchema);
+    if (!body.ok) return body.response;
+    try {
+      return Response.json({ result: (await deps.invokeResolver(caller.accountId, body.value)) ?? null });
+    } catch (failure) {
+      return error(502, (failure as Error).message);
+    }
+  }
+  const body = await parseJson(request, sqlRequestSchema);
+  if (!body.ok) return body.response;
+  try {
+    return Response.json(await runConsoleQuery(deps.sql, body.value));
+  } catch (failure) {
+    if (failure instanceof SqlConsoleError) {
+      return error(SQL_STATUS[failure.code], failure.message, { code: failure.code, ...(failure.sqlState ? { sqlState: failure.sqlState } : {}) });
+    }
+    throw failure;
+  }
+}
