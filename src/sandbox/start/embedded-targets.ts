@@ -87,6 +87,8 @@ export function embeddedTargets(passwords: ConsolePasswords): EmbeddedTargets {
     create(target, log: Logger) {
       const driver = new ConsoleCheckedDriver(target.id, pgliteDriver.create(target, log), passwords);
       drivers.set(target.id, driver);
+      // Opening a fresh PGlite takes seconds: start now, both targets at once, rather than on first use.
+      void database(target.id)?.catch(() => undefined);
       return driver;
     },
   };
