@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { benchSuffix, mysqlBenchTarget, postgresBenchTarget } from './support/databases';
 import { residentMemory, spawnConnector, writeConfig, type ConnectorProcess } from './support/connector-process';
@@ -58,12 +58,25 @@ async function bareNode(): Promise<StartFigures> {
   return { readyMs, idleRss };
 }
 
-async function connectorStart(args: string[]): Promise<StartFigures & { connector: ConnectorProcess }> {
+async function connectorStart(args: string[], compiledCli?: string): Promise<StartFigures & { connector: ConnectorProcess }> {
   const started = performance.now();
-  const connector = await spawnConnector(args);
+  const connector = await spawnConnector(args, compiledCli);
   const readyMs = await untilAnswering(connector.url, '/v1/health', started);
   await sleep(IDLE_SETTLE_MS);
   return { readyMs, idleRss: residentMemory(connector.pid).rss, connector };
+}
+
+/**
+ * The project compiled with tsc into a temporary directory (node_modules linked in), so the same connector
+ * can be measured without tsx transpiling at run time. Returns the compiled cli.js.
+ */
+function compileConnector(): { cli: string; remove(): void } {
+  const root = resolve(__dirname, '..');
+  const outDir = mkdtempSync(join(tmpdir(), 'jit-bench-build-'));
+  const result = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', root, '--noEmit', 'false', '--outDir', outDir], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('tsc failed to compile the project');
+  symlinkSync(join(root, 'node_modules'), join(outDir, 'node_modules'));
+  return { cli: join(outDir, 'src/connector/cli.js'), remove: () => rmSync(outDir, { recursive: true, force: true }) };
 }
 
 async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -113,7 +126,7 @@ async function main(): Promise<void> {
       const peak = residentMemory(run.connector.pid).peak;
       await sleep(IDLE_SETTLE_MS);
       const after = residentMemory(run.connector.pid).rss;
-      rows.push(['PostgreSQL + MariaDB targets, idle', ms(run.readyMs), ratio(run.readyMs, bare.readyMs), mb(run.idleRss), '', '']);
+      rows.push(['PostgreSQL + MariaDB targets, idle (`node --import tsx`)', ms(run.readyMs), ratio(run.readyMs, bare.readyMs), mb(run.idleRss), '', '']);
       rows.push([
         `same, ${LOAD_GRANTS} grants then ${LOAD_GRANTS} revocations, ${CONCURRENCY} concurrent (${loadSeconds.toFixed(1)} s)`,
         '',
@@ -124,6 +137,14 @@ async function main(): Promise<void> {
       ]);
     } finally {
       await run.connector.stop();
+    }
+    const build = compileConnector();
+    try {
+      const compiled = await connectorStart(['--config', files.configPath], build.cli);
+      await compiled.connector.stop();
+      rows.push(['PostgreSQL + MariaDB targets, idle (compiled with tsc, plain `node`)', ms(compiled.readyMs), ratio(compiled.readyMs, bare.readyMs), mb(compiled.idleRss), '', '']);
+    } finally {
+      build.remove();
     }
   } finally {
     files.remove();

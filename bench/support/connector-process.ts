@@ -26,12 +26,14 @@ export interface ConnectorProcess {
 }
 
 /**
- * The connector as its own process, started as `npm run connector` does (`node --import tsx cli.ts`), its
- * JSON log discarded. `args` are the CLI flags; `--config` files are written with `writeConfig`.
+ * The connector as its own process, started as `npm run connector` does (`node --import tsx cli.ts`), or from
+ * a compiled `cli.js` when given; its JSON log discarded. `args` are the CLI flags; `--config` files are
+ * written with `writeConfig`.
  */
-export async function spawnConnector(args: string[]): Promise<ConnectorProcess> {
+export async function spawnConnector(args: string[], compiledCli?: string): Promise<ConnectorProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  const entry = compiledCli ? [compiledCli] : ['--import', 'tsx', CLI];
+  const child = spawn(process.execPath, [...entry, ...args], {
     env: { ...process.env, JIT_CONNECTOR_SECRET: BENCH_SECRET },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

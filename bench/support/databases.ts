@@ -15,9 +15,12 @@ const nameRows = z.array(z.object({ name: z.string() }));
 
 /**
  * A schema with a table, an owner role and a marker role of this run on PostgreSQL, and a target that grants
- * read access on it. `cleanup` drops every login the marker tags, whatever the connector left.
+ * read access on it: as privileges given to each login, or with `viaGroupRole` as membership in a group role
+ * holding them. Thousands of logins need the group: an object's ACL lives inline in its catalog row, and
+ * about 2,400 grantees on one schema already hit "row is too big" (54000).
+ * `cleanup` drops every login the marker tags, whatever the connector left.
  */
-export async function postgresBenchTarget(suffix: string) {
+export async function postgresBenchTarget(suffix: string, options: { viaGroupRole?: boolean } = {}) {
   const schema = `s_${suffix}`;
   const owner = `jit_owner_${suffix}`;
   const marker = `jit_m_${suffix}`;
@@ -28,6 +31,12 @@ export async function postgresBenchTarget(suffix: string) {
   await admin.query(`CREATE ROLE ${escapeIdentifier(marker)} NOLOGIN`);
   await admin.query(`CREATE SCHEMA ${escapeIdentifier(schema)}`);
   await admin.query(`CREATE TABLE ${escapeIdentifier(schema)}.orders (id int PRIMARY KEY, total numeric)`);
+  const reader = `jit_read_${suffix}`;
+  const privileges = [`USAGE ON SCHEMA ${schema}`, `SELECT ON ALL TABLES IN SCHEMA ${schema}`];
+  if (options.viaGroupRole) {
+    await admin.query(`CREATE ROLE ${escapeIdentifier(reader)} NOLOGIN`);
+    for (const privilege of privileges) await admin.query(`GRANT ${privilege} TO ${escapeIdentifier(reader)}`);
+  }
   const target: TargetConfig = {
     id: `pg-${suffix}`,
     engine: 'postgres',
@@ -35,7 +44,7 @@ export async function postgresBenchTarget(suffix: string) {
     environment: 'bench',
     owner,
     marker,
-    roles: { read: { memberOf: [], privileges: [`USAGE ON SCHEMA ${schema}`, `SELECT ON ALL TABLES IN SCHEMA ${schema}`] } },
+    roles: { read: options.viaGroupRole ? { memberOf: [reader], privileges: [] } : { memberOf: [], privileges } },
   };
   const managed = async (): Promise<string[]> => {
     const { rows } = await admin.query(
@@ -58,7 +67,7 @@ export async function postgresBenchTarget(suffix: string) {
         await admin.query(`DROP ROLE ${batch.map(escapeIdentifier).join(', ')}`);
       }
       await admin.query(`DROP OWNED BY ${escapeIdentifier(owner)}`);
-      await admin.query(`DROP ROLE IF EXISTS ${escapeIdentifier(owner)}, ${escapeIdentifier(marker)}`);
+      await admin.query(`DROP ROLE IF EXISTS ${escapeIdentifier(owner)}, ${escapeIdentifier(marker)}, ${escapeIdentifier(reader)}`);
       await admin.end();
       return left.length;
     },
