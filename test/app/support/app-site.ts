@@ -1,0 +1,124 @@
+// The Forge runtime emulator must load before anything that loads @forge/api.
+import { createForgeRuntime, type ForgeRuntime } from '../../../src/sandbox/forge';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createJsmEmulator, type JsmEmulator, type JsmIdentity, type WorkflowConfig } from '../../../src/sandbox/jsm';
+
+export const REPO = join(__dirname, '..', '..', '..');
+
+/** The workflow the admin guide asks for, with the default status and transition names of the app settings. */
+export const accessWorkflow: WorkflowConfig = {
+  name: 'JIT access workflow',
+  statuses: [
+    { name: 'Waiting for approval', category: 'new' },
+    { name: 'Approved', category: 'indeterminate' },
+    { name: 'Access granted', category: 'indeterminate' },
+    { name: 'Access expired', category: 'done' },
+    { name: 'Access revoked', category: 'done' },
+    { name: 'Denied', category: 'done' },
+    { name: 'Declined', category: 'done' },
+    { name: 'Access failed', category: 'done' },
+    { name: 'Resolved', category: 'done' },
+    { name: 'Canceled', category: 'done' },
+  ],
+  initialStatus: 'Waiting for approval',
+  transitions: [
+    { name: 'Approve', from: ['Waiting for approval'], to: 'Approved' },
+    { name: 'Decline', from: ['Waiting for approval'], to: 'Declined', resolution: 'Declined' },
+    { name: 'Deny', from: ['Waiting for approval'], to: 'Denied', resolution: 'Declined' },
+    { name: 'Back to approval', from: ['Approved'], to: 'Waiting for approval' },
+    { name: 'Access granted', from: ['Approved'], to: 'Access granted' },
+    { name: 'Access expired', from: ['Access granted'], to: 'Access expired' },
+    { name: 'Revoke access', from: ['Waiting for approval', 'Approved', 'Access granted'], to: 'Access revoked' },
+    { name: 'Access failed', from: ['Waiting for approval', 'Approved'], to: 'Access failed' },
+    { name: 'Resolve', from: ['Approved', 'Access granted'], to: 'Resolved' },
+    { name: 'Cancel request', from: ['Waiting for approval', 'Approved'], to: 'Canceled', resolution: "Won't Do", allowed: 'agents-and-reporter' },
+  ],
+  approvals: [
+    { status: 'Waiting for approval', name: 'Access approval', approvers: { group: 'dba-leads' }, required: 1, approveTransition: 'Approve', declineTransition: 'Decline' },
+  ],
+};
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export type RecordedCall = { method: string; path: string; body: unknown; status: number; response: unknown };
+
+export interface Site {
+  jsm: JsmEmulator;
+  runtime: ForgeRuntime;
+  people: { requester: string; requester2: string; approver: string; approver2: string; agent: string; admin: string; selfApprover: string };
+  serviceDeskId: string;
+  /** Every /rest/api/3 request the app made, with its body and the answer, for contract checks. */
+  appCalls: RecordedCall[];
+}
+
+/** A JSM site with the access workflow, its people and a change project, and the app on the Forge runtime emulator. */
+export function createSite(options: { extraBackendEgress: string[] }): Site {
+  const jsm = createJsmEmulator({ baseUrl: 'https://jit.atlassian.net' });
+  const { admin } = jsm;
+  const user = (email: string, displayName: string, accountType: 'atlassian' | 'customer' = 'atlassian') => admin.createUser({ email, displayName, accountType }).accountId;
+  const people = {
+    requester: user('rita@example.com', 'Rita Requester', 'customer'),
+    requester2: user('sam@example.com', 'Sam Requester', 'customer'),
+    approver: user('bob@example.com', 'Bob Approver'),
+    approver2: user('carol@example.com', 'Carol Approver'),
+    agent: user('alice@example.com', 'Alice Agent'),
+    admin: user('root@example.com', 'Rita Admin'),
+    selfApprover: user('dan@example.com', 'Dan Lead'),
+  };
+  admin.addToGroup(admin.agentsGroup, people.agent);
+  admin.addToGroup(admin.adminsGroup, people.admin);
+  for (const member of [people.approver, people.approver2, people.selfApprover]) admin.addToGroup('dba-leads', member);
+  const desk = admin.createServiceDesk({ key: 'JIT', name: 'Database access', leadAccountId: people.agent, workflows: { 'Service Request with Approvals': accessWorkflow } });
+  admin.createProject({ key: 'CHG', name: 'Changes' });
+  admin.createCustomField({ name: 'Planned start', type: 'datetime' });
+  admin.createCustomField({ name: 'Planned end', type: 'datetime' });
+
+  const appCalls: RecordedCall[] = [];
+  const product = {
+    async handle(request: Request, identity: JsmIdentity): Promise<Response> {
+      const url = new URL(request.url);
+      const text = request.method === 'GET' || request.method === 'DELETE' ? '' : await request.clone().text();
+      const response = await jsm.handle(request, identity);
+      if (url.pathname.startsWith('/rest/api/3/')) {
+        const answer = await response.clone().text();
+        appCalls.push({ method: request.method, path: url.pathname, body: text ? JSON.parse(text) : undefined, status: response.status, response: answer ? JSON.parse(answer) : undefined });
+      }
+      return response;
+    },
+    onEvent: (listener: Parameters<JsmEmulator['onEvent']>[0]) => jsm.onEvent(listener),
+  };
+  const runtime = createForgeRuntime({
+    manifestPath: join(REPO, 'manifest.yml'),
+    appSourceRoot: join(REPO, 'src'),
+    product,
+    appAccountId: admin.appAccountId,
+    extraBackendEgress: options.extraBackendEgress,
+    clock: { mode: 'manual' },
+  });
+  return { jsm, runtime, people, serviceDeskId: desk.serviceDeskId, appCalls };
+}
+
+/** Waits until product events, triggers, queue work and the schedule are all quiet. */
+export async function settle(site: Site): Promise<void> {
+  for (let round = 0; round < 20; round += 1) {
+    await site.jsm.admin.flushEvents();
+    await site.runtime.settle();
+    await new Promise((resolve) => setImmediate(resolve));
+    if (site.runtime.inspect.queue().every((queued) => queued.state === 'pending' && Date.parse(queued.deliverAt) > site.runtime.clock.now().getTime())) {
+      await site.jsm.admin.flushEvents();
+      await site.runtime.settle();
+      return;
+    }
+  }
+}
