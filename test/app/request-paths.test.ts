@@ -1,0 +1,227 @@
+import { createServer, type Server } from 'node:http';
+import { z } from 'zod';
+import { runAs } from '../../src/connector/drivers/pglite';
+import { findOperation, validateRequestBody, validateResponseBody } from '../sandbox/jsm/openapi-contract';
+import { waitFor } from '../connector/support/harness';
+import { freePort, settle } from './support/app-site';
+import { installApp, type AppUnderTest } from './support/install-app';
+import { answerApproval, asUser, call, raise, readTicket, resolve, resolveOk, transitionAs } from './support/ticket';
+
+jest.setTimeout(90_000);
+
+describe('request paths through the emulators with the project connector', () => {
+  let app: AppUnderTest;
+  let receiver: Server;
+  const alerts: unknown[] = [];
+
+  beforeAll(async () => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const port = await freePort();
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        alerts.push(JSON.parse(body));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((done) => receiver.listen(port, '127.0.0.1', done));
+    const hook = `http://127.0.0.1:${port}`;
+    app = await installApp({ alertWebhookUrl: `${hook}/alerts`, extraEgress: [hook] });
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await app.stop();
+    await new Promise((done) => receiver.close(done));
+  });
+
+  /** A change request with a planned window, moved to an approved status unless `approve` is false. */
+  const change = async (start: number, end: number, approve = true) => {
+    const { site } = app;
+    const agent = asUser(site.people.agent);
+    const fields = z.array(z.object({ id: z.string(), name: z.string() })).parse((await call(site, agent, 'GET', '/rest/api/3/field')).body);
+    const fieldId = (name: string) => fields.find((field) => field.name === name)?.id ?? '';
+    const created = await call(site, agent, 'POST', '/rest/api/3/issue', {
+      fields: { project: { key: 'CHG' }, issuetype: { name: 'Change' }, summary: 'Reindex orders', [fieldId('Planned start')]: new Date(start).toISOString(), [fieldId('Planned end')]: new Date(end).toISOString() },
+    });
+    const changeKey = z.object({ key: z.string() }).parse(created.body).key;
+    if (approve) await transitionAs(site, changeKey, site.people.agent, 'Ready for implementation');
+    return changeKey;
+  };
+
+  const activeGrants = async () => (await app.connector.client.listGrants('active')).grants.map((grant) => grant.grantId);
+
+  it('routes to approvers and grants when a DBA lead approves', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H', justification: 'fix order 3' });
+    const waiting = await readTicket(site, key);
+    expect(waiting.status).toBe('Waiting for approval');
+    expect(waiting.property).toMatchObject({ state: 'awaiting-approval', approval: { group: 'dba-leads', count: 1 }, rule: { id: 'fix-needs-lead' } });
+    expect(waiting.public).toEqual(['Your request for Emergency fix on demo needs approval by 1 member of DBA leads.']);
+
+    expect(await answerApproval(site, key, site.people.approver, 'approve')).toBe(200);
+    const granted = await readTicket(site, key);
+    expect(granted.status).toBe('Access granted');
+    expect(granted.property).toMatchObject({ state: 'active', role: 'write', approvers: [{ accountId: site.people.approver }] });
+    expect(granted.internal.join('\n')).toContain('approval-approved: awaiting-approval → approved');
+    expect(await activeGrants()).toContain(`${key}.1`);
+  });
+
+  it('records a decline and grants nothing', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'emergency-fix' });
+    await answerApproval(site, key, site.people.approver2, 'decline');
+    const declined = await readTicket(site, key);
+    expect(declined.status).toBe('Declined');
+    expect(declined.property).toMatchObject({ state: 'declined' });
+    expect(declined.public[declined.public.length - 1]).toBe('Your request for Emergency fix on demo was declined.');
+    await expect(app.connector.client.getGrant(`${key}.1`)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('denies by default when no rule matches, with the reasons in a public comment', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'schema-change' });
+    const denied = await readTicket(site, key);
+    expect(denied.status).toBe('Denied');
+    expect(denied.property).toMatchObject({ state: 'denied', rule: { id: 'invalid-request' } });
+    expect(denied.public[0]).toContain('was denied.\n• The target demo does not offer Schema change (connector role ddl).');
+
+    // A valid request no rule matches: maintenance linked to a change that is not approved yet.
+    const changeKey = await change(Date.now() - 60_000, Date.now() + 3_600_000, false);
+    const unmatched = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'maintenance', change: changeKey });
+    const byDefault = await readTicket(site, unmatched);
+    expect(byDefault.status).toBe('Denied');
+    expect(byDefault.property).toMatchObject({ state: 'denied', rule: { id: 'default-deny', name: 'Default deny' } });
+    expect(byDefault.public[0]).toContain('No rule matched, so the request is denied by default.');
+    expect(byDefault.internal[0]).toContain(`the change ${changeKey} is in status Planning, which does not count as approved`);
+    const other = await raise(site, app.ids, site.people.requester, { target: 'nowhere', accessLevel: 'read-only' });
+    const view = await readTicket(site, other);
+    expect(view.property).toMatchObject({ state: 'denied' });
+    expect(view.public[0]).toContain('There is no database target "nowhere".');
+  });
+
+  it('refuses and records a self-approval, then grants on a real approver', async () => {
+    const { site } = app;
+    const lead = site.people.selfApprover;
+    const key = await raise(site, app.ids, lead, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H' });
+    expect(await answerApproval(site, key, lead, 'approve')).toBe(200);
+    const refused = await readTicket(site, key);
+    expect(refused.status).toBe('Waiting for approval');
+    expect(refused.property).toMatchObject({ state: 'awaiting-approval', approvers: [] });
+    expect(refused.internal.join('\n')).toContain('Approval refused: the requester approved their own request');
+    expect(refused.internal.join('\n')).toContain(`Refused approval by ${lead}`);
+    expect(refused.public[refused.public.length - 1]).toContain('The approval did not count');
+    expect(await activeGrants()).not.toContain(`${key}.1`);
+    const panel = z.object({ refusedApprovals: z.array(z.object({ accountId: z.string() })) }).parse(await resolveOk(site, site.people.agent, 'getGrant', {}, key));
+    expect(panel.refusedApprovals.map((entry) => entry.accountId)).toEqual([lead]);
+
+    await answerApproval(site, key, site.people.approver, 'approve');
+    expect((await readTicket(site, key)).property).toMatchObject({ state: 'active', approvers: [{ accountId: site.people.approver }] });
+  });
+
+  it('break-glass grants at once, alerts (internal comment and webhook) and opens a linked review task', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester2, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT30M', justification: 'checkout down', breakGlass: true });
+    const view = await readTicket(site, key);
+    expect(view.status).toBe('Access granted');
+    expect(view.property).toMatchObject({ state: 'active', breakGlass: true, rule: { id: 'break-glass-emergency' }, reviewTask: expect.stringMatching(/^JIT-\d+$/) });
+    expect(view.internal.join('\n')).toContain('Break-glass: access without prior approval; a review follows.');
+    expect(view.public[0]).toMatch(/^Emergency access to demo is active until/);
+    const reviewTask = z.object({ reviewTask: z.string() }).parse(view.property).reviewTask;
+    const task = await call(site, asUser(site.people.agent), 'GET', `/rest/api/3/issue/${reviewTask}?fields=summary,issuelinks`);
+    expect(task.body).toMatchObject({ fields: { summary: `Review break-glass access ${key}`, issuelinks: [expect.objectContaining({ outwardIssue: expect.objectContaining({ key }) })] } });
+    expect(alerts).toEqual([expect.objectContaining({ kind: 'jit-access.break-glass', ticket: key, target: 'demo', reviewTask })]);
+  });
+
+  it('bounds change-linked access by the change window and refuses it outside', async () => {
+    const { site } = app;
+    const now = Date.now();
+    const inside = await change(now - 60_000, now + 3_000);
+    // Asking for longer than the change window is refused by the rule; asking for the window is granted.
+    const tooLong = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'maintenance', duration: 'PT1H', change: inside });
+    const tooLongView = await readTicket(site, tooLong);
+    expect(tooLongView.status).toBe('Denied');
+    expect(tooLongView.internal[0]).toContain(`does not lie inside the planned window of ${inside}`);
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'maintenance', change: inside });
+    const granted = await readTicket(site, key);
+    expect(granted.status).toBe('Access granted');
+    expect(granted.property).toMatchObject({ state: 'active', change: { key: inside }, rule: { id: 'maintenance-in-change' } });
+    const window = z.object({ window: z.object({ notAfter: z.string() }) }).parse(granted.property).window;
+    expect(Date.parse(window.notAfter)).toBe(now + 3_000);
+    const links = await call(site, asUser(site.people.agent), 'GET', `/rest/api/3/issue/${key}?fields=issuelinks`);
+    expect(JSON.stringify(links.body)).toContain(inside);
+    await waitFor(async () => ((await readTicket(site, key)).status === 'Access expired' ? true : undefined), 15_000, 200);
+
+    const over = await change(now - 120_000, now - 60_000);
+    const refused = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'maintenance', change: over });
+    const view = await readTicket(site, refused);
+    expect(view.status).toBe('Denied');
+    expect(view.public[0]).toContain("The change's planned window ended at");
+  });
+
+  it('extends access on a new policy decision, never silently', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H' });
+    const before = z.object({ window: z.object({ notBefore: z.string(), notAfter: z.string() }) }).parse((await readTicket(site, key)).property).window;
+    const result = z.object({ outcome: z.string(), notAfter: z.string() }).parse(await resolveOk(site, site.people.requester, 'requestExtension', { extendBy: 'PT2H' }, key));
+    expect(result.outcome).toBe('extended');
+    expect(Date.parse(result.notAfter)).toBe(Date.parse(before.notAfter) + 2 * 3_600_000);
+    const view = await readTicket(site, key);
+    expect(view.property).toMatchObject({ state: 'active', window: { notBefore: before.notBefore, notAfter: result.notAfter } });
+    expect(view.internal.join('\n')).toContain('extended: active → active');
+    expect(view.public[view.public.length - 1]).toContain('now lasts until');
+    expect((await app.connector.client.getGrant(`${key}.1`)).notAfter).toBe(result.notAfter);
+
+    const capped = z.object({ outcome: z.string(), notAfter: z.string() }).parse(await resolveOk(site, site.people.requester, 'requestExtension', { extendBy: 'PT8H' }, key));
+    expect(capped.outcome).toBe('extended');
+    expect(Date.parse(capped.notAfter)).toBe(Date.parse(before.notBefore) + 8 * 3_600_000);
+    const atLimit = z.object({ outcome: z.string(), notAfter: z.string() }).parse(await resolveOk(site, site.people.requester, 'requestExtension', { extendBy: 'PT1H' }, key));
+    expect(atLimit).toMatchObject({ outcome: 'denied', notAfter: capped.notAfter });
+    expect((await app.connector.client.getGrant(`${key}.1`)).notAfter).toBe(capped.notAfter);
+    expect((await resolve(site, site.people.requester2, 'requestExtension', { extendBy: 'PT1H' }, key)).ok).toBe(false);
+  });
+
+  it('revokes at once when the ticket is resolved early', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT2H' });
+    const credential = z.object({ username: z.string() }).parse(await resolveOk(site, site.people.requester, 'revealCredential', {}, key));
+    const db = await app.demoDatabase();
+    await expect(runAs(db, credential.username, 'SELECT 1 AS one')).resolves.toMatchObject({ rows: [{ one: 1 }] });
+    await transitionAs(site, key, site.people.agent, 'Resolve');
+    const view = await readTicket(site, key);
+    expect(view.status).toBe('Resolved');
+    expect(view.property).toMatchObject({ state: 'revoked' });
+    expect(view.public[view.public.length - 1]).toBe('Access to demo was revoked.');
+    expect((await app.connector.client.getGrant(`${key}.1`)).state).toBe('revoked');
+    await expect(runAs(db, credential.username, 'SELECT 1')).rejects.toMatchObject({ code: 'not_a_managed_login' });
+  });
+
+  it('grants once despite duplicate and reordered events', async () => {
+    const { site } = app;
+    site.jsm.admin.setEventDelivery({ duplicate: true, reorder: true });
+    try {
+      const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H' });
+      await answerApproval(site, key, site.people.approver, 'approve');
+      await site.jsm.admin.flushEvents();
+      await settle(site);
+      const view = await readTicket(site, key);
+      expect(view.status).toBe('Access granted');
+      expect(view.property).toMatchObject({ state: 'active', attempts: 1 });
+      expect(view.internal.filter((comment) => comment.includes('grant-succeeded'))).toHaveLength(1);
+      expect(view.internal.filter((comment) => comment.includes('policy-needs-approval'))).toHaveLength(1);
+      expect((await activeGrants()).filter((id) => id.startsWith(`${key}.`))).toEqual([`${key}.1`]);
+    } finally {
+      site.jsm.admin.setEventDelivery({ duplicate: false, reorder: false });
+      await site.jsm.admin.flushEvents();
+    }
+  });
+
+  it('sent only documented /rest/api/3 requests whose bodies and answers match the platform OpenAPI description', () => {
+    expect(app.site.appCalls.length).toBeGreaterThan(20);
+    for (const recorded of app.site.appCalls) {
+      expect({ call: `${recorded.method} ${recorded.path}`, documented: findOperation(recorded.method, recorded.path) !== undefined }).toEqual({ call: `${recorded.method} ${recorded.path}`, documented: true });
+      if (recorded.body !== undefined && !recorded.path.includes('/properties/')) expect(validateRequestBody(recorded.method, recorded.path, recorded.body)).toEqual({ ok: true });
+      if (recorded.response !== undefined) expect(validateResponseBody(recorded.method, recorded.path, recorded.status, recorded.response)).toEqual({ ok: true });
+    }
+  });
+});
