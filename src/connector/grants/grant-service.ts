@@ -1,6 +1,7 @@
 import type { GrantCreated, GrantRequest, GrantState, GrantStatus, Revoked } from '../../protocol';
 import { DriverError } from '../drivers/driver';
 import { ConnectorError } from '../errors';
+import { failpoint } from '../failpoints';
 import type { GrantRecord } from '../ledger/record';
 import type { Target } from '../targets';
 import type { GrantContext } from './context';
@@ -98,6 +99,7 @@ export class GrantService {
     const password = record.mode === 'ephemeral' ? generatePassword() : undefined;
     const granting: GrantRecord = { ...record, state: 'granting', lastError: null, updatedAt: now.toISOString() };
     if (record.state !== 'granting') await this.context.ledger.update(granting);
+    failpoint('grant.after-intent');
     let username: string;
     try {
       ({ username } = await target.driver.grant({
@@ -115,8 +117,10 @@ export class GrantService {
       if (!nothingCreated) await cleanupRecord(this.context, failed);
       throw this.toConnectorError(error, 'grant');
     }
+    failpoint('grant.after-driver');
     const done: GrantRecord = { ...granting, state: enabled ? 'active' : 'pending', username, updatedAt: this.context.now().toISOString() };
     await this.context.ledger.update(done);
+    failpoint('grant.after-outcome');
     this.context.metrics.grants.inc({ target: record.target, result: status === 201 ? 'created' : 'retried' });
     this.context.log.info({ event: 'grant.created', grantId: record.grantId, target: record.target, role: record.role, mode: record.mode, username, notAfter: record.notAfter });
     return { status, body: this.created(done, target, password) };

@@ -1,4 +1,5 @@
 import { DriverError, type ManagedRef } from '../drivers/driver';
+import { failpoint } from '../failpoints';
 import type { GrantRecord } from '../ledger/record';
 import { retryDelayMs } from './backoff';
 import type { GrantContext } from './context';
@@ -39,8 +40,10 @@ export async function revokeRecord(context: GrantContext, record: GrantRecord, r
   const revokeReason = record.state === 'revoking' && record.revokeReason ? record.revokeReason : reason;
   const attempt: GrantRecord = { ...record, state: 'revoking', revokeReason, attempts: record.attempts + 1, updatedAt: context.now().toISOString() };
   await context.ledger.update(attempt);
+  failpoint('revoke.after-intent');
   try {
     const result = await driverRevoke(context, attempt);
+    failpoint('revoke.after-driver');
     const endedAt = context.now();
     const expired = revokeReason === 'expired';
     const done: GrantRecord = {
@@ -53,6 +56,7 @@ export async function revokeRecord(context: GrantContext, record: GrantRecord, r
       callbackPending: revokeReason !== 'requested',
     };
     await context.ledger.update(done);
+    failpoint('revoke.after-outcome');
     context.metrics.revocations.inc({ target: record.target, reason: revokeReason });
     if (expired && record.notAfter) context.metrics.revocationLag.observe(Math.max(0, endedAt.getTime() - Date.parse(record.notAfter)) / 1000);
     context.log.info({ event: 'grant.revoked', grantId: record.grantId, target: record.target, reason: revokeReason, existed: result.existed, sessionsTerminated: result.sessionsTerminated });
