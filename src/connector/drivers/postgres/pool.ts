@@ -23,6 +23,9 @@ export function createPool(url: string, log: Logger): Pool {
 
 export async function withClient<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // pg emits 'error' on a checked-out client whose connection dies, besides failing its query; the pool listens
+  // only to idle clients, and an 'error' nobody listens to ends the process. The failed query reports it.
+  client.on('error', ignoreConnectionError);
   let destroy = false;
   try {
     return await work(client);
@@ -31,9 +34,12 @@ export async function withClient<T>(pool: Pool, work: (client: PoolClient) => Pr
     destroy = isConnectionFailure(error);
     throw error;
   } finally {
+    client.removeListener('error', ignoreConnectionError);
     client.release(destroy);
   }
 }
+
+function ignoreConnectionError(): void {}
 
 export async function inTransaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
   await client.query(sql.begin);
