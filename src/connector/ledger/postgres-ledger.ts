@@ -56,6 +56,9 @@ export class PostgresLedger implements Ledger {
 
   static async open(url: string): Promise<PostgresLedger> {
     const pool = new Pool({ connectionString: url, max: 4 });
+    // An idle client whose server went away emits 'error' on the pool; unheard, it would end the process. The
+    // pool drops that client by itself and the next query connects afresh (or fails, and says so).
+    pool.on('error', () => undefined);
     const client = await pool.connect();
     try {
       // Serialise the first-time DDL between replicas starting together.
