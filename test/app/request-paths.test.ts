@@ -216,6 +216,50 @@ describe('request paths through the emulators with the project connector', () =>
     }
   });
 
+  it('admin resolvers authorise through Jira groups, validate payloads and never return the connector secret', async () => {
+    const { site } = app;
+    expect(await resolve(site, site.people.agent, 'getSettings')).toEqual({ ok: false, error: { code: 'forbidden', message: 'This action needs one of these roles: admin.' } });
+    const invalid = await resolve(site, site.people.admin, 'setConnector', { url: 'ftp://nope', secret: 'short' });
+    expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    const settings = await resolveOk(site, site.people.admin, 'getSettings');
+    expect(settings).toMatchObject({ connector: { url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:/), secretSet: true } });
+    expect(JSON.stringify(settings)).not.toContain('integration-test-secret');
+    const bad = await resolve(site, site.people.admin, 'saveSettings', { settings: { connectorUrl: 'x' } });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_payload', message: expect.stringContaining('The settings are not valid') } });
+
+    const simulated = await resolveOk(site, site.people.admin, 'simulatePolicy', { request: { target: 'demo', accessLevel: 'read-only', requester: { accountId: 'x' }, duration: 'PT2H' } });
+    expect(simulated).toMatchObject({ outcome: { type: 'auto-approve' }, rule: { id: 'read-only-dev' } });
+    const checklist = z.object({ items: z.array(z.object({ id: z.string(), done: z.boolean() })) }).parse(await resolveOk(site, site.people.admin, 'setupChecklist'));
+    expect(Object.fromEntries(checklist.items.map((item) => [item.id, item.done]))).toEqual({
+      'connector-secret': true,
+      'connector-reachable': true,
+      targets: true,
+      'request-types': true,
+      fields: true,
+      'change-fields': true,
+      policies: true,
+      'alert-webhook': true,
+    });
+    const audit = z.object({ rows: z.array(z.object({ ticket: z.string(), state: z.string() })) }).parse(
+      await resolveOk(site, site.people.admin, 'auditGrants', { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() }),
+    );
+    expect(audit.rows.length).toBeGreaterThanOrEqual(10);
+    expect(audit.rows[0]).toMatchObject({ ticket: 'JIT-1', state: 'active' });
+  });
+
+  it('lets an agent revoke from the panel and answers the panel with the grant state', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H' });
+    const panel = await resolveOk(site, site.people.requester, 'getGrant', {}, key);
+    expect(panel).toMatchObject({ grant: { state: 'active' }, credentialAvailable: true, viewer: { isRequester: true } });
+    expect(await resolve(site, site.people.requester2, 'getGrant', {}, key)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await resolveOk(site, site.people.agent, 'revokeNow', { reason: 'no longer needed' }, key)).toEqual({ state: 'revoked', pending: false });
+    const view = await readTicket(site, key);
+    expect(view.status).toBe('Access revoked');
+    expect(view.property).toMatchObject({ state: 'revoked' });
+    expect((await app.connector.client.listGrants('revoked')).grants.map((grant) => grant.grantId)).toContain(`${key}.1`);
+  });
+
   it('sent only documented /rest/api/3 requests whose bodies and answers match the platform OpenAPI description', () => {
     expect(app.site.appCalls.length).toBeGreaterThan(20);
     for (const recorded of app.site.appCalls) {
