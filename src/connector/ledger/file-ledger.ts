@@ -4,13 +4,19 @@ import { isDue, type Ledger } from './ledger';
 import { grantRecordSchema, type GrantRecord } from './record';
 
 const LOG_FILE = 'grants.jsonl';
+const INTENT_STATES: readonly GrantRecord['state'][] = ['granting', 'revoking'];
 const LOCK_FILE = 'LOCK';
 
 /**
  * The embedded ledger: an append-only JSON-lines log in a directory, folded into memory at open and compacted
- * (rewritten and atomically renamed) when it grows. Every write is appended and fdatasync'ed before its promise
- * resolves; writes made in the same tick share one sync (group commit). A torn last line from a crash is
- * ignored. One process at a time: a lock file with the owner's pid guards the directory.
+ * (rewritten and atomically renamed) when it grows. Every write reaches the file (the page cache, which outlives a
+ * killed process) before its promise resolves. An intent (a new grant, `granting`, `revoking`) also waits for
+ * fdatasync, so it is on disk before the database is touched; an outcome is synced by the next intent, at close or
+ * by the operating system, because
+ * losing one to a power cut only leaves its intent, which start-up reconciliation settles the safe way (a grant
+ * cut off is removed, a revocation cut off is finished). Writes in the same tick share one sync (group commit).
+ * A torn last line from a crash is ignored. One process at a time: a lock file with the owner's pid guards the
+ * directory.
  */
 export class FileLedger implements Ledger {
   readonly exclusive = true;
@@ -18,7 +24,7 @@ export class FileLedger implements Ledger {
   private readonly leases = new Map<string, number>();
   private fd: number;
   private lines = 0;
-  private queue: { line: string; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private queue: { line: string; durable: boolean; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private flushScheduled = false;
 
   private constructor(private readonly dir: string) {
@@ -39,13 +45,13 @@ export class FileLedger implements Ledger {
 
   async insert(record: GrantRecord): Promise<boolean> {
     if (this.records.has(record.grantId)) return false;
-    await this.write(record);
+    await this.write(record, true);
     return true;
   }
 
   async update(record: GrantRecord): Promise<void> {
     if (!this.records.has(record.grantId)) throw new Error(`ledger has no grant ${record.grantId}`);
-    await this.write(record);
+    await this.write(record, INTENT_STATES.includes(record.state));
   }
 
   async list(states?: readonly GrantRecord['state'][]): Promise<GrantRecord[]> {
@@ -70,14 +76,15 @@ export class FileLedger implements Ledger {
 
   async close(): Promise<void> {
     await this.flush();
+    fdatasyncSync(this.fd);
     closeSync(this.fd);
     unlinkSync(join(this.dir, LOCK_FILE));
   }
 
-  private write(record: GrantRecord): Promise<void> {
+  private write(record: GrantRecord, durable: boolean): Promise<void> {
     this.records.set(record.grantId, { ...record });
     return new Promise((resolve, reject) => {
-      this.queue.push({ line: JSON.stringify(record) + '\n', resolve, reject });
+      this.queue.push({ line: JSON.stringify(record) + '\n', durable, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => void this.flush());
@@ -92,7 +99,7 @@ export class FileLedger implements Ledger {
     if (batch.length === 0) return;
     try {
       writeSync(this.fd, batch.map((entry) => entry.line).join(''));
-      fdatasyncSync(this.fd);
+      if (batch.some((entry) => entry.durable)) fdatasyncSync(this.fd);
       this.lines += batch.length;
       batch.forEach((entry) => entry.resolve());
     } catch (error) {

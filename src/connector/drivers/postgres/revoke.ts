@@ -1,4 +1,4 @@
-import { DriverError, type ManagedRef, type RevokeResult } from '../driver';
+import { DriverError, type AccessSpec, type ManagedRef, type RevokeResult } from '../driver';
 import { groupMembers, roleExists, roleState } from './catalog';
 import type { PgContext } from './context';
 import { SQLSTATE, sqlState } from './errors';
@@ -18,12 +18,16 @@ function vanished(error: unknown): boolean {
  * Objects the role owns go to the target's owner, its remaining privileges are dropped, then the role itself;
  * in one transaction so a failure leaves the role (disabled) as it was rather than half-dismantled.
  * A role that owns objects in another database fails here with 2BP01 and stays NOLOGIN.
+ * DROP OWNED rewrites the permission lists of every object the role was granted on, so revocations of
+ * privilege-holding roles are serialised like grants are; a role that only holds group memberships has no
+ * such entries, and its revocation runs concurrently with others (what keeps a burst of expiries on time).
  */
-async function dismantle(ctx: PgContext, name: string): Promise<void> {
+async function dismantle(ctx: PgContext, name: string, access: AccessSpec): Promise<void> {
+  const touchesAcls = access.privileges.length > 0 || access.memberOf.length === 0;
   try {
     await withClient(ctx.pool, (client) =>
       inTransaction(client, async () => {
-        await client.query(sql.aclLock);
+        if (touchesAcls) await client.query(sql.aclLock);
         await client.query(reassignOwned(name, ctx.owner));
         await client.query(dropOwned(name));
         await client.query(dropRole(name));
@@ -43,7 +47,7 @@ async function managedState(ctx: PgContext, name: string): Promise<'absent' | 'm
 }
 
 /** Disable first so nothing new can log in, then end the sessions, then drop. */
-async function revokeEphemeral(ctx: PgContext, name: string): Promise<RevokeResult> {
+async function revokeEphemeral(ctx: PgContext, name: string, access: AccessSpec): Promise<RevokeResult> {
   if ((await managedState(ctx, name)) === 'absent') return GONE;
   try {
     await ctx.pool.query(setLogin(name, false));
@@ -52,7 +56,7 @@ async function revokeEphemeral(ctx: PgContext, name: string): Promise<RevokeResu
     throw error;
   }
   const sessionsTerminated = await terminateAndConfirm(ctx.pool, name, ctx.polling);
-  await dismantle(ctx, name);
+  await dismantle(ctx, name, access);
   return { existed: true, sessionsTerminated };
 }
 
@@ -61,7 +65,7 @@ async function revokeEphemeral(ctx: PgContext, name: string): Promise<RevokeResu
  * session that switched to the group role with SET ROLE is ended by the termination that follows.
  * The customer's login itself is never altered or dropped.
  */
-async function revokeExistingLogin(ctx: PgContext, name: string, dbUser: string | undefined): Promise<RevokeResult> {
+async function revokeExistingLogin(ctx: PgContext, name: string, dbUser: string | undefined, access: AccessSpec): Promise<RevokeResult> {
   if ((await managedState(ctx, name)) === 'absent') return GONE;
   const members = await withClient(ctx.pool, async (client) => {
     const found = await groupMembers(client, name);
@@ -72,13 +76,13 @@ async function revokeExistingLogin(ctx: PgContext, name: string, dbUser: string 
   const users = new Set(dbUser === undefined ? members : [...members, dbUser]);
   let sessionsTerminated = 0;
   for (const user of users) sessionsTerminated += await terminateAndConfirm(ctx.pool, user, ctx.polling);
-  await dismantle(ctx, name);
+  await dismantle(ctx, name, access);
   return { existed: true, sessionsTerminated };
 }
 
 export async function revoke(ctx: PgContext, request: ManagedRef): Promise<RevokeResult> {
   assertRoleName(request.name, 'login name');
-  if (request.mode === 'ephemeral') return revokeEphemeral(ctx, request.name);
+  if (request.mode === 'ephemeral') return revokeEphemeral(ctx, request.name, request.access);
   if (request.dbUser !== undefined) assertRoleName(request.dbUser, 'dbUser');
-  return revokeExistingLogin(ctx, request.name, request.dbUser);
+  return revokeExistingLogin(ctx, request.name, request.dbUser, request.access);
 }
