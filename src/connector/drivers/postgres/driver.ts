@@ -47,7 +47,7 @@ export class PostgresDriver implements Driver {
     assertRoleName(marker, 'marker role');
     if (target.owner !== undefined) assertRoleName(target.owner, 'owner role');
     this.ctx = {
-      pool: createPool(target.url, log.child({ target: target.id, engine: 'postgres' })),
+      pool: createPool(target.url, log.child({ engine: 'postgres' })),
       marker,
       owner: target.owner,
       polling: options.polling ?? DEFAULT_POLLING,
