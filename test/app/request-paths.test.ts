@@ -222,7 +222,7 @@ describe('request paths through the emulators with the project connector', () =>
     const invalid = await resolve(site, site.people.admin, 'setConnector', { url: 'ftp://nope', secret: 'short' });
     expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
     const settings = await resolveOk(site, site.people.admin, 'getSettings');
-    expect(settings).toMatchObject({ connector: { url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:/), secretSet: true } });
+    expect(settings).toMatchObject({ connector: { url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:/), secretSet: true, callbackUrl: site.runtime.webTriggerUrl('connector-callback') } });
     expect(JSON.stringify(settings)).not.toContain('integration-test-secret');
     const bad = await resolve(site, site.people.admin, 'saveSettings', { settings: { connectorUrl: 'x' } });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_payload', message: expect.stringContaining('The settings are not valid') } });

@@ -31,7 +31,8 @@ export const contracts = {
     result: z.strictObject({
       settings: settingsSchema,
       appConfig: appConfigSchema,
-      connector: z.strictObject({ url: z.string(), secretSet: z.boolean() }),
+      /** `callbackUrl`: this installation's web trigger, for the connector's `callback.url`. */
+      connector: z.strictObject({ url: z.string(), secretSet: z.boolean(), callbackUrl: z.string() }),
     }),
   },
   saveSettings: {

@@ -1,8 +1,10 @@
+import { webTrigger } from '@forge/api';
 import { decide, parseSettings } from '../../core';
 import { AppError } from '../app-error';
 import { connectorClient } from '../connector/connector-access';
 import { appConfigSchema } from '../storage/app-config';
 import { loadConnectorSecret, saveAppConfig, saveConnectorSecret, saveSettings } from '../storage/settings-store';
+import { CALLBACK_TRIGGER_KEY } from '../webtrigger/on-connector-callback';
 import { defineResolver } from './define-resolver';
 
 /** Admin resolvers for the settings page. The connector's signing secret is write-only. */
@@ -12,7 +14,11 @@ export const getSettings = defineResolver('getSettings', {
   handler: async ({ settings, config }) => ({
     settings,
     appConfig: config,
-    connector: { url: settings.connectorUrl, secretSet: (await loadConnectorSecret()) !== undefined },
+    connector: {
+      url: settings.connectorUrl,
+      secretSet: (await loadConnectorSecret()) !== undefined,
+      callbackUrl: await webTrigger.getUrl(CALLBACK_TRIGGER_KEY),
+    },
   }),
 });
 
