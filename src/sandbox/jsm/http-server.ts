@@ -44,7 +44,7 @@ export async function serveHttp(state: State, emulator: Handler, port: number, h
       const headers = new Headers();
       for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
       const method = (req.method ?? 'GET').toUpperCase();
-      const request = new Request(`http://${host}${req.url ?? '/'}`, { method, headers, ...(method === 'GET' || method === 'HEAD' ? {} : { body }) });
+      const request = new Request(`http://${host}${req.url ?? '/'}`, { method, headers, ...(method === 'GET' || method === 'HEAD' || !body ? {} : { body: new Uint8Array(body) }) });
       await respond(res, await emulator.handle(request, identity));
     })().catch(() => {
       res.statusCode = 500;
