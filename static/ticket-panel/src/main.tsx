@@ -1,0 +1,4 @@
+import { mountPage } from '../../shared/mount';
+import { TicketPanel } from './ticket-panel';
+
+void mountPage(TicketPanel);

@@ -1,0 +1,27 @@
+import Heading from '@atlaskit/heading';
+import { Stack, Text } from '@atlaskit/primitives';
+import type { GrantRecord } from '../../../src/core';
+import { STATE_VIEW, utcTime } from './grant-view';
+
+/** The lifecycle from the `jit-access` property, oldest first. */
+export function Timeline({ grant }: { grant: GrantRecord }) {
+  return (
+    <Stack space="space.100">
+      <Heading size="xsmall" as="h3">
+        History
+      </Heading>
+      {grant.historyDropped > 0 && <Text color="color.text.subtle">{grant.historyDropped} earlier entries are in the ticket's comments.</Text>}
+      <ol aria-label="Lifecycle">
+        {grant.history.map((entry, index) => (
+          <li key={index}>
+            <Text>
+              <time dateTime={entry.at}>{utcTime(entry.at)}</time>: {entry.event} — {STATE_VIEW[entry.from].label} → {STATE_VIEW[entry.to].label}, by {entry.actor}
+              {entry.rule ? ` (rule "${entry.rule.name}")` : ''}
+              {entry.note ? `. ${entry.note}` : ''}
+            </Text>
+          </li>
+        ))}
+      </ol>
+    </Stack>
+  );
+}
