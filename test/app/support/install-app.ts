@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { TargetConfig } from '../../../src/connector/config/schema';
 import { PgliteDriver, DEMO_ACCESS, seedDemo } from '../../../src/connector/drivers/pglite';
 import { SECRET, startTestConnector, type TestConnector } from '../../connector/support/harness';
 import { createSite, freePort, settle, type Site } from './app-site';
@@ -33,7 +34,7 @@ export interface AppUnderTest {
  * callbacks reach the app's web trigger unless `callback` is false. The app is set up the way an admin
  * does it: connector URL and secret, targets, request types and fields, policies.
  */
-export async function installApp(options: { callback?: boolean; alertWebhookUrl?: string; extraEgress?: string[] } = {}): Promise<AppUnderTest> {
+export async function installApp(options: { callback?: boolean; alertWebhookUrl?: string; extraEgress?: string[]; extraTargets?: TargetConfig[] } = {}): Promise<AppUnderTest> {
   const connectorPort = await freePort();
   const connectorUrl = `http://127.0.0.1:${connectorPort}`;
   const site = createSite({ extraBackendEgress: [connectorUrl, ...(options.extraEgress ?? [])] });
@@ -42,7 +43,7 @@ export async function installApp(options: { callback?: boolean; alertWebhookUrl?
   const config = {
     listen: { host: '127.0.0.1', port: connectorPort },
     ...(options.callback === false ? {} : { callback: { url: site.runtime.webTriggerUrl('connector-callback') } }),
-    targets: [{ id: 'demo', engine: 'pglite' as const, url: `pglite:${join(dataDir, 'demo-db')}`, environment: 'dev', seed: 'demo' as const, connect: { host: 'demo.db.internal', port: 5432, database: 'demo' }, roles: { read: DEMO_ACCESS.read, write: DEMO_ACCESS.write } }],
+    targets: [{ id: 'demo', engine: 'pglite' as const, url: `pglite:${join(dataDir, 'demo-db')}`, environment: 'dev', seed: 'demo' as const, connect: { host: 'demo.db.internal', port: 5432, database: 'demo' }, roles: { read: DEMO_ACCESS.read, write: DEMO_ACCESS.write } }, ...(options.extraTargets ?? [])],
   };
   let connector = await startTestConnector(config, dataDir);
   await seedDemo(await demoDatabaseOf(connector));

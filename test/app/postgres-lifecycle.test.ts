@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { describeWith } from '../support/servers';
+import { postgresFixture, waitFor } from '../connector/support/harness';
+import { installApp, type AppUnderTest } from './support/install-app';
+import { raise, readTicket, resolveOk } from './support/ticket';
+
+jest.setTimeout(90_000);
+
+describeWith('postgres', 'auto-approved read-only access on a real PostgreSQL login', (url) => {
+  let app: AppUnderTest;
+  let fixture: Awaited<ReturnType<typeof postgresFixture>>;
+  beforeAll(async () => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    fixture = await postgresFixture(url);
+    // The fixture's target, in the dev environment so the read-only rule approves it automatically.
+    app = await installApp({ extraTargets: [{ ...fixture.target, environment: 'dev' }] });
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await app?.stop();
+    await fixture?.cleanup();
+  });
+
+  it('grants a login that works over TCP until the window closes, then no longer', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: fixture.target.id, accessLevel: 'read-only', duration: 'PT5S' });
+    expect((await readTicket(site, key)).property).toMatchObject({ state: 'active', target: fixture.target.id, role: 'read' });
+    const credential = z.object({ username: z.string(), password: z.string() }).parse(await resolveOk(site, site.people.requester, 'revealCredential', {}, key));
+    const session = await fixture.login(credential.username, credential.password);
+    expect((await session.query(`SELECT count(*)::int AS n FROM ${fixture.schema}.orders`)).rows).toEqual([{ n: 2 }]);
+    await session.end();
+
+    const ended = await waitFor(async () => {
+      const view = await readTicket(site, key);
+      return view.status === 'Access expired' ? view : undefined;
+    }, 20_000, 200);
+    expect(ended.property).toMatchObject({ state: 'expired' });
+    await expect(fixture.login(credential.username, credential.password)).rejects.toThrow();
+    expect(await fixture.managedCount()).toBe(0);
+  });
+});
