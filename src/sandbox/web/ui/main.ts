@@ -1,0 +1,81 @@
+/// <reference lib="dom" />
+import '@atlaskit/css-reset';
+import { createElement as h, useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { loadInfo, type DemoUser, type SandboxInfo } from './api';
+import { ConsolePage, type ConsoleDraft } from './console-page';
+import { PortalPage } from './portal-page';
+import { QueuePage } from './queue-page';
+import './styles.css';
+import { TicketPage } from './ticket-page';
+
+type Route = { page: 'portal' } | { page: 'queue' } | { page: 'ticket'; key: string } | { page: 'console' };
+
+function readRoute(): Route {
+  const hash = window.location.hash.replace(/^#\/?/, '');
+  const ticket = /^ticket\/([A-Z][A-Z0-9]+-\d+)$/.exec(hash);
+  if (ticket?.[1]) return { page: 'ticket', key: ticket[1] };
+  if (hash === 'queue' || hash === 'console') return { page: hash };
+  return { page: 'portal' };
+}
+
+function App() {
+  const [info, setInfo] = useState<SandboxInfo | null>(null);
+  const [user, setUser] = useState<DemoUser | null>(null);
+  const [route, setRoute] = useState<Route>(readRoute);
+  const [draft, setDraft] = useState<ConsoleDraft>({ target: 'shop-dev', username: '', password: '' });
+  useEffect(() => {
+    void loadInfo().then((loaded) => {
+      setInfo(loaded);
+      const saved = window.localStorage.getItem('sandbox-user');
+      setUser(loaded.users.find((candidate) => candidate.email === saved) ?? loaded.users[0] ?? null);
+    });
+    const onHash = () => setRoute(readRoute());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  if (info === null || user === null) return h('p', null, 'Loading the sandbox…');
+  const go = (hash: string) => () => (window.location.hash = hash);
+  const nav = (label: string, hash: string, active: boolean) => h('a', { key: hash, href: hash, className: active ? 'active' : '', onClick: go(hash) }, label);
+  return h(
+    'div',
+    { className: 'shell' },
+    h(
+      'header',
+      null,
+      h('strong', null, 'JIT database access · sandbox'),
+      h('nav', null, nav('Portal', '#/portal', route.page === 'portal'), nav('Queue', '#/queue', route.page === 'queue' || route.page === 'ticket'), nav('SQL console', '#/console', route.page === 'console')),
+      h(
+        'label',
+        { className: 'user-picker' },
+        'Signed in as ',
+        h(
+          'select',
+          {
+            'data-testid': 'user-picker',
+            value: user.email,
+            onChange: (event: { target: { value: string } }) => {
+              const next = info.users.find((candidate) => candidate.email === event.target.value);
+              if (next) {
+                window.localStorage.setItem('sandbox-user', next.email);
+                setUser(next);
+              }
+            },
+          },
+          info.users.map((candidate) => h('option', { key: candidate.email, value: candidate.email }, `${candidate.displayName} — ${candidate.role}`)),
+        ),
+      ),
+    ),
+    h(
+      'main',
+      null,
+      route.page === 'portal' ? h(PortalPage, { user, info, onRaised: (key: string) => (window.location.hash = `#/ticket/${key}`) }) : null,
+      route.page === 'queue' ? h(QueuePage, { user, refresh: 0, onOpen: (key: string) => (window.location.hash = `#/ticket/${key}`) }) : null,
+      route.page === 'ticket' ? h(TicketPage, { user, issueKey: route.key, onCredential: (target: string, credential: { username: string; password: string }) => setDraft({ target, username: credential.username, password: '' }) }) : null,
+      route.page === 'console' ? h(ConsolePage, { user, info, draft, onDraft: setDraft }) : null,
+    ),
+  );
+}
+
+const root = document.getElementById('root');
+if (root) createRoot(root).render(h(App));
