@@ -63,6 +63,22 @@ describe('connector outages, lost callbacks and the sweep', () => {
     expect(JSON.stringify(site.runtime.inspect.secretsForTests())).not.toContain(`credential:${key}`);
   });
 
+  it('rides out Jira rate limiting (429 with Retry-After) with bounded retries', async () => {
+    const { site } = app;
+    site.jsm.admin.setRateLimit({ maxRequests: 3, windowSeconds: 1, retryAfterSeconds: 1 });
+    let key: string;
+    try {
+      key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H' });
+    } finally {
+      site.jsm.admin.setRateLimit(null);
+    }
+    const limited = site.jsm.calls.log.filter((entry) => entry.status === 429 && entry.identity.kind === 'app').length;
+    expect(limited).toBeGreaterThan(0);
+    const view = await readTicket(site, key);
+    expect(view.status).toBe('Access granted');
+    expect(view.property).toMatchObject({ state: 'active' });
+  });
+
   it('a sweep with nothing due makes no Jira call', async () => {
     const { site } = app;
     const before = site.jsm.calls.count({ identity: 'app' });
