@@ -41,7 +41,7 @@ export function createApiServer(deps: ApiDependencies): Server {
 async function handle(deps: ApiDependencies, replays: ReplayGuard, request: IncomingMessage): Promise<Reply> {
   const method = request.method ?? 'GET';
   const pathWithQuery = request.url ?? '/';
-  const url = new URL(pathWithQuery, 'http://connector');
+  const url = requestUrl(pathWithQuery);
   const path = url.pathname;
 
   if (path === '/v1/health') return allow(method, ['GET'], () => health(deps));
@@ -76,7 +76,7 @@ async function handle(deps: ApiDependencies, replays: ReplayGuard, request: Inco
   }
   const grantPath = /^\/v1\/grants\/([^/]+)(\/extend)?$/.exec(path);
   if (grantPath) {
-    const grantId = parse(grantIdSchema, decodeURIComponent(grantPath[1] ?? ''));
+    const grantId = parse(grantIdSchema, decodePathSegment(grantPath[1] ?? ''));
     if (grantPath[2]) {
       return allow(method, ['POST'], async () => ({ status: 200, body: await deps.grants.extend(grantId, parse(extendRequestSchema, json(body)).notAfter) }));
     }
@@ -129,6 +129,23 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   if (result.success) return result.data;
   const detail = result.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
   throw new ConnectorError('bad_request', detail);
+}
+
+/** Prefixed, not resolved against a base: a request-target such as `//x` stays a path and never becomes a host. */
+function requestUrl(pathWithQuery: string): URL {
+  try {
+    return new URL(`http://connector${pathWithQuery}`);
+  } catch {
+    throw new ConnectorError('bad_request', 'the request path is not a valid URL path');
+  }
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ConnectorError('bad_request', 'the grantId in the path is not valid percent-encoding');
+  }
 }
 
 function single(header: string | string[] | undefined): string | undefined {
