@@ -25,6 +25,8 @@ export class GrantService {
       throw new ConnectorError('unknown_role', `target ${request.target} has no role ${request.role}; it offers ${Object.keys(target.config.roles).join(', ')}`);
     }
     if (Date.parse(request.notAfter) <= this.context.now().getTime()) throw new ConnectorError('bad_request', 'notAfter must be in the future');
+    // No database accepts NUL in a login name, and a PostgreSQL ledger cannot store it (jsonb refuses \u0000).
+    if (request.principal.dbUser?.includes('\0')) throw new ConnectorError('bad_request', 'principal.dbUser must not contain NUL characters');
 
     return this.locks.run(request.grantId, async () => {
       const existing = await this.context.ledger.get(request.grantId);

@@ -102,7 +102,12 @@ export async function grant(ctx: PgContext, request: GrantAccess): Promise<Grant
 export function existingLoginUser(request: { name: string; dbUser?: string | undefined }): string {
   const { dbUser } = request;
   if (!dbUser) throw new DriverError('invalid_access', 'existing-login mode needs dbUser', false);
-  assertRoleName(dbUser, 'dbUser');
+  // A name PostgreSQL cannot hold is a login that cannot exist: the request's fault, not a failure of ours.
+  try {
+    assertRoleName(dbUser, 'dbUser');
+  } catch (error) {
+    throw new DriverError('invalid_access', (error as Error).message, false);
+  }
   if (dbUser === request.name) throw new DriverError('invalid_access', 'dbUser must differ from the managed name', false);
   return dbUser;
 }
