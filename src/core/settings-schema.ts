@@ -9,7 +9,8 @@ export const targetSchema = z.strictObject({
   engine: z.enum(['postgres', 'mysql', 'pglite']),
   environment: z.string().min(1),
   roles: z.array(z.string().min(1)),
-  connect: z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535), database: z.string() }),
+  // Port 0: an embedded (PGlite) target, reachable only through the sandbox's SQL console.
+  connect: z.strictObject({ host: z.string().min(1), port: z.number().int().min(0).max(65535), database: z.string() }),
 });
 
 export const accessLevelSchema = z

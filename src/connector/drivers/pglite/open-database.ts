@@ -1,12 +1,13 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { Logger } from '../../log';
 import { pgliteClass } from './load-pglite';
+import { seedDemo } from './seed-demo';
 import type { PgliteLocation } from './target-url';
 
 /**
  * One PGlite instance per target, opened on first use and reused: a cold in-memory start costs seconds and
  * hundreds of megabytes, reopening a data directory about half a second. A failed open is forgotten so the
- * next call tries again.
+ * next call tries again. A target with `seed: demo` gets the demo schema on first open (idempotent).
  */
 export class LazyDatabase {
   #opening: Promise<PGlite> | undefined;
@@ -14,6 +15,7 @@ export class LazyDatabase {
   constructor(
     private readonly location: PgliteLocation,
     private readonly log: Logger,
+    private readonly seed: 'demo' | undefined,
   ) {}
 
   get(): Promise<PGlite> {
@@ -36,7 +38,8 @@ export class LazyDatabase {
     const started = Date.now();
     const PGlite = pgliteClass();
     const db = this.location.storage === 'memory' ? await PGlite.create() : await PGlite.create(this.location.path);
-    this.log.info({ storage: this.location.storage, openMs: Date.now() - started }, 'pglite opened');
+    const { seeded } = this.seed === 'demo' ? await seedDemo(db) : { seeded: false };
+    this.log.info({ storage: this.location.storage, openMs: Date.now() - started, seeded }, 'pglite opened');
     return db;
   }
 }

@@ -42,7 +42,7 @@ export class PgliteDriver implements Driver {
   constructor(target: DriverTarget, log: Logger) {
     const location = parseTargetUrl(target.url);
     if ('problem' in location) throw new DriverError('failed', `target ${target.id}: ${location.problem}`, false);
-    this.#db = new LazyDatabase(location, log.child({ engine: 'pglite' }));
+    this.#db = new LazyDatabase(location, log.child({ engine: 'pglite' }), target.seed);
     this.#marker = target.marker ?? DEFAULT_MARKER;
     this.#owner = target.owner;
   }
