@@ -13,7 +13,7 @@ import { listenSandboxWeb } from '../web/server';
 import type { ResolverRequest } from '../web/sandbox-api';
 import { appResolvers, type IssueContext } from './app-resolvers';
 import { ConsolePasswords } from './console-passwords';
-import { sandboxConnectorConfig } from './connector-config';
+import { sandboxConnectorConfig, sandboxMarker } from './connector-config';
 import { TARGETS } from './demo-directory';
 import { embeddedTargets } from './embedded-targets';
 import { freePort } from './free-port';
@@ -120,6 +120,7 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
         verifyEmbeddedPassword: (targetId, username, password) => passwords.verify(targetId, username, password),
         targetUrl: options.targetUrl,
         targetIds: config.targets.map((target) => target.id),
+        marker: sandboxMarker(options.dataDir),
       },
     },
   });

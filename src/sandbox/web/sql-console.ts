@@ -35,6 +35,8 @@ export type SqlConsoleDeps = {
   /** The admin URL real targets are on (`--target-url`); its host, port and database are reused. */
   targetUrl?: string | undefined;
   targetIds: readonly string[];
+  /** The tag of the logins the connector manages on embedded targets. */
+  marker: string;
 };
 
 const MAX_ROWS = 500;
@@ -60,9 +62,9 @@ const sqlStateOf = (error: unknown): string | undefined => {
   return typeof code === 'string' ? code : undefined;
 };
 
-async function onEmbedded(db: PGlite, request: SqlRequest): Promise<SqlResult> {
+async function onEmbedded(db: PGlite, request: SqlRequest, marker: string): Promise<SqlResult> {
   try {
-    const result = await runAs(db, request.username, request.sql);
+    const result = await runAs(db, request.username, request.sql, { marker });
     return table(result.fields.map((field) => field.name), result.rows);
   } catch (error) {
     if (error instanceof RunAsError) throw new SqlConsoleError('login_refused', error.message);
@@ -131,7 +133,7 @@ export async function runConsoleQuery(deps: SqlConsoleDeps, request: SqlRequest)
     if (!deps.verifyEmbeddedPassword(request.target, request.username, request.password)) {
       throw new SqlConsoleError('bad_credentials', 'password authentication failed for this login');
     }
-    return onEmbedded(await embedded, request);
+    return onEmbedded(await embedded, request, deps.marker);
   }
   if (deps.targetUrl === undefined) throw new SqlConsoleError('unknown_target', `no database behind ${request.target}`);
   return deps.targetUrl.startsWith('mysql:') ? onMysql(deps.targetUrl, request) : onPostgres(deps.targetUrl, request);
