@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../test/sandbox/e2e/sandbox-process';
+import { mb, ms, ratio, summarize } from './support/stats';
+import { markdownTable } from './support/table';
+
+/**
+ * `npm start` from spawn to its "ready" banner, and its resident memory once ready, on the embedded
+ * databases with a fresh data directory each run (the first-run case a new user sees). Baseline: a tsx
+ * process that loads nothing, measured the same way in the same run.
+ */
+const ROOT = join(__dirname, '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+function rssOf(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmRSS:'));
+  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) * 1024;
+}
+
+async function once(args: string[], readyText: string): Promise<{ ms: number; rss: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!output.includes(readyText)) return;
+      child.stdout.off('data', onData);
+      const elapsed = performance.now() - started;
+      const rss = child.pid === undefined ? 0 : rssOf(child.pid);
+      child.once('exit', () => resolve({ ms: elapsed, rss }));
+      child.kill('SIGTERM');
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      if (!output.includes(readyText)) reject(new Error(`exited ${code} before ready:\n${output}`));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const baseline: { ms: number; rss: number }[] = [];
+  const sandbox: { ms: number; rss: number }[] = [];
+  for (let run = 0; run < RUNS; run += 1) {
+    baseline.push(await once(['-e', "process.stdout.write('ready\\n'); setInterval(() => undefined, 1000)"], 'ready'));
+    const dataDir = mkdtempSync(join(tmpdir(), 'jit-bench-'));
+    sandbox.push(await once([join(ROOT, 'src/sandbox/start/cli.ts'), '--port', String(await freePort()), '--data', dataDir], 'sandbox ready in'));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  const base = { time: summarize(baseline.map((sample) => sample.ms)), rss: summarize(baseline.map((sample) => sample.rss)) };
+  const rows = [
+    ['empty tsx process (baseline)', baseline],
+    ['npm start, embedded databases, fresh data dir', sandbox],
+  ] as const;
+  process.stdout.write(
+    markdownTable(
+      ['process', 'runs', 'ready p50', 'ready max', 'vs baseline', 'RSS p50', 'vs baseline'],
+      rows.map(([name, samples]) => {
+        const time = summarize(samples.map((sample) => sample.ms));
+        const rss = summarize(samples.map((sample) => sample.rss));
+        return [name, String(samples.length), ms(time.p50), ms(time.max), ratio(time.p50, base.time.p50), mb(rss.p50), ratio(rss.p50, base.rss.p50)];
+      }),
+    ),
+  );
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+});
