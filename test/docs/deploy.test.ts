@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { parseConfig } from '../../src/connector/config/load-config';
 import { driverFactories } from '../../src/connector/drivers/registry';
 
@@ -40,7 +40,7 @@ describe('deploy/', () => {
     expect(unit.get('CapabilityBoundingSet')).toEqual(['']);
     expect(unit.get('KillSignal')).toEqual(['SIGTERM']);
     expect(unit.get('ExecStartPre')?.[0]).toMatch(/ --config \/etc\/jit-connector\/connector\.yaml --check$/);
-    expect(unit.get('ExecStart')?.[0]).toBe('/usr/bin/node /opt/jit-connector/bin/jit-connector.cjs --config /etc/jit-connector/connector.yaml');
+    expect(unit.get('ExecStart')?.[0]).toBe('/usr/bin/node /opt/jit-connector/dist/connector/cli.js --config /etc/jit-connector/connector.yaml');
     expect(unit.has('MemoryDenyWriteExecute')).toBe(false);
   });
 
@@ -51,17 +51,28 @@ describe('deploy/', () => {
     expect(runtime).toMatch(/^RUN npm ci --omit=dev /m);
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/^HEALTHCHECK .*\n.*http:\/\/127\.0\.0\.1:8787\/v1\/health/m);
-    expect(runtime).not.toMatch(/tsx/);
+    expect(runtime).toMatch(/^RUN npm ci --omit=dev --ignore-scripts /m);
+    expect(runtime).not.toMatch(/tsx|typescript|esbuild/);
   });
 
-  it('builds the image entry point the way the Dockerfile does, and it validates the example config', () => {
-    const build = /^RUN (node_modules\/\.bin\/esbuild .*)$/m.exec(read('deploy/Dockerfile'))?.[1];
-    expect(build).toBeDefined();
-    const out = mkdtempSync(join(tmpdir(), 'jit-image-'));
-    const args = (build ?? '').split(' ').slice(1).map((arg) => (arg.startsWith('--outfile=') ? `--outfile=${join(out, 'jit-connector.cjs')}` : arg));
-    execFileSync(join(root, 'node_modules', '.bin', 'esbuild'), args, { cwd: root });
-    const output = execFileSync(process.execPath, [join(out, 'jit-connector.cjs'), '--config', join(root, 'deploy', 'connector.example.yaml'), '--check'], {
-      env: { ...env, PATH: process.env.PATH ?? '', NODE_PATH: join(root, 'node_modules') },
+  it('compiles the connector in the image as package.json does and copies exactly what tsconfig.build.json emits', () => {
+    const dockerfile = read('deploy/Dockerfile');
+    const pkg = z.looseObject({ bin: z.record(z.string(), z.string()), scripts: z.record(z.string(), z.string()) }).parse(JSON.parse(read('package.json')));
+    const build = z.looseObject({ compilerOptions: z.looseObject({ outDir: z.string(), rootDir: z.string() }), include: z.array(z.string()) }).parse(JSON.parse(read('tsconfig.build.json')));
+    expect(dockerfile).toMatch(/^RUN npm run build:connector$/m);
+    expect(pkg.scripts['build:connector']).toBe('tsc -p tsconfig.build.json');
+    const copied = [...dockerfile.matchAll(/^COPY --from=build \/build\/(\S+) \.\/(\S+)$/gm)].map((match) => [match[1], match[2]]);
+    const emitted = build.include.map((dir) => dir.replace(build.compilerOptions.rootDir, build.compilerOptions.outDir));
+    expect(copied).toEqual(emitted.map((dir) => [dir, dir]));
+    expect(dockerfile).toContain(`ENTRYPOINT ["node", "/app/${pkg.bin['jit-connector']}"]`);
+    expect(directives(read('deploy/jit-connector.service')).get('ExecStart')?.[0]).toContain(`/opt/jit-connector/${pkg.bin['jit-connector']} `);
+  });
+
+  it('starts the compiled entry point the image and the unit run, and it validates the example config', () => {
+    const cli = join(root, 'dist', 'connector', 'cli.js');
+    if (!existsSync(cli)) throw new Error('dist/connector/cli.js is missing: npm install (prepare) or npm run build:connector builds it');
+    const output = execFileSync(process.execPath, [cli, '--config', join(root, 'deploy', 'connector.example.yaml'), '--check'], {
+      env: { ...env, PATH: process.env.PATH ?? '' },
       encoding: 'utf8',
     });
     expect(output).toBe('config OK: 2 target(s): orders-prod, shop-staging\n');
