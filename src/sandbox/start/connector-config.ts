@@ -12,10 +12,6 @@ const EMBEDDED_ROLES: Roles = {
   ddl: { memberOf: [], privileges: ['USAGE, CREATE ON SCHEMA shop', 'SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA shop'] },
 };
 
-// PGlite has no network port (the sandbox's SQL console is the way in), but the app's settings need a
-// port from 1 up, so the requester is told the conventional one.
-const EMBEDDED_CONNECT = { host: 'embedded', port: 5432, database: 'postgres' };
-
 // A real server's schema is unknown: PostgreSQL's predefined roles give read and write on every table.
 const POSTGRES_ROLES: Roles = {
   read: { memberOf: ['pg_read_all_data'], privileges: [] },
@@ -44,7 +40,7 @@ export function sandboxConnectorConfig(options: { dataDir: string; secret: strin
   const marker = sandboxMarker(options.dataDir);
   const targets = TARGETS.map(({ id, environment }) => {
     if (options.targetUrl === undefined) {
-      return { id, environment, engine: 'pglite' as const, url: `pglite:${join(options.dataDir, id)}`, seed: 'demo' as const, marker, roles: EMBEDDED_ROLES, connect: EMBEDDED_CONNECT };
+      return { id, environment, engine: 'pglite' as const, url: `pglite:${join(options.dataDir, id)}`, seed: 'demo' as const, marker, roles: EMBEDDED_ROLES };
     }
     const url = new URL(options.targetUrl);
     const engine = url.protocol === 'mysql:' ? ('mysql' as const) : ('postgres' as const);
