@@ -3,6 +3,7 @@ import type { ConnectorConfig } from './config/schema';
 import type { DriverFactory, Engine } from './drivers/driver';
 import type { GrantContext } from './grants/context';
 import { GrantService } from './grants/grant-service';
+import { Leases } from './grants/leases';
 import { createApiServer } from './http/server';
 import { openLedger } from './ledger/open-ledger';
 import type { Logger } from './log';
@@ -37,9 +38,11 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
     for (const record of await ledger.list(['active'])) counts.set(record.target, (counts.get(record.target) ?? 0) + 1);
     return counts;
   });
-  const context: GrantContext = { ledger, targets, log, metrics, now: options.now ?? (() => new Date()) };
+  const now = options.now ?? (() => new Date());
+  const context: GrantContext = { ledger, targets, log, metrics, now, leases: new Leases(ledger, now, log) };
 
   await reconcile(context);
+  context.leases.start();
   const scheduler = new ExpiryScheduler(context, { pollMs: options.pollMs, callback: config.callback && { url: config.callback.url, secrets: config.secrets } });
   scheduler.start();
 
@@ -61,6 +64,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
         server.closeIdleConnections();
       });
       await scheduler.stop();
+      context.leases.stop();
       await closeTargets(targets);
       await ledger.close();
       log.info({ event: 'connector.stopped' });

@@ -2,6 +2,7 @@ import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { Targets } from '../targets';
+import type { Leases } from './leases';
 
 /** What the grant operations need from the running connector. */
 export interface GrantContext {
@@ -10,4 +11,6 @@ export interface GrantContext {
   log: Logger;
   metrics: Metrics;
   now: () => Date;
+  /** This replica's leases: whoever works on an existing grant holds its lease. */
+  leases: Leases;
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { GrantCreated, GrantRequest, GrantState, GrantStatus, Revoked } from '../../protocol';
 import { DriverError } from '../drivers/driver';
 import { ConnectorError } from '../errors';
@@ -9,6 +10,9 @@ import { fingerprint, newGrantRecord, toStatus, tombstone } from './grant-record
 import { KeyedMutex } from './keyed-mutex';
 import { cleanupRecord, managedRef, revokeRecord } from './revocation';
 import { ephemeralUsername, generatePassword } from './usernames';
+
+const LEASE_WAIT_MS = 5_000;
+const LEASE_POLL_MS = 25;
 
 const ENDED: readonly GrantRecord['state'][] = ['tombstone', 'revoking', 'revoked', 'expired'];
 
@@ -29,19 +33,18 @@ export class GrantService {
     if (request.principal.dbUser?.includes('\0')) throw new ConnectorError('bad_request', 'principal.dbUser must not contain NUL characters');
 
     return this.locks.run(request.grantId, async () => {
-      const existing = await this.context.ledger.get(request.grantId);
-      if (existing) {
+      const fresh = newGrantRecord(request, ephemeralUsername(request.grantId, target.driver.maxUsernameLength), this.context.now());
+      const inserted = await this.context.ledger.insert(fresh);
+      return this.leased(request.grantId, async () => {
+        if (inserted) return this.grant(fresh, target, 201);
+        const existing = await this.requireRecord(request.grantId);
         if (ENDED.includes(existing.state)) throw new ConnectorError('grant_revoked', `grant ${request.grantId} was revoked; use a new grantId`);
         if (existing.fingerprint !== fingerprint(request)) {
           throw new ConnectorError('grant_conflict', `grant ${request.grantId} exists with a different request; use a new grantId`);
         }
         if (existing.state === 'active' || existing.state === 'pending') return this.repeat(existing, target);
         return this.grant(existing, target, 200);
-      }
-      const name = ephemeralUsername(request.grantId, target.driver.maxUsernameLength);
-      const record = newGrantRecord(request, name, this.context.now());
-      if (!(await this.context.ledger.insert(record))) throw new ConnectorError('grant_conflict', `grant ${request.grantId} is being created by another request`);
-      return this.grant(record, target, 201);
+      });
     });
   }
 
@@ -58,27 +61,32 @@ export class GrantService {
 
   async revoke(grantId: string): Promise<{ status: 200 | 202; body: Revoked }> {
     return this.locks.run(grantId, async () => {
-      let record = await this.context.ledger.get(grantId);
-      if (!record) {
-        record = tombstone(grantId, this.context.now());
-        if (!(await this.context.ledger.insert(record))) record = (await this.context.ledger.get(grantId)) ?? record;
-      }
-      if (record.state === 'failed' && !record.needsCleanup) {
-        record = { ...record, state: 'revoked', revokedAt: this.context.now().toISOString(), revokeReason: 'requested', updatedAt: this.context.now().toISOString() };
-        await this.context.ledger.update(record);
-      } else if (record.state !== 'revoked' && record.state !== 'expired' && record.state !== 'tombstone') {
-        record = await revokeRecord(this.context, record, 'requested');
-      }
-      if (record.state === 'revoking') return { status: 202, body: { grantId, state: 'revoking' } };
-      if (record.state === 'failed') throw new ConnectorError('internal', `revocation of ${grantId} failed: ${record.lastError ?? 'unknown error'}`);
-      return { status: 200, body: { grantId, state: 'revoked', revokedAt: record.revokedAt ?? this.context.now().toISOString() } };
+      const stone = tombstone(grantId, this.context.now());
+      if (await this.context.ledger.insert(stone)) return { status: 200, body: { grantId, state: 'revoked', revokedAt: stone.revokedAt ?? stone.createdAt } };
+      return this.leased(
+        grantId,
+        async () => {
+          let record = await this.requireRecord(grantId);
+          if (record.state === 'failed' && !record.needsCleanup) {
+            record = { ...record, state: 'revoked', revokedAt: this.context.now().toISOString(), revokeReason: 'requested', updatedAt: this.context.now().toISOString() };
+            await this.context.ledger.update(record);
+          } else if (record.state !== 'revoked' && record.state !== 'expired' && record.state !== 'tombstone') {
+            record = await revokeRecord(this.context, record, 'requested');
+          }
+          if (record.state === 'revoking') return { status: 202, body: { grantId, state: 'revoking' } };
+          if (record.state === 'failed') throw new ConnectorError('internal', `revocation of ${grantId} failed: ${record.lastError ?? 'unknown error'}`);
+          return { status: 200, body: { grantId, state: 'revoked', revokedAt: record.revokedAt ?? this.context.now().toISOString() } };
+        },
+        // Still held after the wait: the holder is revoking it (an expiry, a retry), or it is busy otherwise.
+        async () => ((await this.requireRecord(grantId)).state === 'revoking' ? { status: 202, body: { grantId, state: 'revoking' } } : undefined),
+      );
     });
   }
 
   async extend(grantId: string, notAfter: string): Promise<GrantStatus> {
-    return this.locks.run(grantId, async () => {
-      const record = await this.context.ledger.get(grantId);
-      if (!record) throw new ConnectorError('not_found', `no grant ${grantId}`);
+    if (!(await this.context.ledger.get(grantId))) throw new ConnectorError('not_found', `no grant ${grantId}`);
+    return this.locks.run(grantId, () => this.leased(grantId, async () => {
+      const record = await this.requireRecord(grantId);
       if (ENDED.includes(record.state)) throw new ConnectorError('grant_revoked', `grant ${grantId} has ended; request a new grant`);
       if (record.state !== 'active' && record.state !== 'pending') throw new ConnectorError('grant_conflict', `grant ${grantId} is ${record.state}, not active`);
       const newEnd = new Date(notAfter);
@@ -91,7 +99,35 @@ export class GrantService {
       await this.context.ledger.update(extended);
       this.context.log.info({ event: 'grant.extended', grantId, target: record.target, notAfter: extended.notAfter });
       return toStatus(extended);
-    });
+    }));
+  }
+
+  /**
+   * Runs `work` holding the grant's lease, so it never overlaps a scheduler pass or another replica's request on
+   * the same grant. A holder is waited for up to LEASE_WAIT_MS; after that `busy` may answer instead, or the
+   * request is refused as retryable.
+   */
+  private async leased<T>(grantId: string, work: () => Promise<T>, busy: () => Promise<T | undefined> = async () => undefined): Promise<T> {
+    const deadline = Date.now() + LEASE_WAIT_MS;
+    while (!(await this.context.leases.acquire(grantId))) {
+      if (Date.now() >= deadline) {
+        const answer = await busy();
+        if (answer !== undefined) return answer;
+        throw new ConnectorError('target_unavailable', `grant ${grantId} is being worked on (an expiry or another replica); retry with the same request`);
+      }
+      await sleep(LEASE_POLL_MS);
+    }
+    try {
+      return await work();
+    } finally {
+      await this.context.leases.release(grantId).catch(() => undefined);
+    }
+  }
+
+  private async requireRecord(grantId: string): Promise<GrantRecord> {
+    const record = await this.context.ledger.get(grantId);
+    if (!record) throw new ConnectorError('not_found', `no grant ${grantId}`);
+    return record;
   }
 
   /** Creates access for a record already in the ledger as `granting` (new) or `failed`/stale (a retry). */

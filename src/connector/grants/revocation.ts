@@ -53,7 +53,8 @@ export async function revokeRecord(context: GrantContext, record: GrantRecord, r
       updatedAt: endedAt.toISOString(),
       nextAttemptAt: null,
       lastError: null,
-      callbackPending: revokeReason !== 'requested',
+      // The app hears of revocations it did not ask for, and of a requested one it was told is still `revoking`.
+      callbackPending: revokeReason !== 'requested' || attempt.attempts > 1,
     };
     await context.ledger.update(done);
     failpoint('revoke.after-outcome');

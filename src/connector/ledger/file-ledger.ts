@@ -70,6 +70,18 @@ export class FileLedger implements Ledger {
     return claimed;
   }
 
+  async acquire(grantId: string, _owner: string, now: Date, leaseMs: number): Promise<boolean> {
+    const at = now.getTime();
+    if (!this.records.has(grantId) || (this.leases.get(grantId) ?? 0) > at) return false;
+    this.leases.set(grantId, at + leaseMs);
+    return true;
+  }
+
+  /** One process owns the whole ledger, so every lease is its own. */
+  async renew(_owner: string, now: Date, leaseMs: number): Promise<void> {
+    for (const grantId of this.leases.keys()) this.leases.set(grantId, now.getTime() + leaseMs);
+  }
+
   async release(grantId: string, _owner?: string): Promise<void> {
     this.leases.delete(grantId);
   }

@@ -20,6 +20,10 @@ export interface Ledger {
    * returned is leased to `owner` for `leaseMs`, so replicas sharing a ledger never work on the same grant at once.
    */
   claimDue(now: Date, limit: number, owner: string, leaseMs: number): Promise<GrantRecord[]>;
+  /** Leases one existing grant to `owner`, unless anyone holds an unexpired lease on it; false then. */
+  acquire(grantId: string, owner: string, now: Date, leaseMs: number): Promise<boolean>;
+  /** Extends every lease `owner` holds to `now + leaseMs` (its heartbeat while it lives). */
+  renew(owner: string, now: Date, leaseMs: number): Promise<void>;
   /** Gives a lease back early (after the work is done or failed). */
   release(grantId: string, owner: string): Promise<void>;
   close(): Promise<void>;
@@ -27,14 +31,6 @@ export interface Ledger {
 
 /** A grant still `granting` after this long was cut off by a crash of the replica doing it. */
 export const GRANTING_STALE_MS = 60_000;
-
-/**
- * A `revoking` record with no retry time is an attempt in flight (a DELETE, or a scheduler pass holding its
- * lease); it becomes due only after this long, when the replica doing it must have died. Without this rule the
- * scheduler claimed a revocation the API was still doing and ran the same DROP ROLE at once ("tuple
- * concurrently updated", a non-retryable failure). A failed attempt sets `nextAttemptAt`, which rules instead.
- */
-export const REVOKING_STALE_MS = 30_000;
 
 /** Whether `record` has work due at `now` (the rule both ledgers implement in claimDue). */
 export function isDue(record: GrantRecord, now: Date): boolean {
@@ -49,7 +45,8 @@ export function isDue(record: GrantRecord, now: Date): boolean {
     case 'pending':
       return past(record.notBefore) || past(record.notAfter);
     case 'revoking':
-      return record.nextAttemptAt === null ? Date.parse(record.updatedAt) <= at - REVOKING_STALE_MS : past(record.nextAttemptAt);
+      // An attempt in flight holds a lease, which keeps it from being claimed; one whose replica died is due.
+      return retryDue;
     case 'failed':
       return record.needsCleanup && retryDue;
     case 'revoked':

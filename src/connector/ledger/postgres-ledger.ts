@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import type { Ledger } from './ledger';
-import { GRANTING_STALE_MS, REVOKING_STALE_MS } from './ledger';
+import { GRANTING_STALE_MS } from './ledger';
 import { grantRecordSchema, type GrantRecord } from './record';
 
 /**
@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS jit_connector_grants (
   record          jsonb NOT NULL
 );
 CREATE INDEX IF NOT EXISTS jit_connector_grants_due ON jit_connector_grants (not_after) WHERE state IN ('active', 'pending');
+CREATE INDEX IF NOT EXISTS jit_connector_grants_leased ON jit_connector_grants (lease_owner) WHERE lease_owner IS NOT NULL;
 CREATE INDEX IF NOT EXISTS jit_connector_grants_work ON jit_connector_grants (state) WHERE state IN ('granting', 'revoking') OR needs_cleanup OR callback_pending;
 `;
 
@@ -38,9 +39,7 @@ WHERE grant_id IN (
       (state = 'active' AND not_after <= $2)
       OR (state = 'pending' AND (not_before <= $2 OR not_after <= $2))
       OR (state = 'granting' AND updated_at <= $2::timestamptz - make_interval(secs => $5::float8 / 1000))
-      OR (state = 'revoking' AND (next_attempt_at <= $2
-          OR (next_attempt_at IS NULL AND updated_at <= $2::timestamptz - make_interval(secs => $6::float8 / 1000))))
-      OR (((state = 'failed' AND needs_cleanup) OR (state IN ('revoked', 'expired') AND callback_pending))
+      OR ((state = 'revoking' OR (state = 'failed' AND needs_cleanup) OR (state IN ('revoked', 'expired') AND callback_pending))
           AND (next_attempt_at IS NULL OR next_attempt_at <= $2))
     )
   ORDER BY not_after NULLS FIRST
@@ -100,8 +99,24 @@ export class PostgresLedger implements Ledger {
   }
 
   async claimDue(now: Date, limit: number, owner: string, leaseMs: number): Promise<GrantRecord[]> {
-    const { rows } = await this.pool.query(CLAIM, [owner, now.toISOString(), limit, leaseMs, GRANTING_STALE_MS, REVOKING_STALE_MS]);
+    const { rows } = await this.pool.query(CLAIM, [owner, now.toISOString(), limit, leaseMs, GRANTING_STALE_MS]);
     return rows.map((row) => grantRecordSchema.parse(row.record));
+  }
+
+  async acquire(grantId: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE jit_connector_grants SET lease_owner = $2, lease_until = $3::timestamptz + make_interval(secs => $4::float8 / 1000)
+       WHERE grant_id = $1 AND (lease_until IS NULL OR lease_until <= $3)`,
+      [grantId, owner, now.toISOString(), leaseMs],
+    );
+    return rowCount === 1;
+  }
+
+  async renew(owner: string, now: Date, leaseMs: number): Promise<void> {
+    await this.pool.query(
+      `UPDATE jit_connector_grants SET lease_until = $2::timestamptz + make_interval(secs => $3::float8 / 1000) WHERE lease_owner = $1`,
+      [owner, now.toISOString(), leaseMs],
+    );
   }
 
   async release(grantId: string, owner: string): Promise<void> {

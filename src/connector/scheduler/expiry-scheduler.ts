@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { DriverError } from '../drivers/driver';
 import type { GrantContext } from '../grants/context';
 import { retryDelayMs } from '../grants/backoff';
@@ -14,7 +13,6 @@ export interface SchedulerOptions {
   callback?: { url: string; secrets: readonly string[] } | undefined;
 }
 
-const LEASE_MS = 30_000;
 const BATCH = 500;
 
 /**
@@ -22,7 +20,6 @@ const BATCH = 500;
  * retries revocations that failed, cleans up after failed grants and reports revocations to the app.
  */
 export class ExpiryScheduler {
-  private readonly owner = randomUUID();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -53,7 +50,7 @@ export class ExpiryScheduler {
   async runOnce(): Promise<number> {
     let handled = 0;
     for (;;) {
-      const due = await this.context.ledger.claimDue(this.context.now(), BATCH, this.owner, LEASE_MS);
+      const due = await this.context.leases.claimDue(BATCH);
       if (due.length === 0) return handled;
       await forEachLimited(due, this.concurrency, (record) => this.handle(record));
       handled += due.length;
@@ -77,7 +74,7 @@ export class ExpiryScheduler {
     } catch (error) {
       this.context.log.error({ event: 'scheduler.grant_failed', grantId: record.grantId, error: (error as Error).message });
     } finally {
-      await this.context.ledger.release(record.grantId, this.owner).catch(() => undefined);
+      await this.context.leases.release(record.grantId).catch(() => undefined);
     }
   }
 

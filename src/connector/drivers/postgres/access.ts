@@ -3,7 +3,7 @@ import { DriverError, type AccessSpec } from '../driver';
 import { toDriverError } from './errors';
 import { assertRoleName } from './names';
 import { parsePrivilege, type Privilege } from './privileges';
-import { grantPrivilege, grantRole } from './statements';
+import { grantPrivilege, grantRole, revokePrivilege } from './statements';
 
 function parseAccess(access: AccessSpec): Privilege[] {
   return access.privileges.map((text) => {
@@ -23,4 +23,9 @@ export async function applyAccess(client: ClientBase, access: AccessSpec, grante
   } catch (error) {
     throw toDriverError(error, 'granting the access level', { applyingAccess: true });
   }
+}
+
+/** Takes back the access level's privileges as granted by this admin (DROP OWNED clears the rest). */
+export async function withdrawPrivileges(client: ClientBase, access: AccessSpec, grantee: string): Promise<void> {
+  for (const privilege of parseAccess(access)) await client.query(revokePrivilege(privilege, grantee));
 }

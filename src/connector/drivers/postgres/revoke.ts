@@ -1,11 +1,12 @@
 import { DriverError, type AccessSpec, type ManagedRef, type RevokeResult } from '../driver';
+import { withdrawPrivileges } from './access';
 import { groupMembers, roleExists, roleState } from './catalog';
 import type { PgContext } from './context';
 import { SQLSTATE, sqlState } from './errors';
 import { assertRoleName } from './names';
 import { inTransaction, withClient } from './pool';
 import { terminateAndConfirm } from './sessions';
-import { dropOwned, dropRole, reassignOwned, revokeRole, setLogin, sql } from './statements';
+import { dropOwned, dropRole, joinRole, reassignOwned, revokeRole, setLogin, sql } from './statements';
 
 const GONE: RevokeResult = { existed: false, sessionsTerminated: 0 };
 
@@ -28,6 +29,8 @@ async function dismantle(ctx: PgContext, name: string, access: AccessSpec): Prom
     await withClient(ctx.pool, (client) =>
       inTransaction(client, async () => {
         if (touchesAcls) await client.query(sql.aclLock);
+        await client.query(joinRole(name));
+        await withdrawPrivileges(client, access, name);
         await client.query(reassignOwned(name, ctx.owner));
         await client.query(dropOwned(name));
         await client.query(dropRole(name));

@@ -108,6 +108,24 @@ export function grantPrivilege(privilege: Privilege, grantee: string): string {
   return `GRANT ${privilege.privileges.join(', ')} ON ${privilege.kind} ${object} TO ${ident(grantee)}`;
 }
 
+/**
+ * REASSIGN OWNED and DROP OWNED need the privileges of the role they name; a least-privilege admin (CREATEROLE,
+ * not superuser) on PostgreSQL 15 is not a member of the roles it created, so it joins the role first. DROP ROLE
+ * then removes that membership with the role.
+ */
+export function joinRole(name: string): string {
+  return `GRANT ${ident(name)} TO CURRENT_USER`;
+}
+
+/**
+ * Names the grantor: an admin that is also a member of the object's owner role would otherwise revoke as the
+ * owner and leave its own grant behind (which then blocks DROP ROLE with 2BP01).
+ */
+export function revokePrivilege(privilege: Privilege, grantee: string): string {
+  const object = privilege.schema === undefined ? ident(privilege.name) : `${ident(privilege.schema)}.${ident(privilege.name)}`;
+  return `REVOKE ${privilege.privileges.join(', ')} ON ${privilege.kind} ${object} FROM ${ident(grantee)} GRANTED BY CURRENT_USER`;
+}
+
 /** `owner` undefined hands objects to the admin user the connector is connected as. */
 export function reassignOwned(name: string, owner: string | undefined): string {
   return `REASSIGN OWNED BY ${ident(name)} TO ${owner === undefined ? 'CURRENT_USER' : ident(owner)}`;
