@@ -25,7 +25,7 @@ export async function applyAccess(client: ClientBase, access: AccessSpec, grante
   }
 }
 
-/** Takes back the access level's privileges as granted by this admin (DROP OWNED clears the rest). */
-export async function withdrawPrivileges(client: ClientBase, access: AccessSpec, grantee: string): Promise<void> {
-  for (const privilege of parseAccess(access)) await client.query(revokePrivilege(privilege, grantee));
+/** Statements taking back the access level's privileges as granted by this admin (DROP OWNED clears the rest). */
+export function withdrawPrivileges(access: AccessSpec, grantee: string): string[] {
+  return parseAccess(access).map((privilege) => revokePrivilege(privilege, grantee));
 }

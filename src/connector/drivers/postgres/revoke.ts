@@ -4,7 +4,7 @@ import { groupMembers, roleExists, roleState } from './catalog';
 import type { PgContext } from './context';
 import { SQLSTATE, sqlState } from './errors';
 import { assertRoleName } from './names';
-import { inTransaction, withClient } from './pool';
+import { withClient } from './pool';
 import { terminateAndConfirm } from './sessions';
 import { dropOwned, dropRole, joinRole, reassignOwned, revokeRole, setLogin, sql } from './statements';
 
@@ -25,17 +25,18 @@ function vanished(error: unknown): boolean {
  */
 async function dismantle(ctx: PgContext, name: string, access: AccessSpec): Promise<void> {
   const touchesAcls = access.privileges.length > 0 || access.memberOf.length === 0;
+  // One simple-protocol message holding several statements runs as one implicit transaction: all or nothing,
+  // in a single round trip (what lets a burst of expiries finish within a second).
+  const statements = [
+    ...(touchesAcls ? [sql.aclLock] : []),
+    joinRole(name),
+    ...withdrawPrivileges(access, name),
+    reassignOwned(name, ctx.owner),
+    dropOwned(name),
+    dropRole(name),
+  ];
   try {
-    await withClient(ctx.pool, (client) =>
-      inTransaction(client, async () => {
-        if (touchesAcls) await client.query(sql.aclLock);
-        await client.query(joinRole(name));
-        await withdrawPrivileges(client, access, name);
-        await client.query(reassignOwned(name, ctx.owner));
-        await client.query(dropOwned(name));
-        await client.query(dropRole(name));
-      }),
-    );
+    await ctx.pool.query(statements.join(';\n'));
   } catch (error) {
     // 42704 also means a missing owner role; only a role that is really gone counts as done.
     if (!vanished(error) || (await withClient(ctx.pool, (client) => roleExists(client, name)))) throw error;
