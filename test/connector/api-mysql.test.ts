@@ -4,6 +4,11 @@ import { describeWith, uniqueSuffix } from '../support/servers';
 import { inSeconds, startTestConnector, waitFor, type TestConnector } from './support/harness';
 
 const ER_ACCESS_DENIED = 1045;
+/**
+ * A refused login after the account is dropped: 1045, or 1698 (ER_ACCESS_DENIED_NO_PASSWORD_ERROR), which
+ * MariaDB 10.11 was seen to answer for a just-dropped account while other tests changed accounts in parallel.
+ */
+const REFUSED = [ER_ACCESS_DENIED, 1698];
 const ER_TABLEACCESS_DENIED = 1142;
 
 const principal = { accountId: 'acc-ana', email: 'ana@example.com', dbUser: null };
@@ -93,7 +98,7 @@ describeWith('mysql', 'connector API on MySQL/MariaDB', (adminUrl) => {
     expect(await connector.client.revokeGrant('SD-1.1')).toMatchObject({ grantId: 'SD-1.1', state: 'revoked' });
     await expect(session.query('SELECT 1')).rejects.toMatchObject({ fatal: true });
     session.destroy();
-    expect(await loginErrno(created.username, created.password!)).toBe(ER_ACCESS_DENIED);
+    expect(REFUSED).toContain(await loginErrno(created.username, created.password!));
     expect(await managedAccounts()).toEqual([]);
     expect(await connector.client.getGrant('SD-1.1')).toMatchObject({ state: 'revoked', username: created.username, revokeReason: 'requested' });
     await expect(grant('SD-1.1')).rejects.toMatchObject({ status: 409, code: 'grant_revoked' });
@@ -119,7 +124,7 @@ describeWith('mysql', 'connector API on MySQL/MariaDB', (adminUrl) => {
     const repeat = await connector.client.createGrant(body);
     expect(repeat).toMatchObject({ grantId: 'SD-3.1', state: 'active', username: first.username });
     expect(repeat.password).not.toBe(first.password);
-    expect(await loginErrno(first.username, first.password!)).toBe(ER_ACCESS_DENIED);
+    expect(REFUSED).toContain(await loginErrno(first.username, first.password!));
     expect(await loginErrno(repeat.username, repeat.password!)).toBeUndefined();
     await expect(connector.client.createGrant({ ...body, role: 'write' })).rejects.toMatchObject({ status: 409, code: 'grant_conflict' });
     expect((await managedAccounts()).map((account) => account.user)).toEqual([first.username]);
@@ -138,7 +143,7 @@ describeWith('mysql', 'connector API on MySQL/MariaDB', (adminUrl) => {
     expect(Date.parse(status.revokedAt!) - Date.parse(created.notAfter)).toBeLessThan(1500);
     await expect(session.query('SELECT 1')).rejects.toMatchObject({ fatal: true });
     session.destroy();
-    expect(await loginErrno(created.username, created.password!)).toBe(ER_ACCESS_DENIED);
+    expect(REFUSED).toContain(await loginErrno(created.username, created.password!));
     expect(await managedAccounts()).toEqual([]);
   });
 

@@ -7,6 +7,11 @@ import { mysqlDriver } from '../../../../src/connector/drivers/mysql';
 import { describeWith, uniqueSuffix } from '../../../support/servers';
 
 const ER_ACCESS_DENIED = 1045;
+/**
+ * A refused login after the account is dropped: 1045, or 1698 (ER_ACCESS_DENIED_NO_PASSWORD_ERROR), which
+ * MariaDB 10.11 was seen to answer for a just-dropped account while other tests changed accounts in parallel.
+ */
+const REFUSED = [ER_ACCESS_DENIED, 1698];
 const ER_DBACCESS_DENIED = 1044;
 const ER_TABLEACCESS_DENIED = 1142;
 const ER_ACCOUNT_LOCKED = 4151; // MariaDB; MySQL 8 says 3118
@@ -108,7 +113,7 @@ describeWith('mysql', 'MySQL/MariaDB driver (real server)', (url) => {
     await expect(driver.revoke(request)).resolves.toEqual({ existed: true, sessionsTerminated: 1 });
     await expect(session.query('SELECT 1')).rejects.toMatchObject({ fatal: true });
     session.destroy();
-    expect(await connectErrno(name, request.password ?? '')).toBe(ER_ACCESS_DENIED);
+    expect(REFUSED).toContain(await connectErrno(name, request.password ?? ''));
     expect(await accountCount(name)).toBe(0);
   });
 
@@ -145,7 +150,7 @@ describeWith('mysql', 'MySQL/MariaDB driver (real server)', (url) => {
     const second = ephemeral(name, { password: 'Second-pw-2' });
     await expect(driver.grant(first)).resolves.toEqual({ username: name, created: true });
     await expect(driver.grant(second)).resolves.toEqual({ username: name, created: false });
-    expect(await connectErrno(name, 'First-pw-1')).toBe(ER_ACCESS_DENIED);
+    expect(REFUSED).toContain(await connectErrno(name, 'First-pw-1'));
     expect(await connectErrno(name, 'Second-pw-2')).toBeUndefined();
     await driver.revoke(second);
   });
