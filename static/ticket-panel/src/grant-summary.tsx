@@ -26,9 +26,7 @@ export function GrantSummary({ answer, grant, onWindowEnd }: { answer: GrantAnsw
         <dt>Target</dt>
         <dd style={{ margin: 0 }}>{grant.target}</dd>
         <dt>Access level</dt>
-        <dd style={{ margin: 0 }}>
-          {grant.accessLevel} (role {grant.role})
-        </dd>
+        <dd style={{ margin: 0 }}>{`${grant.accessLevel} (role ${grant.role})`}</dd>
         <dt>Window</dt>
         <dd style={{ margin: 0 }}>{grant.window ? `${utcTime(grant.window.notBefore)} – ${utcTime(grant.window.notAfter)}` : grant.duration ? `${grant.duration} once granted` : 'not set yet'}</dd>
         <dt>Decided by</dt>
@@ -44,9 +42,7 @@ export function GrantSummary({ answer, grant, onWindowEnd }: { answer: GrantAnsw
         {grant.lastError && (
           <>
             <dt>Last error</dt>
-            <dd style={{ margin: 0 }}>
-              {grant.lastError} (after {grant.attempts} {grant.attempts === 1 ? 'attempt' : 'attempts'})
-            </dd>
+            <dd style={{ margin: 0 }}>{`${grant.lastError} (after ${grant.attempts} ${grant.attempts === 1 ? 'attempt' : 'attempts'})`}</dd>
           </>
         )}
       </dl>

@@ -1,0 +1,174 @@
+/**
+ * @jest-environment ./test/ui/support/jsdom-with-node.ts
+ */
+import { stubDesignSystemStyles } from './support/stub-styles';
+stubDesignSystemStyles();
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { runAs } from '../../src/connector/drivers/pglite';
+import { settle } from '../app/support/app-site';
+import { installApp, type AppUnderTest } from '../app/support/install-app';
+import { raise, resolveOk } from '../app/support/ticket';
+import { waitFor as waitUntil } from '../connector/support/harness';
+import { emulatorBridge } from './support/emulator-bridge';
+import { approvedChange, grantOf } from './support/panel-site';
+import { quietDesignSystemWarnings, renderPage } from './support/render-page';
+
+jest.setTimeout(90_000);
+
+/** The ticket panel in every state, with the app's resolvers answering on the emulators. */
+describe('ticket panel', () => {
+  let app: AppUnderTest;
+  beforeAll(async () => {
+    app = await installApp();
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    quietDesignSystemWarnings();
+  });
+  afterEach(cleanup);
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await app.stop();
+  });
+
+  const panel = (accountId: string, key: string) => renderPage('panel', emulatorBridge(app.site, accountId, key));
+  const stateShown = async (label: string) => waitFor(() => expect(screen.getByTestId('grant-state').textContent).toBe(label), { timeout: 10_000 });
+  const confirm = async (user: ReturnType<typeof userEvent.setup>, button: string, confirmLabel: string) => {
+    await user.click(screen.getByRole('button', { name: button }));
+    await user.click(await screen.findByRole('button', { name: confirmLabel }));
+  };
+
+  it('active access: details and a live countdown; the requester reveals the password once, and it works', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H', justification: 'INC-1' });
+    const user = userEvent.setup();
+    panel(site.people.requester, key);
+    await stateShown('Active');
+    const details = screen.getByLabelText('Access details');
+    expect(within(details).getByText('demo')).toBeTruthy();
+    expect(within(details).getByText('read-only (role read)')).toBeTruthy();
+    expect(within(details).getByText('rule "Read-only on dev is automatic"')).toBeTruthy();
+    expect(within(details).getByText('no approver needed')).toBeTruthy();
+    const first = screen.getByRole('timer').textContent ?? '';
+    expect(first).toMatch(/^(59 min \d\d s|1 h 00 min 00 s) left$/);
+    await waitFor(() => expect(screen.getByRole('timer').textContent).not.toBe(first), { timeout: 3000 });
+
+    await confirm(user, 'Reveal password', 'Reveal now');
+    const password = (await screen.findByLabelText('Password')).textContent ?? '';
+    const username = screen.getByLabelText('User').textContent ?? '';
+    expect(username).toMatch(/^jit_/);
+    expect(password.length).toBeGreaterThanOrEqual(16);
+    expect(screen.getByLabelText('psql command').textContent).toBe(`PGPASSWORD='${password}' psql "host=demo.db.internal port=5432 dbname=demo user=${username}"`);
+    expect(screen.getByLabelText('mysql command').textContent).toContain(`--host=demo.db.internal --port=5432 --user=${username} demo`);
+    await expect(runAs(await app.demoDatabase(), username, 'SELECT count(*)::int AS n FROM shop.orders')).resolves.toMatchObject({ rows: [{ n: 6 }] });
+
+    cleanup();
+    panel(site.people.requester, key);
+    await stateShown('Active');
+    const revealedAt = (await grantOf(app, key)).credential?.revealedAt ?? '';
+    expect(await screen.findByText(new RegExp(`^The password was revealed at ${revealedAt.slice(0, 19).replace('T', ' ')} UTC`))).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Reveal password' })).toBeNull();
+    expect(document.body.textContent).not.toContain(password);
+  });
+
+  it('nobody but the requester can reveal; another customer cannot see the grant at all', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H' });
+    panel(site.people.agent, key);
+    await stateShown('Active');
+    expect(screen.getByText('Only the requester can reveal the password.')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Reveal password' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Request extension' })).toBeNull();
+    cleanup();
+
+    panel(site.people.requester2, key);
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('This action needs one of these roles: requester, approver, agent, admin.');
+    expect(screen.queryByTestId('grant-state')).toBeNull();
+  });
+
+  it('the requester asks for an extension and sees the new end', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H' });
+    const before = (await grantOf(app, key)).window?.notAfter ?? '';
+    const user = userEvent.setup();
+    panel(site.people.requester, key);
+    await stateShown('Active');
+    await confirm(user, 'Request extension', 'Request');
+    const after = new Date(Date.parse(before) + 3_600_000).toISOString();
+    expect(await screen.findByText(new RegExp(`^Extended; access ends at ${after.slice(0, 19).replace('T', ' ')} UTC\\. .*Read-only`))).toBeTruthy();
+    expect((await grantOf(app, key)).window?.notAfter).toBe(after);
+    await waitFor(() => expect(within(screen.getByLabelText('Lifecycle')).getAllByRole('listitem').map((item) => item.textContent)).toContainEqual(expect.stringContaining('extended — Active → Active')));
+  });
+
+  it('waiting for approval: who must approve; an agent revokes with confirmation and sees the result', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H', justification: 'fix order 3' });
+    const user = userEvent.setup();
+    panel(site.people.agent, key);
+    await stateShown('Waiting for approval');
+    expect(within(screen.getByLabelText('Access details')).getByText('waiting for 1 of dba-leads')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Revoke now' }));
+    expect(await screen.findByText('The database login is removed and its sessions end. This cannot be undone.')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Revoke' }));
+    expect((await screen.findByRole('status')).textContent).toBe('Access is revoked.');
+    await stateShown('Revoked');
+    expect((await grantOf(app, key)).state).toBe('revoked');
+    expect(screen.queryByRole('button', { name: 'Revoke now' })).toBeNull();
+  });
+
+  it('scheduled: counts down to the start of the change window', async () => {
+    const { site } = app;
+    const start = Date.now() + 2 * 3_600_000;
+    const change = await approvedChange(app, start, start + 3_600_000);
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'maintenance', change });
+    panel(site.people.requester, key);
+    await stateShown('Scheduled');
+    expect(screen.getByRole('timer').textContent).toMatch(/^Starts in (1 h 59 min|2 h 00 min) \d\d s$/);
+    expect(screen.getByText('Approved; access starts when its window opens.')).toBeTruthy();
+  });
+
+  it('denied: the reasons in plain words, no actions', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'schema-change' });
+    panel(site.people.requester, key);
+    await stateShown('Denied');
+    expect(within(screen.getByLabelText('Decision reasons')).getByText('The target demo does not offer Schema change (connector role ddl).')).toBeTruthy();
+    expect(screen.queryByRole('button')).toBeNull();
+  });
+
+  it('expired: the timeline shows the whole lifecycle', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT2S' });
+    await waitUntil(async () => ((await grantOf(app, key)).state === 'expired' ? true : undefined), 15_000, 200);
+    panel(site.people.requester, key);
+    await stateShown('Expired');
+    const steps = within(screen.getByLabelText('Lifecycle')).getAllByRole('listitem').map((item) => item.textContent ?? '');
+    expect(steps.map((step) => /: (\S+) —/.exec(step)?.[1])).toEqual(['policy-approved', 'grant-started', 'grant-succeeded', 'expired']);
+    expect(steps[0]).toContain('Requested → Approved, by app (rule "Read-only on dev is automatic")');
+    expect(screen.queryByRole('button')).toBeNull();
+  });
+
+  it('a grant stuck on an unreachable connector: an agent retries it; when retries run out it shows failed', async () => {
+    const { site } = app;
+    const current = (await resolveOk(site, site.people.admin, 'getSettings')) as { settings: unknown; appConfig: Record<string, unknown> };
+    await resolveOk(site, site.people.admin, 'saveSettings', { settings: current.settings, appConfig: { ...current.appConfig, maxGrantAttempts: 2 } });
+    await app.connector.stop();
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H' });
+    const user = userEvent.setup();
+    panel(site.people.agent, key);
+    await stateShown('Granting');
+    expect(within(screen.getByLabelText('Access details')).getByText(/^unreachable: .* \(after 1 attempt\)$/)).toBeTruthy();
+    await confirm(user, 'Retry grant', 'Retry');
+    expect((await screen.findByRole('status')).textContent).toBe('The grant was queued again.');
+    await act(async () => {
+      await settle(site);
+    });
+    cleanup();
+    panel(site.people.agent, key);
+    await stateShown('Failed');
+    expect(screen.getByText('Access could not be granted.')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Retry grant' })).toBeNull();
+    await app.restartConnector();
+  });
+});
