@@ -221,7 +221,7 @@ describeWith('postgres', 'connector crash safety (SIGKILL between the steps of g
       await first.client.createGrant(request('CR-4.0'));
       await first.client.revokeGrant('CR-4.0');
       proxy.pause();
-      const inFlight = first.client.createGrant(request('CR-4.1', inSeconds(4)));
+      const inFlight = first.client.createGrant(request('CR-4.1', inSeconds(8)));
       await waitFor(async () => (proxy.heldChunks > 0 ? true : undefined));
       first.child.kill('SIGTERM');
       // It stops accepting at once, and waits for the grant held in the driver.
