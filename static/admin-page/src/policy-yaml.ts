@@ -6,12 +6,8 @@ import { fieldErrors, type FieldErrors } from '../../shared/field-errors';
 /** The policy as one YAML document: rules in order, the access levels and approver groups they name, business hours. */
 const POLICY_KEYS = ['policies', 'accessLevels', 'approverGroups', 'businessHours'] as const;
 
-const policyDocument = z.strictObject({
-  policies: z.unknown(),
-  accessLevels: z.unknown(),
-  approverGroups: z.unknown(),
-  businessHours: z.unknown(),
-});
+const section = z.custom<unknown>((value) => value !== undefined, { error: 'this section is missing' });
+const policyDocument = z.strictObject({ policies: section, accessLevels: section, approverGroups: section, businessHours: section });
 
 export function exportPolicy(settings: Settings): string {
   return stringify(Object.fromEntries(POLICY_KEYS.map((key) => [key, settings[key]])));

@@ -1,5 +1,5 @@
 import type { PolicyRule } from '../../../src/core';
-import { splitList } from '../../shared/ui/fields';
+import { splitList } from '../../shared/list-text';
 
 /** A policy rule as the editor's fields hold it (text and choices), and the conversions both ways. */
 export interface RuleForm {

@@ -7,7 +7,8 @@ import { contracts, type ResolverResult } from '../../../src/app/resolvers/contr
 import { statusNamesSchema, transitionNamesSchema, type StatusNames, type TransitionNames } from '../../../src/core';
 import { useServices } from '../../shared/app-context';
 import { errorsUnder, validate, type FieldErrors } from '../../shared/field-errors';
-import { TextInput, splitList } from '../../shared/ui/fields';
+import { splitList } from '../../shared/list-text';
+import { TextInput } from '../../shared/ui/fields';
 import { ErrorBanner } from '../../shared/ui/messages';
 import { useAction } from '../../shared/ui/use-action';
 import { SaveBar } from './save-bar';
@@ -50,7 +51,6 @@ const FIX: Record<string, { tab: TabId; label: string }> = {
   fields: { tab: 'setup', label: 'Create request types' },
   'change-fields': { tab: 'setup', label: 'Create request types' },
   policies: { tab: 'policies', label: 'Add a rule' },
-  'alert-webhook': { tab: 'setup', label: 'Optional' },
 };
 
 /** Request types in a service desk, the workflow's status and transition names, and what is still missing. */

@@ -9,7 +9,8 @@ import { contracts, type ResolverResult } from '../../../src/app/resolvers/contr
 import { ruleOutcomeSchema, type Settings } from '../../../src/core';
 import { useServices } from '../../shared/app-context';
 import { validate, type FieldErrors } from '../../shared/field-errors';
-import { CheckboxInput, SelectInput, TextInput, splitList } from '../../shared/ui/fields';
+import { splitList } from '../../shared/list-text';
+import { CheckboxInput, SelectInput, TextInput } from '../../shared/ui/fields';
 import { ErrorBanner } from '../../shared/ui/messages';
 import { useAction } from '../../shared/ui/use-action';
 
