@@ -27,15 +27,19 @@ interface Reply {
 /** The connector's HTTP API (docs/connector-api.md): signed requests, JSON in and out, stable error codes. */
 export function createApiServer(deps: ApiDependencies): Server {
   const replays = new ReplayGuard();
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     const started = performance.now();
     handle(deps, replays, request)
       .catch((error: unknown) => errorReply(deps.log, error))
       .then((reply) => {
+        // Closing: answer and hang up. Node keeps serving a keep-alive connection that was busy when close() was
+        // called, so a client that never pauses would otherwise hold a SIGTERM open indefinitely.
+        if (!server.listening) response.setHeader('connection', 'close');
         send(response, reply);
         deps.log.info({ event: 'http.request', method: request.method, path: request.url?.split('?')[0], status: reply.status, ms: Math.round(performance.now() - started) });
       });
   });
+  return server;
 }
 
 async function handle(deps: ApiDependencies, replays: ReplayGuard, request: IncomingMessage): Promise<Reply> {
