@@ -65,7 +65,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       });
       await scheduler.stop();
       context.leases.stop();
-      await closeTargets(targets);
+      if (!(await closeTargets(targets))) log.warn({ event: 'connector.targets_close_timeout', detail: 'a database did not answer while its connections were closed' });
       await ledger.close();
       log.info({ event: 'connector.stopped' });
     })());

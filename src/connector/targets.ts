@@ -24,6 +24,23 @@ export function openTargets(configs: readonly TargetConfig[], factories: Record<
   );
 }
 
-export async function closeTargets(targets: Targets): Promise<void> {
-  await Promise.allSettled([...targets.values()].map((target) => target.driver.close()));
+/** How long shutdown waits for the drivers to close their connections. */
+const CLOSE_TIMEOUT_MS = 5_000;
+
+/**
+ * Closes every driver, waiting at most CLOSE_TIMEOUT_MS: closing a connection politely waits for the server's
+ * answer, and a database that went silent (a network partition drops packets, it does not refuse them) would
+ * otherwise hold a SIGTERM open forever. Returns false when it gave up waiting.
+ */
+export async function closeTargets(targets: Targets): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), CLOSE_TIMEOUT_MS);
+  });
+  const closed = Promise.allSettled([...targets.values()].map((target) => target.driver.close())).then(() => true);
+  try {
+    return await Promise.race([closed, gaveUp]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
