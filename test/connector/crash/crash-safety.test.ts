@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, get } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -241,5 +242,30 @@ describeWith('postgres', 'connector crash safety (SIGKILL between the steps of g
       expect(goneAt - Date.parse(created.notAfter)).toBeLessThan(1500);
       expect(await second.client.getGrant('CR-4.1')).toMatchObject({ state: 'expired' });
     });
+
+    it('ends even with a keep-alive client that keeps asking and a database that went silent', async () => {
+      const connector = await start();
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const fetchOn = (path: string) =>
+        new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+          get(`${connector.url}${path}`, { agent }, (response) => {
+            response.resume();
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, connection: response.headers.connection }));
+          }).on('error', reject);
+        });
+      expect(await fetchOn('/metrics')).toEqual({ status: 200, connection: 'keep-alive' });
+      // Health waits (up to 2 s) on the held database: the connection is busy when SIGTERM arrives.
+      proxy.pause();
+      const inFlight = fetchOn('/v1/health');
+      await waitFor(async () => (proxy.heldChunks > 0 ? true : undefined));
+      connector.child.kill('SIGTERM');
+      expect(await inFlight).toEqual({ status: 200, connection: 'close' });
+      // A client that asks again at once finds the door shut.
+      await expect(fetchOn('/metrics')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      // Closing the database connections politely waits for an answer that never comes; shutdown gives up on it.
+      expect(await connector.exited).toEqual({ code: 0, signal: null });
+      expect(connector.logs.map((line) => line.event).slice(-2)).toEqual(['connector.targets_close_timeout', 'connector.stopped']);
+      agent.destroy();
+    }, 60_000);
   });
 });
