@@ -18,7 +18,8 @@ export function pageConfig(pageDir: string): UserConfig {
       // The UI imports the resolvers' contracts, whose protocol import also carries the Node-only signing code.
       alias: [{ find: /^(\.\.\/)+protocol$/, replacement: protocolSchemas }],
     },
-    oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
+    mode: 'production',
+    oxc: { jsx: { runtime: 'automatic', importSource: 'react', development: false } },
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     build: { outDir: 'build', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 4000, target: 'es2022' },
   });

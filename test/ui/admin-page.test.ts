@@ -137,7 +137,7 @@ describe('admin page', () => {
     await user.click(within(form).getByRole('button', { name: 'Add rule' }));
     const added = within(list).getByRole('listitem', { name: 'Rule 5: Freeze dev reads' });
     expect(added.textContent).toContain('If the access level is Read-only troubleshooting, then deny ("Dev is frozen").');
-    for (let step = 0; step < 4; step += 1) await user.click(screen.getByRole('button', { name: 'Move Freeze dev reads up' }));
+    for (let step = 0; step < 4; step += 1) await user.click(screen.getByRole('button', { name: 'Move up Freeze dev reads' }));
     expect(within(list).getAllByRole('listitem')[0]?.getAttribute('aria-label')).toBe('Rule 1: Freeze dev reads');
     expect(screen.getByText(/The policy has unsaved changes/)).toBeTruthy();
 

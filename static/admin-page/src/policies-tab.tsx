@@ -54,10 +54,10 @@ export function PoliciesTab({ draft }: { draft: SettingsDraft }) {
                       </div>
                     )}
                     <Inline space="space.050" shouldWrap>
-                      <Button spacing="compact" isDisabled={index === 0} onClick={() => move(index, -1)} aria-label={`Move ${rule.name} up`}>
+                      <Button spacing="compact" isDisabled={index === 0} onClick={() => move(index, -1)} aria-label={`Move up ${rule.name}`}>
                         Move up
                       </Button>
-                      <Button spacing="compact" isDisabled={index === rules.length - 1} onClick={() => move(index, 1)} aria-label={`Move ${rule.name} down`}>
+                      <Button spacing="compact" isDisabled={index === rules.length - 1} onClick={() => move(index, 1)} aria-label={`Move down ${rule.name}`}>
                         Move down
                       </Button>
                       <Button spacing="compact" onClick={() => setEditing({ index, rule })} aria-label={`Edit ${rule.name}`}>
