@@ -31,7 +31,10 @@ describe('auto-approved read-only access: request, policy, grant, use, expiry', 
     expect(granted.internal.join('\n')).toContain('Rule: Read-only on dev is automatic (read-only-dev).');
     expect(granted.internal.join('\n')).toContain('policy-approved: requested → approved');
     expect(granted.internal.join('\n')).toContain('grant-succeeded: granting → active');
-    expect(granted.public).toEqual([expect.stringMatching(/^Access to demo is active until .* UTC\.\nConnect to .* as jit_.*\.\nThe password is shown once in the access panel of this request\.$/)]);
+    // demo is an embedded (PGlite) target: no client reaches it, so the comment points at the sandbox's SQL console.
+    expect(granted.public).toEqual([
+      expect.stringMatching(/^Access to demo is active until .* UTC\.\nUse the sandbox SQL console to reach the embedded database demo on target demo as jit_\w+\.\nThe password is shown once in the access panel of this request\.$/),
+    ]);
 
     const other = await resolve(site, requester2, 'revealCredential', {}, key);
     expect(other).toEqual({ ok: false, error: { code: 'forbidden', message: 'This action needs one of these roles: requester.' } });

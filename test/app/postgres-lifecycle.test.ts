@@ -24,7 +24,11 @@ describeWith('postgres', 'auto-approved read-only access on a real PostgreSQL lo
   it('grants a login that works over TCP until the window closes, then no longer', async () => {
     const { site } = app;
     const key = await raise(site, app.ids, site.people.requester, { target: fixture.target.id, accessLevel: 'read-only', duration: 'PT5S' });
-    expect((await readTicket(site, key)).property).toMatchObject({ state: 'active', target: fixture.target.id, role: 'read' });
+    const granted = await readTicket(site, key);
+    expect(granted.property).toMatchObject({ state: 'active', target: fixture.target.id, role: 'read' });
+    // A real server: the comment gives its address (an embedded target would point at the SQL console).
+    expect(granted.public[granted.public.length - 1]).toMatch(/\nConnect to [^\s:]+:[1-9]\d*, database \S+ as jit_\w+\.\n/);
+    expect(await resolveOk(site, site.people.requester, 'getGrant', {}, key)).toMatchObject({ engine: 'postgres', viewer: { isRequester: true, roles: [] } });
     const credential = z.object({ username: z.string(), password: z.string() }).parse(await resolveOk(site, site.people.requester, 'revealCredential', {}, key));
     const session = await fixture.login(credential.username, credential.password);
     expect((await session.query(`SELECT count(*)::int AS n FROM ${fixture.schema}.orders`)).rows).toEqual([{ n: 2 }]);

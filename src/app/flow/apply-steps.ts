@@ -1,7 +1,6 @@
 import {
   GRANT_PROPERTY_KEY,
   adfDoc,
-  auditComments,
   recordTransition,
   serializeRecord,
   type AdfDoc,
@@ -14,10 +13,13 @@ import { jira } from '../jira/jira-client';
 import { moveTicket, type Move } from '../jira/move-ticket';
 import { phaseOf, type GrantMeta, type StoredGrant } from '../storage/grant-entity';
 import { updateGrant } from '../storage/grant-store';
+import { ticketComments } from './ticket-comments';
 
 export interface Step {
   event: LifecycleEvent;
   actor: string;
+  /** The actor's display name, when the app already read it (no Jira call is made for it). */
+  actorName?: string;
   rule?: { id: string; name: string };
   note?: string;
   approver?: string;
@@ -60,7 +62,8 @@ export async function applySteps(stored: StoredGrant, settings: Settings, steps:
       ...(step.approver ? { approver: step.approver } : {}),
       ...(step.set ? { set: step.set } : {}),
     });
-    const comments = auditComments(record, settings, step.reasons ?? []);
+    const actorName = step.actorName ?? (step.actor === record.requester.accountId ? stored.meta.requesterName : undefined);
+    const comments = ticketComments(record, settings, step.reasons ?? [], actorName);
     internal.push(...comments.internal.content);
     if (comments.public) publicDoc = comments.public;
   }

@@ -18,7 +18,8 @@ export async function checkApproval(stored: StoredGrant, settings: Settings): Pr
   const { record } = stored;
   const approvals = (await jira.getApprovals(record.ticket)).values.filter((approval) => approval.finalDecision === 'approved');
   const latest = approvals[approvals.length - 1];
-  const approvedBy = (latest?.approvers ?? []).filter((entry) => entry.approverDecision === 'approved').map((entry) => entry.approver.accountId);
+  const approved = (latest?.approvers ?? []).filter((entry) => entry.approverDecision === 'approved');
+  const approvedBy = approved.map((entry) => entry.approver.accountId);
   const requester = record.requester.accountId;
   const group = settings.approverGroups.find((candidate) => candidate.id === record.approval?.group);
   const members = group ? new Set(await jira.groupMembers(group.jiraGroup)) : undefined;
@@ -27,10 +28,19 @@ export async function checkApproval(stored: StoredGrant, settings: Settings): Pr
 
   if (eligible.length >= needed) {
     const [first] = eligible;
+    const firstName = approved.find((entry) => entry.approver.accountId === first)?.approver.displayName;
     return approveAndSchedule(
       stored,
       settings,
-      [{ event: 'approval-approved', actor: first ?? 'jsm', ...(first ? { approver: first } : {}), ...(eligible.length > 1 ? { note: `approved by ${eligible.join(', ')}` } : {}) }],
+      [
+        {
+          event: 'approval-approved',
+          actor: first ?? 'jsm',
+          ...(firstName ? { actorName: firstName } : {}),
+          ...(first ? { approver: first } : {}),
+          ...(eligible.length > 1 ? { note: `approved by ${eligible.join(', ')}` } : {}),
+        },
+      ],
       [],
     );
   }

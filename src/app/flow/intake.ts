@@ -65,6 +65,7 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
       refusedApprovals: [],
       alertSent: false,
       ...(request.reporter.emailAddress ? { requesterEmail: request.reporter.emailAddress } : {}),
+      ...(request.reporter.displayName ? { requesterName: request.reporter.displayName.slice(0, 255) } : {}),
       ...(fields.justification ? { justification: fields.justification } : {}),
       ...(change?.plannedStart && change.plannedEnd ? { plannedWindow: { start: change.plannedStart, end: change.plannedEnd } } : {}),
       ...(change ? { changeStatus: change.status } : {}),

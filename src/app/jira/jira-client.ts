@@ -142,7 +142,13 @@ export const jira = {
   },
 
   async listServiceDesks(): Promise<ServiceDesk[]> {
-    return (await read(serviceDeskPageSchema, route`/rest/servicedeskapi/servicedesk`)).values;
+    const desks: ServiceDesk[] = [];
+    for (let start = 0; ; ) {
+      const page = await read(serviceDeskPageSchema, route`/rest/servicedeskapi/servicedesk?start=${start}&limit=50`);
+      desks.push(...page.values);
+      if (page.isLastPage !== false || page.values.length === 0) return desks;
+      start += page.values.length;
+    }
   },
 
   getServiceDesk(id: string): Promise<ServiceDesk> {

@@ -59,7 +59,7 @@ export const createdIssueSchema = z.looseObject({ id: z.string(), key: z.string(
 
 export const serviceDeskSchema = z.looseObject({ id: z.string(), projectId: z.string(), projectKey: z.string(), projectName: z.string() });
 
-export const serviceDeskPageSchema = z.looseObject({ values: z.array(serviceDeskSchema) });
+export const serviceDeskPageSchema = z.looseObject({ values: z.array(serviceDeskSchema), isLastPage: z.boolean().optional() });
 
 export const requestTypeSchema = z.looseObject({ id: z.string(), name: z.string(), issueTypeId: z.string() });
 

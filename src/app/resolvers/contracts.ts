@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accessRequestSchema, grantRecordSchema, grantStateSchema, isoDurationSchema, settingsSchema } from '../../core';
+import { accessRequestSchema, grantRecordSchema, grantStateSchema, isoDurationSchema, settingsSchema, targetSchema } from '../../core';
 import { healthSchema, targetSummarySchema } from '../../protocol';
 import { appConfigSchema } from '../storage/app-config';
 
@@ -10,6 +10,7 @@ import { appConfigSchema } from '../storage/app-config';
 
 const ticketRef = { ticket: z.string().regex(/^[A-Z][A-Z0-9_]*-\d+$/).optional() };
 const instant = z.iso.datetime({ offset: true });
+const viewerRoleSchema = z.enum(['admin', 'agent', 'approver']);
 
 export const errorResultSchema = z.strictObject({
   ok: z.literal(false),
@@ -67,6 +68,10 @@ export const contracts = {
       nextSteps: z.array(z.string()),
     }),
   },
+  listServiceDesks: {
+    payload: emptyPayload,
+    result: z.strictObject({ desks: z.array(z.strictObject({ id: z.string(), projectKey: z.string(), name: z.string() })) }),
+  },
   setupChecklist: {
     payload: emptyPayload,
     result: z.strictObject({ items: z.array(z.strictObject({ id: z.string(), done: z.boolean(), detail: z.string() })) }),
@@ -100,7 +105,12 @@ export const contracts = {
       reasons: z.array(z.string()),
       refusedApprovals: z.array(z.strictObject({ accountId: z.string(), at: instant, reason: z.string() })),
       credentialAvailable: z.boolean(),
-      viewer: z.strictObject({ isRequester: z.boolean() }),
+      /** The caller's roles on this ticket, as the resolvers check them (what the panel offers follows from them). */
+      viewer: z.strictObject({ isRequester: z.boolean(), roles: z.array(viewerRoleSchema) }),
+      /** An extension the policy sent to approvers, waiting for an answer (`requestExtension {decision}`). */
+      pendingExtension: z.strictObject({ extendBy: isoDurationSchema, requestedAt: instant, group: z.string() }).nullable(),
+      /** The engine of the grant's target, when the target is still known. */
+      engine: targetSchema.shape.engine.nullable(),
     }),
   },
   revealCredential: {

@@ -65,7 +65,10 @@ async function ask(grant: StoredGrant, settings: Settings, config: AppConfig, ex
 async function answer(grant: StoredGrant, settings: Settings, config: AppConfig, caller: Caller, decision: 'approve' | 'decline'): Promise<Outcome> {
   const pending = grant.meta.pendingExtension;
   if (!pending) throw new AppError('invalid_state', 'No extension is waiting for approval.');
-  if (!caller.roles.has('approver')) throw new AppError('forbidden', 'Only an approver answers an extension.');
+  if (!caller.approverGroups.has(pending.group)) {
+    const groupName = settings.approverGroups.find((candidate) => candidate.id === pending.group)?.name ?? pending.group;
+    throw new AppError('forbidden', `Only a member of ${groupName} answers this extension.`);
+  }
   if (caller.accountId === grant.record.requester.accountId) {
     await internalNote(grant.ticket, [`Extension approval by ${caller.accountId} refused: a requester never approves their own access.`]);
     throw new AppError('forbidden', 'A requester never approves their own access.');

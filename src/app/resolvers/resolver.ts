@@ -1,7 +1,7 @@
 import Resolver from '@forge/resolver';
 import { requestExtension } from './request-extension';
 import { getSettings, saveSettingsResolver, setConnector, simulatePolicy, testConnection } from './settings-resolvers';
-import { auditGrants, setupChecklist, setupRequestTypes } from './setup-resolvers';
+import { auditGrants, listServiceDesks, setupChecklist, setupRequestTypes } from './setup-resolvers';
 import { getGrant, retryGrant, revealCredential, revokeNow } from './ticket-resolvers';
 
 /** The resolver function shared by the admin page, the issue panel and the portal request view. */
@@ -11,6 +11,7 @@ export const resolverHandler = new Resolver()
   .define('setConnector', setConnector)
   .define('testConnection', testConnection)
   .define('simulatePolicy', simulatePolicy)
+  .define('listServiceDesks', listServiceDesks)
   .define('setupRequestTypes', setupRequestTypes)
   .define('setupChecklist', setupChecklist)
   .define('auditGrants', auditGrants)

@@ -25,6 +25,12 @@ const REQUEST_TYPES = {
   breakGlass: { name: 'Emergency database access (break-glass)', description: 'Immediate access in an emergency; alerted and reviewed afterwards.' },
 } as const;
 
+/** The service desks the app can see, for the setup tab's choice of where the request types go. */
+export const listServiceDesks = defineResolver('listServiceDesks', {
+  roles: ['admin'],
+  handler: async () => ({ desks: (await jira.listServiceDesks()).map((desk) => ({ id: desk.id, projectKey: desk.projectKey, name: desk.projectName })) }),
+});
+
 export const setupRequestTypes = defineResolver('setupRequestTypes', {
   roles: ['admin'],
   handler: async ({ payload, settings, config }) => {

@@ -6,6 +6,7 @@ import { newJobToken, pushGrantJob } from '../queue/grant-queue';
 import { takeCredential } from '../storage/credential-store';
 import type { StoredGrant } from '../storage/grant-entity';
 import { updateGrant } from '../storage/grant-store';
+import { isRetryable } from './retryable';
 import { defineResolver } from './define-resolver';
 
 /** Resolvers of the ticket panel and the portal request view. */
@@ -15,17 +16,23 @@ function required(grant: StoredGrant | undefined): StoredGrant {
   return grant;
 }
 
+const VIEWER_ROLES = ['admin', 'agent', 'approver'] as const;
+
 export const getGrant = defineResolver('getGrant', {
   roles: ['requester', 'approver', 'agent', 'admin'],
   ticket: true,
-  handler: async ({ grant, caller }) => {
+  handler: async ({ grant, caller, settings }) => {
     const isRequester = caller.roles.has('requester');
+    const pending = grant?.meta.pendingExtension;
+    const engine = grant ? settings.targets.find((target) => target.id === grant.record.target)?.engine : undefined;
     return {
       grant: grant?.record ?? null,
       reasons: grant?.meta.reasons ?? [],
       refusedApprovals: grant?.meta.refusedApprovals ?? [],
       credentialAvailable: Boolean(isRequester && grant?.record.state === 'active' && !grant.record.credential?.revealedAt),
-      viewer: { isRequester },
+      viewer: { isRequester, roles: VIEWER_ROLES.filter((role) => caller.roles.has(role)) },
+      pendingExtension: pending ? { extendBy: pending.extendBy, requestedAt: pending.at, group: pending.group } : null,
+      engine: engine ?? null,
     };
   },
 });
@@ -52,7 +59,7 @@ export const revealCredential = defineResolver('revealCredential', {
 });
 
 export const revokeNow = defineResolver('revokeNow', {
-  roles: ['requester', 'agent', 'admin'],
+  roles: ['requester', 'approver', 'agent', 'admin'],
   ticket: true,
   handler: async ({ grant, settings, caller, payload }) => {
     const stored = required(grant);
@@ -63,13 +70,20 @@ export const revokeNow = defineResolver('revokeNow', {
   },
 });
 
+/**
+ * Sends a grant that is stuck (waiting, or still granting after failed attempts) to the queue again, with
+ * the same connector grantId (the connector is idempotent by it). A `failed` grant is final in the
+ * lifecycle (there is no event from failed back to granting), so it cannot be retried here.
+ */
 export const retryGrant = defineResolver('retryGrant', {
-  roles: ['agent', 'admin'],
+  roles: ['admin'],
   ticket: true,
   handler: async ({ grant }) => {
     const stored = required(grant);
-    const waiting = ['approved', 'scheduled', 'granting'].includes(stored.record.state) || (stored.record.state === 'requested' && stored.record.breakGlass);
-    if (!waiting) throw new AppError('invalid_state', `A grant that is ${stored.record.state} cannot be retried.`);
+    if (!isRetryable(stored.record)) {
+      const why = stored.record.state === 'failed' ? ' A failed grant is final; raise a new request.' : '';
+      throw new AppError('invalid_state', `A grant that is ${stored.record.state} cannot be retried.${why}`);
+    }
     const token = newJobToken();
     const written = await updateGrant(stored, { ...stored, meta: { ...stored.meta, jobToken: token } });
     if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');

@@ -25,6 +25,8 @@ export const grantMetaSchema = z.strictObject({
   plannedWindow: z.strictObject({ start: instant, end: instant }).optional(),
   changeStatus: z.string().optional(),
   requesterEmail: z.string().optional(),
+  /** The requester's display name from the request, so comments name them without a user lookup. */
+  requesterName: z.string().max(255).optional(),
   justification: z.string().max(2000).optional(),
   /** The grant job allowed to act; a job carrying another token is a stale duplicate. */
   jobToken: z.string().optional(),

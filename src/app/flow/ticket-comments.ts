@@ -1,0 +1,38 @@
+import { adfDoc, assertNoSecrets, auditEntry, code, internalComment, publicComment, type AdfDoc, type AuditEntry, type GrantRecord, type Settings } from '../../core';
+
+export interface TicketComments {
+  internal: AdfDoc;
+  public: AdfDoc | null;
+}
+
+/**
+ * The comments of the record's latest transition, as core renders them, with what only the app knows:
+ * the actor's display name when the app already read it (the requester from the request, an approver
+ * from the approval), and for an embedded target (PGlite, or port 0), which no database client reaches,
+ * the way in: the sandbox's SQL console instead of a host and port.
+ */
+export function ticketComments(record: GrantRecord, settings: Settings, reasons: readonly string[], actorName?: string): TicketComments {
+  const entry = auditEntry(record, settings, reasons);
+  const internal = internalComment(actorName ? { ...entry, actor: `${actorName} (${entry.actor})` } : entry);
+  const granted = entry.event === 'grant-succeeded' || entry.event === 'break-glass';
+  if (!granted || !isEmbedded(record, settings)) return { internal, public: publicComment(entry) };
+  return { internal, public: embeddedGranted(entry) };
+}
+
+export function isEmbedded(record: Pick<GrantRecord, 'target' | 'connect'>, settings: Settings): boolean {
+  return record.connect?.port === 0 || settings.targets.find((target) => target.id === record.target)?.engine === 'pglite';
+}
+
+function embeddedGranted(entry: AuditEntry): AdfDoc | null {
+  const { connect: _connect, ...withoutConnect } = entry;
+  const granted = publicComment(withoutConnect);
+  if (!granted || !entry.username) return granted;
+  const database = entry.connect?.database;
+  const howTo = adfDoc([
+    ['Use the sandbox SQL console to reach the embedded database', ...(database ? [' ', code(database)] : []), ' on target ', code(entry.target), ' as ', code(entry.username), '.'],
+    ['The password is shown once in the access panel of this request.'],
+  ]);
+  const doc: AdfDoc = { ...granted, content: [...granted.content, ...howTo.content] };
+  assertNoSecrets(doc);
+  return doc;
+}
