@@ -1,7 +1,8 @@
 import { endedAs, toCsv, toJson, type AuditRow } from '../../static/admin-page/src/audit-export';
 import { exportPolicy, importPolicy } from '../../static/admin-page/src/policy-yaml';
 import { fromForm, toForm } from '../../static/admin-page/src/rule-form';
-import { connectCommands, countdown, isRetryable, utcTime } from '../../static/ticket-panel/src/grant-view';
+import { isRetryable } from '../../src/app/resolvers/retryable';
+import { connectHelp, countdown, utcTime } from '../../static/ticket-panel/src/grant-view';
 import { fieldErrors, errorsUnder } from '../../static/shared/field-errors';
 import { grantStateSchema, loadDefaultSettings, policyRuleSchema, settingsSchema } from '../../src/core';
 
@@ -79,16 +80,26 @@ describe('ticket panel helpers', () => {
     expect(utcTime('2026-11-20T10:00:00.000Z')).toBe('2026-11-20 10:00:00 UTC');
   });
 
-  it('builds connection commands that keep the password off the command line and quote it for the shell', () => {
-    const commands = connectCommands({ username: 'jit_a', password: "pa'ss@w/rd", connect: { host: 'db.internal', port: 5432, database: 'orders' }, notAfter: '2026-11-20T10:00:00.000Z' });
-    expect(commands).toEqual({
-      connectionString: 'postgresql://jit_a:pa\'ss%40w%2Frd@db.internal:5432/orders',
-      psql: `PGPASSWORD='pa'\\''ss@w/rd' psql "host=db.internal port=5432 dbname=orders user=jit_a"`,
-      mysql: `MYSQL_PWD='pa'\\''ss@w/rd' mysql --host=db.internal --port=5432 --user=jit_a orders`,
+  it('offers only the command of the target engine, keeping the password off the command line and quoted for the shell', () => {
+    const credential = { username: 'jit_a', password: "pa'ss@w/rd", connect: { host: 'db.internal', port: 5432, database: 'orders' }, notAfter: '2026-11-20T10:00:00.000Z' };
+    expect(connectHelp(credential, 'postgres')).toEqual({
+      kind: 'client',
+      connectionString: "postgresql://jit_a:pa'ss%40w%2Frd@db.internal:5432/orders",
+      command: { label: 'psql command', text: `PGPASSWORD='pa'\\''ss@w/rd' psql "host=db.internal port=5432 dbname=orders user=jit_a"` },
     });
+    expect(connectHelp({ ...credential, connect: { ...credential.connect, port: 3306 } }, 'mysql')).toEqual({
+      kind: 'client',
+      connectionString: "mysql://jit_a:pa'ss%40w%2Frd@db.internal:3306/orders",
+      command: { label: 'mysql command', text: `MYSQL_PWD='pa'\\''ss@w/rd' mysql --host=db.internal --port=3306 --user=jit_a orders` },
+    });
+    expect(connectHelp({ ...credential, connect: { host: 'embedded', port: 0, database: 'demo' } }, 'pglite')).toEqual({
+      kind: 'console',
+      note: "This is the embedded demo database: no database client reaches it. Open the sandbox's SQL console, choose the target, and sign in with this user and password.",
+    });
+    expect(connectHelp(credential, null)).toEqual({ kind: 'address', address: 'db.internal:5432/orders' });
   });
 
-  it('offers a retry exactly where the retryGrant resolver accepts one', () => {
+  it('offers a retry exactly where the retryGrant resolver accepts one (a failed grant is final)', () => {
     const base = { breakGlass: false } as const;
     expect(['approved', 'scheduled', 'granting'].map((state) => isRetryable({ ...record(state), ...base }))).toEqual([true, true, true]);
     expect(isRetryable({ ...record('requested'), breakGlass: true })).toBe(true);

@@ -8,7 +8,7 @@ import userEvent from '@testing-library/user-event';
 import { runAs } from '../../src/connector/drivers/pglite';
 import { settle } from '../app/support/app-site';
 import { installApp, type AppUnderTest } from '../app/support/install-app';
-import { raise, resolveOk } from '../app/support/ticket';
+import { answerApproval, raise, resolveOk } from '../app/support/ticket';
 import { waitFor as waitUntil } from '../connector/support/harness';
 import { emulatorBridge } from './support/emulator-bridge';
 import { approvedChange, grantOf } from './support/panel-site';
@@ -58,8 +58,11 @@ describe('ticket panel', () => {
     const username = screen.getByLabelText('User').textContent ?? '';
     expect(username).toMatch(/^jit_/);
     expect(password.length).toBeGreaterThanOrEqual(16);
-    expect(screen.getByLabelText('psql command').textContent).toBe(`PGPASSWORD='${password}' psql "host=demo.db.internal port=5432 dbname=demo user=${username}"`);
-    expect(screen.getByLabelText('mysql command').textContent).toContain(`--host=demo.db.internal --port=5432 --user=${username} demo`);
+    // demo is an embedded (PGlite) target: no client command, the way in is the sandbox's SQL console.
+    expect(screen.getByTestId('connect-note').textContent).toBe("This is the embedded demo database: no database client reaches it. Open the sandbox's SQL console, choose the target, and sign in with this user and password.");
+    expect(screen.queryByLabelText('psql command')).toBeNull();
+    expect(screen.queryByLabelText('mysql command')).toBeNull();
+    expect(screen.queryByLabelText('Connection string')).toBeNull();
     await expect(runAs(await app.demoDatabase(), username, 'SELECT count(*)::int AS n FROM shop.orders')).resolves.toMatchObject({ rows: [{ n: 6 }] });
 
     cleanup();
@@ -99,6 +102,34 @@ describe('ticket panel', () => {
     expect(await screen.findByText(new RegExp(`^Extended; access ends at ${after.slice(0, 19).replace('T', ' ')} UTC\\. .*Read-only`))).toBeTruthy();
     expect((await grantOf(app, key)).window?.notAfter).toBe(after);
     await waitFor(() => expect(within(screen.getByLabelText('Lifecycle')).getAllByRole('listitem').map((item) => item.textContent)).toContainEqual(expect.stringContaining('extended — Active → Active')));
+  });
+
+  it('an extension sent to approvers: the requester sees it waiting; an approver approves it in the panel', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H', justification: 'fix order 3' });
+    await answerApproval(site, key, site.people.approver, 'approve');
+    await waitUntil(async () => ((await grantOf(app, key)).state === 'active' ? true : undefined), 10_000, 100);
+    const before = (await grantOf(app, key)).window?.notAfter ?? '';
+    const user = userEvent.setup();
+    panel(site.people.requester, key);
+    await stateShown('Active');
+    await confirm(user, 'Request extension', 'Request');
+    expect((await screen.findByRole('status')).textContent).toMatch(/^The extension needs approval\./);
+    await waitFor(() => expect(screen.getByTestId('pending-extension').textContent).toMatch(/^An extension by PT1H was asked at .* UTC and waits for dba-leads\. Access stays as it is until then\.$/));
+    expect(screen.queryByRole('button', { name: 'Request extension' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Approve extension' })).toBeNull();
+    cleanup();
+
+    panel(site.people.approver2, key);
+    await stateShown('Active');
+    expect(screen.getByRole('button', { name: 'Revoke now' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Decline extension' })).toBeTruthy();
+    await confirm(user, 'Approve extension', 'Approve');
+    const after = new Date(Date.parse(before) + 3_600_000).toISOString();
+    expect((await screen.findByRole('status')).textContent).toMatch(new RegExp(`^Extended; access ends at ${after.slice(0, 19).replace('T', ' ')} UTC\\. approved by ${site.people.approver2}`));
+    await waitFor(() => expect(screen.queryByTestId('pending-extension')).toBeNull());
+    expect(screen.queryByRole('button', { name: 'Approve extension' })).toBeNull();
+    expect((await grantOf(app, key)).window?.notAfter).toBe(after);
   });
 
   it('waiting for approval: who must approve; an agent revokes with confirmation and sees the result', async () => {
@@ -149,7 +180,7 @@ describe('ticket panel', () => {
     expect(screen.queryByRole('button')).toBeNull();
   });
 
-  it('a grant stuck on an unreachable connector: an agent retries it; when retries run out it shows failed', async () => {
+  it('a grant stuck on an unreachable connector: an admin retries it (an agent is not offered it); when retries run out it shows failed, final', async () => {
     const { site } = app;
     const current = (await resolveOk(site, site.people.admin, 'getSettings')) as { settings: unknown; appConfig: Record<string, unknown> };
     await resolveOk(site, site.people.admin, 'saveSettings', { settings: current.settings, appConfig: { ...current.appConfig, maxGrantAttempts: 2 } });
@@ -158,6 +189,10 @@ describe('ticket panel', () => {
     const user = userEvent.setup();
     panel(site.people.agent, key);
     await stateShown('Granting');
+    expect(screen.queryByRole('button', { name: 'Retry grant' })).toBeNull();
+    cleanup();
+    panel(site.people.admin, key);
+    await stateShown('Granting');
     expect(within(screen.getByLabelText('Access details')).getByText(/^unreachable: .* \(after 1 attempt\)$/)).toBeTruthy();
     await confirm(user, 'Retry grant', 'Retry');
     expect((await screen.findByRole('status')).textContent).toBe('The grant was queued again.');
@@ -165,10 +200,11 @@ describe('ticket panel', () => {
       await settle(site);
     });
     cleanup();
-    panel(site.people.agent, key);
+    panel(site.people.admin, key);
     await stateShown('Failed');
     expect(screen.getByText('Access could not be granted.')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Retry grant' })).toBeNull();
+    expect(screen.getByText('A failed grant is final and cannot be retried here; the requester can raise a new request.')).toBeTruthy();
     await app.restartConnector();
   });
 });

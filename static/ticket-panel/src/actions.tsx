@@ -1,12 +1,13 @@
 import Heading from '@atlaskit/heading';
-import { Inline, Stack } from '@atlaskit/primitives';
+import { Inline, Stack, Text } from '@atlaskit/primitives';
 import { useState } from 'react';
+import { isRetryable } from '../../../src/app/resolvers/retryable';
 import type { GrantRecord } from '../../../src/core';
 import { useServices } from '../../shared/app-context';
 import { ConfirmAction } from '../../shared/ui/confirm-action';
 import { SelectInput } from '../../shared/ui/fields';
 import { ErrorBanner, SuccessBanner } from '../../shared/ui/messages';
-import { isRetryable, REVOCABLE, utcTime, type GrantAnswer } from './grant-view';
+import { mayRevoke, REVOCABLE, utcTime, type GrantAnswer } from './grant-view';
 
 const EXTENSIONS = [
   { label: '30 minutes', value: 'PT30M' },
@@ -15,10 +16,17 @@ const EXTENSIONS = [
   { label: '4 hours', value: 'PT4H' },
 ];
 
+type ExtensionResult = { outcome: 'extended' | 'needs-approval' | 'denied' | 'declined'; notAfter?: string | undefined; reasons: string[] };
+
+function describeExtension(extension: ExtensionResult): string {
+  const words = { extended: 'Extended', 'needs-approval': 'The extension needs approval', denied: 'The extension was denied', declined: 'The extension was declined' }[extension.outcome];
+  return `${words}${extension.notAfter ? `; access ends at ${utcTime(extension.notAfter)}` : ''}.${extension.reasons.length ? ` ${extension.reasons.join('; ')}.` : ''}`;
+}
+
 /**
- * What the viewer may do, each confirmed first and its result shown: revoke (requester, approvers,
- * agents, admins), extension (requester), retry (agents and admins). The resolvers decide who may;
- * the panel only hides what cannot apply.
+ * What the viewer may do, by the roles getGrant reports, each confirmed first and its result shown:
+ * revoke (requester, approvers, agents, admins), ask for an extension (requester), answer a pending
+ * extension (approvers), retry a stuck grant (admins). The resolvers check every call again.
  */
 export function Actions({ answer, grant, onChanged }: { answer: GrantAnswer; grant: GrantRecord; onChanged(): Promise<void> }) {
   const { client } = useServices();
@@ -35,16 +43,28 @@ export function Actions({ answer, grant, onChanged }: { answer: GrantAnswer; gra
     }
     await onChanged();
   };
-  const revocable = REVOCABLE.has(grant.state);
-  const extendable = answer.viewer.isRequester && grant.state === 'active';
-  const retryable = !answer.viewer.isRequester && isRetryable(grant);
-  if (!revocable && !extendable && !retryable && !result && !error) return null;
+  const { viewer, pendingExtension } = answer;
+  const isAdmin = viewer.roles.includes('admin');
+  const active = grant.state === 'active';
+  const revocable = REVOCABLE.has(grant.state) && mayRevoke(answer);
+  const extendable = viewer.isRequester && active && !pendingExtension;
+  const answerable = active && pendingExtension !== null && viewer.roles.includes('approver') && !viewer.isRequester;
+  const retryable = isAdmin && isRetryable(grant);
+  const failedForAdmin = isAdmin && grant.state === 'failed';
+  const waiting = active && pendingExtension;
+  if (!revocable && !extendable && !answerable && !retryable && !failedForAdmin && !waiting && !result && !error) return null;
 
   return (
     <Stack space="space.100">
       <Heading size="xsmall" as="h3">
         Actions
       </Heading>
+      {waiting && (
+        <Text testId="pending-extension">
+          {`An extension by ${waiting.extendBy} was asked at ${utcTime(waiting.requestedAt)} and waits for ${waiting.group}. Access stays as it is until then.`}
+        </Text>
+      )}
+      {failedForAdmin && <Text color="color.text.subtle">A failed grant is final and cannot be retried here; the requester can raise a new request.</Text>}
       <Inline space="space.100" alignBlock="end" shouldWrap>
         {revocable && (
           <ConfirmAction
@@ -67,13 +87,30 @@ export function Actions({ answer, grant, onChanged }: { answer: GrantAnswer; gra
               label="Request extension"
               title="Request more time?"
               confirmLabel="Request"
-              onConfirm={act(async () => {
-                const extension = await client.call('requestExtension', { extendBy });
-                const words = { extended: 'Extended', 'needs-approval': 'The extension needs approval', denied: 'The extension was denied', declined: 'The extension was declined' }[extension.outcome];
-                return `${words}${extension.notAfter ? `; access ends at ${utcTime(extension.notAfter)}` : ''}.${extension.reasons.length ? ` ${extension.reasons.join('; ')}.` : ''}`;
-              })}
+              onConfirm={act(async () => describeExtension(await client.call('requestExtension', { extendBy })))}
             >
               <p>The policy decides the extension the same way as a new request: it may be granted at once, sent to an approver, or denied.</p>
+            </ConfirmAction>
+          </>
+        )}
+        {answerable && (
+          <>
+            <ConfirmAction
+              label="Approve extension"
+              title={`Approve the extension by ${pendingExtension.extendBy}?`}
+              confirmLabel="Approve"
+              appearance="primary"
+              onConfirm={act(async () => describeExtension(await client.call('requestExtension', { decision: 'approve' })))}
+            >
+              <p>Access lasts longer by {pendingExtension.extendBy}, within the access level's maximum.</p>
+            </ConfirmAction>
+            <ConfirmAction
+              label="Decline extension"
+              title="Decline the extension?"
+              confirmLabel="Decline"
+              onConfirm={act(async () => describeExtension(await client.call('requestExtension', { decision: 'decline' })))}
+            >
+              <p>Access still ends when its window closes.</p>
             </ConfirmAction>
           </>
         )}

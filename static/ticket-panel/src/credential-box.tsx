@@ -6,7 +6,7 @@ import type { GrantRecord } from '../../../src/core';
 import { useServices } from '../../shared/app-context';
 import { ConfirmAction } from '../../shared/ui/confirm-action';
 import { ErrorBanner } from '../../shared/ui/messages';
-import { connectCommands, utcTime, type Credential, type GrantAnswer } from './grant-view';
+import { connectHelp, utcTime, type Credential, type Engine, type GrantAnswer } from './grant-view';
 
 /**
  * The one-time password: only the requester sees the reveal button, and only once. The password stays in
@@ -18,7 +18,7 @@ export function CredentialBox({ answer, grant, onRevealed }: { answer: GrantAnsw
   const [error, setError] = useState<unknown>();
   const revealedAt = grant.credential?.revealedAt;
 
-  if (credential) return <Revealed credential={credential} />;
+  if (credential) return <Revealed credential={credential} engine={answer.engine} />;
   return (
     <Stack space="space.100">
       {answer.credentialAvailable && (
@@ -53,17 +53,22 @@ export function CredentialBox({ answer, grant, onRevealed }: { answer: GrantAnsw
   );
 }
 
-function Revealed({ credential }: { credential: Credential }) {
-  const commands = connectCommands(credential);
+function Revealed({ credential, engine }: { credential: Credential; engine: Engine | null }) {
+  const help = connectHelp(credential, engine);
   return (
     <SectionMessage appearance="warning" title="Your one-time password">
       <Stack space="space.100">
         <p>Copy it now: it is not shown again. Access ends at {utcTime(credential.notAfter)}.</p>
         <Copyable label="User" value={credential.username} />
         <Copyable label="Password" value={credential.password} />
-        <Copyable label="Connection string" value={commands.connectionString} />
-        <Copyable label="psql command" value={commands.psql} />
-        <Copyable label="mysql command" value={commands.mysql} />
+        {help.kind === 'client' && (
+          <>
+            <Copyable label="Connection string" value={help.connectionString} />
+            <Copyable label={help.command.label} value={help.command.text} />
+          </>
+        )}
+        {help.kind === 'console' && <Text testId="connect-note">{help.note}</Text>}
+        {help.kind === 'address' && <Copyable label="Address" value={help.address} />}
       </Stack>
     </SectionMessage>
   );

@@ -1,5 +1,5 @@
 import type { ResolverResult } from '../../../src/app/resolvers/contracts';
-import type { GrantRecord, GrantState } from '../../../src/core';
+import type { GrantState } from '../../../src/core';
 
 export type GrantAnswer = ResolverResult<'getGrant'>;
 export type Credential = ResolverResult<'revealCredential'>;
@@ -24,9 +24,9 @@ export const STATE_VIEW: Record<GrantState, { label: string; appearance: Appeara
 /** States in which access can still be ended early (revoke now). */
 export const REVOCABLE: ReadonlySet<GrantState> = new Set(['awaiting-approval', 'approved', 'scheduled', 'granting', 'active']);
 
-/** What retryGrant accepts: a grant waiting to be (re)granted, or a break-glass request that never got its grant. */
-export function isRetryable(grant: GrantRecord): boolean {
-  return ['approved', 'scheduled', 'granting'].includes(grant.state) || (grant.state === 'requested' && grant.breakGlass);
+/** Whoever may see the panel may revoke (requester, approvers, agents, admins); the resolver checks again. */
+export function mayRevoke(answer: GrantAnswer): boolean {
+  return answer.viewer.isRequester || answer.viewer.roles.length > 0;
 }
 
 /** "1 h 05 min 09 s" style countdown to `until` from `now`; "0 s" once passed. */
@@ -46,17 +46,39 @@ export function utcTime(instant: string): string {
   return `${new Date(instant).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
+export type Engine = NonNullable<GrantAnswer['engine']>;
+
+/** How to reach the database with a revealed credential: the client command of the target's engine, or where to go instead. */
+export type ConnectHelp =
+  | { kind: 'client'; connectionString: string; command: { label: 'psql command' | 'mysql command'; text: string } }
+  | { kind: 'console'; note: string }
+  | { kind: 'address'; address: string };
+
 /**
- * How to connect with a revealed credential. The grant does not say which engine the target runs, so both
- * clients' commands are offered; the password is passed through the environment, not the command line.
+ * The command for the target's engine only; the password goes through the environment, not the command
+ * line. An embedded (PGlite) target has no network address: it is reached through the sandbox's SQL console.
  */
-export function connectCommands(credential: Credential): { connectionString: string; psql: string; mysql: string } {
+export function connectHelp(credential: Credential, engine: Engine | null): ConnectHelp {
   const { host, port, database } = credential.connect;
   const user = encodeURIComponent(credential.username);
   const secret = encodeURIComponent(credential.password);
-  return {
-    connectionString: `postgresql://${user}:${secret}@${host}:${port}/${encodeURIComponent(database)}`,
-    psql: `PGPASSWORD='${credential.password.replaceAll("'", "'\\''")}' psql "host=${host} port=${port} dbname=${database} user=${credential.username}"`,
-    mysql: `MYSQL_PWD='${credential.password.replaceAll("'", "'\\''")}' mysql --host=${host} --port=${port} --user=${credential.username} ${database}`,
-  };
+  const quoted = `'${credential.password.replaceAll("'", "'\\''")}'`;
+  switch (engine) {
+    case 'postgres':
+      return {
+        kind: 'client',
+        connectionString: `postgresql://${user}:${secret}@${host}:${port}/${encodeURIComponent(database)}`,
+        command: { label: 'psql command', text: `PGPASSWORD=${quoted} psql "host=${host} port=${port} dbname=${database} user=${credential.username}"` },
+      };
+    case 'mysql':
+      return {
+        kind: 'client',
+        connectionString: `mysql://${user}:${secret}@${host}:${port}/${encodeURIComponent(database)}`,
+        command: { label: 'mysql command', text: `MYSQL_PWD=${quoted} mysql --host=${host} --port=${port} --user=${credential.username} ${database}` },
+      };
+    case 'pglite':
+      return { kind: 'console', note: `This is the embedded demo database: no database client reaches it. Open the sandbox's SQL console, choose the target, and sign in with this user and password.` };
+    case null:
+      return { kind: 'address', address: `${host}:${port}/${database}` };
+  }
 }
