@@ -203,10 +203,10 @@ describe('admin page', () => {
     expect(items.find((item) => item.includes('webhook'))).toBe('missingOptional: a webhook for break-glass alerts.');
     expect(within(checklist).queryAllByRole('button')).toEqual([]);
 
-    await typeInto(user, 'Service desk id', '');
-    await user.click(screen.getByRole('button', { name: 'Create request types' }));
-    expect(errorOf('Service desk id')).not.toBe('');
-    await typeInto(user, 'Service desk id', app.site.serviceDeskId);
+    // The desks come from listServiceDesks; the one the request types live in is chosen already.
+    const form = screen.getByRole('form', { name: 'Request types' });
+    expect(await within(form).findByText('Database access (JIT)')).toBeTruthy();
+    await choose(user, 'Service desk', 'Database access (JIT)');
     await user.click(screen.getByRole('button', { name: 'Create request types' }));
     expect((await screen.findByText(/^In project JIT: request types/)).textContent).toBe(`In project JIT: request types ${app.ids.requestTypes.access} (access) and ${app.ids.requestTypes.breakGlass} (break-glass), 5 fields.`);
 
@@ -214,6 +214,39 @@ describe('admin page', () => {
     expect(errorOf('Approve')).not.toBe('');
     await typeInto(user, 'Approve', 'Approve request');
     expect(errorOf('Approve')).toBe('');
+  });
+
+  it('app options: validated with the app-config schema at each field, saved, and kept when the settings are saved again', async () => {
+    const appConfig = async () => z.object({ appConfig: z.record(z.string(), z.unknown()) }).parse(await resolveOk(app.site, app.site.people.admin, 'getSettings')).appConfig;
+    const before = await appConfig();
+    const user = await open('Setup');
+    expect((screen.getByLabelText('Admin groups') as HTMLInputElement).value).toBe('jira-admins, site-admins, jira-administrators');
+    expect((screen.getByLabelText('Maximum grant attempts') as HTMLInputElement).value).toBe('5');
+    await typeInto(user, 'Break-glass alert webhook', 'chat.example.com/hook');
+    await typeInto(user, 'Agent groups', ' , ');
+    await typeInto(user, 'Maximum grant attempts', '11');
+    await user.click(screen.getByRole('button', { name: 'Save app options' }));
+    expect(errorOf('Break-glass alert webhook')).not.toBe('');
+    expect(errorOf('Agent groups')).not.toBe('');
+    expect(errorOf('Maximum grant attempts')).not.toBe('');
+    expect(errorOf('Admin groups')).toBe('');
+    expect(await appConfig()).toEqual(before);
+
+    await typeInto(user, 'Break-glass alert webhook', 'https://chat.example.com/hook');
+    await typeInto(user, 'Agent groups', 'jira-servicedesk-agents, dba-team');
+    await typeInto(user, 'Maximum grant attempts', '3');
+    await typeInto(user, 'Warn before the end (minutes)', '30');
+    await user.click(screen.getByRole('button', { name: 'Save app options' }));
+    expect(await screen.findByText('The app options were saved.')).toBeTruthy();
+    expect(errorOf('Maximum grant attempts')).toBe('');
+    const saved = { ...before, alertWebhookUrl: 'https://chat.example.com/hook', agentGroups: ['jira-servicedesk-agents', 'dba-team'], maxGrantAttempts: 3, warnBeforeMinutes: 30 };
+    expect(await appConfig()).toEqual(saved);
+
+    // Saving the workflow names afterwards keeps the options just saved.
+    await user.click(screen.getByRole('button', { name: 'Save workflow mapping' }));
+    await waitFor(() => expect(screen.getAllByRole('status').some((status) => status.textContent === 'Saved.')).toBe(true));
+    expect(await appConfig()).toEqual(saved);
+    await resolveOk(app.site, app.site.people.admin, 'saveSettings', { settings: z.object({ settings: z.unknown() }).parse(await resolveOk(app.site, app.site.people.admin, 'getSettings')).settings, appConfig: before });
   });
 
   it('audit: grants in a date range with how they ended', async () => {

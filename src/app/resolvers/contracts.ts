@@ -59,7 +59,7 @@ export const contracts = {
     }),
   },
   setupRequestTypes: {
-    payload: z.strictObject({ serviceDeskId: z.string().min(1) }),
+    payload: z.strictObject({ serviceDeskId: z.string().min(1, 'choose a service desk') }),
     result: z.strictObject({
       projectKey: z.string(),
       requestTypes: z.strictObject({ access: z.string(), breakGlass: z.string() }),

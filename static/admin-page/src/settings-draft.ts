@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import { settingsSchema, type Settings } from '../../../src/core';
 import type { ResolverResult } from '../../../src/app/resolvers/contracts';
+import type { AppConfig } from '../../../src/app/storage/app-config';
 import { useServices } from '../../shared/app-context';
 import { validate, type FieldErrors } from '../../shared/field-errors';
 import { ResolverError } from '../../shared/resolver-client';
@@ -9,7 +10,8 @@ export type Loaded = ResolverResult<'getSettings'>;
 
 /**
  * The settings being edited: a local draft, checked with the resolvers' own settings schema before it is
- * saved (every problem at its field), and saved whole through `saveSettings`.
+ * saved (every problem at its field), and saved whole through `saveSettings`, together with the app
+ * config as last saved (so saving one never undoes the other).
  */
 export function useSettingsDraft(loaded: Loaded) {
   const { client } = useServices();
@@ -19,6 +21,7 @@ export function useSettingsDraft(loaded: Loaded) {
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<unknown>();
   const [savedAt, setSavedAt] = useState<Date>();
+  const [appConfig, setAppConfig] = useState<AppConfig>(loaded.appConfig);
 
   const update = useCallback((change: (settings: Settings) => Settings) => {
     setDraft((current) => change(current));
@@ -35,7 +38,7 @@ export function useSettingsDraft(loaded: Loaded) {
     setErrors({});
     setSaving(true);
     try {
-      await client.call('saveSettings', { settings: checked.data, appConfig: loaded.appConfig });
+      await client.call('saveSettings', { settings: checked.data, appConfig });
       setSaved(checked.data);
       setSavedAt(new Date());
       return true;
@@ -45,7 +48,16 @@ export function useSettingsDraft(loaded: Loaded) {
     } finally {
       setSaving(false);
     }
-  }, [client, draft, loaded.appConfig]);
+  }, [client, draft, appConfig]);
+
+  /** Saves the app config (checked by the caller) with the saved settings, leaving the draft as it is. */
+  const saveAppConfig = useCallback(
+    async (next: AppConfig): Promise<void> => {
+      await client.call('saveSettings', { settings: saved, appConfig: next });
+      setAppConfig(next);
+    },
+    [client, saved],
+  );
 
   /** Replaces both the draft and the saved copy (after a resolver saved settings itself, e.g. targets). */
   const reload = useCallback((settings: Settings) => {
@@ -54,7 +66,7 @@ export function useSettingsDraft(loaded: Loaded) {
   }, []);
 
   const dirty = JSON.stringify(saved) !== JSON.stringify(draft);
-  return { draft, saved, update, save, reload, errors, saving, saveError, savedAt, dirty };
+  return { draft, saved, update, save, reload, errors, saving, saveError, savedAt, dirty, appConfig, saveAppConfig };
 }
 
 export type SettingsDraft = ReturnType<typeof useSettingsDraft>;

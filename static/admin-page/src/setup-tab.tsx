@@ -8,9 +8,10 @@ import { statusNamesSchema, transitionNamesSchema, type StatusNames, type Transi
 import { useServices } from '../../shared/app-context';
 import { errorsUnder, validate, type FieldErrors } from '../../shared/field-errors';
 import { splitList } from '../../shared/list-text';
-import { TextInput } from '../../shared/ui/fields';
+import { SelectInput, TextInput } from '../../shared/ui/fields';
 import { ErrorBanner } from '../../shared/ui/messages';
 import { useAction } from '../../shared/ui/use-action';
+import { AppOptions } from './app-options';
 import { SaveBar } from './save-bar';
 import type { SettingsDraft } from './settings-draft';
 import type { TabId } from './tabs';
@@ -60,6 +61,7 @@ export function SetupTab({ draft, goTo }: { draft: SettingsDraft; goTo(tab: TabI
       <Checklist goTo={goTo} />
       <RequestTypes initialDesk={draft.saved.requestTypes.serviceDeskId ?? ''} />
       <WorkflowNames draft={draft} />
+      <AppOptions draft={draft} />
     </Stack>
   );
 }
@@ -107,6 +109,12 @@ function RequestTypes({ initialDesk }: { initialDesk: string }) {
   const { client } = useServices();
   const [serviceDeskId, setDesk] = useState(initialDesk);
   const [errors, setErrors] = useState<FieldErrors>({});
+  const desks = useAction(() => client.call('listServiceDesks', {}));
+  const loadDesks = desks.run;
+  useEffect(() => {
+    void loadDesks();
+  }, [loadDesks]);
+  const options = (desks.result?.desks ?? []).map((desk) => ({ label: `${desk.name} (${desk.projectKey})`, value: desk.id }));
   const create = useAction(async (): Promise<ResolverResult<'setupRequestTypes'> | undefined> => {
     const checked = validate(contracts.setupRequestTypes.payload, { serviceDeskId: serviceDeskId.trim() });
     if (!checked.ok) {
@@ -129,11 +137,19 @@ function RequestTypes({ initialDesk }: { initialDesk: string }) {
           void create.run();
         }}
       >
-        <TextInput label="Service desk id" value={serviceDeskId} onChange={setDesk} error={errors.serviceDeskId} helper="The number in the service desk's portal URL." />
+        <SelectInput
+          label="Service desk"
+          value={serviceDeskId}
+          options={options}
+          onChange={setDesk}
+          error={errors.serviceDeskId}
+          helper={desks.result && options.length === 0 ? 'The app sees no service desk: create one in Jira Service Management first.' : 'The service desk whose portal offers the requests.'}
+        />
         <Button type="submit" appearance="primary" isLoading={create.busy}>
           Create request types
         </Button>
       </form>
+      <ErrorBanner error={desks.error} title="The service desks could not be listed" />
       <ErrorBanner error={create.error} title="The request types were not created" />
       {create.result && (
         <div role="status">
