@@ -25,10 +25,13 @@ export const dbaWorkflow: WorkflowConfig = {
     { name: 'Approve', from: ['Waiting for approval'], to: 'Approved' },
     { name: 'Decline', from: ['Waiting for approval'], to: 'Declined', resolution: 'Declined' },
     { name: 'Deny', from: ['Waiting for approval'], to: 'Denied', resolution: 'Declined' },
+    // The app sends a ticket back when an approval turns out not to count (docs/admin-guide.md, section 4).
+    { name: 'Back to approval', from: ['Approved'], to: 'Waiting for approval' },
     { name: 'Access granted', from: ['Approved'], to: 'Access granted' },
     { name: 'Access expired', from: ['Approved', 'Access granted'], to: 'Access expired' },
-    { name: 'Revoke access', from: ['Approved', 'Access granted'], to: 'Access revoked' },
-    { name: 'Access failed', from: ['Approved', 'Access granted'], to: 'Access failed' },
+    // A request can be revoked, or fail, before it was ever granted.
+    { name: 'Revoke access', from: ['Waiting for approval', 'Approved', 'Access granted'], to: 'Access revoked' },
+    { name: 'Access failed', from: ['Waiting for approval', 'Approved', 'Access granted'], to: 'Access failed' },
     // The requester may end their own access early by resolving, or withdraw a request.
     { name: 'Resolve', from: ['Approved', 'Access granted'], to: 'Resolved', allowed: 'agents-and-reporter' },
     { name: 'Cancel request', from: ['Waiting for approval', 'Approved'], to: 'Canceled', resolution: "Won't Do", allowed: 'agents-and-reporter' },

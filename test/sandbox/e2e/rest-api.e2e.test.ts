@@ -21,6 +21,7 @@ const comments = z.looseObject({ comments: z.array(z.looseObject({ body: z.unkno
 const approvals = z.looseObject({ values: z.array(z.looseObject({ id: z.string(), finalDecision: z.string() })) });
 const transitions = z.looseObject({ transitions: z.array(z.looseObject({ id: z.string(), name: z.string() })) });
 const created = z.looseObject({ issueKey: z.string() });
+const resolverAnswer = z.looseObject({ result: z.looseObject({ ok: z.boolean(), data: z.unknown().optional(), error: z.looseObject({ code: z.string() }).optional() }) });
 const revealed = z.looseObject({ result: z.looseObject({ ok: z.literal(true), data: z.looseObject({ username: z.string(), password: z.string() }) }) });
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
@@ -158,5 +159,26 @@ describeWith('postgres', 'npm start against real PostgreSQL, driven through the 
     const revoked = await eventually(() => ticket(key), (issue) => issue.properties['jit-access']?.state === 'revoked', 20_000);
     expect(revoked.properties['jit-access']?.state).toBe('revoked');
     expect(await roleExists(username)).toBe(false);
+  });
+
+  it('revokes a request still waiting for approval: the ticket moves to Access revoked and nothing is granted', async () => {
+    const raised = await raise('shop-prod', 'PT5M');
+    const key = created.parse(raised.body).issueKey;
+    await eventually(() => ticket(key), (issue) => issue.properties['jit-access']?.state === 'awaiting-approval', 20_000);
+    const offered = transitions.parse((await lead().get(`/rest/api/3/issue/${key}/transitions`)).body).transitions.map((t) => t.name);
+    expect(offered).toContain('Revoke access');
+
+    const answer = await fetch(`${sandbox.url}/sandbox/api/resolver`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('lead@example.com:t').toString('base64')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ functionKey: 'revokeNow', issueKey: key, moduleKey: 'jit-ticket-panel', payload: { reason: 'no longer needed' } }),
+    });
+    expect(answer.status).toBe(200);
+    expect(resolverAnswer.parse(await answer.json()).result).toMatchObject({ ok: true, data: { state: 'revoked' } });
+    const revoked = await eventually(() => ticket(key), (issue) => issue.fields.status.name === 'Access revoked', 20_000);
+    expect(revoked.fields.status.name).toBe('Access revoked');
+    expect(revoked.properties['jit-access']?.state).toBe('revoked');
+    expect(revoked.properties['jit-access']?.username).toBeUndefined();
+    expect(revoked.properties['jit-access']?.history.map((entry) => entry.to)).toEqual(['awaiting-approval', 'revoked']);
   });
 });
