@@ -14,6 +14,7 @@ import type { ResolverRequest } from '../web/sandbox-api';
 import { appResolvers, type IssueContext } from './app-resolvers';
 import { ConsolePasswords } from './console-passwords';
 import { sandboxConnectorConfig, sandboxMarker } from './connector-config';
+import { customUiPages, isBuilt, notBuiltWarning } from './custom-ui-pages';
 import { TARGETS } from './demo-directory';
 import { embeddedTargets } from './embedded-targets';
 import { freePort } from './free-port';
@@ -23,6 +24,7 @@ import { seedDirectory, type SeededDirectory } from './seed-directory';
 
 const PROJECT_ROOT = join(__dirname, '../../..');
 export const SANDBOX_UI_DIR = join(PROJECT_ROOT, 'dist', 'sandbox-ui');
+const MANIFEST = join(PROJECT_ROOT, 'manifest.yml');
 
 export type RunningSandbox = {
   url: string;
@@ -34,6 +36,8 @@ export type RunningSandbox = {
   /** Where the connector writes its JSON log lines. */
   connectorLog: string;
   startedInMs: number;
+  /** What is not built yet, with the command that builds it; printed with the banner. */
+  warnings: string[];
   jsm: JsmEmulator;
   runtime: ForgeRuntime;
   connector: RunningConnector;
@@ -63,7 +67,7 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
   const connectorUrl = `http://127.0.0.1:${connectorPort}`;
   const sweepMs = options.sweepSeconds * 1000;
   const runtime = createForgeRuntime({
-    manifestPath: join(PROJECT_ROOT, 'manifest.yml'),
+    manifestPath: MANIFEST,
     appSourceRoot: join(PROJECT_ROOT, 'src'),
     product: jsm,
     extraBackendEgress: [connectorUrl],
@@ -97,6 +101,12 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
     runtime.manifest.resolverModules.length === 0 ? undefined : await seedApp({ jsm, resolvers, directory, connector: { url: connector.url, secret } });
   const users = Object.values(directory.users);
   const byEmail = new Map(users.map((user) => [user.email, user.accountId]));
+  const isAdmin = (accountId: string) => accountId === directory.users.admin.accountId;
+  const pages = customUiPages(MANIFEST);
+  const warnings = [
+    ...(isBuilt({ buildDir: SANDBOX_UI_DIR }) ? [] : ['The browser UI is not built (dist/sandbox-ui missing): run `npm run build` and reload the browser.']),
+    ...[notBuiltWarning(pages, PROJECT_ROOT)].filter((warning) => warning !== undefined),
+  ];
   const durationField = app?.fields.duration;
   web.attach({
     uiDir: SANDBOX_UI_DIR,
@@ -104,7 +114,8 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
     api: {
       directory: (email) => byEmail.get(email),
       info: () => ({
-        users: users.map(({ accountId, email, displayName, role }) => ({ accountId, email, displayName, role })),
+        users: users.map(({ accountId, email, displayName, role }) => ({ accountId, email, displayName, role, isAdmin: isAdmin(accountId) })),
+        pages: pages.map((page) => ({ moduleKey: page.moduleKey, type: page.type, title: page.title, built: isBuilt(page) })),
         serviceDeskId: directory.serviceDeskId,
         projectKey: directory.projectKey,
         changeKey: directory.changeKey,
@@ -123,6 +134,13 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
         marker: sandboxMarker(options.dataDir),
       },
     },
+    customUi: {
+      pages,
+      viewer: (email) => {
+        const user = users.find((candidate) => candidate.email === email);
+        return user === undefined ? undefined : { email: user.email, accountId: user.accountId, isAdmin: isAdmin(user.accountId) };
+      },
+    },
   });
 
   let stopping: Promise<void> | undefined;
@@ -133,5 +151,5 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
       await connector.stop();
       if (options.dataDirIsTemporary) await rm(options.dataDir, { recursive: true, force: true });
     })());
-  return { url: web.url, options, directory, app, connectorUrl: connector.url, connectorLog, startedInMs: Date.now() - started, jsm, runtime, connector, stop };
+  return { url: web.url, options, directory, app, connectorUrl: connector.url, connectorLog, startedInMs: Date.now() - started, warnings, jsm, runtime, connector, stop };
 }

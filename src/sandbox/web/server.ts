@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CUSTOM_UI_PREFIX, serveCustomUi, type CustomUiDeps } from './custom-ui';
 import { BodyTooLarge, sendResponse, toFetchRequest } from './http-adapter';
 import { proxyRest, type RestProxyOptions } from './rest-proxy';
 import { handleSandboxApi, type SandboxApiDeps } from './sandbox-api';
@@ -8,12 +9,14 @@ import { serveStatic } from './static-files';
 export type SandboxWebDeps = {
   rest: RestProxyOptions;
   api: SandboxApiDeps;
+  /** The app's Custom UI pages (static/<resource>/build), with the bridge shim. */
+  customUi: CustomUiDeps;
   /** The built browser UI (npm run build:sandbox-ui). */
   uiDir: string;
 };
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>JIT sandbox</title>
-<p>The browser UI is not built. Run <code>npm run build:sandbox-ui</code> (npm install runs it) and reload.
+<p>The browser UI is not built. Run <code>npm run build</code> (npm install runs it) and reload.
 The REST API is served at <code>/rest/</code> already.</p>`;
 
 async function route(request: Request, deps: SandboxWebDeps): Promise<Response> {
@@ -21,6 +24,7 @@ async function route(request: Request, deps: SandboxWebDeps): Promise<Response> 
   if (pathname.startsWith('/rest/')) return proxyRest(request, deps.rest);
   if (pathname.startsWith('/sandbox/api/')) return handleSandboxApi(request, deps.api);
   if (request.method !== 'GET' && request.method !== 'HEAD') return Response.json({ errorMessages: ['Method not allowed.'], errors: {} }, { status: 405 });
+  if (pathname.startsWith(CUSTOM_UI_PREFIX)) return serveCustomUi(request, deps.customUi);
   const file = await serveStatic(deps.uiDir, pathname, { spaFallback: true });
   return file ?? new Response(NOT_BUILT, { headers: { 'content-type': 'text/html; charset=utf-8' } });
 }

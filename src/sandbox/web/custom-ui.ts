@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { bridgeShimScript, injectBridgeShim, type ShimOptions } from '../../../static/shared/bridge-shim';
+import { serveStatic } from './static-files';
+
+/** A Custom UI module of the app and the build directory of its resource. */
+export type HostedPage = { moduleKey: string; type: string; buildDir: string };
+export type PageViewer = { email: string; accountId: string; isAdmin: boolean };
+
+export type CustomUiDeps = {
+  pages: readonly HostedPage[];
+  /** A demo user by email; undefined for anyone else. */
+  viewer(email: string): PageViewer | undefined;
+};
+
+export const CUSTOM_UI_PREFIX = '/app/';
+
+// What the embedding page asks for: who is signed in, the ticket of an issue panel, the user's theme.
+const pageQuery = z.object({
+  as: z.string().min(1, 'as=<demo user email> is required'),
+  issue: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9]+-\d+$/)
+    .optional(),
+  theme: z.enum(['light', 'dark']).default('light'),
+});
+
+const NEEDS_ISSUE = new Set(['jira:issuePanel', 'jiraServiceManagement:portalRequestDetail']);
+
+function htmlMessage(status: number, text: string): Response {
+  const escaped = text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/`([^`]+)`/g, '<code>$1</code>');
+  return new Response(`<!doctype html><meta charset="utf-8"><title>JIT sandbox</title><p role="alert">${escaped}</p>`, {
+    status,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+  });
+}
+
+/**
+ * Forge's content security policy for Custom UI, as far as a same-origin host can state it: the page's own
+ * files and the bridge, no other origin, and the injected shim as the one inline script (by its hash).
+ */
+function contentSecurityPolicy(shim: string): string {
+  const hash = createHash('sha256').update(shim).digest('base64');
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'sha256-${hash}'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "frame-ancestors 'self'",
+  ].join('; ');
+}
+
+async function pageHtml(page: HostedPage, url: URL, deps: CustomUiDeps): Promise<Response> {
+  const query = pageQuery.safeParse(Object.fromEntries(url.searchParams));
+  if (!query.success) return htmlMessage(400, z.prettifyError(query.error));
+  const viewer = deps.viewer(query.data.as.toLowerCase());
+  if (viewer === undefined) return htmlMessage(400, `${query.data.as} is not a demo user of this sandbox.`);
+  if (page.type === 'jira:adminPage' && !viewer.isAdmin) return htmlMessage(403, 'Only Jira administrators can open the app settings.');
+  if (NEEDS_ISSUE.has(page.type) && query.data.issue === undefined) return htmlMessage(400, 'issue=<ticket key> is required for this page.');
+  const html = await readFile(join(page.buildDir, 'index.html'), 'utf8').catch(() => undefined);
+  if (html === undefined) return htmlMessage(503, "The app's Custom UI pages are not built: run `npm run build` and reload.");
+  const options: ShimOptions = {
+    email: viewer.email,
+    accountId: viewer.accountId,
+    moduleKey: page.moduleKey,
+    colorMode: query.data.theme,
+    ...(query.data.issue === undefined ? {} : { issueKey: query.data.issue }),
+  };
+  return new Response(injectBridgeShim(html, options), {
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': contentSecurityPolicy(bridgeShimScript(options)) },
+  });
+}
+
+/**
+ * The app's Custom UI pages under `/app/<moduleKey>/`, as Jira renders them in an iframe: the resource's
+ * build files, and its index.html with the bridge shim for the signed-in demo user (static/shared/BRIDGE-SHIM.md).
+ */
+export async function serveCustomUi(request: Request, deps: CustomUiDeps): Promise<Response> {
+  const url = new URL(request.url);
+  const [moduleKey = '', ...rest] = url.pathname.slice(CUSTOM_UI_PREFIX.length).split('/');
+  const page = deps.pages.find((candidate) => candidate.moduleKey === moduleKey);
+  if (page === undefined) return htmlMessage(404, `The app has no Custom UI module ${moduleKey}.`);
+  if (rest.length === 0) return Response.redirect(`${url.origin}${CUSTOM_UI_PREFIX}${moduleKey}/${url.search}`, 308);
+  const file = rest.join('/');
+  if (file === '' || file === 'index.html') return pageHtml(page, url, deps);
+  return (await serveStatic(page.buildDir, file, { spaFallback: false })) ?? new Response('Not found', { status: 404 });
+}
