@@ -1,57 +1,49 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
+import { launchChromium } from '../../browser/support/chromium';
 import { startSandboxProcess, type SandboxProcess } from '../e2e/sandbox-process';
+import { ensureUiBuilt } from '../e2e/ui-builds';
 
 jest.setTimeout(180_000);
 
-const ARTIFACTS = join(__dirname, '../../../test-artifacts/sandbox-browser');
+const ROOT = join(__dirname, '../../..');
+const ARTIFACTS = join(ROOT, 'test-artifacts/sandbox-browser');
+// The README's walk-through shows these.
+const DOC_IMAGES = join(ROOT, 'docs/images/sandbox');
 
-/** Debian's chromium, headless, with a fresh profile and nothing that reaches the network on its own. */
-function launch(): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'jit-chromium-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
-
-describe('the sandbox in a browser: portal, approval, reveal, SQL console, revoke', () => {
+describe('the sandbox in a browser', () => {
   let sandbox: SandboxProcess;
-  let browser: BrowserContext;
+  let chromium: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   let step = 0;
   const shot = async (name: string) => {
     step += 1;
-    await page.screenshot({ path: join(ARTIFACTS, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
+    const file = `${String(step).padStart(2, '0')}-${name}.png`;
+    await page.screenshot({ path: join(ARTIFACTS, file), fullPage: true });
+    copyFileSync(join(ARTIFACTS, file), join(DOC_IMAGES, file));
   };
   const signInAs = async (email: string) => {
     await page.getByTestId('user-picker').selectOption(email);
   };
+  /** The app's issue panel on the ticket: its Custom UI page in an iframe. */
+  const panel = (): FrameLocator => page.frameLocator('[data-testid="issue-panel"]');
+  const panelState = (state: string, timeout = 20_000) => panel().getByTestId('grant-state').getByText(state, { exact: true }).waitFor({ timeout });
 
   beforeAll(async () => {
+    await ensureUiBuilt();
     mkdirSync(ARTIFACTS, { recursive: true });
+    mkdirSync(DOC_IMAGES, { recursive: true });
     sandbox = await startSandboxProcess();
-    browser = await launch();
-    page = await browser.newPage();
+    chromium = await launchChromium();
+    page = await chromium.context.newPage();
   });
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
     await sandbox?.stop();
   });
 
-  it('raises a prod request as ana, approves it as the lead, runs SELECT with the revealed credential, then revokes by resolving', async () => {
+  it('raises a prod request as ana, approves it as the lead, reveals in the app panel, runs SELECT, then revokes by resolving', async () => {
     await page.goto(`${sandbox.url}/#/portal`);
     await signInAs('ana@example.com');
     await page.getByTestId('raise').waitFor();
@@ -64,22 +56,29 @@ describe('the sandbox in a browser: portal, approval, reveal, SQL console, revok
     await shot('portal-form');
     await page.getByTestId('raise').click();
     await page.waitForURL(/#\/ticket\/DBA-\d+$/);
-    await page.getByTestId('grant-state').filter({ hasText: 'awaiting-approval' }).waitFor();
+    await panelState('Waiting for approval');
+    expect(await panel().getByRole('button', { name: 'Reveal password' }).count()).toBe(0);
     await shot('awaiting-approval');
 
     await signInAs('lead@example.com');
     await page.getByTestId('approve').click();
-    await page.getByTestId('grant-state').filter({ hasText: 'active' }).waitFor({ timeout: 20_000 });
+    await panelState('Active');
+    expect(await panel().getByText('Only the requester can reveal the password.').count()).toBe(1);
     await shot('approved-and-active');
 
     await signInAs('ana@example.com');
-    await page.getByTestId('reveal').click();
-    const password = (await page.getByTestId('cred-password').textContent()) ?? '';
+    await panel().getByRole('button', { name: 'Reveal password' }).click();
+    await panel().getByRole('dialog').getByRole('button', { name: 'Reveal now' }).click();
+    const password = (await panel().getByLabel('Password', { exact: true }).textContent()) ?? '';
+    const username = (await panel().getByLabel('User', { exact: true }).textContent()) ?? '';
     expect(password.length).toBeGreaterThan(10);
     await shot('credential-revealed');
     const ticketUrl = page.url();
 
     await page.goto(`${sandbox.url}/#/console`);
+    // The console starts from the ticket's login (target and user); the password is pasted.
+    expect(await page.getByTestId('console-target').inputValue()).toBe('shop-prod');
+    expect(await page.getByTestId('console-username').inputValue()).toBe(username);
     await page.getByTestId('console-password').fill(password);
     await page.getByTestId('console-sql').fill('SELECT count(*) AS orders FROM shop.orders');
     await page.getByTestId('console-run').click();
@@ -90,7 +89,8 @@ describe('the sandbox in a browser: portal, approval, reveal, SQL console, revok
 
     await page.goto(ticketUrl);
     await page.getByTestId('transition-resolve').click();
-    await page.getByTestId('grant-state').filter({ hasText: 'revoked' }).waitFor({ timeout: 20_000 });
+    await panelState('Revoked');
+    await page.getByTestId('ticket-status').getByText('Resolved').waitFor();
     await shot('resolved-revoked');
 
     await page.goto(`${sandbox.url}/#/console`);
@@ -99,5 +99,32 @@ describe('the sandbox in a browser: portal, approval, reveal, SQL console, revok
     await page.getByTestId('console-error').waitFor();
     expect(await page.getByTestId('console-error').textContent()).toMatch(/password authentication failed|not a managed login/);
     await shot('console-refused');
+  });
+
+  it('offers App settings to the admin only, with the app admin page in the chosen theme', async () => {
+    await page.goto(`${sandbox.url}/#/portal`);
+    await signInAs('ana@example.com');
+    expect(await page.getByRole('link', { name: 'App settings' }).count()).toBe(0);
+    await page.goto(`${sandbox.url}/#/settings`);
+    await page.getByText('Only Jira administrators can open the app settings.').waitFor();
+    expect(await page.getByTestId('admin-page').count()).toBe(0);
+
+    await signInAs('admin@example.com');
+    await page.getByRole('link', { name: 'App settings' }).click();
+    const admin = page.frameLocator('[data-testid="admin-page"]');
+    await admin.getByRole('tab', { name: 'Policies' }).click();
+    await admin.getByRole('button', { name: 'Simulate' }).click();
+    await admin.getByRole('region', { name: 'Verdict' }).getByText('Approved automatically').waitFor();
+
+    await page.getByTestId('theme-toggle').click();
+    expect(await page.getByTestId('theme-toggle').getAttribute('aria-pressed')).toBe('true');
+    await page.waitForFunction(() => document.documentElement.getAttribute('data-color-mode') === 'dark');
+    // The page reloads with the user's theme in its view context (same origin: the host can look inside).
+    await page.waitForFunction(() => document.querySelector<HTMLIFrameElement>('[data-testid="admin-page"]')?.contentDocument?.documentElement.getAttribute('data-color-mode') === 'dark');
+    await admin.getByRole('tab', { name: 'Policies' }).waitFor();
+    await shot('app-settings-dark');
+
+    await page.getByTestId('theme-toggle').click();
+    await page.waitForFunction(() => document.documentElement.getAttribute('data-color-mode') === 'light');
   });
 });

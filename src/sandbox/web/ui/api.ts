@@ -1,9 +1,12 @@
 /// <reference lib="dom" />
 /** The sandbox's same-origin APIs, called as the user picked in the header (Basic auth, any token). */
 
-export type DemoUser = { accountId: string; email: string; displayName: string; role: string };
+export type DemoUser = { accountId: string; email: string; displayName: string; role: string; isAdmin: boolean };
+export type CustomUiPage = { moduleKey: string; type: string; title: string; built: boolean };
 export type SandboxInfo = {
   users: DemoUser[];
+  /** The app's Custom UI modules the sandbox renders (admin page, issue panel, portal request view). */
+  pages: CustomUiPage[];
   serviceDeskId: string;
   projectKey: string;
   changeKey: string;
@@ -45,11 +48,4 @@ export function adfText(node: unknown): string {
   if (record.type === 'text') return record.text ?? '';
   const inner = (record.content ?? []).map(adfText).join('');
   return record.type === 'paragraph' ? `${inner}\n` : inner;
-}
-
-/** A resolver of the app, called as the signed-in user with the issue's context (as @forge/bridge invoke does). */
-export async function invokeResolver(user: DemoUser, functionKey: string, issueKey: string, payload: unknown = {}): Promise<{ ok: boolean; data?: unknown; error?: { code: string; message: string } }> {
-  const result = await call(user, 'POST', '/sandbox/api/resolver', { functionKey, issueKey, payload });
-  if (result.status !== 200) return { ok: false, error: { code: 'http', message: errorText(result) } };
-  return (result.body as { result: { ok: boolean; data?: unknown; error?: { code: string; message: string } } }).result;
 }

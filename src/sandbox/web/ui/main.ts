@@ -1,21 +1,24 @@
 /// <reference lib="dom" />
 import '@atlaskit/css-reset';
-import { createElement as h, useEffect, useState } from 'react';
+import { createElement as h, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { loadInfo, type DemoUser, type SandboxInfo } from './api';
 import { ConsolePage, type ConsoleDraft } from './console-page';
+import { pageOfType } from './custom-ui-frame';
 import { PortalPage } from './portal-page';
 import { QueuePage } from './queue-page';
+import { SettingsPage } from './settings-page';
 import './styles.css';
+import { applyTheme, savedTheme, type Theme } from './theme';
 import { TicketPage } from './ticket-page';
 
-type Route = { page: 'portal' } | { page: 'queue' } | { page: 'ticket'; key: string } | { page: 'console' };
+type Route = { page: 'portal' } | { page: 'queue' } | { page: 'ticket'; key: string } | { page: 'console' } | { page: 'settings' };
 
 function readRoute(): Route {
   const hash = window.location.hash.replace(/^#\/?/, '');
   const ticket = /^ticket\/([A-Z][A-Z0-9]+-\d+)$/.exec(hash);
   if (ticket?.[1]) return { page: 'ticket', key: ticket[1] };
-  if (hash === 'queue' || hash === 'console') return { page: hash };
+  if (hash === 'queue' || hash === 'console' || hash === 'settings') return { page: hash };
   return { page: 'portal' };
 }
 
@@ -24,6 +27,12 @@ function App() {
   const [user, setUser] = useState<DemoUser | null>(null);
   const [route, setRoute] = useState<Route>(readRoute);
   const [draft, setDraft] = useState<ConsoleDraft>({ target: 'shop-dev', username: '', password: '' });
+  const [theme, setTheme] = useState<Theme>(savedTheme);
+  useEffect(() => void applyTheme(theme), [theme]);
+  const onLogin = useCallback(
+    (target: string, username: string) => setDraft((current) => (current.target === target && current.username === username ? current : { target, username, password: '' })),
+    [],
+  );
   useEffect(() => {
     void loadInfo().then((loaded) => {
       setInfo(loaded);
@@ -44,7 +53,19 @@ function App() {
       'header',
       null,
       h('strong', null, 'JIT database access · sandbox'),
-      h('nav', null, nav('Portal', '#/portal', route.page === 'portal'), nav('Queue', '#/queue', route.page === 'queue' || route.page === 'ticket'), nav('SQL console', '#/console', route.page === 'console')),
+      h(
+        'nav',
+        null,
+        nav('Portal', '#/portal', route.page === 'portal'),
+        nav('Queue', '#/queue', route.page === 'queue' || route.page === 'ticket'),
+        nav('SQL console', '#/console', route.page === 'console'),
+        user.isAdmin ? nav('App settings', '#/settings', route.page === 'settings') : null,
+      ),
+      h(
+        'button',
+        { type: 'button', className: 'theme-toggle', 'data-testid': 'theme-toggle', 'aria-pressed': theme === 'dark', onClick: () => setTheme(theme === 'dark' ? 'light' : 'dark') },
+        'Dark theme',
+      ),
       h(
         'label',
         { className: 'user-picker' },
@@ -71,8 +92,9 @@ function App() {
       null,
       route.page === 'portal' ? h(PortalPage, { user, info, onRaised: (key: string) => (window.location.hash = `#/ticket/${key}`) }) : null,
       route.page === 'queue' ? h(QueuePage, { user, refresh: 0, onOpen: (key: string) => (window.location.hash = `#/ticket/${key}`) }) : null,
-      route.page === 'ticket' ? h(TicketPage, { user, issueKey: route.key, onCredential: (target: string, credential: { username: string; password: string }) => setDraft({ target, username: credential.username, password: '' }) }) : null,
+      route.page === 'ticket' ? h(TicketPage, { user, issueKey: route.key, theme, panel: pageOfType(info.pages, 'jira:issuePanel'), onLogin }) : null,
       route.page === 'console' ? h(ConsolePage, { user, info, draft, onDraft: setDraft }) : null,
+      route.page === 'settings' ? h(SettingsPage, { user, info, theme }) : null,
     ),
   );
 }

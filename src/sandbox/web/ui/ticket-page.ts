@@ -5,24 +5,27 @@ import Lozenge from '@atlaskit/lozenge';
 import SectionMessage from '@atlaskit/section-message';
 import { el } from './element';
 import { createElement as h, useCallback, useEffect, useState } from 'react';
-import { adfText, call, errorText, invokeResolver, type DemoUser } from './api';
+import { adfText, call, errorText, type CustomUiPage, type DemoUser } from './api';
+import { CustomUiFrame, pageUrl } from './custom-ui-frame';
 import { statusAppearance } from './queue-page';
+import type { Theme } from './theme';
 
-type Issue = { key: string; fields: { summary: string; status: { name: string } }; properties: { 'jit-access'?: { state: string; target?: string; accessLevel?: string; window?: { notAfter: string } } } };
+type Issue = { key: string; fields: { summary: string; status: { name: string } }; properties: { 'jit-access'?: { state: string; target?: string; username?: string } } };
 type Approval = { id: string; name: string; finalDecision: string; canAnswerApproval: boolean; approvers: { approver: { displayName: string }; approverDecision: string }[] };
 type Transition = { id: string; name: string };
 type Comment = { id: string; body: unknown; jsdPublic: boolean; author: { displayName: string }; created: string };
-type Credential = { username: string; password: string; connect: { host: string; port: number; database: string }; notAfter: string };
 
-/** One ticket: status, the app's jit-access state, approvals, transitions, the comment timeline, reveal and revoke. */
-export function TicketPage(props: { user: DemoUser; issueKey: string; onCredential(target: string, credential: Credential): void }) {
-  const { user, issueKey } = props;
+/**
+ * One ticket: status, the app's issue panel (its Custom UI page: state, reveal, revoke), approvals,
+ * transitions and the comment timeline.
+ */
+export function TicketPage(props: { user: DemoUser; issueKey: string; theme: Theme; panel: CustomUiPage | undefined; onLogin(target: string, username: string): void }) {
+  const { user, issueKey, onLogin } = props;
   const [issue, setIssue] = useState<Issue | null>(null);
   const [approvals, setApprovals] = useState<Approval[]>([]);
   const [transitions, setTransitions] = useState<Transition[]>([]);
   const [comments, setComments] = useState<Comment[]>([]);
   const [notice, setNotice] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
-  const [credential, setCredential] = useState<Credential | null>(null);
 
   const load = useCallback(async () => {
     const found = await call(user, 'GET', `/rest/api/3/issue/${issueKey}?properties=jit-access`);
@@ -38,7 +41,6 @@ export function TicketPage(props: { user: DemoUser; issueKey: string; onCredenti
     setComments((commentList.body as { comments?: Comment[] }).comments ?? []);
   }, [user, issueKey]);
   useEffect(() => {
-    setCredential(null);
     setNotice(null);
     void load();
     const timer = setInterval(() => void load(), 2000);
@@ -55,22 +57,13 @@ export function TicketPage(props: { user: DemoUser; issueKey: string; onCredenti
     setNotice(result.status === 204 ? { kind: 'success', text: `Moved: ${transition.name}.` } : { kind: 'error', text: errorText(result) });
     await load();
   };
-  const reveal = async () => {
-    const result = await invokeResolver(user, 'revealCredential', issueKey);
-    if (!result.ok) return setNotice({ kind: 'error', text: result.error?.message ?? 'refused' });
-    const revealed = result.data as Credential;
-    setCredential(revealed);
-    const target = issue?.properties['jit-access']?.target;
-    if (target) props.onCredential(target, revealed);
-  };
-  const revoke = async () => {
-    const result = await invokeResolver(user, 'revokeNow', issueKey, { reason: 'Revoked from the ticket' });
-    setNotice(result.ok ? { kind: 'success', text: 'Access is being revoked.' } : { kind: 'error', text: result.error?.message ?? 'refused' });
-    await load();
-  };
+  const grant = issue?.properties['jit-access'];
+  // The SQL console starts from the login on the ticket; the password is the requester's to paste.
+  useEffect(() => {
+    if (grant?.target !== undefined && grant.username !== undefined) onLogin(grant.target, grant.username);
+  }, [grant?.target, grant?.username, onLogin]);
 
   if (issue === null) return h('section', { className: 'page' }, notice ? el(SectionMessage, { appearance: 'error' }, notice.text) : 'Loading…');
-  const grant = issue.properties['jit-access'];
   return h(
     'section',
     { className: 'page ticket' },
@@ -78,26 +71,12 @@ export function TicketPage(props: { user: DemoUser; issueKey: string; onCredenti
     h('p', null, 'Status ', h('span', { 'data-testid': 'ticket-status' }, el(Lozenge, { appearance: statusAppearance(issue.fields.status.name), isBold: true }, issue.fields.status.name))),
     h(
       'div',
-      { className: 'panel', 'data-testid': 'jit-panel' },
-      el(Heading, { size: 'small' }, 'Database access'),
-      grant
-        ? h('p', null, 'State ', h('strong', { 'data-testid': 'grant-state' }, grant.state), ` · ${grant.target ?? ''} · ${grant.accessLevel ?? ''}`, grant.window ? ` · until ${grant.window.notAfter}` : '')
-        : h('p', null, 'No access record yet.'),
-      h(
-        'div',
-        { className: 'actions' },
-        el(Button, { onClick: () => void reveal(), testId: 'reveal', isDisabled: grant?.state !== 'active' }, 'Reveal credential'),
-        el(Button, { onClick: () => void revoke(), testId: 'revoke-now', appearance: 'warning', isDisabled: grant?.state !== 'active' }, 'Revoke now'),
-      ),
-      credential
-        ? el(
-            SectionMessage,
-            { appearance: 'information', title: 'Your one-time credential (shown once)' },
-            h('p', null, 'Username ', h('code', { 'data-testid': 'cred-username' }, credential.username)),
-            h('p', null, 'Password ', h('code', { 'data-testid': 'cred-password' }, credential.password)),
-            h('p', null, `${credential.connect.host}:${credential.connect.port}/${credential.connect.database} until ${credential.notAfter}`),
-          )
-        : null,
+      { className: 'panel' },
+      el(Heading, { size: 'small' }, props.panel?.title || 'Database access'),
+      props.panel
+        ? // Jira reloads an issue panel when the issue changes; here, when the app's state of the ticket does.
+          h(CustomUiFrame, { key: grant?.state ?? 'none', src: pageUrl(props.panel, user, props.theme, issue.key), title: props.panel.title || 'Database access', minHeight: 420, testId: 'issue-panel' })
+        : h('p', null, 'The app declares no issue panel.'),
     ),
     approvals.length > 0
       ? h(
