@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { waitFor } from '../connector/support/harness';
+import { startSandboxProcess, type SandboxProcess } from '../sandbox/e2e/sandbox-process';
+import { ensureUiBuilt } from '../sandbox/e2e/ui-builds';
 import { launchChromium, seriousViolations } from './support/chromium';
-import { hostPages } from './support/page-host';
 import { sandboxRest } from './support/sandbox-rest';
-import { startSandbox } from './support/sandbox-process';
 
 jest.setTimeout(180_000);
 
@@ -17,45 +16,50 @@ const ADMIN = 'admin@example.com';
 const REQUESTER = 'ana@example.com';
 const APPROVER = 'lead@example.com';
 type Theme = 'light' | 'dark';
+type PageType = 'jira:adminPage' | 'jira:issuePanel';
 
 /**
- * The built pages in headless Chromium, hosted with the bridge shim on the sandbox of `npm start`: the
- * app's real resolvers, the JSM emulator and the connector with its embedded databases behind them.
+ * The built pages in headless Chromium as `npm start` serves them (its own process): each page with the
+ * bridge shim for the signed-in user, the app's real resolvers, the JSM emulator and the connector with
+ * its embedded databases behind them.
  */
 describe('Custom UI in the browser', () => {
-  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
-  let host: Awaited<ReturnType<typeof hostPages>>;
+  let sandbox: SandboxProcess;
   let chromium: Awaited<ReturnType<typeof launchChromium>>;
   let browser: BrowserContext;
   let rest: Awaited<ReturnType<typeof sandboxRest>>;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'static/admin-page/vite.config.mts'], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'static/ticket-panel/vite.config.mts'], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
+    await ensureUiBuilt();
     mkdirSync(ARTIFACTS, { recursive: true });
-    sandbox = await startSandbox();
+    sandbox = await startSandboxProcess();
     rest = await sandboxRest(sandbox.url);
-    host = await hostPages(sandbox.url, rest.info.users);
     chromium = await launchChromium();
     browser = chromium.context;
   });
   afterAll(async () => {
     await chromium?.close();
-    await host?.close();
     await sandbox?.stop();
   });
 
-  const open = async (path: string, as: string, theme: Theme = 'light', issue?: string): Promise<Page> => {
+  /** A page as the sandbox frames it for a user: /app/<moduleKey>/ with the user, theme and ticket. */
+  const open = async (type: PageType, as: string, theme: Theme = 'light', issue?: string): Promise<Page> => {
+    const moduleKey = rest.info.pages.find((candidate) => candidate.type === type)?.moduleKey;
+    if (moduleKey === undefined) throw new Error(`the app declares no ${type}`);
     const page = await browser.newPage();
     await page.emulateMedia({ colorScheme: theme });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${host.url}/${path}/?as=${encodeURIComponent(as)}&theme=${theme}${issue ? `&issue=${issue}` : ''}`);
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    const query = new URLSearchParams({ as, theme, ...(issue ? { issue } : {}) });
+    await page.goto(`${sandbox.url}/app/${moduleKey}/?${query.toString()}`);
     await page.waitForFunction(() => document.documentElement.getAttribute('data-theme') !== null);
     expect(errors).toEqual([]);
     return page;
   };
-  /** A full-page screenshot under test-artifacts/ui, and for the README under docs/images. */
+  /** A full-page screenshot under test-artifacts/ui, and for the README (one light and one dark per page) under docs/images. */
   const shoot = async (page: Page, name: string, toDocs = false) => {
     const file = join(ARTIFACTS, `${name}.png`);
     await page.screenshot({ path: file, fullPage: true });
@@ -68,7 +72,7 @@ describe('Custom UI in the browser', () => {
   const waitForState = (key: string, state: string) => waitFor(async () => ((await rest.state(APPROVER, key)) === state ? state : undefined), 30_000, 200);
 
   it('an admin adds a rule, saves it, and sees the simulator verdict change', async () => {
-    const page = await open('admin-page', ADMIN);
+    const page = await open('jira:adminPage', ADMIN);
     await page.getByRole('tab', { name: 'Policies' }).click();
     await page.getByRole('button', { name: 'Simulate' }).click();
     const verdict = page.getByRole('region', { name: 'Verdict' });
@@ -97,7 +101,7 @@ describe('Custom UI in the browser', () => {
     await shoot(page, 'admin-page-policies-light', true);
     await page.close();
 
-    const dark = await open('admin-page', ADMIN, 'dark');
+    const dark = await open('jira:adminPage', ADMIN, 'dark');
     await dark.getByRole('tab', { name: 'Policies' }).click();
     await dark.getByRole('button', { name: 'Simulate' }).click();
     await dark.getByRole('region', { name: 'Verdict' }).getByText('Approved automatically').waitFor();
@@ -115,7 +119,7 @@ describe('Custom UI in the browser', () => {
   it('the requester reveals the password once; it works; it cannot be revealed again', async () => {
     const key = await rest.raise(REQUESTER, 'shop-dev', 'read-only', 'PT1H');
     await waitForState(key, 'active');
-    const page = await open('ticket-panel', REQUESTER, 'light', key);
+    const page = await open('jira:issuePanel', REQUESTER, 'light', key);
     await page.getByTestId('grant-state').getByText('Active').waitFor();
     expect(await page.getByRole('timer').textContent()).toMatch(/ left$/);
     await accessible(page);
@@ -125,7 +129,9 @@ describe('Custom UI in the browser', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Reveal now' }).click();
     const password = (await page.getByLabel('Password', { exact: true }).textContent()) ?? '';
     const username = (await page.getByLabel('User', { exact: true }).textContent()) ?? '';
-    expect(await page.getByLabel('psql command', { exact: true }).textContent()).toContain(`user=${username}`);
+    // The sandbox's targets are embedded (PGlite): no client reaches them, the panel points at the SQL console.
+    expect(await page.getByTestId('connect-note').textContent()).toContain('SQL console');
+    expect(await page.getByLabel('psql command', { exact: true }).count()).toBe(0);
     const used = await rest.sql('shop-dev', username, password, 'SELECT 1 AS one');
     expect(used.status).toBe(200);
 
@@ -136,7 +142,7 @@ describe('Custom UI in the browser', () => {
     expect(await rest.resolver(REQUESTER, 'revealCredential', key)).toMatchObject({ ok: false });
     await page.close();
 
-    const dark = await open('ticket-panel', REQUESTER, 'dark', key);
+    const dark = await open('jira:issuePanel', REQUESTER, 'dark', key);
     await dark.getByText(/^The password was revealed at/).waitFor();
     await accessible(dark);
     await shoot(dark, 'ticket-panel-active-dark', true);
@@ -147,17 +153,17 @@ describe('Custom UI in the browser', () => {
     const key = await rest.raise(REQUESTER, 'shop-prod', 'read-only', 'PT1H');
     await waitForState(key, 'awaiting-approval');
     for (const theme of ['dark', 'light'] as const) {
-      const waiting = await open('ticket-panel', APPROVER, theme, key);
+      const waiting = await open('jira:issuePanel', APPROVER, theme, key);
       await waiting.getByTestId('grant-state').getByText('Waiting for approval').waitFor();
       expect(await waiting.getByLabel('Access details').textContent()).toContain('waiting for 1 of dba-leads');
       await accessible(waiting);
-      await shoot(waiting, `ticket-panel-waiting-${theme}`, true);
+      await shoot(waiting, `ticket-panel-waiting-${theme}`);
       await waiting.close();
     }
 
     await rest.approve(APPROVER, key);
     await waitForState(key, 'active');
-    const page = await open('ticket-panel', APPROVER, 'light', key);
+    const page = await open('jira:issuePanel', APPROVER, 'light', key);
     await page.getByTestId('grant-state').getByText('Active').waitFor();
     expect(await page.getByText('Only the requester can reveal the password.').count()).toBe(1);
     await page.getByRole('button', { name: 'Revoke now' }).click();
@@ -175,7 +181,7 @@ describe('Custom UI in the browser', () => {
   });
 
   it('works with the keyboard alone', async () => {
-    const page = await open('admin-page', ADMIN);
+    const page = await open('jira:adminPage', ADMIN);
     const focused = () => page.evaluate(() => `${document.activeElement?.getAttribute('role') ?? document.activeElement?.tagName.toLowerCase()}:${document.activeElement?.textContent?.trim() ?? ''}`);
     const tabTo = async (wanted: string, limit = 120) => {
       for (let press = 0; press < limit; press += 1) {
@@ -198,7 +204,7 @@ describe('Custom UI in the browser', () => {
 
     const key = await rest.raise(REQUESTER, 'shop-prod', 'read-only', 'PT1H');
     await waitForState(key, 'awaiting-approval');
-    const panel = await open('ticket-panel', APPROVER, 'light', key);
+    const panel = await open('jira:issuePanel', APPROVER, 'light', key);
     await panel.getByTestId('grant-state').waitFor();
     const panelFocus = () => panel.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
     for (let press = 0; press < 20 && (await panelFocus()) !== 'Revoke now'; press += 1) await panel.keyboard.press('Tab');
@@ -208,6 +214,15 @@ describe('Custom UI in the browser', () => {
     await panel.keyboard.press('Escape');
     await panel.getByRole('dialog').waitFor({ state: 'detached' });
     expect(await rest.state(APPROVER, key)).toBe('awaiting-approval');
+
+    // Revoking a request still waiting for approval, by keyboard: the workflow's Revoke access from Waiting for approval.
+    for (let press = 0; press < 20 && (await panelFocus()) !== 'Revoke now'; press += 1) await panel.keyboard.press('Tab');
+    await panel.keyboard.press('Enter');
+    await panel.getByRole('dialog').waitFor();
+    for (let press = 0; press < 10 && (await panelFocus()) !== 'Revoke'; press += 1) await panel.keyboard.press('Tab');
+    await panel.keyboard.press('Enter');
+    await waitForState(key, 'revoked');
+    expect(await rest.status(APPROVER, key)).toBe('Access revoked');
     await panel.close();
   });
 });

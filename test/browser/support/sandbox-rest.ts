@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 const infoSchema = z.looseObject({
   users: z.array(z.looseObject({ accountId: z.string(), email: z.string(), role: z.string() })),
+  pages: z.array(z.looseObject({ moduleKey: z.string(), type: z.string() })),
   serviceDeskId: z.string(),
   requestTypes: z.looseObject({ access: z.string() }),
   fields: z.looseObject({ target: z.string(), accessLevel: z.string(), duration: z.string(), justification: z.string() }),
@@ -33,6 +34,10 @@ export async function sandboxRest(url: string) {
     async state(email: string, key: string): Promise<string | undefined> {
       const issue = await send(email, 'GET', `/rest/api/3/issue/${key}?properties=jit-access`);
       return z.looseObject({ properties: z.looseObject({ 'jit-access': z.looseObject({ state: z.string() }).optional() }) }).parse(issue.body).properties['jit-access']?.state;
+    },
+    async status(email: string, key: string): Promise<string> {
+      const issue = await send(email, 'GET', `/rest/api/3/issue/${key}?fields=status`);
+      return z.looseObject({ fields: z.looseObject({ status: z.looseObject({ name: z.string() }) }) }).parse(issue.body).fields.status.name;
     },
     /** Answers the ticket's open approval as `email`, as an approver does in the portal. */
     async approve(email: string, key: string): Promise<void> {
