@@ -22,6 +22,8 @@ export interface AuditEntry extends HistoryEntry {
   username?: string;
   connect?: GrantRecord['connect'];
   approval?: { groupName: string; count: number };
+  /** How many times the grant was retried after failing. */
+  retries?: number;
 }
 
 export interface AuditComments {
@@ -50,6 +52,7 @@ export function auditEntry(record: GrantRecord, settings: Settings, reasons: rea
     ...(record.username ? { username: record.username } : {}),
     ...(record.connect ? { connect: record.connect } : {}),
     ...(record.approval ? { approval: { groupName: group ? group.name : record.approval.group, count: record.approval.count } } : {}),
+    ...(record.retries ? { retries: record.retries } : {}),
   };
   assertNoSecrets(entry);
   return entry;
@@ -72,6 +75,9 @@ export function internalComment(entry: AuditEntry): AdfDoc {
   if (entry.grantId) paragraphs.push(['Grant ', code(entry.grantId), ...(entry.username ? [', login ', code(entry.username)] : []), '.']);
   if (entry.event === 'break-glass') {
     paragraphs.push([strong('Break-glass:'), ' access without prior approval; a review follows.']);
+  }
+  if (entry.event === 'grant-retried') {
+    paragraphs.push([strong(`Retry ${entry.retries ?? 1}`), ' of the failed grant, under a new grant id; grant attempts start again at 1.']);
   }
   if (entry.note) paragraphs.push([`Note: ${entry.note}`]);
   return safe(adfDoc(paragraphs));
@@ -105,6 +111,8 @@ export function publicComment(entry: AuditEntry): AdfDoc | null {
         return [[`Access to ${entry.target} is active${until}.`], ...connect];
       case 'grant-failed':
         return [[`Access to ${entry.target} could not be granted. The team has been told; you may raise the request again.`]];
+      case 'grant-retried':
+        return [[`An administrator retried granting access to ${entry.target}. You will be told here when it is active.`]];
       case 'expired':
         return [[`Access to ${entry.target} has ended.`]];
       case 'revoked':

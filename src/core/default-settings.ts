@@ -97,6 +97,7 @@ export const defaultSettings: SettingsInput = {
     markExpired: 'Access expired',
     markRevoked: 'Revoke access',
     markFailed: 'Access failed',
+    retry: 'Retry access',
   },
   changes: { approvedStatuses: ['Awaiting implementation', 'Implementing', 'Scheduled', 'Approved'] },
   requestTypes: {},

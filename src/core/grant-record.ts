@@ -58,6 +58,8 @@ export const grantRecordSchema = z.strictObject({
   /** Grant attempts made so far, so the sweep knows when retries have run out. */
   attempts: z.number().int().min(0),
   lastError: z.string().max(500).optional(),
+  /** Times an administrator retried the grant after it failed; each retry runs under a new grantId. */
+  retries: z.number().int().min(1).optional(),
   /** The follow-up review issue of a break-glass grant. */
   reviewTask: z.string().max(64).optional(),
   history: z.array(historyEntrySchema).max(MAX_HISTORY),
@@ -121,6 +123,8 @@ export interface TransitionInput {
 /**
  * Applies one lifecycle event to a record: checks it is legal (CoreError `illegal_transition`),
  * appends the history entry and returns a new, validated record. An extension must move the end later.
+ * A retry must name a new grantId (the old one may be half-made or tombstoned at the connector); it
+ * counts the retry and starts the attempts afresh.
  */
 export function recordTransition(record: GrantRecord, input: TransitionInput): GrantRecord {
   const to = transition(record.state, input.event);
@@ -128,6 +132,10 @@ export function recordTransition(record: GrantRecord, input: TransitionInput): G
   const window = input.set?.window ?? record.window;
   if (input.event === 'extended' && !(record.window && window && Date.parse(window.notAfter) > Date.parse(record.window.notAfter))) {
     throw new CoreError('illegal_transition', 'An extension must move the end of access later.', { state: record.state, event: input.event });
+  }
+  const retried = input.event === 'grant-retried';
+  if (retried && (input.set?.grantId === undefined || input.set.grantId === record.grantId)) {
+    throw new CoreError('illegal_transition', 'A retry must name a new grant id.', { state: record.state, event: input.event });
   }
   const entry: HistoryEntry = {
     at,
@@ -140,10 +148,9 @@ export function recordTransition(record: GrantRecord, input: TransitionInput): G
   };
   const history = [...record.history, entry];
   const dropped = Math.max(0, history.length - MAX_HISTORY);
+  const patched: GrantRecord = { ...record, ...input.set, ...(input.rule ? { rule: input.rule } : {}) };
   const next = {
-    ...record,
-    ...input.set,
-    ...(input.rule ? { rule: input.rule } : {}),
+    ...(retried ? restarted(patched) : patched),
     state: to,
     approvers: input.approver ? [...record.approvers, { accountId: input.approver, at }] : record.approvers,
     history: history.slice(dropped),
@@ -183,6 +190,12 @@ export function serializeRecord(record: GrantRecord, secretValues: readonly stri
     });
   }
   return json;
+}
+
+/** A retried grant: attempts start again, the last attempt's error goes, the retry is counted. */
+function restarted(record: GrantRecord): GrantRecord {
+  const { lastError: _cleared, ...rest } = record;
+  return { ...rest, attempts: 0, retries: (record.retries ?? 0) + 1 };
 }
 
 function truncate(text: string, max: number): string {

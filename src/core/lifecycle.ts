@@ -5,7 +5,8 @@ import { CoreError } from './core-error';
  * The lifecycle of one grant (shared/DESIGN.md). "Extended" is an event, not a state: an extension keeps
  * the grant `active` with a later end, and the history records it (from active, to active, event
  * extended). `revoked` also ends a grant that never became active (withdrawn or cancelled before
- * access, or while granting: the app still revokes at the connector, which is idempotent).
+ * access, or while granting: the app still revokes at the connector, which is idempotent). `failed` is
+ * final except for an administrator's retry (`grant-retried`), which grants again under a new grant id.
  */
 
 export const grantStateSchema = z.enum([
@@ -33,6 +34,8 @@ export const lifecycleEventSchema = z.enum([
   'grant-succeeded',
   /** Only after retries ran out. */
   'grant-failed',
+  /** An administrator sends a failed grant back to the connector, under a new grant id. */
+  'grant-retried',
   'expired',
   'revoked',
   'extended',
@@ -61,7 +64,8 @@ export const LIFECYCLE: Readonly<Record<GrantState, Readonly<Partial<Record<Life
   declined: {},
   expired: {},
   revoked: {},
-  failed: {},
+  // The only way out of failed: an administrator's retry, which starts a fresh grant.
+  failed: { 'grant-retried': 'granting' },
 };
 
 /** The state after `event`; throws CoreError `illegal_transition` (never a silent no-op). */

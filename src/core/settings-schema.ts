@@ -75,6 +75,8 @@ export const transitionNamesSchema = z.strictObject({
   markExpired: z.string().min(1),
   markRevoked: z.string().min(1),
   markFailed: z.string().min(1),
+  /** From the failed status back to the one of a grant in progress (approved), when an admin retries. Defaulted so settings saved before it existed stay valid. */
+  retry: z.string().min(1).default('Retry access'),
 });
 
 export const settingsSchema = z

@@ -10,7 +10,7 @@ import {
   type GrantRecord,
 } from '../../src/core';
 import { settingsWithTargets } from './fixtures';
-import { activeRecord, minutes, requested, T0 } from './records';
+import { activeRecord, failedRecord, minutes, requested, T0 } from './records';
 
 const settings = settingsWithTargets();
 
@@ -99,6 +99,29 @@ describe('audit comments', () => {
       'Access to orders-prod now lasts until 2026-11-23 12:10 UTC.'],
   ])('after active: %s', (_label, step, text) => {
     expect(adfToText(auditComments(step(activeRecord()), settings).public!)).toBe(text);
+  });
+
+  const retry = (record: GrantRecord, grantId: string, at: number): GrantRecord =>
+    recordTransition(record, { event: 'grant-retried', at: minutes(at), actor: 'acc-admin', note: 'after 5 failed attempts: unreachable', set: { grantId } });
+  const failAgain = (record: GrantRecord): GrantRecord => recordTransition(record, { event: 'grant-failed', at: minutes(50), actor: 'app', set: { attempts: 5 } });
+
+  it.each<[string, () => GrantRecord, string, number, string]>([
+    ['first retry', () => retry(failedRecord(), 'SD-123.2', 40), 'SD-123.2', 1, '09:40'],
+    ['second retry', () => retry(failAgain(retry(failedRecord(), 'SD-123.2', 40)), 'SD-123.3', 60), 'SD-123.3', 2, '10:00'],
+  ])('a retried grant (%s) says who retried, which retry and the new grant id; the requester is told', (_label, record, grantId, number, time) => {
+    const { entry, internal, public: shown } = auditComments(record(), settings);
+    expect(entry).toMatchObject({ event: 'grant-retried', from: 'failed', to: 'granting', actor: 'acc-admin', grantId, retries: number });
+    expect(adfToText(internal)).toBe(
+      [
+        'grant-retried: failed → granting',
+        `By acc-admin at 2026-11-23 ${time} UTC.`,
+        'Target orders-prod, access level Read-only troubleshooting (connector role read).',
+        `Grant ${grantId}.`,
+        `Retry ${number} of the failed grant, under a new grant id; grant attempts start again at 1.`,
+        'Note: after 5 failed attempts: unreachable',
+      ].join('\n'),
+    );
+    expect(adfToText(shown!)).toBe('An administrator retried granting access to orders-prod. You will be told here when it is active.');
   });
 
   it('mark break-glass as loud in both comments', () => {

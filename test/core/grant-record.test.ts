@@ -10,7 +10,7 @@ import {
   serializeRecord,
   type GrantRecord,
 } from '../../src/core';
-import { activeRecord, minutes, requested, T0 } from './records';
+import { activeRecord, failedRecord, minutes, requested, T0 } from './records';
 
 function codeOf(run: () => unknown): string | undefined {
   try {
@@ -87,6 +87,39 @@ describe('grant record', () => {
     expect(codeOf(() => recordTransition(record, { event: 'extended', at: minutes(60), actor: 'acc-ana', set: { window: earlier } }))).toBe(
       'illegal_transition',
     );
+  });
+
+  it('retries a failed grant under a new grant id: attempts start again, the last error goes, retries are counted', () => {
+    const failed = failedRecord();
+    expect(failed).toMatchObject({ state: 'failed', attempts: 5, lastError: 'unreachable: connect ECONNREFUSED' });
+    const retried = recordTransition(failed, { event: 'grant-retried', at: minutes(40), actor: 'acc-admin', set: { grantId: 'SD-123.2' } });
+    expect(retried).toMatchObject({ state: 'granting', grantId: 'SD-123.2', attempts: 0, retries: 1, updatedAt: minutes(40).toISOString() });
+    expect(retried).not.toHaveProperty('lastError');
+    expect(retried.history.at(-1)).toEqual({ at: minutes(40).toISOString(), from: 'failed', to: 'granting', event: 'grant-retried', actor: 'acc-admin' });
+
+    const failedAgain = recordTransition(retried, { event: 'grant-failed', at: minutes(50), actor: 'app', set: { attempts: 5, lastError: 'unreachable: again' } });
+    const second = recordTransition(failedAgain, { event: 'grant-retried', at: minutes(60), actor: 'acc-admin', set: { grantId: 'SD-123.3', attempts: 4, lastError: 'kept?' } });
+    expect(second).toMatchObject({ state: 'granting', grantId: 'SD-123.3', attempts: 0, retries: 2 });
+    expect(second).not.toHaveProperty('lastError');
+    expect(parseRecord(JSON.parse(serializeRecord(second)))).toEqual(second);
+  });
+
+  it.each<[string, GrantRecord, { grantId?: string }]>([
+    ['without a grant id', failedRecord(), {}],
+    ['under the grant id it failed with', recordTransition(failedRecord(), { event: 'grant-retried', at: minutes(40), actor: 'acc-admin', set: { grantId: 'SD-123.2' } }), { grantId: 'SD-123.2' }],
+  ])('refuses a retry %s', (_label, record, set) => {
+    const failed = record.state === 'failed' ? record : recordTransition(record, { event: 'grant-failed', at: minutes(50), actor: 'app' });
+    let caught: unknown;
+    try {
+      recordTransition(failed, { event: 'grant-retried', at: minutes(60), actor: 'acc-admin', set });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: 'illegal_transition', message: 'A retry must name a new grant id.', context: { state: 'failed', event: 'grant-retried' } });
+  });
+
+  it('refuses a retry of a grant that did not fail', () => {
+    expect(codeOf(() => recordTransition(activeRecord(), { event: 'grant-retried', at: minutes(60), actor: 'acc-admin', set: { grantId: 'SD-123.2' } }))).toBe('illegal_transition');
   });
 
   it('shortens a long note and keeps the latest MAX_HISTORY entries', () => {

@@ -30,6 +30,7 @@ const LEGAL: Array<[GrantState, LifecycleEvent, GrantState]> = [
   ['active', 'extended', 'active'],
   ['active', 'expired', 'expired'],
   ['active', 'revoked', 'revoked'],
+  ['failed', 'grant-retried', 'granting'],
 ];
 
 describe('transition', () => {
@@ -56,6 +57,8 @@ describe('transition', () => {
     ['active', 'break-glass', 'A grant that is active cannot take the event break-glass (allowed: expired, revoked, extended).'],
     ['revoked', 'revoked', 'A grant that is revoked cannot take the event revoked (it is final).'],
     ['scheduled', 'grant-succeeded', 'A grant that is scheduled cannot take the event grant-succeeded (allowed: grant-started, revoked).'],
+    ['failed', 'grant-started', 'A grant that is failed cannot take the event grant-started (allowed: grant-retried).'],
+    ['granting', 'grant-retried', 'A grant that is granting cannot take the event grant-retried (allowed: grant-succeeded, grant-failed, revoked).'],
   ])('%s + %s says what is allowed', (state, event, message) => {
     let caught: unknown;
     try {
@@ -74,8 +77,15 @@ describe('transition', () => {
     ['declined', true],
     ['expired', true],
     ['revoked', true],
-    ['failed', true],
+    // An administrator may retry a failed grant.
+    ['failed', false],
   ])('%s is final: %s', (state, final) => {
     expect(isFinal(state)).toBe(final);
+  });
+});
+
+describe('grant-retried', () => {
+  it.each(grantStateSchema.options.filter((state) => state !== 'failed'))('is refused from %s', (state) => {
+    expect(() => transition(state, 'grant-retried')).toThrow(expect.objectContaining({ code: 'illegal_transition' }));
   });
 });

@@ -40,3 +40,16 @@ export function activeRecord(): GrantRecord {
     set: { username: 'jit_ana_1', connect: { host: 'orders.db.internal', port: 5432, database: 'orders' } },
   });
 }
+
+/** A read-only request on prod, approved automatically and failed at T0+30 min after five attempts with grant SD-123.1 (never made). */
+export function failedRecord(): GrantRecord {
+  let record = recordTransition(requested(), { event: 'policy-approved', at: T0, actor: 'app' });
+  record = recordTransition(record, { event: 'grant-started', at: minutes(1), actor: 'app' });
+  return recordTransition(record, {
+    event: 'grant-failed',
+    at: minutes(30),
+    actor: 'app',
+    note: 'unreachable: connect ECONNREFUSED',
+    set: { attempts: 5, lastError: 'unreachable: connect ECONNREFUSED' },
+  });
+}

@@ -90,6 +90,21 @@ describe('parseSettings', () => {
     expect(issuesOf({ ...defaultSettings, connectorSecret: 'x' })).toEqual([expect.stringContaining('connectorSecret')]);
   });
 
+  it('maps the transitions the app runs, the retry of a failed grant included, and keeps settings saved before the retry existed valid', () => {
+    expect(loadDefaultSettings().transitions).toEqual({
+      approve: 'Approve',
+      deny: 'Deny',
+      markGranted: 'Access granted',
+      markExpired: 'Access expired',
+      markRevoked: 'Revoke access',
+      markFailed: 'Access failed',
+      retry: 'Retry access',
+    });
+    const { retry: _retry, ...older } = loadDefaultSettings().transitions;
+    expect(parseSettings({ ...defaultSettings, transitions: older }).transitions.retry).toBe('Retry access');
+    expect(issuesOf({ ...defaultSettings, transitions: { ...older, retry: '' } })).toEqual([expect.stringMatching(/^transitions\.retry: /)]);
+  });
+
   it('fills defaults for optional rule and level fields', () => {
     const settings = parseSettings({
       ...defaultSettings,

@@ -214,6 +214,13 @@ describe('admin page', () => {
     expect(errorOf('Approve')).not.toBe('');
     await typeInto(user, 'Approve', 'Approve request');
     expect(errorOf('Approve')).toBe('');
+
+    // The transition that takes a failed request back into the grant flow when an admin retries it.
+    expect((screen.getByLabelText('Retry failed grant') as HTMLInputElement).value).toBe('Retry access');
+    await typeInto(user, 'Retry failed grant', '');
+    expect(errorOf('Retry failed grant')).not.toBe('');
+    await typeInto(user, 'Retry failed grant', 'Try again');
+    expect(errorOf('Retry failed grant')).toBe('');
   });
 
   it('app options: validated with the app-config schema at each field, saved, and kept when the settings are saved again', async () => {

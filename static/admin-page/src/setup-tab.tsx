@@ -33,6 +33,7 @@ const TRANSITION_FIELDS: ReadonlyArray<readonly [keyof TransitionNames, string]>
   markExpired: 'Mark expired',
   markRevoked: 'Mark revoked',
   markFailed: 'Mark failed',
+  retry: 'Retry failed grant',
 } satisfies Record<keyof TransitionNames, string>).flatMap(([key, label]) => (isTransitionKey(key) ? [[key, label] as const] : []));
 
 function isStatusKey(key: string): key is Exclude<keyof StatusNames, 'endAccess'> {
