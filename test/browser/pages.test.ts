@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { waitFor } from '../connector/support/harness';
@@ -6,12 +6,12 @@ import { startSandboxProcess, type SandboxProcess } from '../sandbox/e2e/sandbox
 import { ensureUiBuilt } from '../sandbox/e2e/ui-builds';
 import { launchChromium, seriousViolations } from './support/chromium';
 import { sandboxRest } from './support/sandbox-rest';
+import { publishScreenshot } from '../support/doc-images';
 
 jest.setTimeout(180_000);
 
 const ROOT = join(__dirname, '..', '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'ui');
-const DOC_IMAGES = join(ROOT, 'docs', 'images');
 const ADMIN = 'admin@example.com';
 const REQUESTER = 'ana@example.com';
 const APPROVER = 'lead@example.com';
@@ -59,14 +59,11 @@ describe('Custom UI in the browser', () => {
     expect(errors).toEqual([]);
     return page;
   };
-  /** A full-page screenshot under test-artifacts/ui, and for the README (one light and one dark per page) under docs/images. */
+  /** A full-page screenshot under test-artifacts/ui; one light and one dark per page also for the README (see publishScreenshot). */
   const shoot = async (page: Page, name: string, toDocs = false) => {
     const file = join(ARTIFACTS, `${name}.png`);
     await page.screenshot({ path: file, fullPage: true });
-    if (toDocs) {
-      mkdirSync(DOC_IMAGES, { recursive: true });
-      copyFileSync(file, join(DOC_IMAGES, `${name}.png`));
-    }
+    if (toDocs) publishScreenshot(file, `${name}.png`);
   };
   const accessible = async (page: Page) => expect(await seriousViolations(page)).toEqual([]);
   const waitForState = (key: string, state: string) => waitFor(async () => ((await rest.state(APPROVER, key)) === state ? state : undefined), 30_000, 200);

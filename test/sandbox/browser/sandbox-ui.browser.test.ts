@@ -1,16 +1,16 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { launchChromium } from '../../browser/support/chromium';
 import { startSandboxProcess, type SandboxProcess } from '../e2e/sandbox-process';
 import { ensureUiBuilt } from '../e2e/ui-builds';
+import { publishScreenshot } from '../../support/doc-images';
 
 jest.setTimeout(180_000);
 
 const ROOT = join(__dirname, '../../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/sandbox-browser');
 // The README's walk-through shows these.
-const DOC_IMAGES = join(ROOT, 'docs/images/sandbox');
 
 describe('the sandbox in a browser', () => {
   let sandbox: SandboxProcess;
@@ -21,7 +21,7 @@ describe('the sandbox in a browser', () => {
     step += 1;
     const file = `${String(step).padStart(2, '0')}-${name}.png`;
     await page.screenshot({ path: join(ARTIFACTS, file), fullPage: true });
-    copyFileSync(join(ARTIFACTS, file), join(DOC_IMAGES, file));
+    publishScreenshot(join(ARTIFACTS, file), `sandbox/${file}`);
   };
   const signInAs = async (email: string) => {
     await page.getByTestId('user-picker').selectOption(email);
@@ -33,7 +33,6 @@ describe('the sandbox in a browser', () => {
   beforeAll(async () => {
     await ensureUiBuilt();
     mkdirSync(ARTIFACTS, { recursive: true });
-    mkdirSync(DOC_IMAGES, { recursive: true });
     sandbox = await startSandboxProcess();
     chromium = await launchChromium();
     page = await chromium.context.newPage();
