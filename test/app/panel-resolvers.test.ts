@@ -12,7 +12,7 @@ const panelSchema = z.object({
   engine: z.string().nullable(),
 });
 
-/** What the ticket panel and the setup tab ask of the resolvers: roles, engine, pending extensions, retry, desks; and what the comments say. */
+/** What the ticket panel and the setup tab ask of the resolvers: roles, engine, pending extensions, desks; and what the comments say (retry: retry-failed-grant.test.ts). */
 describe('panel and setup resolvers', () => {
   let app: AppUnderTest;
   beforeAll(async () => {
@@ -108,24 +108,5 @@ describe('panel and setup resolvers', () => {
     const { site } = app;
     expect(await resolveOk(site, site.people.admin, 'listServiceDesks')).toEqual({ desks: [{ id: site.serviceDeskId, projectKey: 'JIT', name: 'Database access' }] });
     expect(await resolve(site, site.people.agent, 'listServiceDesks')).toEqual({ ok: false, error: { code: 'forbidden', message: 'This action needs one of these roles: admin.' } });
-  });
-
-  it('retryGrant is for admins, and a failed grant is final', async () => {
-    const { site } = app;
-    const current = z.object({ settings: z.unknown(), appConfig: z.record(z.string(), z.unknown()) }).parse(await resolveOk(site, site.people.admin, 'getSettings'));
-    await resolveOk(site, site.people.admin, 'saveSettings', { settings: current.settings, appConfig: { ...current.appConfig, maxGrantAttempts: 1 } });
-    await app.connector.stop();
-    try {
-      const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H' });
-      expect((await panel(site.people.admin, key)).grant.state).toBe('failed');
-      expect(await resolve(site, site.people.agent, 'retryGrant', {}, key)).toEqual({ ok: false, error: { code: 'forbidden', message: 'This action needs one of these roles: admin.' } });
-      expect(await resolve(site, site.people.admin, 'retryGrant', {}, key)).toEqual({
-        ok: false,
-        error: { code: 'invalid_state', message: 'A grant that is failed cannot be retried. A failed grant is final; raise a new request.' },
-      });
-    } finally {
-      await app.restartConnector();
-      await resolveOk(site, site.people.admin, 'saveSettings', { settings: current.settings, appConfig: current.appConfig });
-    }
   });
 });

@@ -99,11 +99,13 @@ describe('ticket panel helpers', () => {
     expect(connectHelp(credential, null)).toEqual({ kind: 'address', address: 'db.internal:5432/orders' });
   });
 
-  it('offers a retry exactly where the retryGrant resolver accepts one (a failed grant is final)', () => {
+  it('offers a retry exactly where the retryGrant resolver accepts one: a stuck grant, or a failed one', () => {
     const base = { breakGlass: false } as const;
-    expect(['approved', 'scheduled', 'granting'].map((state) => isRetryable({ ...record(state), ...base }))).toEqual([true, true, true]);
+    expect(['approved', 'scheduled', 'granting', 'failed'].map((state) => isRetryable({ ...record(state), ...base }))).toEqual([true, true, true, true]);
     expect(isRetryable({ ...record('requested'), breakGlass: true })).toBe(true);
-    expect(['requested', 'active', 'failed', 'expired'].map((state) => isRetryable({ ...record(state), ...base }))).toEqual([false, false, false, false]);
+    expect(['requested', 'awaiting-approval', 'active', 'expired', 'revoked', 'denied', 'declined'].map((state) => isRetryable({ ...record(state), ...base }))).toEqual([
+      false, false, false, false, false, false, false,
+    ]);
   });
 });
 

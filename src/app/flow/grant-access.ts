@@ -111,7 +111,8 @@ async function recordGranted(current: StoredGrant, settings: Settings, config: A
     }
     return DONE;
   }
-  if (breakGlass) {
+  // A break-glass grant retried after failing is granted as grant-succeeded, and is just as loud.
+  if (written.record.breakGlass && !written.meta.alertSent) {
     const alerted = await sendAlert(written.record, config, written.record.reviewTask);
     if (alerted) await updateGrant(written, { ...written, meta: { ...written.meta, alertSent: true } });
   }

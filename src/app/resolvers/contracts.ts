@@ -139,7 +139,8 @@ export const contracts = {
   },
   retryGrant: {
     payload: z.strictObject(ticketRef),
-    result: z.strictObject({ queued: z.literal(true) }),
+    /** `grantId`: the connector grant id the queued job grants under (a new one when a failed grant is retried). */
+    result: z.strictObject({ queued: z.literal(true), grantId: z.string() }),
   },
 } as const;
 

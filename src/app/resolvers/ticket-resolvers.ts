@@ -1,10 +1,11 @@
 import { markCredentialRevealed } from '../../core';
 import { AppError } from '../app-error';
 import { writeProperty } from '../flow/apply-steps';
+import { retryFailedGrant } from '../flow/retry-grant';
 import { revokeAccess } from '../flow/revoke-access';
 import { newJobToken, pushGrantJob } from '../queue/grant-queue';
 import { takeCredential } from '../storage/credential-store';
-import type { StoredGrant } from '../storage/grant-entity';
+import { grantIdFor, type StoredGrant } from '../storage/grant-entity';
 import { updateGrant } from '../storage/grant-store';
 import { isRetryable } from './retryable';
 import { defineResolver } from './define-resolver';
@@ -72,22 +73,24 @@ export const revokeNow = defineResolver('revokeNow', {
 
 /**
  * Sends a grant that is stuck (waiting, or still granting after failed attempts) to the queue again, with
- * the same connector grantId (the connector is idempotent by it). A `failed` grant is final in the
- * lifecycle (there is no event from failed back to granting), so it cannot be retried here.
+ * the same connector grantId (the connector is idempotent by it), or retries a failed grant: the ticket
+ * goes back by the retry transition and the grant starts again under a new grantId (retryFailedGrant).
  */
 export const retryGrant = defineResolver('retryGrant', {
   roles: ['admin'],
   ticket: true,
-  handler: async ({ grant }) => {
+  handler: async ({ grant, settings, caller }) => {
     const stored = required(grant);
-    if (!isRetryable(stored.record)) {
-      const why = stored.record.state === 'failed' ? ' A failed grant is final; raise a new request.' : '';
-      throw new AppError('invalid_state', `A grant that is ${stored.record.state} cannot be retried.${why}`);
+    if (!isRetryable(stored.record)) throw new AppError('invalid_state', `A grant that is ${stored.record.state} cannot be retried.`);
+    if (stored.record.state === 'failed') {
+      const grantId = await retryFailedGrant(stored, settings, caller.accountId);
+      if (!grantId) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
+      return { queued: true as const, grantId };
     }
     const token = newJobToken();
     const written = await updateGrant(stored, { ...stored, meta: { ...stored.meta, jobToken: token } });
     if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
     await pushGrantJob({ ticket: stored.ticket, token });
-    return { queued: true as const };
+    return { queued: true as const, grantId: stored.record.grantId ?? grantIdFor(stored.ticket) };
   },
 });

@@ -85,6 +85,15 @@ export function grantIdFor(ticket: string, generation = 1): string {
   return `${ticket}.${generation}`;
 }
 
+/**
+ * The grant id an administrator's retry of a failed grant uses: the next generation after the one the
+ * grant last ran under (the first, when it never got one recorded).
+ */
+export function nextGrantId(record: Pick<GrantRecord, 'ticket' | 'grantId'>): string {
+  const generation = Number(/\.(\d+)$/.exec(record.grantId ?? '')?.[1] ?? 1);
+  return grantIdFor(record.ticket, generation + 1);
+}
+
 export function ticketOfGrantId(grantId: string): string | undefined {
   return /^([A-Z][A-Z0-9_]*-\d+)\.\d+$/.exec(grantId)?.[1];
 }

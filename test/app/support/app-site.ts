@@ -33,6 +33,8 @@ export const accessWorkflow: WorkflowConfig = {
     { name: 'Access failed', from: ['Waiting for approval', 'Approved'], to: 'Access failed' },
     { name: 'Resolve', from: ['Approved', 'Access granted'], to: 'Resolved' },
     { name: 'Cancel request', from: ['Waiting for approval', 'Approved'], to: 'Canceled', resolution: "Won't Do", allowed: 'agents-and-reporter' },
+    // An admin's retry of a failed grant: back to the status of a grant in progress, which the app moves on from.
+    { name: 'Retry access', from: ['Access failed'], to: 'Approved' },
   ],
   approvals: [
     { status: 'Waiting for approval', name: 'Access approval', approvers: { group: 'dba-leads' }, required: 1, approveTransition: 'Approve', declineTransition: 'Decline' },
