@@ -180,7 +180,7 @@ describe('ticket panel', () => {
     expect(screen.queryByRole('button')).toBeNull();
   });
 
-  it('a grant stuck on an unreachable connector: an admin retries it (an agent is not offered it); when retries run out it shows failed, final', async () => {
+  it('a grant stuck on an unreachable connector: an admin retries it (an agent is not offered it); when retries run out it fails, and an admin retries it under a new grant id', async () => {
     const { site } = app;
     const current = (await resolveOk(site, site.people.admin, 'getSettings')) as { settings: unknown; appConfig: Record<string, unknown> };
     await resolveOk(site, site.people.admin, 'saveSettings', { settings: current.settings, appConfig: { ...current.appConfig, maxGrantAttempts: 2 } });
@@ -200,11 +200,32 @@ describe('ticket panel', () => {
       await settle(site);
     });
     cleanup();
+
+    panel(site.people.agent, key);
+    await stateShown('Failed');
+    expect(screen.getByText('Access could not be granted; an administrator can retry it.')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Retry grant' })).toBeNull();
+    cleanup();
+    await app.restartConnector();
     panel(site.people.admin, key);
     await stateShown('Failed');
-    expect(screen.getByText('Access could not be granted.')).toBeTruthy();
+    expect(within(screen.getByLabelText('Access details')).getByText(/^unreachable: .* \(after 2 attempts\)$/)).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Retry grant' }));
+    expect(await screen.findByText('The ticket goes back to the approved status and the app asks the connector for access again under a new grant id, with a fresh set of attempts.')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Retry' }));
+    expect((await screen.findByRole('status')).textContent).toBe(`The grant was retried under the new grant id ${key}.2.`);
+    await act(async () => {
+      await settle(site);
+    });
+    cleanup();
+    panel(site.people.admin, key);
+    await stateShown('Active');
     expect(screen.queryByRole('button', { name: 'Retry grant' })).toBeNull();
-    expect(screen.getByText('A failed grant is final and cannot be retried here; the requester can raise a new request.')).toBeTruthy();
-    await app.restartConnector();
+    expect(within(screen.getByLabelText('Access details')).queryByText(/unreachable/)).toBeNull();
+    const steps = within(screen.getByLabelText('Lifecycle')).getAllByRole('listitem').map((item) => item.textContent ?? '');
+    expect(steps.map((step) => /: (\S+) —/.exec(step)?.[1]).slice(-3)).toEqual(['grant-failed', 'grant-retried', 'grant-succeeded']);
+    expect(steps.at(-2)).toContain(`grant-retried — Failed → Granting, by ${site.people.admin}. after 2 failed attempts: unreachable`);
+    expect((await grantOf(app, key)).grantId).toBe(`${key}.2`);
+    await resolveOk(site, site.people.admin, 'saveSettings', { settings: current.settings, appConfig: current.appConfig });
   });
 });

@@ -26,7 +26,7 @@ function describeExtension(extension: ExtensionResult): string {
 /**
  * What the viewer may do, by the roles getGrant reports, each confirmed first and its result shown:
  * revoke (requester, approvers, agents, admins), ask for an extension (requester), answer a pending
- * extension (approvers), retry a stuck grant (admins). The resolvers check every call again.
+ * extension (approvers), retry a stuck or failed grant (admins). The resolvers check every call again.
  */
 export function Actions({ answer, grant, onChanged }: { answer: GrantAnswer; grant: GrantRecord; onChanged(): Promise<void> }) {
   const { client } = useServices();
@@ -50,9 +50,9 @@ export function Actions({ answer, grant, onChanged }: { answer: GrantAnswer; gra
   const extendable = viewer.isRequester && active && !pendingExtension;
   const answerable = active && pendingExtension !== null && viewer.roles.includes('approver') && !viewer.isRequester;
   const retryable = isAdmin && isRetryable(grant);
-  const failedForAdmin = isAdmin && grant.state === 'failed';
+  const failed = grant.state === 'failed';
   const waiting = active && pendingExtension;
-  if (!revocable && !extendable && !answerable && !retryable && !failedForAdmin && !waiting && !result && !error) return null;
+  if (!revocable && !extendable && !answerable && !retryable && !waiting && !result && !error) return null;
 
   return (
     <Stack space="space.100">
@@ -64,7 +64,6 @@ export function Actions({ answer, grant, onChanged }: { answer: GrantAnswer; gra
           {`An extension by ${waiting.extendBy} was asked at ${utcTime(waiting.requestedAt)} and waits for ${waiting.group}. Access stays as it is until then.`}
         </Text>
       )}
-      {failedForAdmin && <Text color="color.text.subtle">A failed grant is final and cannot be retried here; the requester can raise a new request.</Text>}
       <Inline space="space.100" alignBlock="end" shouldWrap>
         {revocable && (
           <ConfirmAction
@@ -117,14 +116,18 @@ export function Actions({ answer, grant, onChanged }: { answer: GrantAnswer; gra
         {retryable && (
           <ConfirmAction
             label="Retry grant"
-            title="Retry the grant?"
+            title={failed ? 'Retry the failed grant?' : 'Retry the grant?'}
             confirmLabel="Retry"
             onConfirm={act(async () => {
-              await client.call('retryGrant', {});
-              return 'The grant was queued again.';
+              const queued = await client.call('retryGrant', {});
+              return failed ? `The grant was retried under the new grant id ${queued.grantId}.` : 'The grant was queued again.';
             })}
           >
-            <p>The app asks the connector to create the login again.</p>
+            {failed ? (
+              <p>The ticket goes back to the approved status and the app asks the connector for access again under a new grant id, with a fresh set of attempts.</p>
+            ) : (
+              <p>The app asks the connector to create the login again.</p>
+            )}
           </ConfirmAction>
         )}
       </Inline>

@@ -18,7 +18,7 @@ export const STATE_VIEW: Record<GrantState, { label: string; appearance: Appeara
   revoked: { label: 'Revoked', appearance: 'removed', summary: 'Access was revoked.' },
   denied: { label: 'Denied', appearance: 'removed', summary: 'The policy denied this request.' },
   declined: { label: 'Declined', appearance: 'removed', summary: 'An approver declined this request.' },
-  failed: { label: 'Failed', appearance: 'removed', summary: 'Access could not be granted.' },
+  failed: { label: 'Failed', appearance: 'removed', summary: 'Access could not be granted; an administrator can retry it.' },
 };
 
 /** States in which access can still be ended early (revoke now). */
