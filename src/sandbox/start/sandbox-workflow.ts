@@ -3,7 +3,8 @@ import { APPROVER_GROUP } from './demo-directory';
 
 /**
  * The DBA service desk's workflow, with the status and transition names of the app's default settings
- * (src/core/default-settings.ts), so the app finds every name it is configured with. A request starts in
+ * (src/core/default-settings.ts), so the app finds every name it is configured with; the app's own tests run
+ * on the same workflow (test/app/support/app-site.ts). A request starts in
  * the JSM approval step; the app approves automatically where policy allows, or waits for the approvers.
  */
 export const dbaWorkflow: WorkflowConfig = {
@@ -35,6 +36,8 @@ export const dbaWorkflow: WorkflowConfig = {
     // The requester may end their own access early by resolving, or withdraw a request.
     { name: 'Resolve', from: ['Approved', 'Access granted'], to: 'Resolved', allowed: 'agents-and-reporter' },
     { name: 'Cancel request', from: ['Waiting for approval', 'Approved'], to: 'Canceled', resolution: "Won't Do", allowed: 'agents-and-reporter' },
+    // An admin's retry of a failed grant: back to the status of a grant in progress, which the app moves on from.
+    { name: 'Retry access', from: ['Access failed'], to: 'Approved' },
   ],
   approvals: [
     {

@@ -2,44 +2,10 @@
 import { createForgeRuntime, type ForgeRuntime } from '../../../src/sandbox/forge';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { createJsmEmulator, type JsmEmulator, type JsmIdentity, type WorkflowConfig } from '../../../src/sandbox/jsm';
+import { createJsmEmulator, type JsmEmulator, type JsmIdentity } from '../../../src/sandbox/jsm';
+import { dbaWorkflow } from '../../../src/sandbox/start/sandbox-workflow';
 
 export const REPO = join(__dirname, '..', '..', '..');
-
-/** The workflow the admin guide asks for, with the default status and transition names of the app settings. */
-export const accessWorkflow: WorkflowConfig = {
-  name: 'JIT access workflow',
-  statuses: [
-    { name: 'Waiting for approval', category: 'new' },
-    { name: 'Approved', category: 'indeterminate' },
-    { name: 'Access granted', category: 'indeterminate' },
-    { name: 'Access expired', category: 'done' },
-    { name: 'Access revoked', category: 'done' },
-    { name: 'Denied', category: 'done' },
-    { name: 'Declined', category: 'done' },
-    { name: 'Access failed', category: 'done' },
-    { name: 'Resolved', category: 'done' },
-    { name: 'Canceled', category: 'done' },
-  ],
-  initialStatus: 'Waiting for approval',
-  transitions: [
-    { name: 'Approve', from: ['Waiting for approval'], to: 'Approved' },
-    { name: 'Decline', from: ['Waiting for approval'], to: 'Declined', resolution: 'Declined' },
-    { name: 'Deny', from: ['Waiting for approval'], to: 'Denied', resolution: 'Declined' },
-    { name: 'Back to approval', from: ['Approved'], to: 'Waiting for approval' },
-    { name: 'Access granted', from: ['Approved'], to: 'Access granted' },
-    { name: 'Access expired', from: ['Access granted'], to: 'Access expired' },
-    { name: 'Revoke access', from: ['Waiting for approval', 'Approved', 'Access granted'], to: 'Access revoked' },
-    { name: 'Access failed', from: ['Waiting for approval', 'Approved'], to: 'Access failed' },
-    { name: 'Resolve', from: ['Approved', 'Access granted'], to: 'Resolved' },
-    { name: 'Cancel request', from: ['Waiting for approval', 'Approved'], to: 'Canceled', resolution: "Won't Do", allowed: 'agents-and-reporter' },
-    // An admin's retry of a failed grant: back to the status of a grant in progress, which the app moves on from.
-    { name: 'Retry access', from: ['Access failed'], to: 'Approved' },
-  ],
-  approvals: [
-    { status: 'Waiting for approval', name: 'Access approval', approvers: { group: 'dba-leads' }, required: 1, approveTransition: 'Approve', declineTransition: 'Decline' },
-  ],
-};
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -81,7 +47,7 @@ export function createSite(options: { extraBackendEgress: string[] }): Site {
   admin.addToGroup(admin.agentsGroup, people.agent);
   admin.addToGroup(admin.adminsGroup, people.admin);
   for (const member of [people.approver, people.approver2, people.selfApprover]) admin.addToGroup('dba-leads', member);
-  const desk = admin.createServiceDesk({ key: 'JIT', name: 'Database access', leadAccountId: people.agent, workflows: { 'Service Request with Approvals': accessWorkflow } });
+  const desk = admin.createServiceDesk({ key: 'JIT', name: 'Database access', leadAccountId: people.agent, workflows: { 'Service Request with Approvals': dbaWorkflow } });
   admin.createProject({ key: 'CHG', name: 'Changes' });
   admin.createCustomField({ name: 'Planned start', type: 'datetime' });
   admin.createCustomField({ name: 'Planned end', type: 'datetime' });
