@@ -4,6 +4,7 @@ import { benchSuffix, postgresBenchTarget } from './support/databases';
 import { residentMemory, spawnConnector, writeConfig } from './support/connector-process';
 import { mb, ms, summarize } from './support/stats';
 import { markdownTable } from './support/table';
+import { DEFAULT_POLL_MS } from '../src/connector/scheduler/expiry-scheduler';
 
 /**
  * Revocation lag at scale: 10,000 active grants on local PostgreSQL through a connector process started as
@@ -18,7 +19,7 @@ const TOTAL = Number(process.env.BENCH_GRANTS ?? 10_000);
 const EXPIRING = Number(process.env.BENCH_EXPIRING ?? 1_000);
 const CONCURRENCY = 16;
 const WATCH_STEP_MS = 10;
-const SCHEDULER_POLL_MS = 200; // the CLI's default (ExpiryScheduler pollMs)
+const SCHEDULER_POLL_MS = DEFAULT_POLL_MS;
 const principal = { accountId: 'bench', email: 'bench@example.com', dbUser: null };
 const nameRows = z.array(z.object({ rolname: z.string() }));
 

@@ -13,6 +13,9 @@ export interface SchedulerOptions {
   callback?: { url: string; secrets: readonly string[] } | undefined;
 }
 
+/** How often the ledger is asked for due work unless configured otherwise. */
+export const DEFAULT_POLL_MS = 100;
+const DEFAULT_CONCURRENCY = 16;
 const BATCH = 500;
 
 /**
@@ -30,8 +33,8 @@ export class ExpiryScheduler {
     private readonly context: GrantContext,
     private readonly options: SchedulerOptions = {},
   ) {
-    this.pollMs = options.pollMs ?? 200;
-    this.concurrency = options.concurrency ?? 8;
+    this.pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   }
 
   start(): void {

@@ -7,7 +7,7 @@ import { sql } from './statements';
 export function createPool(url: string, log: Logger): Pool {
   const pool = new Pool({
     connectionString: url,
-    max: 8,
+    max: 16,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     application_name: 'jit-connector',
