@@ -154,7 +154,8 @@ async function main(): Promise<void> {
 
   process.stdout.write(markdownTable(['process', 'start-up until it answers', 'ratio', 'resident memory idle', 'peak resident', 'idle again after load'], rows));
   process.stdout.write(
-    '\nEach process is spawned as `npm run connector` runs it (`node --import tsx src/connector/cli.ts`); start-up is ' +
+    '\nRows marked `node --import tsx` run the TypeScript source (as the tests do); the compiled row is what ' +
+      '`npm run connector` and the `jit-connector` bin run (`dist/`, built by `npm install`). Start-up is ' +
       'timed from spawn until GET /v1/health answers 200 (the baseline: until its GET / answers). Memory is VmRSS / ' +
       `VmHWM from /proc, read ${IDLE_SETTLE_MS / 1000} s after start. Target: a connector with real targets idles under 100 MB resident.\n`,
   );
