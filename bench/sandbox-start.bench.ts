@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../test/sandbox/e2e/sandbox-process';
+import { freePort } from '../src/sandbox/start/free-port';
 import { mb, ms, ratio, summarize } from './support/stats';
 import { markdownTable } from './support/table';
 

@@ -1,23 +1,12 @@
 // The Forge runtime emulator must load before anything that loads @forge/api.
 import { createForgeRuntime, type ForgeRuntime } from '../../../src/sandbox/forge';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createJsmEmulator, type JsmEmulator, type JsmIdentity } from '../../../src/sandbox/jsm';
 import { dbaWorkflow } from '../../../src/sandbox/start/sandbox-workflow';
 
 export const REPO = join(__dirname, '..', '..', '..');
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../../src/sandbox/start/free-port';
 
 export type RecordedCall = { method: string; path: string; body: unknown; status: number; response: unknown };
 

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../../src/sandbox/start/free-port';
 
 const ROOT = join(__dirname, '../../..');
 
@@ -13,16 +13,6 @@ export type SandboxProcess = {
   stop(): Promise<void>;
 };
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 /** Starts what `npm start` runs (tsx on the sandbox CLI) in its own process and waits for its banner. */
 export async function startSandboxProcess(args: string[] = [], timeoutMs = 60_000): Promise<SandboxProcess> {
