@@ -17,18 +17,22 @@ export const simpleWorkflow: WorkflowConfig = {
 };
 
 /**
- * An access-request workflow with a JSM approval step: approvers come from `approverGroup`;
- * one approval moves the request to Approved, a decline to Declined.
+ * The just-in-time access workflow, with the status and transition names of the app's default settings
+ * (src/core/default-settings.ts), so the app finds every name it is configured with. A request starts in
+ * the JSM approval step answered by `approverGroup`; the app approves automatically where policy allows.
  */
-export function accessRequestWorkflow(approverGroup: string): WorkflowConfig {
+export function accessRequestWorkflow(approverGroup: string, approvalName = 'Access approval'): WorkflowConfig {
   return {
-    name: 'Access request workflow',
+    name: 'Database access workflow',
     statuses: [
       { name: 'Waiting for approval', category: 'new' },
       { name: 'Approved', category: 'indeterminate' },
       { name: 'Access granted', category: 'indeterminate' },
+      { name: 'Access expired', category: 'done' },
+      { name: 'Access revoked', category: 'done' },
+      { name: 'Access failed', category: 'done' },
+      { name: 'Denied', category: 'done' },
       { name: 'Declined', category: 'done' },
-      { name: 'Revoked', category: 'done' },
       { name: 'Resolved', category: 'done' },
       { name: 'Canceled', category: 'done' },
     ],
@@ -36,15 +40,24 @@ export function accessRequestWorkflow(approverGroup: string): WorkflowConfig {
     transitions: [
       { name: 'Approve', from: ['Waiting for approval'], to: 'Approved' },
       { name: 'Decline', from: ['Waiting for approval'], to: 'Declined', resolution: 'Declined' },
-      { name: 'Mark access granted', from: ['Approved'], to: 'Access granted' },
-      { name: 'Revoke access', from: ['Approved', 'Access granted'], to: 'Revoked' },
-      { name: 'Resolve', from: ['Approved', 'Access granted'], to: 'Resolved' },
+      { name: 'Deny', from: ['Waiting for approval'], to: 'Denied', resolution: 'Declined' },
+      // The app sends a ticket back when an approval turns out not to count (docs/admin-guide.md, section 4).
+      { name: 'Back to approval', from: ['Approved'], to: 'Waiting for approval' },
+      { name: 'Access granted', from: ['Approved'], to: 'Access granted' },
+      { name: 'Access expired', from: ['Approved', 'Access granted'], to: 'Access expired' },
+      // A request can be revoked, or fail, before it was ever granted.
+      { name: 'Revoke access', from: ['Waiting for approval', 'Approved', 'Access granted'], to: 'Access revoked' },
+      { name: 'Access failed', from: ['Waiting for approval', 'Approved', 'Access granted'], to: 'Access failed' },
+      // The requester may end their own access early by resolving, or withdraw a request.
+      { name: 'Resolve', from: ['Approved', 'Access granted'], to: 'Resolved', allowed: 'agents-and-reporter' },
       { name: 'Cancel request', from: ['Waiting for approval', 'Approved'], to: 'Canceled', resolution: "Won't Do", allowed: 'agents-and-reporter' },
+      // An admin's retry of a failed grant: back to the status of a grant in progress, which the app moves on from.
+      { name: 'Retry access', from: ['Access failed'], to: 'Approved' },
     ],
     approvals: [
       {
         status: 'Waiting for approval',
-        name: 'Access approval',
+        name: approvalName,
         approvers: { group: approverGroup },
         required: 1,
         approveTransition: 'Approve',

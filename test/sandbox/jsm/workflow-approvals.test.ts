@@ -119,7 +119,7 @@ describe('JSM approvals and workflow', () => {
     const customerView = await call(site.jsm, asUser(site.people.customer), 'GET', `/rest/api/3/issue/${key}/transitions`);
     expect((at(customerView.body, 'transitions') as { name: string }[]).map((t) => t.name)).toEqual(['Cancel request']);
     const agentView = await call(site.jsm, asUser(site.people.agent), 'GET', `/rest/api/3/issue/${key}/transitions`);
-    expect((at(agentView.body, 'transitions') as { name: string }[]).map((t) => t.name)).toEqual(['Approve', 'Decline', 'Cancel request']);
+    expect((at(agentView.body, 'transitions') as { name: string }[]).map((t) => t.name)).toEqual(['Approve', 'Decline', 'Deny', 'Revoke access', 'Access failed', 'Cancel request']);
 
     const refused = await call(site.jsm, asUser(site.people.customer), 'POST', `/rest/api/3/issue/${key}/transitions`, { transition: { id: approve } });
     expect(refused).toMatchObject({ status: 400, body: { errorMessages: [`Transition id '${approve}' is not valid for this issue.`], errors: {} } });
@@ -139,7 +139,7 @@ describe('JSM approvals and workflow', () => {
     const revoke = site.jsm.admin.transitionId('JIT', 'Service Request with Approvals', 'Revoke access');
     expect((await call(site.jsm, asUser(site.people.agent), 'POST', `/rest/api/3/issue/${key}/transitions`, { transition: { id: revoke } })).status).toBe(204);
     const done = await call(site.jsm, asApp, 'GET', `/rest/api/3/issue/${key}?fields=status,resolution,resolutiondate`);
-    expect(at(done.body, 'fields', 'status', 'name')).toBe('Revoked');
+    expect(at(done.body, 'fields', 'status', 'name')).toBe('Access revoked');
     expect(at(done.body, 'fields', 'resolution', 'name')).toBe('Done');
     expect(at(done.body, 'fields', 'resolutiondate')).toEqual(expect.any(String));
   });
