@@ -1,22 +1,17 @@
-import { Client } from 'pg';
 import { PostgresLedger } from '../../../src/connector/ledger/postgres-ledger';
-import { describeWith, uniqueSuffix } from '../../support/servers';
+import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database';
+import { describeWith } from '../../support/servers';
 import { record } from './fixtures';
 
 describeWith('postgres', 'PostgresLedger', (url) => {
-  const database = `jit_ledger_${uniqueSuffix()}`;
-  const ledgerUrl = url.replace(/\/[^/]*$/, `/${database}`);
-  let admin: Client;
+  let database: ScratchDatabase;
+  let ledgerUrl: string;
 
   beforeAll(async () => {
-    admin = new Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
+    database = await createScratchDatabase(url, 'jit_ledger');
+    ledgerUrl = database.url;
   });
-  afterAll(async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
-  });
+  afterAll(() => database?.drop());
 
   it('stores, updates and lists records; insert is create-only', async () => {
     const ledger = await PostgresLedger.open(ledgerUrl);

@@ -5,7 +5,8 @@ import { Client } from 'pg';
 import { FileLedger } from '../../../src/connector/ledger/file-ledger';
 import type { Ledger } from '../../../src/connector/ledger/ledger';
 import { PostgresLedger } from '../../../src/connector/ledger/postgres-ledger';
-import { describeWith, uniqueSuffix } from '../../support/servers';
+import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database';
+import { describeWith } from '../../support/servers';
 import { record } from '../ledger/fixtures';
 
 const now = new Date('2026-11-21T12:00:00Z');
@@ -61,19 +62,14 @@ describe('leases on the file ledger (one process: API and scheduler share it)', 
 });
 
 describeWith('postgres', 'leases on the PostgreSQL ledger (two replicas)', (url) => {
-  const database = `jit_leases_${uniqueSuffix()}`;
-  const ledgerUrl = url.replace(/\/[^/]*$/, `/${database}`);
-  let admin: Client;
+  let database: ScratchDatabase;
+  let ledgerUrl: string;
 
   beforeAll(async () => {
-    admin = new Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
+    database = await createScratchDatabase(url, 'jit_leases');
+    ledgerUrl = database.url;
   });
-  afterAll(async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
-  });
+  afterAll(() => database?.drop());
 
   leaseRules(async () => {
     const [a, b] = await Promise.all([PostgresLedger.open(ledgerUrl), PostgresLedger.open(ledgerUrl)]);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LEASE_MS } from '../../../src/connector/grants/leases';
 import type { GrantCreated } from '../../../src/protocol';
-import { describeWith, uniqueSuffix } from '../../support/servers';
+import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database';
+import { describeWith } from '../../support/servers';
 import { spawnConnector, writeConfig, type ConnectorProcess } from '../crash/connector-process';
 import { postgresFixture, waitFor } from '../support/harness';
 
@@ -35,24 +36,21 @@ async function forEachLimited<T>(items: readonly T[], limit: number, work: (item
 describeWith('postgres', 'two connector replicas on one PostgreSQL ledger', (adminUrl) => {
   let fixture: Awaited<ReturnType<typeof postgresFixture>>;
   let dir: string;
-  let ledgerDatabase: string;
+  let ledgerDatabase: ScratchDatabase;
   let configPath: string;
   const replicas: ConnectorProcess[] = [];
 
   beforeAll(async () => {
     fixture = await postgresFixture(adminUrl);
     dir = mkdtempSync(join(tmpdir(), 'jit-replicas-'));
-    ledgerDatabase = `jit_ledger_${uniqueSuffix()}`;
-    await fixture.admin.query(`CREATE DATABASE ${ledgerDatabase}`);
-    const ledgerUrl = new URL(adminUrl);
-    ledgerUrl.pathname = `/${ledgerDatabase}`;
-    configPath = writeConfig(dir, { ledger: ledgerUrl.toString(), targets: [fixture.target] });
+    ledgerDatabase = await createScratchDatabase(adminUrl, 'jit_ledger');
+    configPath = writeConfig(dir, { ledger: ledgerDatabase.url, targets: [fixture.target] });
     replicas.push(...(await Promise.all([spawnConnector(configPath), spawnConnector(configPath)])));
   });
 
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.stop('SIGKILL')));
-    await fixture?.admin.query(`DROP DATABASE IF EXISTS ${ledgerDatabase} WITH (FORCE)`);
+    await ledgerDatabase?.drop();
     await fixture?.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
