@@ -7,10 +7,11 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { z } from 'zod';
 import { SECRET } from '../connector/support/harness';
-import { installApp, type AppUnderTest } from '../app/support/install-app';
+import type { AppUnderTest } from '../app/support/install-app';
 import { raise, resolveOk } from '../app/support/ticket';
+import { startAppForPage, stopAppForPage } from './support/app-for-page';
 import { emulatorBridge } from './support/emulator-bridge';
-import { quietDesignSystemWarnings, renderPage } from './support/render-page';
+import { renderPage } from './support/render-page';
 
 jest.setTimeout(90_000);
 
@@ -20,16 +21,10 @@ type User = ReturnType<typeof userEvent.setup>;
 describe('admin page', () => {
   let app: AppUnderTest;
   beforeAll(async () => {
-    app = await installApp();
-    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    quietDesignSystemWarnings();
+    app = await startAppForPage();
   });
   afterEach(cleanup);
-  afterAll(async () => {
-    jest.restoreAllMocks();
-    await app.stop();
-  });
+  afterAll(() => stopAppForPage(app));
 
   const open = async (tab?: string) => {
     const user = userEvent.setup();

@@ -7,12 +7,13 @@ import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { runAs } from '../../src/connector/drivers/pglite';
 import { settle } from '../app/support/app-site';
-import { installApp, type AppUnderTest } from '../app/support/install-app';
+import type { AppUnderTest } from '../app/support/install-app';
 import { answerApproval, raise, resolveOk } from '../app/support/ticket';
 import { waitFor as waitUntil } from '../connector/support/harness';
+import { startAppForPage, stopAppForPage } from './support/app-for-page';
 import { emulatorBridge } from './support/emulator-bridge';
 import { approvedChange, grantOf } from './support/panel-site';
-import { quietDesignSystemWarnings, renderPage } from './support/render-page';
+import { renderPage } from './support/render-page';
 
 jest.setTimeout(90_000);
 
@@ -20,16 +21,10 @@ jest.setTimeout(90_000);
 describe('ticket panel', () => {
   let app: AppUnderTest;
   beforeAll(async () => {
-    app = await installApp();
-    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    quietDesignSystemWarnings();
+    app = await startAppForPage();
   });
   afterEach(cleanup);
-  afterAll(async () => {
-    jest.restoreAllMocks();
-    await app.stop();
-  });
+  afterAll(() => stopAppForPage(app));
 
   const panel = (accountId: string, key: string) => renderPage('panel', emulatorBridge(app.site, accountId, key));
   const stateShown = async (label: string) => waitFor(() => expect(screen.getByTestId('grant-state').textContent).toBe(label), { timeout: 10_000 });
