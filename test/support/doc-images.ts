@@ -5,7 +5,7 @@ const DOC_IMAGES = join(__dirname, '..', '..', 'docs', 'images');
 
 /**
  * Screenshots always land in test-artifacts/; the README's copies under docs/images/ are replaced only when
- * asked (`UPDATE_DOC_IMAGES=1 npm test -- test/browser test/sandbox/browser`), so an ordinary test run leaves the
+ * asked (`UPDATE_DOC_IMAGES=1 npx jest test/browser test/sandbox/browser`), so an ordinary test run leaves the
  * working tree clean.
  */
 export function publishScreenshot(file: string, nameUnderDocImages: string): void {

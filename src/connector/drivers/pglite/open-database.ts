@@ -1,5 +1,6 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Logger } from '../../log';
+import { pgliteClass } from './load-pglite';
 import { seedDemo } from './seed-demo';
 import type { PgliteLocation } from './target-url';
 
@@ -35,6 +36,7 @@ export class LazyDatabase {
 
   private async open(): Promise<PGlite> {
     const started = Date.now();
+    const PGlite = pgliteClass();
     const db = this.location.storage === 'memory' ? await PGlite.create() : await PGlite.create(this.location.path);
     const { seeded } = this.seed === 'demo' ? await seedDemo(db) : { seeded: false };
     this.log.info({ storage: this.location.storage, openMs: Date.now() - started, seeded }, 'pglite opened');
