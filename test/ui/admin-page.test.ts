@@ -205,10 +205,12 @@ describe('admin page', () => {
     await user.click(screen.getByRole('button', { name: 'Create request types' }));
     expect((await screen.findByText(/^In project JIT: request types/)).textContent).toBe(`In project JIT: request types ${app.ids.requestTypes.access} (access) and ${app.ids.requestTypes.breakGlass} (break-glass), 5 fields.`);
 
-    await typeInto(user, 'Approve', '');
-    expect(errorOf('Approve')).not.toBe('');
-    await typeInto(user, 'Approve', 'Approve request');
-    expect(errorOf('Approve')).toBe('');
+    const approveLabel = "Approve by policy (the app's own transition)";
+    expect((screen.getByLabelText(approveLabel) as HTMLInputElement).value).toBe('Approved by policy');
+    await typeInto(user, approveLabel, '');
+    expect(errorOf(approveLabel)).not.toBe('');
+    await typeInto(user, approveLabel, 'Auto-approve');
+    expect(errorOf(approveLabel)).toBe('');
 
     // The transition that takes a failed request back into the grant flow when an admin retries it.
     expect((screen.getByLabelText('Retry failed grant') as HTMLInputElement).value).toBe('Retry access');

@@ -1,6 +1,7 @@
 import { webTrigger } from '@forge/api';
 import { decide, parseSettings } from '../../core';
 import { AppError } from '../app-error';
+import { checkConnectorAddress } from '../connector/connector-address';
 import { connectorClient } from '../connector/connector-access';
 import { appConfigSchema } from '../storage/app-config';
 import { loadConnectorSecret, saveAppConfig, saveConnectorSecret, saveSettings } from '../storage/settings-store';
@@ -24,8 +25,9 @@ export const getSettings = defineResolver('getSettings', {
 
 export const saveSettingsResolver = defineResolver('saveSettings', {
   roles: ['admin'],
-  handler: async ({ payload, config }) => {
+  handler: async ({ payload, settings: current, config }) => {
     const settings = parseSettings(payload.settings);
+    if (settings.connectorUrl !== current.connectorUrl) checkConnectorAddress(settings.connectorUrl);
     const appConfig = payload.appConfig === undefined ? config : appConfigSchema.safeParse(payload.appConfig);
     if ('success' in appConfig && !appConfig.success) throw new AppError('invalid_payload', `The app config is not valid: ${appConfig.error.message}`);
     await saveSettings(settings);
@@ -37,6 +39,7 @@ export const saveSettingsResolver = defineResolver('saveSettings', {
 export const setConnector = defineResolver('setConnector', {
   roles: ['admin'],
   handler: async ({ payload, settings }) => {
+    checkConnectorAddress(payload.url);
     await saveConnectorSecret(payload.secret);
     await saveSettings({ ...settings, connectorUrl: payload.url });
     return { saved: true as const };
