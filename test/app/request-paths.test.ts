@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { z } from 'zod';
 import { runAs } from '../../src/connector/drivers/pglite';
-import { findOperation, validateRequestBody, validateResponseBody } from '../sandbox/jsm/openapi-contract';
+import { findOperation, scopeSetsOf, validateRequestBody, validateResponseBody } from '../sandbox/jsm/openapi-contract';
 import { waitFor } from '../connector/support/harness';
 import { freePort, settle } from './support/app-site';
 import { installApp, type AppUnderTest } from './support/install-app';
@@ -295,5 +295,20 @@ describe('request paths through the emulators with the project connector', () =>
       if (recorded.body !== undefined && !recorded.path.includes('/properties/')) expect(validateRequestBody(recorded.method, recorded.path, recorded.body)).toEqual({ ok: true });
       if (recorded.response !== undefined) expect(validateResponseBody(recorded.method, recorded.path, recorded.status, recorded.response)).toEqual({ ok: true });
     }
+  });
+
+  it('asks in the manifest for exactly the scopes its calls need, derived from the Jira and JSM specs', () => {
+    const declared = app.site.runtime.manifest.scopes;
+    const allows = (granted: readonly string[], sets: string[][]) => sets.some((set) => set.every((scope) => granted.includes(scope)));
+    const operations = new Map<string, string[][]>();
+    for (const recorded of app.site.appCalls) {
+      const found = findOperation(recorded.method, recorded.path);
+      if (found) operations.set(`${recorded.method} ${found.template}`, scopeSetsOf(found.operation));
+    }
+    for (const [operation, sets] of operations) expect({ operation, allowed: allows(declared, sets) }).toEqual({ operation, allowed: true });
+    // A scope is needed when some call the app made is refused without it; storage:app is @forge/kvs's, not a REST call's.
+    const needed = declared.filter((scope) => scope === 'storage:app' || [...operations.values()].some((sets) => !allows(declared.filter((other) => other !== scope), sets)));
+    expect(needed).toEqual(declared);
+    expect(Object.keys(app.site.runtime.inspect.kvs().entities.grant ?? {}).length).toBeGreaterThan(0);
   });
 });
