@@ -2,7 +2,12 @@ import type { ZodType } from 'zod';
 import * as jsmSchemas from '../../../src/sandbox/jsm/jsm-schemas';
 import type { JsmIdentity } from '../../../src/sandbox/jsm';
 import { asApp, asUser, at, call, raiseRequest, seedSite, type CallResult } from './fixture';
+import { routes } from '../../../src/sandbox/jsm/routes';
+import { matchRoute } from '../../../src/sandbox/jsm/router';
 import { findOperation, validateRequestBody, validateResponseBody } from './openapi-contract';
+
+/** Every route a call below was checked on, so the last test can tell none was left out. */
+const checked = new Set<string>();
 
 /** Calls a route and checks both directions against Atlassian's OpenAPI description (Jira platform or JSM, by path). */
 async function platform(site: ReturnType<typeof seedSite>, identity: JsmIdentity, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<CallResult> {
@@ -10,6 +15,8 @@ async function platform(site: ReturnType<typeof seedSite>, identity: JsmIdentity
   if (body !== undefined && method !== 'PUT' && !path.includes('/properties/')) expect(validateRequestBody(method, path, body)).toEqual({ ok: true });
   const result = await call(site.jsm, identity, method, path, body, headers);
   expect(validateResponseBody(method, path, result.status, result.body)).toEqual({ ok: true });
+  const match = matchRoute(routes, method, path.split('?')[0] ?? path);
+  if (match.route) checked.add(`${match.route.method} ${match.route.path}`);
   return result;
 }
 
@@ -131,6 +138,17 @@ describe('contract: every /rest/api/3 route against the Jira platform OpenAPI de
     expect((at(byKey.body, 'issues') as { key: string }[]).map((i) => i.key)).toEqual([key, changeKey]);
     const bad = await platform(site, asApp, 'POST', '/rest/api/3/search/jql', { jql: 'priority = High' });
     expect(bad).toMatchObject({ status: 400, body: { errorMessages: ["Field 'priority' does not exist or you do not have permission to view it."], errors: {} } });
+    const viaGet = await platform(site, asApp, 'GET', `/rest/api/3/search/jql?jql=${encodeURIComponent(`key = ${key}`)}&fields=summary`);
+    expect((at(viaGet.body, 'issues') as { key: string }[]).map((i) => i.key)).toEqual([key]);
+  });
+
+  it('deleting an issue: agents may, customers may not, and it is gone', async () => {
+    const created = await platform(site, asApp, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'JIT' }, issuetype: { name: 'Task' }, summary: 'Short-lived' } });
+    const doomed = String(at(created.body, 'key'));
+    expect((await platform(site, asUser(site.people.customer), 'DELETE', `/rest/api/3/issue/${doomed}`)).status).toBe(404);
+    expect((await platform(site, asUser(site.people.agent), 'DELETE', `/rest/api/3/issue/${doomed}`)).status).toBe(204);
+    expect((await platform(site, asApp, 'GET', `/rest/api/3/issue/${doomed}`)).status).toBe(404);
+    expect(site.jsm.admin.emittedEvents.filter((event) => event.eventType === 'avi:jira:deleted:issue').map((event) => event.issue.key)).toEqual([doomed]);
   });
 });
 
@@ -183,5 +201,11 @@ describe('contract: every /rest/servicedeskapi route against the JSM OpenAPI des
     await jsmRoute(site, asUser(site.people.customer), jsmSchemas.commentSchema, 'GET', `/rest/servicedeskapi/request/${key}/comment/${String(at(posted.body, 'id'))}`);
     const missing = await jsmRoute(site, asApp, jsmSchemas.jsmErrorSchema, 'GET', '/rest/servicedeskapi/request/JIT-404');
     expect(missing.status).toBe(404);
+  });
+});
+
+describe('contract coverage', () => {
+  it('checked every route the emulator serves against its OpenAPI description', () => {
+    expect(routes.map((route) => `${route.method} ${route.path}`).filter((route) => !checked.has(route))).toEqual([]);
   });
 });
