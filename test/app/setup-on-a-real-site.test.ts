@@ -79,7 +79,7 @@ describe('setup on a Jira Service Management site as the platform allows it', ()
     const deployed = createSite({ extraBackendEgress: [] });
     try {
       const result = await resolve(deployed, deployed.people.admin, 'testConnection', { saveTargets: false });
-      expect(result).toMatchObject({ ok: false, error: { code: 'invalid_payload', message: expect.stringContaining('may not reach http://127.0.0.1:8787') } });
+      expect(result).toMatchObject({ ok: false, error: { code: 'not_configured', message: expect.stringContaining('may not reach http://127.0.0.1:8787') } });
     } finally {
       await deployed.runtime.stop();
     }

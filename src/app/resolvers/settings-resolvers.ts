@@ -1,7 +1,7 @@
 import { webTrigger } from '@forge/api';
 import { decide, parseSettings } from '../../core';
 import { AppError } from '../app-error';
-import { checkConnectorAddress } from '../connector/connector-address';
+import { connectorAddressProblem } from '../connector/connector-address';
 import { connectorClient } from '../connector/connector-access';
 import { appConfigSchema } from '../storage/app-config';
 import { loadConnectorSecret, saveAppConfig, saveConnectorSecret, saveSettings } from '../storage/settings-store';
@@ -9,6 +9,12 @@ import { CALLBACK_TRIGGER_KEY } from '../webtrigger/on-connector-callback';
 import { defineResolver } from './define-resolver';
 
 /** Admin resolvers for the settings page. The connector's signing secret is write-only. */
+
+/** A connector address this deployment may not fetch is refused when it is saved, not at the first grant. */
+function refuseUnreachable(connectorUrl: string): void {
+  const problem = connectorAddressProblem(connectorUrl);
+  if (problem !== undefined) throw new AppError('invalid_payload', problem);
+}
 
 export const getSettings = defineResolver('getSettings', {
   roles: ['admin'],
@@ -27,7 +33,7 @@ export const saveSettingsResolver = defineResolver('saveSettings', {
   roles: ['admin'],
   handler: async ({ payload, settings: current, config }) => {
     const settings = parseSettings(payload.settings);
-    if (settings.connectorUrl !== current.connectorUrl) checkConnectorAddress(settings.connectorUrl);
+    if (settings.connectorUrl !== current.connectorUrl) refuseUnreachable(settings.connectorUrl);
     const appConfig = payload.appConfig === undefined ? config : appConfigSchema.safeParse(payload.appConfig);
     if ('success' in appConfig && !appConfig.success) throw new AppError('invalid_payload', `The app config is not valid: ${appConfig.error.message}`);
     await saveSettings(settings);
@@ -39,7 +45,7 @@ export const saveSettingsResolver = defineResolver('saveSettings', {
 export const setConnector = defineResolver('setConnector', {
   roles: ['admin'],
   handler: async ({ payload, settings }) => {
-    checkConnectorAddress(payload.url);
+    refuseUnreachable(payload.url);
     await saveConnectorSecret(payload.secret);
     await saveSettings({ ...settings, connectorUrl: payload.url });
     return { saved: true as const };
