@@ -55,7 +55,7 @@ describe('setup on a Jira Service Management site as the platform allows it', ()
     expect(await requestTypesItem(site)).toMatchObject({ done: true });
   });
 
-  it('takes a connector address only if this deployment may fetch it, over https outside the sandbox', async () => {
+  it('takes a connector address or alert webhook only if this deployment may fetch it, over https outside the sandbox', async () => {
     const secret = 'a-signing-secret-of-some-length';
     const refusal = async (url: string) => {
       const result = await resolve(site, site.people.admin, 'setConnector', { url, secret });
@@ -71,7 +71,12 @@ describe('setup on a Jira Service Management site as the platform allows it', ()
     expect(await refusal('http://127.0.0.1:8787')).toBe('saved');
     const settings = z.object({ settings: z.record(z.string(), z.unknown()) }).parse(await resolveOk(site, site.people.admin, 'getSettings')).settings;
     const saved = await resolve(site, site.people.admin, 'saveSettings', { settings: { ...settings, connectorUrl: 'https://elsewhere.example.net' } });
-    expect(saved).toMatchObject({ ok: false, error: { code: 'invalid_payload', message: expect.stringContaining('may not reach https://elsewhere.example.net') } });
+    expect(saved).toMatchObject({ ok: false, error: { code: 'invalid_payload', message: expect.stringContaining('may not reach https://elsewhere.example.net (the connector URL)') } });
+    // The break-glass alert webhook is checked the same way.
+    const appConfig = z.object({ appConfig: z.record(z.string(), z.unknown()) }).parse(await resolveOk(site, site.people.admin, 'getSettings')).appConfig;
+    const webhook = (url: string) => resolve(site, site.people.admin, 'saveSettings', { settings, appConfig: { ...appConfig, alertWebhookUrl: url } });
+    expect(await webhook('https://hooks.example.org/T000')).toMatchObject({ ok: false, error: { message: expect.stringContaining('(the alert webhook)') } });
+    expect(await webhook('https://hooks.slack.com/services/T000/B000/XXXX')).toMatchObject({ ok: true });
   });
 
   it("never sends a connector call outside the manifest's egress: an address this deployment may not fetch is refused before any call", async () => {

@@ -236,14 +236,20 @@ describe('admin page', () => {
     expect(errorOf('Admin groups')).toBe('');
     expect(await appConfig()).toEqual(before);
 
+    // An https address outside the manifest's egress is refused by the resolver, and the page says so.
     await typeInto(user, 'Break-glass alert webhook', 'https://chat.example.com/hook');
     await typeInto(user, 'Agent groups', 'jira-servicedesk-agents, dba-team');
     await typeInto(user, 'Maximum grant attempts', '3');
     await typeInto(user, 'Warn before the end (minutes)', '30');
     await user.click(screen.getByRole('button', { name: 'Save app options' }));
+    expect(await screen.findByText(/may not reach https:\/\/chat\.example\.com \(the alert webhook\)/)).toBeTruthy();
+    expect(await appConfig()).toEqual(before);
+
+    await typeInto(user, 'Break-glass alert webhook', 'https://hooks.slack.com/services/T000/B000/XXXX');
+    await user.click(screen.getByRole('button', { name: 'Save app options' }));
     expect(await screen.findByText('The app options were saved.')).toBeTruthy();
     expect(errorOf('Maximum grant attempts')).toBe('');
-    const saved = { ...before, alertWebhookUrl: 'https://chat.example.com/hook', agentGroups: ['jira-servicedesk-agents', 'dba-team'], maxGrantAttempts: 3, warnBeforeMinutes: 30 };
+    const saved = { ...before, alertWebhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXX', agentGroups: ['jira-servicedesk-agents', 'dba-team'], maxGrantAttempts: 3, warnBeforeMinutes: 30 };
     expect(await appConfig()).toEqual(saved);
 
     // Saving the workflow names afterwards keeps the options just saved.

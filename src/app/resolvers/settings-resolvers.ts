@@ -1,8 +1,8 @@
 import { webTrigger } from '@forge/api';
 import { decide, parseSettings } from '../../core';
 import { AppError } from '../app-error';
-import { connectorAddressProblem } from '../connector/connector-address';
 import { connectorClient } from '../connector/connector-access';
+import { fetchableAddressProblem } from '../fetchable-address';
 import { appConfigSchema } from '../storage/app-config';
 import { loadConnectorSecret, saveAppConfig, saveConnectorSecret, saveSettings } from '../storage/settings-store';
 import { CALLBACK_TRIGGER_KEY } from '../webtrigger/on-connector-callback';
@@ -10,9 +10,9 @@ import { defineResolver } from './define-resolver';
 
 /** Admin resolvers for the settings page. The connector's signing secret is write-only. */
 
-/** A connector address this deployment may not fetch is refused when it is saved, not at the first grant. */
-function refuseUnreachable(connectorUrl: string): void {
-  const problem = connectorAddressProblem(connectorUrl);
+/** An address this deployment may not fetch is refused when it is saved, not when it is first used. */
+function refuseUnreachable(address: string, what: string): void {
+  const problem = fetchableAddressProblem(address, what);
   if (problem !== undefined) throw new AppError('invalid_payload', problem);
 }
 
@@ -33,11 +33,13 @@ export const saveSettingsResolver = defineResolver('saveSettings', {
   roles: ['admin'],
   handler: async ({ payload, settings: current, config }) => {
     const settings = parseSettings(payload.settings);
-    if (settings.connectorUrl !== current.connectorUrl) refuseUnreachable(settings.connectorUrl);
-    const appConfig = payload.appConfig === undefined ? config : appConfigSchema.safeParse(payload.appConfig);
-    if ('success' in appConfig && !appConfig.success) throw new AppError('invalid_payload', `The app config is not valid: ${appConfig.error.message}`);
+    if (settings.connectorUrl !== current.connectorUrl) refuseUnreachable(settings.connectorUrl, 'connector URL');
+    const parsed = payload.appConfig === undefined ? { success: true as const, data: config } : appConfigSchema.safeParse(payload.appConfig);
+    if (!parsed.success) throw new AppError('invalid_payload', `The app config is not valid: ${parsed.error.message}`);
+    const appConfig = parsed.data;
+    if (appConfig.alertWebhookUrl !== undefined && appConfig.alertWebhookUrl !== config.alertWebhookUrl) refuseUnreachable(appConfig.alertWebhookUrl, 'alert webhook');
     await saveSettings(settings);
-    await saveAppConfig('success' in appConfig ? appConfig.data : appConfig);
+    await saveAppConfig(appConfig);
     return { saved: true as const };
   },
 });
@@ -45,7 +47,7 @@ export const saveSettingsResolver = defineResolver('saveSettings', {
 export const setConnector = defineResolver('setConnector', {
   roles: ['admin'],
   handler: async ({ payload, settings }) => {
-    refuseUnreachable(payload.url);
+    refuseUnreachable(payload.url, 'connector URL');
     await saveConnectorSecret(payload.secret);
     await saveSettings({ ...settings, connectorUrl: payload.url });
     return { saved: true as const };
