@@ -274,4 +274,22 @@ describe('admin page', () => {
     expect(cells[7]).toBe('still active');
     expect(screen.getByRole('button', { name: 'Export CSV' })).toBeTruthy();
   });
+
+  it('setup in a team-managed project: says which request types were not created and exactly what to do by hand', async () => {
+    app.site.jsm.admin.createServiceDesk({ key: 'TEAM', name: 'Team desk', teamManaged: true });
+    const user = await open('Setup');
+    expect(await within(screen.getByRole('form', { name: 'Request types' })).findByText('Database access (JIT)')).toBeTruthy();
+    await choose(user, 'Service desk', 'Team desk (TEAM)');
+    await user.click(screen.getByRole('button', { name: 'Create request types' }));
+    const summary = await screen.findByText(/^In project TEAM: request types/);
+    expect(summary.textContent).toBe('In project TEAM: request types not created (access) and not created (break-glass), 5 fields.');
+    const result = summary.closest('[role="status"]');
+    const steps = within(result instanceof HTMLElement ? result : document.body).getAllByRole('listitem').map((item) => item.textContent ?? '');
+    expect(steps[0]).toMatch(/^Create the request type "Database access" by hand \(JSM creates no request type by API in a team-managed project; .*\): Project settings → Request types → Create request type/);
+    expect(steps[1]).toMatch(/^Create the request type "Emergency database access \(break-glass\)" by hand/);
+    // Back to the company-managed desk, so the app keeps working for whatever runs next.
+    await choose(user, 'Service desk', 'Database access (JIT)');
+    await user.click(screen.getByRole('button', { name: 'Create request types' }));
+    expect(await screen.findByText(/^In project JIT: request types \d+ \(access\)/)).toBeTruthy();
+  });
 });
