@@ -65,6 +65,8 @@ export function createForgeRuntime(options: ForgeRuntimeOptions) {
   const clockOptions = options.clock ?? { mode: 'manual' };
   const manualClock = clockOptions.mode === 'manual' ? new ManualClock((clockOptions.start ?? new Date()).getTime(), track) : undefined;
   const clock: Clock = manualClock ?? new RealClock(track);
+  // What the installation may fetch: `permissions.canFetchFrom` reads it from the runtime, and the fetch guard enforces it.
+  const backendEgress = [...manifest.backendEgress, ...(options.extraBackendEgress ?? [])];
   const identity: RuntimeIdentity = {
     appId: manifest.appId,
     environmentId: randomUUID(),
@@ -72,7 +74,7 @@ export function createForgeRuntime(options: ForgeRuntimeOptions) {
     cloudId,
     appCodeDir: options.appSourceRoot,
     scopes: manifest.scopes,
-    backendEgress: manifest.backendEgress,
+    backendEgress,
     proxyToken: randomBytes(24).toString('base64url'),
   };
   const log = new InvocationLog();
@@ -87,7 +89,7 @@ export function createForgeRuntime(options: ForgeRuntimeOptions) {
     },
     all: () => [...webTriggerIds].map(([triggerKey, id]) => ({ triggerKey, url: `${webTriggerBase()}/x1/${id}` })),
   };
-  const assertEgressAllowed = createEgressGuard([...manifest.backendEgress, ...(options.extraBackendEgress ?? [])]);
+  const assertEgressAllowed = createEgressGuard(backendEgress);
   // The queue and the invoker need each other (consumers push, the queue invokes consumers): `deliver` runs
   // only after `invoker` below exists.
   const queue: EventQueue = new EventQueue({
@@ -96,7 +98,7 @@ export function createForgeRuntime(options: ForgeRuntimeOptions) {
     maxRetries: options.maxQueueRetries ?? DEFAULT_MAX_RETRIES,
     deliver: (consumer, event): Promise<InvocationOutcome> => deliverToConsumer({ invoker: ready, installContext: install }, consumer, event),
   });
-  const fetchDeps = { kvs, queue, webTriggers, product: options.product, siteUrl, proxyToken: identity.proxyToken };
+  const fetchDeps = { kvs, queue, webTriggers, product: options.product, siteUrl, proxyToken: identity.proxyToken, scopes: manifest.scopes };
   const ready: Invoker = new Invoker({
     manifest,
     identity,

@@ -15,6 +15,8 @@ import { createFakeProduct } from './fake-product';
 const appRoot = join(__dirname, '../forge-test-app');
 const manifestPath = join(appRoot, 'manifest.yml');
 const START = new Date('2026-01-05T09:00:00.000Z');
+/** The test app's manifest scopes, which every product call carries for the product to check. */
+const SCOPES = ['read:jira-work', 'read:jira-user', 'storage:app'];
 
 function start(options: { extraBackendEgress?: string[] } = {}) {
   const fake = createFakeProduct();
@@ -54,7 +56,7 @@ describe('Forge runtime emulator running the test app with the real @forge packa
       extension: { type: 'jira:issuePanel', issue: { key: 'JIT-1', id: '10001' }, project: { id: '10000', key: 'JIT' } },
       me: { accountId: 'user-1' },
     });
-    expect(fake.requests).toEqual([{ method: 'GET', path: '/rest/api/3/myself', identity: { kind: 'user', accountId: 'user-1' } }]);
+    expect(fake.requests).toEqual([{ method: 'GET', path: '/rest/api/3/myself', identity: { kind: 'user', accountId: 'user-1', scopes: SCOPES } }]);
     expect(kinds(runtime)).toEqual(['resolver:panel:ok']);
     expect(runtime.inspect.invocations()[0]).toMatchObject({ functionKey: 'resolver', detail: 'whoami', principalAccountId: 'user-1' });
   });
@@ -66,7 +68,7 @@ describe('Forge runtime emulator running the test app with the real @forge packa
     );
     expect(results.map((r) => z.object({ me: z.object({ accountId: z.string() }) }).parse(r).me.accountId)).toEqual(users);
     expect(fake.requests.map((r) => r.identity).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(
-      users.map((accountId) => ({ kind: 'user', accountId })),
+      users.map((accountId) => ({ kind: 'user', accountId, scopes: SCOPES })),
     );
   });
 
@@ -98,7 +100,7 @@ describe('Forge runtime emulator running the test app with the real @forge packa
   it('delivers product events to triggers, then the delayed queue event, retried once via InvocationError', async () => {
     fake.emit({ eventType: 'avi:jira:updated:issue', issue: { key: 'JIT-7' }, atlassianId: 'user-9' });
     await runtime.settle();
-    expect(fake.requests).toEqual([{ method: 'GET', path: '/rest/api/3/issue/JIT-7', identity: { kind: 'app' } }]);
+    expect(fake.requests).toEqual([{ method: 'GET', path: '/rest/api/3/issue/JIT-7', identity: { kind: 'app', scopes: SCOPES } }]);
     expect(runtime.inspect.kvs().keys).toEqual({ 'seen:JIT-7': { status: 'Approved' } });
     const [queued] = runtime.inspect.queue();
     expect(queued).toMatchObject({
