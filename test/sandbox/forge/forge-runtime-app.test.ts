@@ -1,5 +1,5 @@
 import { type Server, createServer } from 'node:http';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validate } from '@forge/manifest';
@@ -240,6 +240,8 @@ describe('function time limits', () => {
         return undefined;
       } catch (error) {
         return error;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
     })();
     expect(refused).toMatchObject({ code: 'MANIFEST_INVALID' });
