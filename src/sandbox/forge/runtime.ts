@@ -42,6 +42,11 @@ export type ForgeRuntimeOptions = {
   maxQueueRetries?: number;
   /** Base of web trigger URLs before `listen()` is called (default: an unreachable placeholder). */
   webTriggerBaseUrl?: string;
+  /**
+   * Milliseconds per second of Forge's function time limits (default 1000). Tests that cut a function off
+   * pass 1, so a 25 s limit ends after 25 ms of waiting for a handler that never finishes.
+   */
+  msPerLimitSecond?: number;
 };
 
 export type WebTriggerCall = Partial<WebTriggerRequest>;
@@ -104,6 +109,7 @@ export function createForgeRuntime(options: ForgeRuntimeOptions) {
     identity,
     clock,
     log,
+    msPerLimitSecond: options.msPerLimitSecond ?? 1000,
     services: {
       forgeFetch: (descriptor, path, init, invocation): Promise<Response> => forgeFetch(fetchDeps, descriptor, path, init, invocation),
       assertEgressAllowed,

@@ -1,5 +1,5 @@
 import { type Server, createServer } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validate } from '@forge/manifest';
@@ -9,7 +9,9 @@ import {
   type ForgeRuntime,
   ForgeInvocationError,
   createForgeRuntime,
+  timeLimitSeconds,
 } from '../../../src/sandbox/forge';
+import { slowHandlers } from '../forge-test-app/src';
 import { createFakeProduct } from './fake-product';
 
 const appRoot = join(__dirname, '../forge-test-app');
@@ -191,14 +193,65 @@ describe('Forge runtime emulator running the test app with the real @forge packa
     expect((await fetch(`${listener.url}/x1/unknown`)).status).toBe(404);
     await listener.close();
   });
+});
 
-  it('fails a function that outlives its timeoutSeconds and records the timeout', async () => {
-    const response = await runtime.callWebTrigger('slow-hook');
-    expect(response).toEqual({ statusCode: 500 });
-    const [record] = runtime.inspect.invocations();
-    expect(record).toMatchObject({ kind: 'webtrigger', moduleKey: 'slow-hook', outcome: 'timeout' });
-    expect(record?.durationMs).toBeGreaterThanOrEqual(990);
-    expect(record?.durationMs).toBeLessThan(1_500);
+describe('function time limits', () => {
+  it('cuts a function off at its limit: the caller gets the timeout, the result and any later call are dropped', async () => {
+    const fake = createFakeProduct();
+    // One millisecond per second of Forge's limits: 55 ms for the web trigger, 25 ms for the resolver.
+    const runtime = createForgeRuntime({ manifestPath, appSourceRoot: join(appRoot, 'src'), product: fake.product, msPerLimitSecond: 1 });
+    try {
+      expect(await runtime.callWebTrigger('slow-hook')).toEqual({ statusCode: 500 });
+      const resolverCall = runtime.invokeResolver({ moduleKey: 'panel', functionKey: 'slow', accountId: 'u' });
+      await expect(resolverCall).rejects.toMatchObject({ code: 'FUNCTION_TIME_OUT', message: 'resolver ran longer than its 25 s limit' });
+      expect(runtime.inspect.invocations().map((record) => [record.kind, record.outcome, record.error?.message])).toEqual([
+        ['webtrigger', 'timeout', 'slow-hook-fn ran longer than its 55 s limit'],
+        ['resolver', 'timeout', 'resolver ran longer than its 25 s limit'],
+      ]);
+      slowHandlers.release();
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(slowHandlers.lateWrites.sort()).toEqual(['late-hook: INVOCATION_CUT_OFF', 'late-resolver: INVOCATION_CUT_OFF']);
+      expect(runtime.inspect.kvs().keys).toEqual({});
+    } finally {
+      await runtime.stop();
+    }
+  });
+
+  it('gives each kind of module its platform limit, raisable only for consumers and scheduled triggers', () => {
+    expect(timeLimitSeconds('trigger', undefined)).toBe(25);
+    expect(timeLimitSeconds('resolver', undefined)).toBe(25);
+    expect(timeLimitSeconds('webtrigger', undefined)).toBe(55);
+    expect(timeLimitSeconds('consumer', undefined)).toBe(25);
+    expect(timeLimitSeconds('consumer', 900)).toBe(900);
+    expect(timeLimitSeconds('scheduledTrigger', 300)).toBe(300);
+  });
+
+  // The manifest schema takes timeoutSeconds 1-900 on any function; it is the CLI's linter that refuses these.
+  it('refuses at load a timeoutSeconds forge deploy refuses, in the words of Atlassian\'s linter', () => {
+    const raw = readFileSync(manifestPath, 'utf8')
+      .replace('handler: index.hook\n', 'handler: index.hook\n      timeoutSeconds: 55\n')
+      .replace('handler: index.resolver\n', 'handler: index.resolver\n      timeoutSeconds: 25\n')
+      .replace('handler: index.consume\n', 'handler: index.consume\n      timeoutSeconds: 900\n');
+    const dir = mkdtempSync(join(tmpdir(), 'forge-timeouts-'));
+    const path = join(dir, 'manifest.yml');
+    writeFileSync(path, raw);
+    const refused = (() => {
+      try {
+        createForgeRuntime({ manifestPath: path, appSourceRoot: join(appRoot, 'src'), product: createFakeProduct().product });
+        return undefined;
+      } catch (error) {
+        return error;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    })();
+    expect(refused).toMatchObject({ code: 'MANIFEST_INVALID' });
+    // The consumer's 900 s is allowed; the web trigger's and the resolver's timeouts are not, at any value.
+    expect(z.object({ message: z.string() }).parse(refused).message.split('\n').slice(1)).toEqual([
+      '  Function "hook-fn" defines timeoutSeconds (55s) but is used by webtrigger "hook". Only consumer and scheduledTrigger functions support custom timeouts.',
+      '  Function "resolver" defines timeoutSeconds (25s) but is used by jira:issuePanel "panel". Only consumer and scheduledTrigger functions support custom timeouts.',
+    ]);
   });
 });
 
