@@ -76,9 +76,9 @@ function storedGrant(ticket: string, requester: string, notBefore: number, notAf
     event: 'grant-succeeded',
     at,
     actor: 'app',
-    set: { window: { notBefore: at.toISOString(), notAfter: new Date(notAfter).toISOString() }, grantId: `${ticket}.1`, username: 'jit_bench', connect: { host: 'demo.db.internal', port: 5432, database: 'demo' }, attempts: 1 },
+    set: { window: { notBefore: at.toISOString(), notAfter: new Date(notAfter).toISOString() }, username: 'jit_bench', connect: { host: 'demo.db.internal', port: 5432, database: 'demo' }, attempts: 1 },
   });
-  return { ticket, state: 'active', phase: 'open', dueAt, createdAt: notBefore, version: 1, record, meta: { requestTypeId: '1', reasons: [], refusedApprovals: [], alertSent: false } };
+  return { ticket, phase: 'open', dueAt, createdAt: notBefore, version: 1, record, meta: { requestTypeId: '1', reasons: [], refusedApprovals: [], alertSent: false } };
 }
 
 async function sweepAtScale(app: AppUnderTest) {

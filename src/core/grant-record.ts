@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CoreError } from './core-error';
+import { grantIdFor, nextGrantId } from './grant-id';
 import { grantStateSchema, lifecycleEventSchema, transition, type LifecycleEvent } from './lifecycle';
 import { assertNoSecrets } from './secret-guard';
 
@@ -93,6 +94,8 @@ export function newGrantRecord(input: NewGrantRecord): GrantRecord {
     role: input.role,
     requester: { accountId: input.requesterAccountId },
     breakGlass: input.breakGlass,
+    // Break-glass grants straight from the request, so its grant id exists from the start.
+    ...(input.breakGlass ? { grantId: grantIdFor(input.ticket) } : {}),
     duration: input.duration,
     change: input.changeKey ? { key: input.changeKey } : undefined,
     approvers: [],
@@ -103,9 +106,9 @@ export function newGrantRecord(input: NewGrantRecord): GrantRecord {
   });
 }
 
-/** Fields a transition may set alongside the state change. */
+/** Fields a transition may set alongside the state change (the grant id is the record's own to assign). */
 export type GrantRecordPatch = Partial<
-  Pick<GrantRecord, 'rule' | 'approval' | 'window' | 'grantId' | 'username' | 'connect' | 'attempts' | 'lastError' | 'reviewTask'>
+  Pick<GrantRecord, 'rule' | 'approval' | 'window' | 'username' | 'connect' | 'attempts' | 'lastError' | 'reviewTask'>
 >;
 
 export interface TransitionInput {
@@ -123,8 +126,9 @@ export interface TransitionInput {
 /**
  * Applies one lifecycle event to a record: checks it is legal (CoreError `illegal_transition`),
  * appends the history entry and returns a new, validated record. An extension must move the end later.
- * A retry must name a new grantId (the old one may be half-made or tombstoned at the connector); it
- * counts the retry and starts the attempts afresh.
+ * A grant that starts gets its grant id here, before the connector is asked; a retry gets the next one
+ * (the old one may be half-made or tombstoned at the connector), counts the retry and starts the
+ * attempts afresh.
  */
 export function recordTransition(record: GrantRecord, input: TransitionInput): GrantRecord {
   const to = transition(record.state, input.event);
@@ -134,9 +138,6 @@ export function recordTransition(record: GrantRecord, input: TransitionInput): G
     throw new CoreError('illegal_transition', 'An extension must move the end of access later.', { state: record.state, event: input.event });
   }
   const retried = input.event === 'grant-retried';
-  if (retried && (input.set?.grantId === undefined || input.set.grantId === record.grantId)) {
-    throw new CoreError('illegal_transition', 'A retry must name a new grant id.', { state: record.state, event: input.event });
-  }
   const entry: HistoryEntry = {
     at,
     from: record.state,
@@ -148,7 +149,7 @@ export function recordTransition(record: GrantRecord, input: TransitionInput): G
   };
   const history = [...record.history, entry];
   const dropped = Math.max(0, history.length - MAX_HISTORY);
-  const patched: GrantRecord = { ...record, ...input.set, ...(input.rule ? { rule: input.rule } : {}) };
+  const patched: GrantRecord = { ...record, ...input.set, ...(input.rule ? { rule: input.rule } : {}), ...grantIdOn(record, input.event) };
   const next = {
     ...(retried ? restarted(patched) : patched),
     state: to,
@@ -190,6 +191,20 @@ export function serializeRecord(record: GrantRecord, secretValues: readonly stri
     });
   }
   return json;
+}
+
+function grantIdOn(record: GrantRecord, event: LifecycleEvent): Pick<GrantRecord, 'grantId'> {
+  if (event === 'grant-retried') return { grantId: nextGrantId(record.ticket, record.grantId) };
+  if (event === 'grant-started' || event === 'break-glass') return { grantId: record.grantId ?? grantIdFor(record.ticket) };
+  return {};
+}
+
+/** The connector grant id of a grant that started; CoreError `invalid_grant_record` when it never did. */
+export function grantIdOf(record: GrantRecord): string {
+  if (record.grantId === undefined) {
+    throw new CoreError('invalid_grant_record', `The grant of ${record.ticket} never started, so it has no grant id.`, { ticket: record.ticket, state: record.state });
+  }
+  return record.grantId;
 }
 
 /** A retried grant: attempts start again, the last attempt's error goes, the retry is counted. */

@@ -40,11 +40,13 @@ export { decisionEvent } from './decision-event';
 export {
   computeWindow,
   computeExtension,
+  grantWindow,
   plannedWindowOf,
   usesPlannedWindow,
   type PlannedWindow,
   type WindowCap,
   type WindowInput,
+  type GrantWindowFacts,
   type WindowRefusal,
   type WindowResult,
   type ExtensionInput,
@@ -70,6 +72,7 @@ export {
   newGrantRecord,
   recordTransition,
   markCredentialRevealed,
+  grantIdOf,
   parseRecord,
   serializeRecord,
   type GrantRecord,
@@ -79,6 +82,7 @@ export {
   type NewGrantRecord,
   type TransitionInput,
 } from './grant-record';
+export { grantIdFor, nextGrantId, ticketOfGrantId } from './grant-id';
 export { adfDocSchema, adfDoc, adfToText, strong, code, type AdfDoc, type AdfText, type AdfParagraph, type ParagraphPiece } from './adf';
 export { auditEntry, auditComments, internalComment, publicComment, type AuditEntry, type AuditComments } from './audit';
 export { assertNoSecrets, type SecretFinding } from './secret-guard';

@@ -1,7 +1,8 @@
 import { addMilliseconds, max as latest, min as earliest } from 'date-fns';
 import { describeDuration, parseDuration } from './duration';
-import type { AccessLevel } from './settings-schema';
+import type { AccessLevel, Settings } from './settings-schema';
 import type { LinkedChange } from './access-request';
+import type { GrantRecord } from './grant-record';
 
 /**
  * When access starts and ends. Durations count from when access starts, not from the request; the
@@ -17,7 +18,7 @@ export interface PlannedWindow {
 
 export type WindowCap = 'maximum-duration' | 'planned-end';
 
-export type WindowRefusal = 'invalid_duration' | 'planned_window_missing' | 'starts_before_planned_window' | 'planned_window_over';
+export type WindowRefusal = 'unknown_access_level' | 'invalid_duration' | 'planned_window_missing' | 'starts_before_planned_window' | 'planned_window_over';
 
 export type WindowResult =
   | { ok: true; notBefore: Date; notAfter: Date; durationMs: number; requestedMs: number; cappedBy: WindowCap | null; explanation: string }
@@ -87,6 +88,29 @@ export function computeWindow(input: WindowInput): WindowResult {
     notAfter >= wanted ? null : activePlan && notAfter.getTime() === activePlan.end.getTime() ? 'planned-end' : 'maximum-duration';
   const durationMs = notAfter.getTime() - notBefore.getTime();
   return { ok: true, notBefore, notAfter, durationMs, requestedMs, cappedBy, explanation: explain(level, { durationMs, requestedMs, maxMs }, cappedBy) };
+}
+
+/** What a grant's window depends on besides its record: when it asked to start and the linked change. */
+export interface GrantWindowFacts {
+  requestedStart?: string;
+  change?: LinkedChange;
+}
+
+/**
+ * The window of a grant whose access would start at `now` (or when its planned window opens, if later):
+ * the one function that schedules, grants and previews a grant's window.
+ */
+export function grantWindow(record: Pick<GrantRecord, 'accessLevel' | 'duration'>, facts: GrantWindowFacts, settings: Settings, now: Date): WindowResult {
+  const accessLevel = settings.accessLevels.find((level) => level.id === record.accessLevel);
+  if (!accessLevel) return { ok: false, code: 'unknown_access_level', reason: `The access level ${record.accessLevel} no longer exists.` };
+  const plannedWindow = plannedWindowOf(facts.change);
+  return computeWindow({
+    now,
+    accessLevel,
+    ...(record.duration ? { requestedDuration: record.duration } : {}),
+    ...(facts.requestedStart ? { requestedStart: new Date(facts.requestedStart) } : {}),
+    ...(plannedWindow ? { plannedWindow } : {}),
+  });
 }
 
 function explain(

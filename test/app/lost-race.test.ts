@@ -39,6 +39,6 @@ describe('two deliveries of one event racing to take a request in', () => {
       ['trigger', 'ok', undefined],
     ]);
     // Claimed once (version 1) and routed to approval once (version 2): the loser wrote nothing.
-    expect(site.runtime.inspect.kvs().entities.grant?.[key]).toMatchObject({ ticket: key, state: 'awaiting-approval', version: 2 });
+    expect(site.runtime.inspect.kvs().entities.grant?.[key]).toMatchObject({ ticket: key, phase: 'idle', version: 2, record: { state: 'awaiting-approval' } });
   });
 });

@@ -220,7 +220,7 @@ describe('request paths through the emulators with the project connector', () =>
     expect(await activeGrants()).not.toContain(`${key}.1`);
     await expect(runAs(db, credential.username, 'SELECT 1')).rejects.toMatchObject({ code: 'not_a_managed_login' });
     const stored = site.runtime.inspect.kvs().entities.grant?.[key];
-    expect(stored).toMatchObject({ state: 'revoked', record: { state: 'revoked' }, meta: { ticketDeleted: { by: site.people.agent } } });
+    expect(stored).toMatchObject({ phase: 'closed', record: { state: 'revoked' }, meta: { ticketDeleted: { by: site.people.agent } } });
     expect(site.appCalls.slice(callsBefore).filter((recorded) => recorded.path.includes(key))).toEqual([]);
   });
 

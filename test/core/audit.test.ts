@@ -77,7 +77,7 @@ describe('audit comments', () => {
       event: 'grant-started',
       at: minutes(1),
       actor: 'app',
-      set: { grantId: 'SD-123.1', window: { notBefore: minutes(1).toISOString(), notAfter: minutes(121).toISOString() } },
+      set: { window: { notBefore: minutes(1).toISOString(), notAfter: minutes(121).toISOString() } },
     });
 
   it.each<[string, (record: GrantRecord) => GrantRecord, string | null]>([
@@ -101,13 +101,13 @@ describe('audit comments', () => {
     expect(adfToText(auditComments(step(activeRecord()), settings).public!)).toBe(text);
   });
 
-  const retry = (record: GrantRecord, grantId: string, at: number): GrantRecord =>
-    recordTransition(record, { event: 'grant-retried', at: minutes(at), actor: 'acc-admin', note: 'after 5 failed attempts: unreachable', set: { grantId } });
+  const retry = (record: GrantRecord, at: number): GrantRecord =>
+    recordTransition(record, { event: 'grant-retried', at: minutes(at), actor: 'acc-admin', note: 'after 5 failed attempts: unreachable' });
   const failAgain = (record: GrantRecord): GrantRecord => recordTransition(record, { event: 'grant-failed', at: minutes(50), actor: 'app', set: { attempts: 5 } });
 
   it.each<[string, () => GrantRecord, string, number, string]>([
-    ['first retry', () => retry(failedRecord(), 'SD-123.2', 40), 'SD-123.2', 1, '09:40'],
-    ['second retry', () => retry(failAgain(retry(failedRecord(), 'SD-123.2', 40)), 'SD-123.3', 60), 'SD-123.3', 2, '10:00'],
+    ['first retry', () => retry(failedRecord(), 40), 'SD-123.2', 1, '09:40'],
+    ['second retry', () => retry(failAgain(retry(failedRecord(), 40)), 60), 'SD-123.3', 2, '10:00'],
   ])('a retried grant (%s) says who retried, which retry and the new grant id; the requester is told', (_label, record, grantId, number, time) => {
     const { entry, internal, public: shown } = auditComments(record(), settings);
     expect(entry).toMatchObject({ event: 'grant-retried', from: 'failed', to: 'granting', actor: 'acc-admin', grantId, retries: number });
@@ -130,7 +130,7 @@ describe('audit comments', () => {
       at: T0,
       actor: 'acc-ana',
       rule: { id: 'break-glass-emergency', name: 'Break-glass emergency fix' },
-      set: { window: { notBefore: T0.toISOString(), notAfter: minutes(120).toISOString() }, grantId: 'SD-123.1', username: 'jit_ana_2',
+      set: { window: { notBefore: T0.toISOString(), notAfter: minutes(120).toISOString() }, username: 'jit_ana_2',
         connect: { host: 'h', port: 3306, database: '' } },
     });
     const { internal, public: shown } = auditComments(record, settings);

@@ -31,7 +31,7 @@ export function activeRecord(): GrantRecord {
     event: 'grant-started',
     at: minutes(10),
     actor: 'app',
-    set: { grantId: 'SD-123.1', attempts: 1, window: { notBefore: minutes(10).toISOString(), notAfter: minutes(130).toISOString() } },
+    set: { attempts: 1, window: { notBefore: minutes(10).toISOString(), notAfter: minutes(130).toISOString() } },
   });
   return recordTransition(record, {
     event: 'grant-succeeded',

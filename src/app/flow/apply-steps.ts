@@ -11,7 +11,7 @@ import {
 } from '../../core';
 import { jira } from '../jira/jira-client';
 import { moveTicket, type Move } from '../jira/move-ticket';
-import { phaseOf, type GrantMeta, type StoredGrant } from '../storage/grant-entity';
+import type { GrantMeta, StoredGrant } from '../storage/grant-entity';
 import { updateGrant } from '../storage/grant-store';
 import { ticketComments } from './ticket-comments';
 
@@ -36,7 +36,6 @@ export interface StepOptions {
   publicExtra?: AdfDoc;
   /** Mirror the record to the `jit-access` property (default true). */
   property?: boolean;
-  dueAt: number;
   meta?: Partial<GrantMeta>;
   /** Values that must never appear in what is written (the grant's password). */
   secrets?: readonly string[];
@@ -49,7 +48,7 @@ export interface StepOptions {
  * Steps applied together share one comment to keep Jira calls per lifecycle low. A deleted ticket gets
  * only the store.
  */
-export async function applySteps(stored: StoredGrant, settings: Settings, steps: readonly Step[], options: StepOptions): Promise<StoredGrant | undefined> {
+export async function applySteps(stored: StoredGrant, settings: Settings, steps: readonly Step[], options: StepOptions = {}): Promise<StoredGrant | undefined> {
   let record: GrantRecord = stored.record;
   const internal: AdfDoc['content'] = [];
   let publicDoc: AdfDoc | null = null;
@@ -68,15 +67,7 @@ export async function applySteps(stored: StoredGrant, settings: Settings, steps:
     internal.push(...comments.internal.content);
     if (comments.public) publicDoc = comments.public;
   }
-  const next: StoredGrant = {
-    ...stored,
-    state: record.state,
-    phase: phaseOf(record.state, record.breakGlass),
-    dueAt: options.dueAt,
-    record,
-    meta: { ...stored.meta, ...options.meta },
-  };
-  const written = await updateGrant(stored, next);
+  const written = await updateGrant(stored, { ...stored, record, meta: { ...stored.meta, ...options.meta } });
   if (!written || written.meta.ticketDeleted) return written;
   const secrets = options.secrets ?? [];
   for (const move of options.moves ?? []) await moveTicket(record.ticket, move);

@@ -2,7 +2,7 @@ import type { Settings } from '../../core';
 import { isAppError } from '../app-error';
 import { jira } from '../jira/jira-client';
 import { moveTicket } from '../jira/move-ticket';
-import { FAR_FUTURE, type StoredGrant } from '../storage/grant-entity';
+import type { StoredGrant } from '../storage/grant-entity';
 import { updateGrant } from '../storage/grant-store';
 import { applySteps, internalNote, publicNote } from './apply-steps';
 import { approveAndSchedule } from './schedule-grant';
@@ -60,7 +60,6 @@ export async function checkApproval(stored: StoredGrant, settings: Settings): Pr
     if (!isAppError(error, 'invalid_state')) throw error;
     return applySteps(kept, settings, [{ event: 'approval-declined', actor: 'app', note: `Approval refused: ${reason}` }], {
       moves: [{ toStatus: settings.statuses.declined }],
-      dueAt: FAR_FUTURE,
     });
   }
   await publicNote(record.ticket, [`The approval did not count: ${reason}. The request is back with the approvers.`]);

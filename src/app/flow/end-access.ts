@@ -1,6 +1,6 @@
 import type { Settings } from '../../core';
 import { deleteCredential } from '../storage/credential-store';
-import { FAR_FUTURE, type StoredGrant } from '../storage/grant-entity';
+import type { StoredGrant } from '../storage/grant-entity';
 import { applySteps } from './apply-steps';
 
 /**
@@ -11,7 +11,6 @@ export async function recordAccessEnded(stored: StoredGrant, settings: Settings,
   await deleteCredential(stored.ticket);
   return applySteps(stored, settings, [{ event: how, actor, note }], {
     moves: [{ transition: how === 'expired' ? settings.transitions.markExpired : settings.transitions.markRevoked }],
-    dueAt: FAR_FUTURE,
     meta: { revokeRequested: undefined },
   });
 }

@@ -1,5 +1,5 @@
 import type { Settings } from '../../core';
-import { FAR_FUTURE, type StoredGrant } from '../storage/grant-entity';
+import type { StoredGrant } from '../storage/grant-entity';
 import { applySteps } from './apply-steps';
 import { checkApproval } from './check-approval';
 import { revokeAccess } from './revoke-access';
@@ -17,8 +17,8 @@ export async function followStatus(stored: StoredGrant, status: string, settings
   switch (stored.record.state) {
     case 'awaiting-approval':
       if (same(status, statuses.approved)) await checkApproval(stored, settings);
-      else if (same(status, statuses.declined)) await applySteps(stored, settings, [{ event: 'approval-declined', actor }], { dueAt: FAR_FUTURE });
-      else if (endsAccess) await applySteps(stored, settings, [{ event: 'revoked', actor, note: `the request was moved to ${status} before approval` }], { dueAt: FAR_FUTURE });
+      else if (same(status, statuses.declined)) await applySteps(stored, settings, [{ event: 'approval-declined', actor }]);
+      else if (endsAccess) await applySteps(stored, settings, [{ event: 'revoked', actor, note: `the request was moved to ${status} before approval` }]);
       return;
     case 'approved':
     case 'scheduled':

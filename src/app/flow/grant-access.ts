@@ -1,4 +1,4 @@
-import { computeWindow, plannedWindowOf, recordTransition, type GrantRecord, type Settings } from '../../core';
+import { grantIdOf, grantWindow, recordTransition, type GrantRecord, type Settings } from '../../core';
 import { ConnectorRequestError, type GrantCreated } from '../../protocol';
 import { AppError, isAppError } from '../app-error';
 import { connectorClient } from '../connector/connector-access';
@@ -6,13 +6,12 @@ import { logEvent } from '../log';
 import { MAX_DELAY_SECONDS, pushGrantJob, type GrantJob } from '../queue/grant-queue';
 import type { AppConfig } from '../storage/app-config';
 import { deleteCredential, storeCredential } from '../storage/credential-store';
-import { FAR_FUTURE, grantIdFor, withRecord, type StoredGrant } from '../storage/grant-entity';
+import type { StoredGrant } from '../storage/grant-entity';
 import { getGrant, updateGrant } from '../storage/grant-store';
 import { loadAppConfig, loadSettings } from '../storage/settings-store';
-import { activeDueAt } from './active-due';
 import { applySteps, internalNote, writeProperty, type Step } from './apply-steps';
 import { sendAlert } from './break-glass-alert';
-import { JOB_GRACE_MS } from './schedule-grant';
+import { warnAtOf } from './warn-at';
 
 export type GrantOutcome = { kind: 'done' } | { kind: 'retry'; afterSeconds: number; reason: string };
 
@@ -28,35 +27,26 @@ const GRANTABLE = new Set(['requested', 'approved', 'scheduled', 'granting']);
  */
 export async function runGrantJob(job: GrantJob): Promise<GrantOutcome> {
   const stored = await getGrant(job.ticket);
-  if (!stored || stored.meta.jobToken !== job.token || !GRANTABLE.has(stored.record.state)) return DONE;
+  if (!stored || stored.meta.job?.token !== job.token || !GRANTABLE.has(stored.record.state)) return DONE;
   if (stored.record.state === 'requested' && !stored.record.breakGlass) return DONE;
   const [settings, config] = await Promise.all([loadSettings(), loadAppConfig()]);
   const now = new Date();
-  const level = settings.accessLevels.find((candidate) => candidate.id === stored.record.accessLevel);
-  const planned = stored.meta.plannedWindow;
-  const window = level
-    ? computeWindow({
-        now,
-        accessLevel: level,
-        ...(stored.record.duration ? { requestedDuration: stored.record.duration } : {}),
-        ...(stored.meta.requestedStart ? { requestedStart: new Date(stored.meta.requestedStart) } : {}),
-        ...(planned ? { plannedWindow: plannedWindowOf({ key: '-', status: '-', plannedStart: planned.start, plannedEnd: planned.end }) } : {}),
-      })
-    : { ok: false as const, reason: `The access level ${stored.record.accessLevel} no longer exists.` };
+  const window = grantWindow(stored.record, stored.meta, settings, now);
   if (!window.ok) return failGrant(stored, settings, window.reason);
   const opensInSeconds = (window.notBefore.getTime() - now.getTime()) / 1000;
   if (opensInSeconds > 5) {
-    if (opensInSeconds <= MAX_DELAY_SECONDS) await pushGrantJob(job, opensInSeconds);
+    if (opensInSeconds <= MAX_DELAY_SECONDS) await pushGrantJob(job.ticket, { token: job.token, deliverAt: window.notBefore.toISOString() });
     return DONE;
   }
 
   let current: StoredGrant | undefined = stored;
   if (stored.record.state === 'approved' || stored.record.state === 'scheduled') {
+    // The grant id is recorded before the connector is asked, so a crash between the two leaves an intent the sweep and reconciliation can see.
     const started = recordTransition(stored.record, { event: 'grant-started', at: now, actor: 'app' });
-    current = await updateGrant(stored, withRecord(stored, started, now.getTime() + JOB_GRACE_MS));
+    current = await updateGrant(stored, { ...stored, record: started, meta: { ...stored.meta, job: { token: job.token, deliverAt: now.toISOString() } } });
     if (!current) return DONE;
   }
-  const grantId = current.record.grantId ?? grantIdFor(current.ticket);
+  const grantId = grantIdOf(current.record);
   let created: GrantCreated;
   try {
     const client = await connectorClient(settings.connectorUrl);
@@ -79,10 +69,9 @@ export async function runGrantJob(job: GrantJob): Promise<GrantOutcome> {
 
 async function recordGranted(current: StoredGrant, settings: Settings, config: AppConfig, created: GrantCreated, notBefore: Date): Promise<GrantOutcome> {
   const ticket = current.ticket;
-  const grantWindow = { notBefore: notBefore.toISOString(), notAfter: created.notAfter };
+  const accessWindow = { notBefore: notBefore.toISOString(), notAfter: created.notAfter };
   const set = {
-    window: grantWindow,
-    grantId: created.grantId,
+    window: accessWindow,
     username: created.username,
     connect: created.connect,
     attempts: current.record.attempts + 1,
@@ -96,8 +85,7 @@ async function recordGranted(current: StoredGrant, settings: Settings, config: A
   if (created.password) await storeCredential(ticket, { grantId: created.grantId, password: created.password });
   const written = await applySteps(current, settings, [step], {
     moves: breakGlass ? [{ transition: settings.transitions.approve }, { transition: settings.transitions.markGranted }] : [{ transition: settings.transitions.markGranted }],
-    dueAt: activeDueAt(grantWindow, config, false),
-    meta: { jobToken: undefined },
+    meta: { job: undefined, warnAt: warnAtOf(accessWindow, config) },
     secrets: created.password ? [created.password] : [],
   });
   if (!written) {
@@ -129,7 +117,9 @@ async function failedAttempt(current: StoredGrant, settings: Settings, config: A
   if (!retryable || attempts >= config.maxGrantAttempts) return failGrant(current, settings, message, attempts);
   const afterSeconds = Math.min(MAX_DELAY_SECONDS, 30 * 2 ** (attempts - 1));
   const record: GrantRecord = { ...current.record, attempts, lastError: message, updatedAt: new Date().toISOString() };
-  const written = await updateGrant(current, withRecord(current, record, Date.now() + afterSeconds * 1000 + JOB_GRACE_MS));
+  // The platform redelivers this job after the backoff; the sweep re-sends it if that is lost.
+  const retry = current.meta.job && { token: current.meta.job.token, deliverAt: new Date(Date.now() + afterSeconds * 1000).toISOString() };
+  const written = await updateGrant(current, { ...current, record, meta: { ...current.meta, job: retry } });
   if (!written) return DONE;
   if (attempts === 1) {
     await internalNote(current.ticket, [
@@ -148,8 +138,7 @@ async function failGrant(current: StoredGrant, settings: Settings, reason: strin
   const steps: Step[] = notStarted ? [{ event: 'grant-started', actor: 'app' }, failed] : [failed];
   await applySteps(current, settings, steps, {
     moves: [{ transition: settings.transitions.markFailed }],
-    dueAt: FAR_FUTURE,
-    meta: { jobToken: undefined },
+    meta: { job: undefined },
   });
   return DONE;
 }

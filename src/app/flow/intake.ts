@@ -10,14 +10,14 @@ import {
 } from '../../core';
 import { jira } from '../jira/jira-client';
 import type { CustomerRequest } from '../jira/jira-schemas';
-import { newJobToken, pushGrantJob } from '../queue/grant-queue';
+import { planJob, pushGrantJob } from '../queue/grant-queue';
 import type { AppConfig } from '../storage/app-config';
-import { FAR_FUTURE, phaseOf, type StoredGrant } from '../storage/grant-entity';
+import type { StoredGrant } from '../storage/grant-entity';
 import { createGrant, updateGrant } from '../storage/grant-store';
 import { createReviewTask } from './break-glass-alert';
 import { applySteps } from './apply-steps';
 import { readChange, readRequestFields, requestKind, type RequestFields } from './read-request';
-import { JOB_GRACE_MS, approveAndSchedule } from './schedule-grant';
+import { approveAndSchedule } from './schedule-grant';
 
 /**
  * A new request of our types: read its fields and linked change, decide by policy, claim the ticket in
@@ -50,12 +50,9 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
     at: now,
   });
   const event = decisionEvent(decision, { breakGlass });
-  const token = event === 'break-glass' ? newJobToken() : undefined;
+  const job = event === 'break-glass' ? planJob(now.getTime()) : undefined;
   const stored: StoredGrant = {
     ticket: request.issueKey,
-    state: record.state,
-    phase: event === 'break-glass' ? 'open' : phaseOf(record.state),
-    dueAt: event === 'break-glass' ? now.getTime() + JOB_GRACE_MS : FAR_FUTURE,
     createdAt: now.getTime(),
     version: 1,
     record,
@@ -67,9 +64,8 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
       ...(request.reporter.emailAddress ? { requesterEmail: request.reporter.emailAddress } : {}),
       ...(request.reporter.displayName ? { requesterName: request.reporter.displayName.slice(0, 255) } : {}),
       ...(fields.justification ? { justification: fields.justification } : {}),
-      ...(change?.plannedStart && change.plannedEnd ? { plannedWindow: { start: change.plannedStart, end: change.plannedEnd } } : {}),
-      ...(change ? { changeStatus: change.status } : {}),
-      ...(token ? { jobToken: token } : {}),
+      ...(change ? { change } : {}),
+      ...(job ? { job } : {}),
       rule: decision.rule,
     },
   };
@@ -81,17 +77,16 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
     case 'break-glass': {
       const reviewTask = await createReviewTask(record, config);
       const kept = await updateGrant(stored, { ...stored, meta: { ...stored.meta, reviewTask } });
-      if (kept) await pushGrantJob({ ticket: request.issueKey, token: token ?? '' });
+      if (kept && job) await pushGrantJob(request.issueKey, job);
       return kept;
     }
     case 'policy-denied':
-      return applySteps(stored, settings, [step], { moves: [{ transition: settings.transitions.deny }], dueAt: FAR_FUTURE });
+      return applySteps(stored, settings, [step], { moves: [{ transition: settings.transitions.deny }] });
     case 'policy-needs-approval': {
       const approval = decision.outcome.type === 'approval' ? { group: decision.outcome.group, count: decision.outcome.count } : undefined;
       const atApproval = request.currentStatus.status.toLowerCase() === settings.statuses.awaitingApproval.toLowerCase();
       return applySteps(stored, settings, [{ ...step, ...(approval ? { set: { approval } } : {}) }], {
         moves: atApproval ? [] : [{ toStatus: settings.statuses.awaitingApproval }],
-        dueAt: FAR_FUTURE,
       });
     }
     default:

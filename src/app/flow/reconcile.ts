@@ -1,6 +1,6 @@
 import { connectorClient } from '../connector/connector-access';
 import { logEvent } from '../log';
-import { grantIdFor, ticketOfGrantId } from '../storage/grant-entity';
+import { ticketOfGrantId } from '../../core';
 import { getGrants, updateGrant } from '../storage/grant-store';
 import { loadSettings } from '../storage/settings-store';
 import { internalNote } from './apply-steps';
@@ -24,9 +24,7 @@ export async function reconcile(): Promise<ReconcileReport> {
   for (const grant of grants) {
     const ticket = ticketOfGrantId(grant.grantId);
     const stored = ticket === undefined ? undefined : known.get(ticket);
-    // A first attempt records its grant id only once the connector answers; until then it is the ticket's first id.
-    const expectedId = stored ? (stored.record.grantId ?? grantIdFor(stored.ticket)) : undefined;
-    if (stored && expectedId === grant.grantId && (stored.record.state === 'active' || stored.record.state === 'granting')) continue;
+    if (stored && stored.record.grantId === grant.grantId && (stored.record.state === 'active' || stored.record.state === 'granting')) continue;
     await client.revokeGrant(grant.grantId);
     revoked.push(grant.grantId);
     logEvent('reconcile.revoked', { grantId: grant.grantId, appState: stored?.record.state ?? 'unknown' });

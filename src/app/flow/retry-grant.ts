@@ -1,9 +1,8 @@
-import type { Settings } from '../../core';
+import { grantIdOf, type Settings } from '../../core';
 import { moveTicket } from '../jira/move-ticket';
-import { newJobToken, pushGrantJob } from '../queue/grant-queue';
-import { nextGrantId, type StoredGrant } from '../storage/grant-entity';
+import { planJob, pushGrantJob } from '../queue/grant-queue';
+import type { StoredGrant } from '../storage/grant-entity';
 import { applySteps } from './apply-steps';
-import { JOB_GRACE_MS } from './schedule-grant';
 
 /**
  * An administrator's retry of a failed grant. The ticket goes back to the status of a grant in progress
@@ -16,14 +15,10 @@ import { JOB_GRACE_MS } from './schedule-grant';
 export async function retryFailedGrant(stored: StoredGrant, settings: Settings, actor: string): Promise<string | undefined> {
   const { record } = stored;
   await moveTicket(record.ticket, { transition: settings.transitions.retry });
-  const token = newJobToken();
+  const job = planJob(Date.now());
   const failedAfter = `after ${record.attempts} failed ${record.attempts === 1 ? 'attempt' : 'attempts'}${record.lastError ? `: ${record.lastError}` : ''}`;
-  const grantId = nextGrantId(record);
-  const written = await applySteps(stored, settings, [{ event: 'grant-retried', actor, note: failedAfter, set: { grantId } }], {
-    dueAt: Date.now() + JOB_GRACE_MS,
-    meta: { jobToken: token },
-  });
+  const written = await applySteps(stored, settings, [{ event: 'grant-retried', actor, note: failedAfter }], { meta: { job } });
   if (!written) return undefined;
-  await pushGrantJob({ ticket: stored.ticket, token });
-  return grantId;
+  await pushGrantJob(stored.ticket, job);
+  return grantIdOf(written.record);
 }

@@ -1,10 +1,10 @@
 import { ConnectorRequestError } from '../../protocol';
-import type { Settings } from '../../core';
+import { grantIdOf, type Settings } from '../../core';
 import { connectorClient } from '../connector/connector-access';
 import type { Move } from '../jira/move-ticket';
 import { logEvent } from '../log';
 import { deleteCredential } from '../storage/credential-store';
-import { FAR_FUTURE, grantIdFor, type StoredGrant } from '../storage/grant-entity';
+import type { StoredGrant } from '../storage/grant-entity';
 import { updateGrant } from '../storage/grant-store';
 import { applySteps, internalNote } from './apply-steps';
 
@@ -20,16 +20,16 @@ export async function revokeAccess(stored: StoredGrant, settings: Settings, acto
   if (MAY_HAVE_ACCESS.has(stored.record.state)) {
     try {
       const client = await connectorClient(settings.connectorUrl);
-      await client.revokeGrant(stored.record.grantId ?? grantIdFor(stored.ticket));
+      await client.revokeGrant(grantIdOf(stored.record));
     } catch (error) {
       if (!(error instanceof ConnectorRequestError) || !error.retryable) throw error;
       logEvent('revoke.deferred', { ticket: stored.ticket, code: error.code });
       if (stored.meta.revokeRequested) return stored;
-      const kept = await updateGrant(stored, { ...stored, dueAt: Date.now(), meta: { ...stored.meta, revokeRequested: { at: new Date().toISOString(), by: actor, reason } } });
+      const kept = await updateGrant(stored, { ...stored, meta: { ...stored.meta, revokeRequested: { at: new Date().toISOString(), by: actor, reason } } });
       if (kept && !kept.meta.ticketDeleted) await internalNote(stored.ticket, [`Revocation asked for (${reason}) could not reach the connector (${error.code}); it is retried every five minutes until it succeeds.`]);
       return kept;
     }
   }
   await deleteCredential(stored.ticket);
-  return applySteps(stored, settings, [{ event: 'revoked', actor, note: reason }], { moves, dueAt: FAR_FUTURE, meta: { revokeRequested: undefined } });
+  return applySteps(stored, settings, [{ event: 'revoked', actor, note: reason }], { moves, meta: { revokeRequested: undefined } });
 }

@@ -6,16 +6,28 @@ import { z } from 'zod';
 export const GRANT_QUEUE = 'grant-jobs';
 /** The platform's longest delivery delay; windows further out are left to the sweep. */
 export const MAX_DELAY_SECONDS = 900;
+/** How long after the expected delivery the sweep re-sends a grant job it has not seen finish. */
+export const JOB_GRACE_MS = 10 * 60_000;
 
 export const grantJobSchema = z.strictObject({ ticket: z.string().min(1), token: z.string().min(1) });
 export type GrantJob = z.infer<typeof grantJobSchema>;
 
-export function newJobToken(): string {
-  return randomUUID();
+/** A job the grant records before it is sent: its token and when it is due (`delaySeconds` after `now`, 0 to 900). */
+export interface PlannedJob {
+  token: string;
+  deliverAt: string;
 }
 
-/** Sends a grant job, delivered after `delaySeconds` (0 to 900). */
-export async function pushGrantJob(job: GrantJob, delaySeconds = 0): Promise<void> {
-  const delay = Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.ceil(delaySeconds)));
-  await new Queue({ key: GRANT_QUEUE }).push({ body: job, ...(delay > 0 ? { delayInSeconds: delay } : {}) });
+export function planJob(now: number, delaySeconds = 0): PlannedJob {
+  return { token: randomUUID(), deliverAt: new Date(now + clampDelay(delaySeconds) * 1000).toISOString() };
+}
+
+/** Sends the job the grant recorded, delivered when it is due. */
+export async function pushGrantJob(ticket: string, job: PlannedJob): Promise<void> {
+  const delay = clampDelay((Date.parse(job.deliverAt) - Date.now()) / 1000);
+  await new Queue({ key: GRANT_QUEUE }).push({ body: { ticket, token: job.token }, ...(delay > 0 ? { delayInSeconds: delay } : {}) });
+}
+
+function clampDelay(seconds: number): number {
+  return Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.ceil(seconds)));
 }

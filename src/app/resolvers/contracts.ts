@@ -140,8 +140,8 @@ export const contracts = {
   },
   retryGrant: {
     payload: z.strictObject(ticketRef),
-    /** `grantId`: the connector grant id the queued job grants under (a new one when a failed grant is retried). */
-    result: z.strictObject({ queued: z.literal(true), grantId: z.string() }),
+    /** `grantId`: the connector grant id the queued job grants under (a new one when a failed grant is retried); null while the grant waits to start, which assigns it. */
+    result: z.strictObject({ queued: z.literal(true), grantId: z.string().nullable() }),
   },
 } as const;
 

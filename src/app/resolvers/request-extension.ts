@@ -1,11 +1,11 @@
-import { computeExtension, decide, formatDuration, parseDuration, plannedWindowOf, type Settings } from '../../core';
+import { computeExtension, decide, formatDuration, grantIdOf, parseDuration, plannedWindowOf, type Settings } from '../../core';
 import { AppError } from '../app-error';
 import { connectorClient } from '../connector/connector-access';
-import { activeDueAt } from '../flow/active-due';
 import { applySteps, internalNote, publicNote } from '../flow/apply-steps';
+import { warnAtOf } from '../flow/warn-at';
 import { jira } from '../jira/jira-client';
 import type { AppConfig } from '../storage/app-config';
-import { grantIdFor, type StoredGrant } from '../storage/grant-entity';
+import type { StoredGrant } from '../storage/grant-entity';
 import { updateGrant } from '../storage/grant-store';
 import type { Caller } from './authorise';
 import { defineResolver } from './define-resolver';
@@ -43,7 +43,7 @@ async function ask(grant: StoredGrant, settings: Settings, config: AppConfig, ex
       requester: { accountId: record.requester.accountId, groups: needsGroups ? await jira.userGroups(record.requester.accountId) : [] },
       duration: formatDuration(Math.floor(total / 1000) * 1000),
       breakGlass: record.breakGlass,
-      ...(record.change ? { change: { key: record.change.key, status: meta.changeStatus ?? 'Unknown', ...(meta.plannedWindow ? { plannedStart: meta.plannedWindow.start, plannedEnd: meta.plannedWindow.end } : {}) } } : {}),
+      ...(meta.change ? { change: meta.change } : {}),
     },
     settings,
     new Date(),
@@ -94,7 +94,7 @@ async function extend(
   const level = settings.accessLevels.find((candidate) => candidate.id === record.accessLevel);
   const window = record.window;
   if (!level || !window) throw new AppError('invalid_state', 'The access level of this grant no longer exists.');
-  const planned = meta.plannedWindow ? plannedWindowOf({ key: '-', status: '-', plannedStart: meta.plannedWindow.start, plannedEnd: meta.plannedWindow.end }) : undefined;
+  const planned = plannedWindowOf(meta.change);
   const result = computeExtension({ window: { notBefore: new Date(window.notBefore), notAfter: new Date(window.notAfter) }, accessLevel: level, extendBy, ...(planned ? { plannedWindow: planned } : {}) });
   if (!result.ok) {
     await publicNote(record.ticket, [`Your extension could not be granted: ${result.reason} Access still ends at ${window.notAfter}.`]);
@@ -102,11 +102,10 @@ async function extend(
   }
   const notAfter = result.notAfter.toISOString();
   const client = await connectorClient(settings.connectorUrl);
-  await client.extendGrant(record.grantId ?? grantIdFor(record.ticket), notAfter);
+  await client.extendGrant(grantIdOf(record), notAfter);
   const nextWindow = { notBefore: window.notBefore, notAfter };
   const written = await applySteps(grant, settings, [{ event: 'extended', actor, ...(rule ? { rule } : {}), ...(approver ? { approver } : {}), note: result.explanation, reasons, set: { window: nextWindow } }], {
-    dueAt: activeDueAt(nextWindow, config, false),
-    meta: { pendingExtension: undefined, warnedAt: undefined },
+    meta: { pendingExtension: undefined, warnAt: warnAtOf(nextWindow, config) },
   });
   if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
   return { outcome: 'extended', notAfter, reasons: [...reasons, result.explanation] };

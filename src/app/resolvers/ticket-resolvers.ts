@@ -3,9 +3,9 @@ import { AppError } from '../app-error';
 import { writeProperty } from '../flow/apply-steps';
 import { retryFailedGrant } from '../flow/retry-grant';
 import { revokeAccess } from '../flow/revoke-access';
-import { newJobToken, pushGrantJob } from '../queue/grant-queue';
+import { planJob, pushGrantJob } from '../queue/grant-queue';
 import { takeCredential } from '../storage/credential-store';
-import { grantIdFor, type StoredGrant } from '../storage/grant-entity';
+import type { StoredGrant } from '../storage/grant-entity';
 import { updateGrant } from '../storage/grant-store';
 import { isRetryable } from './retryable';
 import { defineResolver } from './define-resolver';
@@ -87,10 +87,11 @@ export const retryGrant = defineResolver('retryGrant', {
       if (!grantId) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
       return { queued: true as const, grantId };
     }
-    const token = newJobToken();
-    const written = await updateGrant(stored, { ...stored, meta: { ...stored.meta, jobToken: token } });
+    const job = planJob(Date.now());
+    const written = await updateGrant(stored, { ...stored, meta: { ...stored.meta, job } });
     if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
-    await pushGrantJob({ ticket: stored.ticket, token });
-    return { queued: true as const, grantId: stored.record.grantId ?? grantIdFor(stored.ticket) };
+    await pushGrantJob(stored.ticket, job);
+    // A grant waiting for its window has no grant id yet: it gets one when it starts.
+    return { queued: true as const, grantId: written.record.grantId ?? null };
   },
 });

@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { grantRecordSchema, type GrantRecord, type GrantState } from '../../core';
+import { grantRecordSchema, linkedChangeSchema } from '../../core';
+import { JOB_GRACE_MS, MAX_DELAY_SECONDS } from '../queue/grant-queue';
 
 /**
  * One request's grant as the app stores it (custom entity `grant`, keyed by ticket key). `record` is the
  * core grant record the `jit-access` property mirrors; `meta` holds what only the app needs. `phase` and
- * `dueAt` feed the `by-due` index the sweep reads, so it never scans tickets.
+ * `dueAt` feed the `by-due` index the sweep reads, so it never scans tickets: the store derives both from
+ * the record and meta each time it writes (`phaseOf`, `dueAtOf`), and no caller sets them.
  */
 
 export const GRANT_ENTITY = 'grant';
@@ -22,15 +24,16 @@ export const grantMetaSchema = z.strictObject({
   /** The follow-up review task of a break-glass request, created when it arrives. */
   reviewTask: z.string().optional(),
   requestedStart: instant.optional(),
-  plannedWindow: z.strictObject({ start: instant, end: instant }).optional(),
-  changeStatus: z.string().optional(),
+  /** The linked change as read when the request arrived: its status and planned window. */
+  change: linkedChangeSchema.optional(),
   requesterEmail: z.string().optional(),
   /** The requester's display name from the request, so comments name them without a user lookup. */
   requesterName: z.string().max(255).optional(),
   justification: z.string().max(2000).optional(),
-  /** The grant job allowed to act; a job carrying another token is a stale duplicate. */
-  jobToken: z.string().optional(),
-  warnedAt: instant.optional(),
+  /** The grant job allowed to act and when it is due; a job carrying another token is a stale duplicate. */
+  job: z.strictObject({ token: z.string(), deliverAt: instant }).optional(),
+  /** When to warn the requester that access ends soon; gone once warned. */
+  warnAt: instant.optional(),
   refusedApprovals: z.array(z.strictObject({ accountId: z.string(), at: instant, reason: z.string() })).default([]),
   alertSent: z.boolean().default(false),
   /** Set when the connector still had access the app did not expect (reconciliation). */
@@ -47,32 +50,36 @@ export const phaseSchema = z.enum(['open', 'idle', 'closed']);
 
 export const storedGrantSchema = z.strictObject({
   ticket: z.string(),
-  state: z.string(),
-  phase: phaseSchema,
-  /** Epoch ms when the sweep should look at this grant next (only meaningful in phase `open`). */
-  dueAt: z.number().int(),
   createdAt: z.number().int(),
   version: z.number().int().min(1),
   record: grantRecordSchema,
   meta: grantMetaSchema,
 });
 
+/** What the entity holds: the stored grant and the index attributes derived from it. */
+export const grantEntitySchema = storedGrantSchema.extend({
+  phase: phaseSchema,
+  /** Epoch ms when the sweep should look at this grant next (only meaningful in phase `open`). */
+  dueAt: z.number(),
+});
+
 export type GrantMeta = z.infer<typeof grantMetaSchema>;
 export type GrantMetaInput = z.input<typeof grantMetaSchema>;
 export type StoredGrant = z.infer<typeof storedGrantSchema>;
+export type GrantEntity = z.infer<typeof grantEntitySchema>;
 export type Phase = z.infer<typeof phaseSchema>;
 
 /** Open: the sweep has work on it at `dueAt`; idle: waits for a person; closed: final. */
-export function phaseOf(state: GrantState, breakGlass = false): Phase {
-  switch (state) {
+export function phaseOf({ record, meta }: Pick<StoredGrant, 'record' | 'meta'>): Phase {
+  switch (record.state) {
     case 'approved':
     case 'scheduled':
     case 'granting':
     case 'active':
       return 'open';
     case 'requested':
-      // A break-glass request waits for its grant job, which the sweep re-sends if it was lost.
-      return breakGlass ? 'open' : 'idle';
+      // A break-glass request the policy let through waits for its grant job, which the sweep re-sends if it was lost.
+      return meta.job ? 'open' : 'idle';
     case 'awaiting-approval':
       return 'idle';
     default:
@@ -82,25 +89,23 @@ export function phaseOf(state: GrantState, breakGlass = false): Phase {
 
 export const FAR_FUTURE = 8_640_000_000_000;
 
-/** The grant id of a ticket's grant: the ticket key and a generation (`JIT-12.1`), so callbacks map back without a lookup. */
-export function grantIdFor(ticket: string, generation = 1): string {
-  return `${ticket}.${generation}`;
-}
-
 /**
- * The grant id an administrator's retry of a failed grant uses: the next generation after the one the
- * grant last ran under (the first, when it never got one recorded).
+ * When the sweep should next look at the grant: a revocation that could not reach the connector at once;
+ * an active grant's warning, then its end; a queued job's delivery plus a grace (the job was lost if it
+ * has not acted by then); a window that opens beyond the queue's reach when it comes within it; and an
+ * open grant with no job at once.
  */
-export function nextGrantId(record: Pick<GrantRecord, 'ticket' | 'grantId'>): string {
-  const generation = Number(/\.(\d+)$/.exec(record.grantId ?? '')?.[1] ?? 1);
-  return grantIdFor(record.ticket, generation + 1);
+export function dueAtOf({ record, meta }: Pick<StoredGrant, 'record' | 'meta'>): number {
+  if (phaseOf({ record, meta }) !== 'open') return FAR_FUTURE;
+  if (meta.revokeRequested) return Date.parse(meta.revokeRequested.at);
+  if (record.state === 'active' && record.window) return Date.parse(meta.warnAt ?? record.window.notAfter);
+  if (meta.job) return Date.parse(meta.job.deliverAt) + JOB_GRACE_MS;
+  if (record.state === 'scheduled' && record.window) return Date.parse(record.window.notBefore) - MAX_DELAY_SECONDS * 1000;
+  return 0;
 }
 
-export function ticketOfGrantId(grantId: string): string | undefined {
-  return /^([A-Z][A-Z0-9_]*-\d+)\.\d+$/.exec(grantId)?.[1];
-}
-
-/** The stored grant with another record (state, phase follow it) and due time. */
-export function withRecord(stored: StoredGrant, record: GrantRecord, dueAt: number, meta: Partial<GrantMeta> = {}): StoredGrant {
-  return { ...stored, state: record.state, phase: phaseOf(record.state, record.breakGlass), dueAt, record, meta: { ...stored.meta, ...meta } };
+/** The entity value of a grant: the grant with its derived index attributes. */
+export function toEntity(grant: StoredGrant): GrantEntity {
+  const parsed = storedGrantSchema.parse(grant);
+  return { ...parsed, phase: phaseOf(parsed), dueAt: dueAtOf(parsed) };
 }

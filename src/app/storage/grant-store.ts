@@ -1,19 +1,21 @@
 import { Filter, FilterConditions, ForgeKvsAPIError, Sort, WhereConditions, kvs } from '@forge/kvs';
-import { CREATED_INDEX, DUE_INDEX, GRANT_ENTITY, storedGrantSchema, type StoredGrant } from './grant-entity';
+import { CREATED_INDEX, DUE_INDEX, GRANT_ENTITY, grantEntitySchema, toEntity, type GrantEntity, type StoredGrant } from './grant-entity';
 
 /**
  * Reads and conditional writes of grants. Every write is a transaction conditioned on the version read,
  * so two deliveries of one event (at-least-once) cannot both act: the loser gets `false` and stops.
  * Forge names no error code for a failed condition, so a refused write is a lost race when the stored
  * grant shows another writer got there first, whatever the error says; any other refusal is thrown.
+ * The index attributes (`phase`, `dueAt`) are derived here on every write and dropped on read.
  */
 
-type EntityValue = Omit<StoredGrant, 'record' | 'meta'> & { record: unknown; meta: unknown };
+type EntityValue = Omit<GrantEntity, 'record' | 'meta'> & { record: unknown; meta: unknown };
 
 const entity = () => kvs.entity<EntityValue>(GRANT_ENTITY);
 
 function parse(value: unknown): StoredGrant {
-  return storedGrantSchema.parse(value);
+  const { phase: _phase, dueAt: _dueAt, ...grant } = grantEntitySchema.parse(value);
+  return grant;
 }
 
 /** A refused write lost a race when storage no longer holds the version the write was conditioned on. */
@@ -32,7 +34,7 @@ export async function createGrant(grant: StoredGrant): Promise<boolean> {
   try {
     await kvs
       .transact()
-      .set<EntityValue>(grant.ticket, parse(grant), { entityName: GRANT_ENTITY, conditions: new Filter<EntityValue>().and('version', FilterConditions.notExists()) })
+      .set<EntityValue>(grant.ticket, toEntity(grant), { entityName: GRANT_ENTITY, conditions: new Filter<EntityValue>().and('version', FilterConditions.notExists()) })
       .execute();
     return true;
   } catch (error) {
@@ -43,11 +45,11 @@ export async function createGrant(grant: StoredGrant): Promise<boolean> {
 
 /** Writes `next` (its version becomes previous + 1) if the stored version is still `previous.version`. */
 export async function updateGrant(previous: StoredGrant, next: StoredGrant): Promise<StoredGrant | undefined> {
-  const written = parse({ ...next, version: previous.version + 1 });
+  const written: StoredGrant = { ...next, version: previous.version + 1 };
   try {
     await kvs
       .transact()
-      .set<EntityValue>(previous.ticket, written, {
+      .set<EntityValue>(previous.ticket, toEntity(written), {
         entityName: GRANT_ENTITY,
         conditions: new Filter<EntityValue>().and('version', FilterConditions.equalTo(previous.version)),
       })

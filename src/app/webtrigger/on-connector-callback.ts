@@ -1,9 +1,9 @@
 import { webTrigger } from '@forge/api';
 import { z } from 'zod';
+import { ticketOfGrantId } from '../../core';
 import { revocationCallbackSchema, verifySignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../protocol';
 import { recordAccessEnded } from '../flow/end-access';
 import { logEvent } from '../log';
-import { ticketOfGrantId } from '../storage/grant-entity';
 import { getGrant } from '../storage/grant-store';
 import { loadConnectorSecret, loadSettings } from '../storage/settings-store';
 
