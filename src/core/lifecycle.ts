@@ -54,6 +54,8 @@ export const LIFECYCLE: Readonly<Record<GrantState, Readonly<Partial<Record<Life
     // Break-glass skips approval and scheduling: the app grants at once and records the outcome.
     'break-glass': 'active',
     'grant-failed': 'failed',
+    // A break-glass request ended before its grant job ran.
+    revoked: 'revoked',
   },
   'awaiting-approval': { 'approval-approved': 'approved', 'approval-declined': 'declined', revoked: 'revoked' },
   approved: { 'window-not-open': 'scheduled', 'grant-started': 'granting', revoked: 'revoked' },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { describeWith } from '../support/servers';
 import { postgresFixture, waitFor } from '../connector/support/harness';
 import { installApp, type AppUnderTest } from './support/install-app';
-import { raise, readTicket, resolveOk } from './support/ticket';
+import { raise, readTicket, resolveOk, transitionAs } from './support/ticket';
 
 jest.setTimeout(90_000);
 
@@ -39,6 +39,20 @@ describeWith('postgres', 'auto-approved read-only access on a real PostgreSQL lo
       return view.status === 'Access expired' ? view : undefined;
     }, 20_000, 200);
     expect(ended.property).toMatchObject({ state: 'expired' });
+    await expect(fixture.login(credential.username, credential.password)).rejects.toThrow();
+    expect(await fixture.managedCount()).toBe(0);
+  });
+
+  it('revokes the login at once when a person marks access expired by hand', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: fixture.target.id, accessLevel: 'read-only', duration: 'PT1H' });
+    const credential = z.object({ username: z.string(), password: z.string() }).parse(await resolveOk(site, site.people.requester, 'revealCredential', {}, key));
+    const session = await fixture.login(credential.username, credential.password);
+    await session.end();
+
+    await transitionAs(site, key, site.people.agent, 'Access expired');
+    expect(await readTicket(site, key)).toMatchObject({ status: 'Access expired', property: { state: 'expired' } });
+    expect((await app.connector.client.getGrant(`${key}.1`)).state).toBe('revoked');
     await expect(fixture.login(credential.username, credential.password)).rejects.toThrow();
     expect(await fixture.managedCount()).toBe(0);
   });

@@ -16,6 +16,7 @@ const LEGAL: Array<[GrantState, LifecycleEvent, GrantState]> = [
   ['requested', 'policy-denied', 'denied'],
   ['requested', 'break-glass', 'active'],
   ['requested', 'grant-failed', 'failed'],
+  ['requested', 'revoked', 'revoked'],
   ['awaiting-approval', 'approval-approved', 'approved'],
   ['awaiting-approval', 'approval-declined', 'declined'],
   ['awaiting-approval', 'revoked', 'revoked'],
@@ -52,7 +53,7 @@ describe('transition', () => {
 
   it.each<[GrantState, LifecycleEvent, string]>([
     ['expired', 'extended', 'A grant that is expired cannot take the event extended (it is final).'],
-    ['requested', 'grant-succeeded', 'A grant that is requested cannot take the event grant-succeeded (allowed: policy-approved, policy-needs-approval, policy-denied, grant-failed, break-glass).'],
+    ['requested', 'grant-succeeded', 'A grant that is requested cannot take the event grant-succeeded (allowed: policy-approved, policy-needs-approval, policy-denied, grant-failed, revoked, break-glass).'],
     ['awaiting-approval', 'policy-approved', 'A grant that is awaiting-approval cannot take the event policy-approved (allowed: approval-approved, approval-declined, revoked).'],
     ['active', 'break-glass', 'A grant that is active cannot take the event break-glass (allowed: expired, revoked, extended).'],
     ['revoked', 'revoked', 'A grant that is revoked cannot take the event revoked (it is final).'],

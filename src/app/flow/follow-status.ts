@@ -1,32 +1,32 @@
-import type { Settings } from '../../core';
+import { statusAction, type Settings } from '../../core';
+import { moveTicket } from '../jira/move-ticket';
 import type { StoredGrant } from '../storage/grant-entity';
-import { applySteps } from './apply-steps';
+import { applySteps, internalNote } from './apply-steps';
 import { checkApproval } from './check-approval';
 import { revokeAccess } from './revoke-access';
 
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
 /**
  * Brings the grant in line with the ticket's current status (level-triggered, so duplicate and reordered
- * events converge): approved or declined by JSM's approval step, or resolved, cancelled or moved to the
- * revoked status, which ends access at once.
+ * events converge), as `statusAction` decides: count the approvals, record a decline or a cancellation,
+ * end access at once, or put the ticket back where the grant really is and say why.
  */
 export async function followStatus(stored: StoredGrant, status: string, settings: Settings, actor: string): Promise<void> {
-  const statuses = settings.statuses;
-  const endsAccess = statuses.endAccess.some((name) => same(name, status)) || same(statuses.revoked, status);
-  switch (stored.record.state) {
-    case 'awaiting-approval':
-      if (same(status, statuses.approved)) await checkApproval(stored, settings);
-      else if (same(status, statuses.declined)) await applySteps(stored, settings, [{ event: 'approval-declined', actor }]);
-      else if (endsAccess) await applySteps(stored, settings, [{ event: 'revoked', actor, note: `the request was moved to ${status} before approval` }]);
+  const action = statusAction(stored.record.state, status, settings.statuses);
+  switch (action.kind) {
+    case 'none':
       return;
-    case 'approved':
-    case 'scheduled':
-    case 'granting':
-    case 'active':
-      if (endsAccess) await revokeAccess(stored, settings, actor, `the ticket was moved to ${status}`);
+    case 'check-approval':
+      await checkApproval(stored, settings);
       return;
-    default:
+    case 'record':
+      await applySteps(stored, settings, [{ event: action.event, actor, note: action.note }]);
+      return;
+    case 'end-access':
+      await revokeAccess(stored, settings, actor, action.note, { event: action.event });
+      return;
+    case 'put-back':
+      await moveTicket(stored.ticket, { toStatus: action.toStatus });
+      await internalNote(stored.ticket, [`Moved back to ${action.toStatus}: ${action.note}.`]);
       return;
   }
 }

@@ -27,7 +27,7 @@ const GRANTABLE = new Set(['requested', 'approved', 'scheduled', 'granting']);
  */
 export async function runGrantJob(job: GrantJob): Promise<GrantOutcome> {
   const stored = await getGrant(job.ticket);
-  if (!stored || stored.meta.job?.token !== job.token || !GRANTABLE.has(stored.record.state)) return DONE;
+  if (!stored || stored.meta.job?.token !== job.token || !GRANTABLE.has(stored.record.state) || stored.meta.revokeRequested) return DONE;
   if (stored.record.state === 'requested' && !stored.record.breakGlass) return DONE;
   const [settings, config] = await Promise.all([loadSettings(), loadAppConfig()]);
   const now = new Date();

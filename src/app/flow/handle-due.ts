@@ -17,6 +17,10 @@ import { revokeAccess } from './revoke-access';
  */
 export async function handleDue(stored: StoredGrant, settings: Settings, now: number): Promise<void> {
   const { record, meta } = stored;
+  if (meta.revokeRequested) {
+    await revokeAccess(stored, settings, meta.revokeRequested.by, meta.revokeRequested.reason, { event: meta.revokeRequested.event });
+    return;
+  }
   switch (record.state) {
     case 'requested':
     case 'approved':
@@ -25,10 +29,6 @@ export async function handleDue(stored: StoredGrant, settings: Settings, now: nu
     case 'scheduled':
       return requeue(stored, now, (Date.parse(record.window?.notBefore ?? new Date(now).toISOString()) - now) / 1000);
     case 'active': {
-      if (meta.revokeRequested) {
-        await revokeAccess(stored, settings, meta.revokeRequested.by, meta.revokeRequested.reason);
-        return;
-      }
       const end = Date.parse(record.window?.notAfter ?? '');
       if (now >= end) return confirmEnd(stored, settings);
       if (meta.warnAt) {

@@ -1,5 +1,5 @@
 import { ConnectorRequestError } from '../../protocol';
-import { grantIdOf, type Settings } from '../../core';
+import type { Settings } from '../../core';
 import { connectorClient } from '../connector/connector-access';
 import type { Move } from '../jira/move-ticket';
 import { logEvent } from '../log';
@@ -8,28 +8,34 @@ import type { StoredGrant } from '../storage/grant-entity';
 import { updateGrant } from '../storage/grant-store';
 import { applySteps, internalNote } from './apply-steps';
 
-/** States in which the connector may hold access for the ticket. */
-const MAY_HAVE_ACCESS = new Set(['granting', 'active']);
+export interface RevokeOptions {
+  /** `expired` when a person marked active access expired; otherwise `revoked`. */
+  event?: 'revoked' | 'expired';
+  moves?: readonly Move[];
+}
 
 /**
- * Ends access at once: revoke at the connector (idempotent), delete the unrevealed credential, record
- * `revoked`. When the connector cannot be reached, the request is kept (`revokeRequested`, due now) so the
- * sweep retries it, and the ticket says so; access never reads as revoked before it is.
+ * Ends access at once: revoke at the connector (idempotent; a grant that has an id may hold access there,
+ * and an id the connector never saw is tombstoned so a late grant cannot make it), delete the unrevealed
+ * credential, record the event. When the connector cannot be reached, the request is kept
+ * (`revokeRequested`, due now) so the sweep retries it, and the ticket says so; access never reads as
+ * ended before it is.
  */
-export async function revokeAccess(stored: StoredGrant, settings: Settings, actor: string, reason: string, moves: readonly Move[] = []): Promise<StoredGrant | undefined> {
-  if (MAY_HAVE_ACCESS.has(stored.record.state)) {
+export async function revokeAccess(stored: StoredGrant, settings: Settings, actor: string, reason: string, options: RevokeOptions = {}): Promise<StoredGrant | undefined> {
+  const event = options.event ?? 'revoked';
+  if (stored.record.grantId !== undefined) {
     try {
       const client = await connectorClient(settings.connectorUrl);
-      await client.revokeGrant(grantIdOf(stored.record));
+      await client.revokeGrant(stored.record.grantId);
     } catch (error) {
       if (!(error instanceof ConnectorRequestError) || !error.retryable) throw error;
       logEvent('revoke.deferred', { ticket: stored.ticket, code: error.code });
       if (stored.meta.revokeRequested) return stored;
-      const kept = await updateGrant(stored, { ...stored, meta: { ...stored.meta, revokeRequested: { at: new Date().toISOString(), by: actor, reason } } });
+      const kept = await updateGrant(stored, { ...stored, meta: { ...stored.meta, revokeRequested: { at: new Date().toISOString(), by: actor, reason, event } } });
       if (kept && !kept.meta.ticketDeleted) await internalNote(stored.ticket, [`Revocation asked for (${reason}) could not reach the connector (${error.code}); it is retried every five minutes until it succeeds.`]);
       return kept;
     }
   }
   await deleteCredential(stored.ticket);
-  return applySteps(stored, settings, [{ event: 'revoked', actor, note: reason }], { moves, meta: { revokeRequested: undefined } });
+  return applySteps(stored, settings, [{ event, actor, note: reason }], { moves: options.moves ?? [], meta: { revokeRequested: undefined } });
 }

@@ -7,8 +7,8 @@ import { intake } from './intake';
 
 /**
  * What every issue event leads to: re-read the request through the REST API (never trusting the event),
- * take in a request not seen yet, then bring the grant in line with the ticket's current status. Safe to
- * run any number of times, in any order.
+ * then take in a request not seen yet, or bring a known grant in line with the ticket's current status.
+ * Safe to run any number of times, in any order.
  */
 export async function syncTicket(key: string, actor: string): Promise<void> {
   const [settings, config] = await Promise.all([loadSettings(), loadAppConfig()]);
@@ -20,7 +20,8 @@ export async function syncTicket(key: string, actor: string): Promise<void> {
     if (isAppError(error, 'jira_error') && error.context.status === 404) return;
     throw error;
   }
-  const stored = (await getGrant(key)) ?? (await intake(request, settings, config));
-  if (!stored) return;
-  await followStatus(stored, request.currentStatus.status, settings, actor);
+  const stored = await getGrant(key);
+  // A request seen for the first time is taken in; the status read before intake is already out of date.
+  if (!stored) await intake(request, settings, config);
+  else await followStatus(stored, request.currentStatus.status, settings, actor);
 }

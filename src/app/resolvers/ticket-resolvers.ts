@@ -65,7 +65,7 @@ export const revokeNow = defineResolver('revokeNow', {
   handler: async ({ grant, settings, caller, payload }) => {
     const stored = required(grant);
     const reason = payload.reason ?? 'revoked from the access panel';
-    const after = await revokeAccess(stored, settings, caller.accountId, reason, [{ transition: settings.transitions.markRevoked }]);
+    const after = await revokeAccess(stored, settings, caller.accountId, reason, { moves: [{ transition: settings.transitions.markRevoked }] });
     if (!after) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
     return { state: after.record.state, pending: after.meta.revokeRequested !== undefined };
   },

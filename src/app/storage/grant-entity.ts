@@ -41,7 +41,7 @@ export const grantMetaSchema = z.strictObject({
   /** An extension the policy sent to approvers, waiting for their answer. */
   pendingExtension: z.strictObject({ extendBy: z.string(), at: instant, group: z.string() }).optional(),
   /** A revocation asked for while the connector could not be reached; the sweep retries it. */
-  revokeRequested: z.strictObject({ at: instant, by: z.string(), reason: z.string() }).optional(),
+  revokeRequested: z.strictObject({ at: instant, by: z.string(), reason: z.string(), event: z.enum(['revoked', 'expired']).default('revoked') }).optional(),
   /** The ticket was deleted: the grant is ended and nothing is written to Jira for it any more. */
   ticketDeleted: z.strictObject({ at: instant, by: z.string() }).optional(),
 });

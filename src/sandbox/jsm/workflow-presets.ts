@@ -44,8 +44,8 @@ export function accessRequestWorkflow(approverGroup: string, approvalName = 'Acc
       { name: 'Approved by policy', from: ['Waiting for approval'], to: 'Approved' },
       { name: 'Deny', from: ['Waiting for approval'], to: 'Denied', resolution: 'Declined' },
       // The app sends a ticket back when an approval turns out not to count (docs/admin-guide.md, section 4).
-      { name: 'Back to approval', from: ['Approved'], to: 'Waiting for approval' },
-      { name: 'Access granted', from: ['Approved'], to: 'Access granted' },
+      { name: 'Back to approval', from: ['Approved', 'Access failed'], to: 'Waiting for approval' },
+      { name: 'Access granted', from: ['Approved', 'Access failed'], to: 'Access granted' },
       { name: 'Access expired', from: ['Approved', 'Access granted'], to: 'Access expired' },
       // A request can be revoked, or fail, before it was ever granted.
       { name: 'Revoke access', from: ['Waiting for approval', 'Approved', 'Access granted'], to: 'Access revoked' },
@@ -55,6 +55,8 @@ export function accessRequestWorkflow(approverGroup: string, approvalName = 'Acc
       { name: 'Cancel request', from: ['Waiting for approval', 'Approved'], to: 'Canceled', resolution: "Won't Do", allowed: 'agents-and-reporter' },
       // An admin's retry of a failed grant: back to the status of a grant in progress, which the app moves on from.
       { name: 'Retry access', from: ['Access failed'], to: 'Approved' },
+      // The app puts back a status a person set by hand that the grant does not have (docs/admin-guide.md, section 4).
+      { name: 'Back to approved', from: ['Access granted'], to: 'Approved' },
     ],
     approvals: [
       {
