@@ -1,4 +1,5 @@
 import type { Settings } from '../../core';
+import type { AppConfig } from '../storage/app-config';
 import { isAppError } from '../app-error';
 import { jira } from '../jira/jira-client';
 import { moveTicket } from '../jira/move-ticket';
@@ -12,9 +13,10 @@ import { approveAndSchedule } from './schedule-grant';
  * completed approval that are by members of the rule's approver group and not by the requester. Enough:
  * record `approval-approved` and go on to access. Not enough (a self-approval, say): the approval is
  * refused and recorded (internal comment, stored with the grant), the requester is told, and the ticket
- * goes back to the approval status; a workflow with no way back declines instead.
+ * goes back to the approval status; a workflow with no way back declines instead. An approver group that
+ * is no longer in the settings fails closed: no approval counts, and the note asks the admins to act.
  */
-export async function checkApproval(stored: StoredGrant, settings: Settings): Promise<StoredGrant | undefined> {
+export async function checkApproval(stored: StoredGrant, settings: Settings, config: AppConfig): Promise<StoredGrant | undefined> {
   const { record } = stored;
   const approvals = (await jira.getApprovals(record.ticket)).values.filter((approval) => approval.finalDecision === 'approved');
   const latest = approvals[approvals.length - 1];
@@ -22,8 +24,9 @@ export async function checkApproval(stored: StoredGrant, settings: Settings): Pr
   const approvedBy = approved.map((entry) => entry.approver.accountId);
   const requester = record.requester.accountId;
   const group = settings.approverGroups.find((candidate) => candidate.id === record.approval?.group);
-  const members = group ? new Set(await jira.groupMembers(group.jiraGroup)) : undefined;
-  const eligible = approvedBy.filter((accountId) => accountId !== requester && (members === undefined || members.has(accountId)));
+  // Fail closed: an approver group missing from the settings counts no one, and the admins are asked to act.
+  const members = group ? new Set(await jira.groupMembers(group.jiraGroup)) : new Set<string>();
+  const eligible = approvedBy.filter((accountId) => accountId !== requester && members.has(accountId));
   const needed = record.approval?.count ?? 1;
 
   if (eligible.length >= needed) {
@@ -46,7 +49,9 @@ export async function checkApproval(stored: StoredGrant, settings: Settings): Pr
   }
 
   const selfApproved = approvedBy.includes(requester);
-  const reason = selfApproved
+  const reason = !group
+    ? `the approver group "${record.approval?.group ?? 'none'}" of this request is not in the app settings, so no approval counts; an administrator (${config.adminGroups.join(', ')}) restores the group in the settings or declines the request`
+    : selfApproved
     ? 'the requester approved their own request, and a requester never approves their own access'
     : `it needs ${needed} approval${needed === 1 ? '' : 's'} by members of ${group?.name ?? 'the approver group'} and ${eligible.length} counted`;
   const at = new Date().toISOString();

@@ -1,5 +1,6 @@
 import { statusAction, type Settings } from '../../core';
 import { moveTicket } from '../jira/move-ticket';
+import type { AppConfig } from '../storage/app-config';
 import type { StoredGrant } from '../storage/grant-entity';
 import { applySteps, internalNote } from './apply-steps';
 import { checkApproval } from './check-approval';
@@ -10,13 +11,13 @@ import { revokeAccess } from './revoke-access';
  * events converge), as `statusAction` decides: count the approvals, record a decline or a cancellation,
  * end access at once, or put the ticket back where the grant really is and say why.
  */
-export async function followStatus(stored: StoredGrant, status: string, settings: Settings, actor: string): Promise<void> {
+export async function followStatus(stored: StoredGrant, status: string, settings: Settings, config: AppConfig, actor: string): Promise<void> {
   const action = statusAction(stored.record.state, status, settings.statuses);
   switch (action.kind) {
     case 'none':
       return;
     case 'check-approval':
-      await checkApproval(stored, settings);
+      await checkApproval(stored, settings, config);
       return;
     case 'record':
       await applySteps(stored, settings, [{ event: action.event, actor, note: action.note }]);

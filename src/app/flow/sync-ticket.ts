@@ -23,5 +23,5 @@ export async function syncTicket(key: string, actor: string): Promise<void> {
   const stored = await getGrant(key);
   // A request seen for the first time is taken in; the status read before intake is already out of date.
   if (!stored) await intake(request, settings, config);
-  else await followStatus(stored, request.currentStatus.status, settings, actor);
+  else await followStatus(stored, request.currentStatus.status, settings, config, actor);
 }
