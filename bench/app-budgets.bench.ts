@@ -78,7 +78,7 @@ function storedGrant(ticket: string, requester: string, notBefore: number, notAf
     actor: 'app',
     set: { window: { notBefore: at.toISOString(), notAfter: new Date(notAfter).toISOString() }, username: 'jit_bench', connect: { host: 'demo.db.internal', port: 5432, database: 'demo' }, attempts: 1 },
   });
-  return { ticket, phase: 'open', dueAt, createdAt: notBefore, version: 1, record, meta: { requestTypeId: '1', reasons: [], refusedApprovals: [], alertSent: false } };
+  return { ticket, phase: 'open', dueAt, createdAt: notBefore, version: 1, record, meta: { requestTypeId: '1', reasons: [], refusedApprovals: [], alertSent: false, alertFailures: 0 } };
 }
 
 async function sweepAtScale(app: AppUnderTest) {
@@ -102,8 +102,8 @@ async function sweepAtScale(app: AppUnderTest) {
   const outcome = await site.runtime.runScheduledTrigger('expiry-sweep');
   const elapsed = performance.now() - started;
   if (!outcome.ok) throw new Error(`the sweep failed: ${outcome.error.message}`);
-  const grants = z.record(z.string(), z.object({ state: z.string() })).parse(site.runtime.inspect.kvs().entities.grant);
-  const expired = tickets.filter((ticket) => grants[ticket]?.state === 'expired').length;
+  const grants = z.record(z.string(), z.object({ record: z.object({ state: z.string() }) })).parse(site.runtime.inspect.kvs().entities.grant);
+  const expired = tickets.filter((ticket) => grants[ticket]?.record.state === 'expired').length;
   return { elapsed, expired, jiraCalls: site.jsm.calls.count({ identity: 'app' }), storageCalls: storageCalls.length };
 }
 

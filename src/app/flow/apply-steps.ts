@@ -36,6 +36,11 @@ export interface StepOptions {
   publicExtra?: AdfDoc;
   /** Mirror the record to the `jit-access` property (default true). */
   property?: boolean;
+  /**
+   * Keep the internal comment with the grant and post it with the next steps' (default false): an
+   * approval followed at once by the grant is audited in the grant's comment, one Jira call fewer.
+   */
+  deferInternalComment?: boolean;
   meta?: Partial<GrantMeta>;
   /** Values that must never appear in what is written (the grant's password). */
   secrets?: readonly string[];
@@ -45,12 +50,12 @@ export interface StepOptions {
  * Applies lifecycle steps to a grant: the store first, conditioned on the version read (so a duplicate
  * delivery that lost the race does nothing and gets undefined), then the ticket: workflow moves, one
  * internal comment holding the audit entry of every step, the requester's comment, and the property.
- * Steps applied together share one comment to keep Jira calls per lifecycle low. A deleted ticket gets
- * only the store.
+ * Steps applied together share one comment to keep Jira calls per lifecycle low, and so do steps whose
+ * comment was deferred (`deferInternalComment`). A deleted ticket gets only the store.
  */
 export async function applySteps(stored: StoredGrant, settings: Settings, steps: readonly Step[], options: StepOptions = {}): Promise<StoredGrant | undefined> {
   let record: GrantRecord = stored.record;
-  const internal: AdfDoc['content'] = [];
+  const internal: AdfDoc['content'] = [...(stored.meta.deferredAudit?.content ?? [])];
   let publicDoc: AdfDoc | null = null;
   for (const step of steps) {
     record = recordTransition(record, {
@@ -67,11 +72,13 @@ export async function applySteps(stored: StoredGrant, settings: Settings, steps:
     internal.push(...comments.internal.content);
     if (comments.public) publicDoc = comments.public;
   }
-  const written = await updateGrant(stored, { ...stored, record, meta: { ...stored.meta, ...options.meta } });
+  const deferredAudit: AdfDoc | undefined = options.deferInternalComment && internal.length > 0 ? { version: 1, type: 'doc', content: internal } : undefined;
+  const meta = { ...stored.meta, ...options.meta, deferredAudit };
+  const written = await updateGrant(stored, { ...stored, record, meta });
   if (!written || written.meta.ticketDeleted) return written;
   const secrets = options.secrets ?? [];
   for (const move of options.moves ?? []) await moveTicket(record.ticket, move);
-  if (internal.length > 0) await jira.addComment(record.ticket, { version: 1, type: 'doc', content: internal }, 'internal');
+  if (internal.length > 0 && !deferredAudit) await jira.addComment(record.ticket, { version: 1, type: 'doc', content: internal }, 'internal');
   const publicBody = publicDoc && options.publicExtra ? { ...publicDoc, content: [...publicDoc.content, ...options.publicExtra.content] } : publicDoc;
   if (publicBody && options.publicComment !== false) await jira.addComment(record.ticket, publicBody, 'public');
   if (options.property !== false) await writeProperty(record, secrets);

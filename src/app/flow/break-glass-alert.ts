@@ -3,6 +3,12 @@ import { adfDoc, assertNoSecrets, type GrantRecord } from '../../core';
 import { jira } from '../jira/jira-client';
 import { logEvent } from '../log';
 import type { AppConfig } from '../storage/app-config';
+import type { StoredGrant } from '../storage/grant-entity';
+import { updateGrant } from '../storage/grant-store';
+import { internalNote } from './apply-steps';
+
+/** Failed deliveries after which the admins are told in the ticket (the sweep keeps retrying). */
+export const ALERT_ESCALATE_AFTER = 3;
 
 /**
  * The loud part of break-glass: a JSON alert to the configured webhook (chat or SIEM) and a follow-up
@@ -26,7 +32,28 @@ export async function createReviewTask(record: GrantRecord, config: AppConfig): 
   return task.key;
 }
 
-export async function sendAlert(record: GrantRecord, config: AppConfig, reviewTask: string | undefined): Promise<boolean> {
+/**
+ * Delivers the alert a granted break-glass grant owes and records the outcome: delivered, or one more
+ * failure (the grant stays due, so the sweep tries again every five minutes). After ALERT_ESCALATE_AFTER
+ * failures the admins are told once, by an internal comment naming their groups. Returns the grant as
+ * stored afterwards (undefined when another writer moved it on meanwhile).
+ */
+export async function deliverAlert(stored: StoredGrant, config: AppConfig): Promise<StoredGrant | undefined> {
+  const { record, meta } = stored;
+  if (await sendAlert(record, config, record.reviewTask)) return updateGrant(stored, { ...stored, meta: { ...meta, alertSent: true } });
+  const failures = meta.alertFailures + 1;
+  const escalate = failures >= ALERT_ESCALATE_AFTER && meta.alertEscalatedAt === undefined;
+  const written = await updateGrant(stored, { ...stored, meta: { ...meta, alertFailures: failures, ...(escalate ? { alertEscalatedAt: new Date().toISOString() } : {}) } });
+  if (written && escalate && !meta.ticketDeleted) {
+    await internalNote(record.ticket, [
+      `Administrators (${config.adminGroups.join(', ')}): the break-glass alert for this access could not be delivered after ${failures} attempts${config.alertWebhookUrl ? ` to ${new URL(config.alertWebhookUrl).host}` : ' (no alert destination is set)'}.`,
+      'Check the alert destination in the app settings; the app keeps trying every five minutes until one is delivered.',
+    ]);
+  }
+  return written;
+}
+
+async function sendAlert(record: GrantRecord, config: AppConfig, reviewTask: string | undefined): Promise<boolean> {
   if (!config.alertWebhookUrl) return false;
   const alert = {
     kind: 'jit-access.break-glass',

@@ -6,11 +6,11 @@ import { logEvent } from '../log';
 import { MAX_DELAY_SECONDS, pushGrantJob, type GrantJob } from '../queue/grant-queue';
 import type { AppConfig } from '../storage/app-config';
 import { deleteCredential, storeCredential } from '../storage/credential-store';
-import type { StoredGrant } from '../storage/grant-entity';
+import { alertOwed, type StoredGrant } from '../storage/grant-entity';
 import { getGrant, updateGrant } from '../storage/grant-store';
 import { loadAppConfig, loadSettings } from '../storage/settings-store';
 import { applySteps, internalNote, writeProperty, type Step } from './apply-steps';
-import { sendAlert } from './break-glass-alert';
+import { deliverAlert } from './break-glass-alert';
 import { warnAtOf } from './warn-at';
 
 export type GrantOutcome = { kind: 'done' } | { kind: 'retry'; afterSeconds: number; reason: string };
@@ -100,10 +100,7 @@ async function recordGranted(current: StoredGrant, settings: Settings, config: A
     return DONE;
   }
   // A break-glass grant retried after failing is granted as grant-succeeded, and is just as loud.
-  if (written.record.breakGlass && !written.meta.alertSent) {
-    const alerted = await sendAlert(written.record, config, written.record.reviewTask);
-    if (alerted) await updateGrant(written, { ...written, meta: { ...written.meta, alertSent: true } });
-  }
+  if (alertOwed(written)) await deliverAlert(written, config);
   logEvent('grant.active', { ticket, grantId: created.grantId, notAfter: created.notAfter });
   return DONE;
 }

@@ -3,19 +3,24 @@ import { grantIdOf, type Settings } from '../../core';
 import { connectorClient } from '../connector/connector-access';
 import { logEvent } from '../log';
 import { planJob, pushGrantJob } from '../queue/grant-queue';
-import type { StoredGrant } from '../storage/grant-entity';
+import type { AppConfig } from '../storage/app-config';
+import { alertOwed, type StoredGrant } from '../storage/grant-entity';
 import { updateGrant } from '../storage/grant-store';
 import { publicNote } from './apply-steps';
+import { deliverAlert } from './break-glass-alert';
 import { recordAccessEnded } from './end-access';
 import { revokeAccess } from './revoke-access';
 
 /**
  * What the sweep does with one grant whose time has come: queue a grant whose window opens within the
  * queue's reach or whose job was lost, warn the requester before the end, retry a revocation that could
- * not reach the connector, and confirm an end the connector made (or end it now if it did not). A grant
+ * not reach the connector, and confirm an end the connector made (or end it now if it did not). A
+ * break-glass grant whose alert was not delivered is alerted again first, whatever its state. A grant
  * past its end that cannot be confirmed yet stays due, so the next sweep tries again.
  */
-export async function handleDue(stored: StoredGrant, settings: Settings, now: number): Promise<void> {
+export async function handleDue(due: StoredGrant, settings: Settings, config: AppConfig, now: number): Promise<void> {
+  const stored = alertOwed(due) ? await deliverAlert(due, config) : due;
+  if (!stored) return;
   const { record, meta } = stored;
   if (meta.revokeRequested) {
     await revokeAccess(stored, settings, meta.revokeRequested.by, meta.revokeRequested.reason, { event: meta.revokeRequested.event });
@@ -39,8 +44,8 @@ export async function handleDue(stored: StoredGrant, settings: Settings, now: nu
       return;
     }
     default:
-      // Not open any more: writing it again files it under its derived phase, out of the sweep's way.
-      await updateGrant(stored, stored);
+      // Not open any more (or only its alert was owed): writing it again files it under its derived phase.
+      if (stored === due) await updateGrant(stored, stored);
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Settings } from '../../core';
 import { logEvent } from '../log';
 import { queryDue } from '../storage/grant-store';
-import { loadSettings } from '../storage/settings-store';
+import type { AppConfig } from '../storage/app-config';
+import { loadAppConfig, loadSettings } from '../storage/settings-store';
 import { handleDue } from './handle-due';
 
 export const SWEEP_PAGE = 100;
@@ -23,20 +24,21 @@ export interface SweepReport {
 export async function runSweep(now: number, budgetMs: number): Promise<SweepReport> {
   const deadline = Date.now() + budgetMs;
   const report: SweepReport = { due: 0, handled: 0, failed: 0, truncated: false };
-  let settings: Settings | undefined;
+  let loaded: { settings: Settings; config: AppConfig } | undefined;
   let cursor: string | undefined;
   do {
     const page = await queryDue(now, SWEEP_PAGE, cursor);
     cursor = page.cursor;
     report.due += page.grants.length;
     if (page.grants.length === 0) break;
-    const loaded = (settings ??= await loadSettings());
+    loaded ??= { settings: await loadSettings(), config: await loadAppConfig() };
+    const { settings, config } = loaded;
     for (let start = 0; start < page.grants.length; start += CONCURRENCY) {
       if (Date.now() > deadline) {
         report.truncated = true;
         return report;
       }
-      const results = await Promise.allSettled(page.grants.slice(start, start + CONCURRENCY).map((grant) => handleDue(grant, loaded, now)));
+      const results = await Promise.allSettled(page.grants.slice(start, start + CONCURRENCY).map((grant) => handleDue(grant, settings, config, now)));
       for (const result of results) {
         if (result.status === 'fulfilled') report.handled += 1;
         else {

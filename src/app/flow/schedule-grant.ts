@@ -32,9 +32,10 @@ export async function approveAndSchedule(stored: StoredGrant, settings: Settings
   const job = planJob(now.getTime());
   const written = await applySteps(stored, settings, approvalSteps, {
     moves,
-    // The grant follows within seconds and its comment tells the requester; the property is written then.
+    // The grant follows within seconds and its comments tell the requester and audit the approval; the property is written then.
     publicComment: false,
     property: false,
+    deferInternalComment: true,
     meta: { job },
   });
   if (written) await pushGrantJob(stored.ticket, job);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { grantRecordSchema, linkedChangeSchema } from '../../core';
+import { adfDocSchema, grantRecordSchema, linkedChangeSchema } from '../../core';
 import { JOB_GRACE_MS, MAX_DELAY_SECONDS } from '../queue/grant-queue';
 
 /**
@@ -36,12 +36,18 @@ export const grantMetaSchema = z.strictObject({
   warnAt: instant.optional(),
   refusedApprovals: z.array(z.strictObject({ accountId: z.string(), at: instant, reason: z.string() })).default([]),
   alertSent: z.boolean().default(false),
+  /** Break-glass alert deliveries that failed; the sweep retries until one is delivered. */
+  alertFailures: z.number().int().min(0).default(0),
+  /** When the admins were told in the ticket that the alert could not be delivered. */
+  alertEscalatedAt: instant.optional(),
   /** Set when the connector still had access the app did not expect (reconciliation). */
   flagged: z.string().optional(),
   /** An extension the policy sent to approvers, waiting for their answer. */
   pendingExtension: z.strictObject({ extendBy: z.string(), at: instant, group: z.string() }).optional(),
   /** A revocation asked for while the connector could not be reached; the sweep retries it. */
   revokeRequested: z.strictObject({ at: instant, by: z.string(), reason: z.string(), event: z.enum(['revoked', 'expired']).default('revoked') }).optional(),
+  /** The internal audit comment of steps whose comment waits for the next steps' (an approval the grant follows at once). */
+  deferredAudit: adfDocSchema.optional(),
   /** The ticket was deleted: the grant is ended and nothing is written to Jira for it any more. */
   ticketDeleted: z.strictObject({ at: instant, by: z.string() }).optional(),
 });
@@ -71,6 +77,7 @@ export type Phase = z.infer<typeof phaseSchema>;
 
 /** Open: the sweep has work on it at `dueAt`; idle: waits for a person; closed: final. */
 export function phaseOf({ record, meta }: Pick<StoredGrant, 'record' | 'meta'>): Phase {
+  if (alertOwed({ record, meta })) return 'open';
   switch (record.state) {
     case 'approved':
     case 'scheduled':
@@ -89,6 +96,11 @@ export function phaseOf({ record, meta }: Pick<StoredGrant, 'record' | 'meta'>):
 
 export const FAR_FUTURE = 8_640_000_000_000;
 
+/** A break-glass grant that was granted owes its alert until one is delivered, whatever became of the access. */
+export function alertOwed({ record, meta }: Pick<StoredGrant, 'record' | 'meta'>): boolean {
+  return record.breakGlass && record.username !== undefined && !meta.alertSent;
+}
+
 /**
  * When the sweep should next look at the grant: a revocation that could not reach the connector at once;
  * an active grant's warning, then its end; a queued job's delivery plus a grace (the job was lost if it
@@ -98,6 +110,7 @@ export const FAR_FUTURE = 8_640_000_000_000;
 export function dueAtOf({ record, meta }: Pick<StoredGrant, 'record' | 'meta'>): number {
   if (phaseOf({ record, meta }) !== 'open') return FAR_FUTURE;
   if (meta.revokeRequested) return Date.parse(meta.revokeRequested.at);
+  if (alertOwed({ record, meta })) return 0;
   if (record.state === 'active' && record.window) return Date.parse(meta.warnAt ?? record.window.notAfter);
   if (meta.job) return Date.parse(meta.job.deliverAt) + JOB_GRACE_MS;
   if (record.state === 'scheduled' && record.window) return Date.parse(record.window.notBefore) - MAX_DELAY_SECONDS * 1000;

@@ -13,6 +13,10 @@ export async function cachedTransition(project: string, wanted: string): Promise
   return parsed.success ? parsed.data : undefined;
 }
 
-export async function rememberTransition(project: string, wanted: string, id: string): Promise<void> {
-  await kvs.set(keyOf(project, wanted), id);
+/** Remembers transition ids, each under what the app asks for (`transition:<name>` or `status:<name>`). */
+export async function rememberTransitions(project: string, ids: ReadonlyArray<{ wanted: string; id: string }>): Promise<void> {
+  // Forge takes at most 25 items in one batch.
+  for (let start = 0; start < ids.length; start += 25) {
+    await kvs.batchSet(ids.slice(start, start + 25).map(({ wanted, id }) => ({ key: keyOf(project, wanted), value: id })));
+  }
 }

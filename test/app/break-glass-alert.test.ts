@@ -1,0 +1,71 @@
+import { createServer, type Server } from 'node:http';
+import { z } from 'zod';
+import { freePort, settle } from './support/app-site';
+import { installApp, type AppUnderTest } from './support/install-app';
+import { raise, readTicket } from './support/ticket';
+
+jest.setTimeout(90_000);
+
+/** Write access on prod is granted at once; the alert that says so must get through, however long it takes. */
+describe('a break-glass alert the webhook does not take', () => {
+  let app: AppUnderTest;
+  let receiver: Server;
+  let refuse = true;
+  const received: Array<{ ticket: string; status: number }> = [];
+
+  beforeAll(async () => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const port = await freePort();
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const status = refuse ? 503 : 204;
+        received.push({ ticket: z.object({ ticket: z.string() }).parse(JSON.parse(body)).ticket, status });
+        res.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((done) => receiver.listen(port, '127.0.0.1', done));
+    const hook = `http://127.0.0.1:${port}`;
+    app = await installApp({ alertWebhookUrl: `${hook}/alerts`, extraEgress: [hook] });
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await app.stop();
+    await new Promise((done) => receiver.close(done));
+  });
+
+  const sweep = async () => {
+    const outcome = await app.site.runtime.runScheduledTrigger('expiry-sweep');
+    expect(outcome.ok).toBe(true);
+    await settle(app.site);
+  };
+  const escalation = /^Administrators \(jira-admins, site-admins, jira-administrators\): the break-glass alert for this access could not be delivered after 3 attempts to 127\.0\.0\.1:\d+\./;
+
+  it('is retried by the sweep until delivered, the admins are told once after three failures, and it is sent once delivered only', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester2, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H', justification: 'checkout down', breakGlass: true });
+    expect((await readTicket(site, key)).property).toMatchObject({ state: 'active', breakGlass: true });
+    expect(received).toEqual([{ ticket: key, status: 503 }]);
+
+    await sweep();
+    expect(received.length).toBe(2);
+    expect((await readTicket(site, key)).internal.some((text) => escalation.test(text))).toBe(false);
+    await sweep();
+    expect(received.length).toBe(3);
+    const told = await readTicket(site, key);
+    expect(told.internal.filter((text) => escalation.test(text))).toHaveLength(1);
+    await sweep();
+    // Told once, not at every failure.
+    expect((await readTicket(site, key)).internal.filter((text) => escalation.test(text))).toHaveLength(1);
+
+    refuse = false;
+    await sweep();
+    expect(received.at(-1)).toEqual({ ticket: key, status: 204 });
+    const delivered = received.length;
+    await sweep();
+    await sweep();
+    expect(received.length).toBe(delivered);
+    expect(site.runtime.inspect.kvs().entities.grant?.[key]).toMatchObject({ meta: { alertSent: true, alertFailures: 4 }, record: { state: 'active' } });
+  });
+});
