@@ -74,6 +74,16 @@ describe('panel and setup resolvers', () => {
     expect(site.appCalls.filter((recorded) => recorded.path === '/rest/api/3/user')).toEqual([]);
   });
 
+  it('a duration cut to the level\'s maximum says so in the requester\'s comment and in the panel', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT24H' });
+    const cut = 'Access lasts 8 hours: 1 day was asked for, and Read-only troubleshooting allows at most 8 hours.';
+    const granted = await readTicket(site, key);
+    expect(granted.public.at(-1)).toContain(`\n${cut}`);
+    expect(granted.internal.join('\n')).toContain(cut);
+    expect(z.object({ reasons: z.array(z.string()) }).parse(await resolveOk(site, site.people.requester, 'getGrant', {}, key)).reasons).toContain(cut);
+  });
+
   it('names and embedded-target comments keep a warm lifecycle within 12 Jira calls', async () => {
     const { site } = app;
     const appCalls = () => site.jsm.calls.count({ identity: 'app' });

@@ -1,4 +1,4 @@
-import { grantIdOf, grantWindow, recordTransition, type GrantRecord, type Settings } from '../../core';
+import { adfDoc, grantIdOf, grantWindow, recordTransition, type GrantRecord, type Settings } from '../../core';
 import { ConnectorRequestError, type GrantCreated } from '../../protocol';
 import { AppError, isAppError } from '../app-error';
 import { connectorClient } from '../connector/connector-access';
@@ -64,10 +64,18 @@ export async function runGrantJob(job: GrantJob): Promise<GrantOutcome> {
   } catch (error) {
     return failedAttempt(current, settings, config, error);
   }
-  return recordGranted(current, settings, config, created, window.notBefore);
+  return recordGranted(current, settings, config, created, window.notBefore, window.cappedBy ? window.explanation : undefined);
 }
 
-async function recordGranted(current: StoredGrant, settings: Settings, config: AppConfig, created: GrantCreated, notBefore: Date): Promise<GrantOutcome> {
+async function recordGranted(
+  current: StoredGrant,
+  settings: Settings,
+  config: AppConfig,
+  created: GrantCreated,
+  notBefore: Date,
+  /** Why access is shorter than asked, when it is. */
+  capped: string | undefined,
+): Promise<GrantOutcome> {
   const ticket = current.ticket;
   const accessWindow = { notBefore: notBefore.toISOString(), notAfter: created.notAfter };
   const set = {
@@ -86,6 +94,7 @@ async function recordGranted(current: StoredGrant, settings: Settings, config: A
   const written = await applySteps(current, settings, [step], {
     moves: breakGlass ? [{ transition: settings.transitions.approve }, { transition: settings.transitions.markGranted }] : [{ transition: settings.transitions.markGranted }],
     meta: { job: undefined, warnAt: warnAtOf(accessWindow, config) },
+    ...(capped ? { publicExtra: adfDoc([[capped]]) } : {}),
     secrets: created.password ? [created.password] : [],
   });
   if (!written) {

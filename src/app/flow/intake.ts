@@ -36,7 +36,9 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
   const groups = needsGroups ? await jira.userGroups(requester) : [];
   const now = new Date();
   const breakGlass = kind === 'break-glass';
-  const decision = decideRequest(fields, change, { requester, groups, breakGlass }, settings, now);
+  const decided = decideRequest(fields, change, { requester, groups, breakGlass }, settings, now);
+  // A duration cut to the level's maximum (or the change's planned end) says so wherever the reasons show.
+  const decision = decided.window?.cappedBy ? { ...decided, reasons: [...decided.reasons, decided.window.explanation] } : decided;
   const level = settings.accessLevels.find((candidate) => candidate.id === fields.accessLevel);
   const record = newGrantRecord({
     ticket: request.issueKey,
