@@ -78,7 +78,7 @@ function storedGrant(ticket: string, requester: string, notBefore: number, notAf
     actor: 'app',
     set: { window: { notBefore: at.toISOString(), notAfter: new Date(notAfter).toISOString() }, username: 'jit_bench', connect: { host: 'demo.db.internal', port: 5432, database: 'demo' }, attempts: 1 },
   });
-  return { ticket, phase: 'open', dueAt, createdAt: notBefore, version: 1, record, meta: { requestTypeId: '1', reasons: [], refusedApprovals: [], alertSent: false, alertFailures: 0 } };
+  return { ticket, phase: 'open', dueAt, createdAt: notBefore, version: 1, record, meta: { requestTypeId: '1', reasons: [], refusedApprovals: [], alertSent: false, alertFailures: 0, effects: [] } };
 }
 
 async function sweepAtScale(app: AppUnderTest) {

@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import type { ForgeProductEvent } from '../../src/sandbox/jsm';
 import { settle } from './support/app-site';
 import { installApp, type AppUnderTest } from './support/install-app';
-import { raise } from './support/ticket';
+import { raise, readTicket } from './support/ticket';
 
 jest.setTimeout(90_000);
 
@@ -38,7 +39,11 @@ describe('two deliveries of one event racing to take a request in', () => {
       ['trigger', 'ok', undefined],
       ['trigger', 'ok', undefined],
     ]);
-    // Claimed once (version 1) and routed to approval once (version 2): the loser wrote nothing.
-    expect(site.runtime.inspect.kvs().entities.grant?.[key]).toMatchObject({ ticket: key, phase: 'idle', version: 2, record: { state: 'awaiting-approval' } });
+    // Claimed and routed to approval once, its ticket writes all applied: the loser wrote nothing.
+    const stored = z.object({ phase: z.string(), record: z.object({ state: z.string(), history: z.array(z.unknown()) }), meta: z.object({ effects: z.array(z.unknown()) }) }).parse(site.runtime.inspect.kvs().entities.grant?.[key]);
+    expect(stored).toMatchObject({ phase: 'idle', record: { state: 'awaiting-approval' }, meta: { effects: [] } });
+    expect(stored.record.history).toHaveLength(1);
+    // One routing comment from the first intake (before the grant was forgotten) and one from the winner.
+    expect((await readTicket(site, key)).internal.filter((text) => text.startsWith('policy-needs-approval'))).toHaveLength(2);
   });
 });

@@ -10,9 +10,10 @@ import {
   type Settings,
 } from '../../core';
 import { jira } from '../jira/jira-client';
-import { moveTicket, type Move } from '../jira/move-ticket';
+import type { Move } from '../jira/move-ticket';
 import type { GrantMeta, StoredGrant } from '../storage/grant-entity';
 import { updateGrant } from '../storage/grant-store';
+import { applyEffects, newEffects } from './apply-effects';
 import { ticketComments } from './ticket-comments';
 
 export interface Step {
@@ -47,9 +48,10 @@ export interface StepOptions {
 }
 
 /**
- * Applies lifecycle steps to a grant: the store first, conditioned on the version read (so a duplicate
- * delivery that lost the race does nothing and gets undefined), then the ticket: workflow moves, one
- * internal comment holding the audit entry of every step, the requester's comment, and the property.
+ * Applies lifecycle steps to a grant: the record and the ticket writes it owes (workflow moves, one
+ * internal comment holding the audit entry of every step, the requester's comment, the property) are
+ * stored in one write conditioned on the version read (so a duplicate delivery that lost the race does
+ * nothing and gets undefined), then applied (`applyEffects`); what a failure leaves, the sweep replays.
  * Steps applied together share one comment to keep Jira calls per lifecycle low, and so do steps whose
  * comment was deferred (`deferInternalComment`). A deleted ticket gets only the store.
  */
@@ -73,16 +75,23 @@ export async function applySteps(stored: StoredGrant, settings: Settings, steps:
     if (comments.public) publicDoc = comments.public;
   }
   const deferredAudit: AdfDoc | undefined = options.deferInternalComment && internal.length > 0 ? { version: 1, type: 'doc', content: internal } : undefined;
-  const meta = { ...stored.meta, ...options.meta, deferredAudit };
-  const written = await updateGrant(stored, { ...stored, record, meta });
-  if (!written || written.meta.ticketDeleted) return written;
-  const secrets = options.secrets ?? [];
-  for (const move of options.moves ?? []) await moveTicket(record.ticket, move);
-  if (internal.length > 0 && !deferredAudit) await jira.addComment(record.ticket, { version: 1, type: 'doc', content: internal }, 'internal');
   const publicBody = publicDoc && options.publicExtra ? { ...publicDoc, content: [...publicDoc.content, ...options.publicExtra.content] } : publicDoc;
-  if (publicBody && options.publicComment !== false) await jira.addComment(record.ticket, publicBody, 'public');
-  if (options.property !== false) await writeProperty(record, secrets);
-  return written;
+  const owed = stored.meta.ticketDeleted
+    ? []
+    : newEffects(
+        [
+          ...(options.moves ?? []).map((move) => ({ kind: 'move' as const, move })),
+          ...(internal.length > 0 && !deferredAudit ? [{ kind: 'comment' as const, visibility: 'internal' as const, body: { version: 1 as const, type: 'doc' as const, content: internal } }] : []),
+          ...(publicBody && options.publicComment !== false ? [{ kind: 'comment' as const, visibility: 'public' as const, body: publicBody }] : []),
+          ...(options.property !== false ? [{ kind: 'property' as const }] : []),
+        ],
+        new Date(),
+      );
+  const meta = { ...stored.meta, ...options.meta, deferredAudit, effects: [...stored.meta.effects, ...owed] };
+  // The record and the ticket writes it owes are one storage write (the outbox), then applied.
+  const written = await updateGrant(stored, { ...stored, record, meta });
+  if (!written || owed.length === 0) return written;
+  return applyEffects(written, options.secrets ?? []);
 }
 
 export async function writeProperty(record: GrantRecord, secrets: readonly string[] = []): Promise<void> {

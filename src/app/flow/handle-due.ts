@@ -7,6 +7,7 @@ import type { AppConfig } from '../storage/app-config';
 import { alertOwed, type StoredGrant } from '../storage/grant-entity';
 import { updateGrant } from '../storage/grant-store';
 import { publicNote } from './apply-steps';
+import { applyEffects } from './apply-effects';
 import { deliverAlert } from './break-glass-alert';
 import { recordAccessEnded } from './end-access';
 import { revokeAccess } from './revoke-access';
@@ -15,10 +16,16 @@ import { revokeAccess } from './revoke-access';
  * What the sweep does with one grant whose time has come: queue a grant whose window opens within the
  * queue's reach or whose job was lost, warn the requester before the end, retry a revocation that could
  * not reach the connector, and confirm an end the connector made (or end it now if it did not). A
- * break-glass grant whose alert was not delivered is alerted again first, whatever its state. A grant
+ * grant first gets the ticket writes its steps still owe (replayed; the rest waits for the next sweep),
+ * then a break-glass grant the alert it still owes, whatever its state. A grant
  * past its end that cannot be confirmed yet stays due, so the next sweep tries again.
  */
 export async function handleDue(due: StoredGrant, settings: Settings, config: AppConfig, now: number): Promise<void> {
+  // Ticket writes a step still owes come first; whatever else is due waits for the next sweep.
+  if (due.meta.effects.length > 0) {
+    await applyEffects(due);
+    return;
+  }
   const stored = alertOwed(due) ? await deliverAlert(due, config) : due;
   if (!stored) return;
   const { record, meta } = stored;

@@ -64,6 +64,7 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
       refusedApprovals: [],
       alertSent: false,
       alertFailures: 0,
+      effects: [],
       ...(request.reporter.emailAddress ? { requesterEmail: request.reporter.emailAddress } : {}),
       ...(request.reporter.displayName ? { requesterName: request.reporter.displayName.slice(0, 255) } : {}),
       ...(fields.justification ? { justification: fields.justification } : {}),

@@ -4,6 +4,7 @@ import { adfToText, type AdfDoc } from '../../core';
 import { AppError } from '../app-error';
 import {
   approvalsSchema,
+  commentPageSchema,
   createdFieldSchema,
   createdIssueSchema,
   customerRequestSchema,
@@ -99,6 +100,12 @@ export const jira = {
    */
   async addComment(key: string, body: AdfDoc, visibility: 'public' | 'internal'): Promise<void> {
     await call(route`/rest/servicedeskapi/request/${key}/comment`, { method: 'POST', body: { body: adfToText(body), public: visibility === 'public' } });
+  },
+
+  /** The text of the request's comments (the newest 100), to tell whether a comment already reached the ticket. */
+  async listComments(key: string): Promise<string[]> {
+    const page = await read(commentPageSchema, route`/rest/servicedeskapi/request/${key}/comment?start=0&limit=100`);
+    return page.values.map((comment) => comment.body);
   },
 
   /** `json` is the property's JSON text, already checked for secrets and size by the caller. */

@@ -74,6 +74,9 @@ export const projectSchema = z.looseObject({
   issueTypes: z.array(z.looseObject({ id: z.string(), name: z.string() })).default([]),
 });
 
+/** JSM `PagedDTOCommentDTO`: a request's comments, their body as text. */
+export const commentPageSchema = z.looseObject({ values: z.array(z.looseObject({ body: z.string() })) });
+
 export type CustomerRequest = z.infer<typeof customerRequestSchema>;
 export type Issue = z.infer<typeof issueSchema>;
 export type Transition = z.infer<typeof transitionsSchema>['transitions'][number];

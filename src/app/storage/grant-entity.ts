@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { adfDocSchema, grantRecordSchema, linkedChangeSchema } from '../../core';
 import { JOB_GRACE_MS, MAX_DELAY_SECONDS } from '../queue/grant-queue';
+import { ticketEffectSchema } from './ticket-effect';
 
 /**
  * One request's grant as the app stores it (custom entity `grant`, keyed by ticket key). `record` is the
@@ -46,6 +47,8 @@ export const grantMetaSchema = z.strictObject({
   pendingExtension: z.strictObject({ extendBy: z.string(), at: instant, group: z.string() }).optional(),
   /** A revocation asked for while the connector could not be reached; the sweep retries it. */
   revokeRequested: z.strictObject({ at: instant, by: z.string(), reason: z.string(), event: z.enum(['revoked', 'expired']).default('revoked') }).optional(),
+  /** Ticket writes the grant's steps owe, in order (the outbox); applied at once, replayed by the sweep. */
+  effects: z.array(ticketEffectSchema).default([]),
   /** The internal audit comment of steps whose comment waits for the next steps' (an approval the grant follows at once). */
   deferredAudit: adfDocSchema.optional(),
   /** The ticket was deleted: the grant is ended and nothing is written to Jira for it any more. */
@@ -77,7 +80,7 @@ export type Phase = z.infer<typeof phaseSchema>;
 
 /** Open: the sweep has work on it at `dueAt`; idle: waits for a person; closed: final. */
 export function phaseOf({ record, meta }: Pick<StoredGrant, 'record' | 'meta'>): Phase {
-  if (alertOwed({ record, meta })) return 'open';
+  if (alertOwed({ record, meta }) || meta.effects.length > 0) return 'open';
   switch (record.state) {
     case 'approved':
     case 'scheduled':
@@ -96,6 +99,9 @@ export function phaseOf({ record, meta }: Pick<StoredGrant, 'record' | 'meta'>):
 
 export const FAR_FUTURE = 8_640_000_000_000;
 
+/** How long the invocation that wrote effects has to apply them before the sweep replays them. */
+export const EFFECTS_REPLAY_AFTER_MS = 2 * 60_000;
+
 /** A break-glass grant that was granted owes its alert until one is delivered, whatever became of the access. */
 export function alertOwed({ record, meta }: Pick<StoredGrant, 'record' | 'meta'>): boolean {
   return record.breakGlass && record.username !== undefined && !meta.alertSent;
@@ -103,7 +109,8 @@ export function alertOwed({ record, meta }: Pick<StoredGrant, 'record' | 'meta'>
 
 /**
  * When the sweep should next look at the grant: a revocation that could not reach the connector at once;
- * an active grant's warning, then its end; a queued job's delivery plus a grace (the job was lost if it
+ * a break-glass alert still owed; ticket writes still owed a while after they were recorded; an active
+ * grant's warning, then its end; a queued job's delivery plus a grace (the job was lost if it
  * has not acted by then); a window that opens beyond the queue's reach when it comes within it; and an
  * open grant with no job at once.
  */
@@ -111,6 +118,9 @@ export function dueAtOf({ record, meta }: Pick<StoredGrant, 'record' | 'meta'>):
   if (phaseOf({ record, meta }) !== 'open') return FAR_FUTURE;
   if (meta.revokeRequested) return Date.parse(meta.revokeRequested.at);
   if (alertOwed({ record, meta })) return 0;
+  // Effects are applied by the invocation that wrote them; the sweep replays them if that did not finish.
+  const [oldest] = meta.effects;
+  if (oldest) return Date.parse(oldest.at) + EFFECTS_REPLAY_AFTER_MS;
   if (record.state === 'active' && record.window) return Date.parse(meta.warnAt ?? record.window.notAfter);
   if (meta.job) return Date.parse(meta.job.deliverAt) + JOB_GRACE_MS;
   if (record.state === 'scheduled' && record.window) return Date.parse(record.window.notBefore) - MAX_DELAY_SECONDS * 1000;

@@ -17,6 +17,11 @@ export interface Site {
   serviceDeskId: string;
   /** Every Jira and JSM request the app made, with its body and the answer, for contract checks. */
   appCalls: RecordedCall[];
+  /**
+   * Fault injection: the app's next request that `matches` gets a 503, once, either refused before it
+   * reaches the site or (`lose-answer`) after the site applied it, as when the answer is lost on the way.
+   */
+  failOnce(matches: (method: string, path: string) => boolean, mode?: 'refuse' | 'lose-answer'): void;
 }
 
 /** A JSM site with the access workflow, its people and a change project, and the app on the Forge runtime emulator. */
@@ -42,16 +47,21 @@ export function createSite(options: { extraBackendEgress: string[] }): Site {
   admin.createCustomField({ name: 'Planned end', type: 'datetime' });
 
   const appCalls: RecordedCall[] = [];
+  const faults: Array<{ matches: (method: string, path: string) => boolean; mode: 'refuse' | 'lose-answer' }> = [];
+  const injected = () => new Response(JSON.stringify({ errorMessages: ['injected fault'] }), { status: 503, headers: { 'content-type': 'application/json' } });
   const product = {
     async handle(request: Request, identity: JsmIdentity): Promise<Response> {
       const url = new URL(request.url);
+      const index = identity.kind === 'app' ? faults.findIndex((fault) => fault.matches(request.method, url.pathname)) : -1;
+      const [fault] = index >= 0 ? faults.splice(index, 1) : [];
+      if (fault?.mode === 'refuse') return injected();
       const text = request.method === 'GET' || request.method === 'DELETE' ? '' : await request.clone().text();
       const response = await jsm.handle(request, identity);
       if (url.pathname.startsWith('/rest/api/3/') || url.pathname.startsWith('/rest/servicedeskapi/')) {
         const answer = await response.clone().text();
         appCalls.push({ method: request.method, path: url.pathname, body: text ? JSON.parse(text) : undefined, status: response.status, response: answer ? JSON.parse(answer) : undefined });
       }
-      return response;
+      return fault ? injected() : response;
     },
     onEvent: (listener: Parameters<JsmEmulator['onEvent']>[0]) => jsm.onEvent(listener),
   };
@@ -63,7 +73,7 @@ export function createSite(options: { extraBackendEgress: string[] }): Site {
     extraBackendEgress: options.extraBackendEgress,
     clock: { mode: 'manual' },
   });
-  return { jsm, runtime, people, serviceDeskId: desk.serviceDeskId, appCalls };
+  return { jsm, runtime, people, serviceDeskId: desk.serviceDeskId, appCalls, failOnce: (matches, mode = 'refuse') => void faults.push({ matches, mode }) };
 }
 
 /** Waits until product events, triggers, queue work and the schedule are all quiet. */

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { GRANT_PROPERTY_KEY, adfToText, serializeRecord } from '../../core';
+import { isAppError } from '../app-error';
+import { jira } from '../jira/jira-client';
+import { moveTicket } from '../jira/move-ticket';
+import { logEvent } from '../log';
+import type { StoredGrant } from '../storage/grant-entity';
+import { getGrant, updateGrant } from '../storage/grant-store';
+import type { TicketEffect } from '../storage/ticket-effect';
+
+type NewEffect = TicketEffect extends infer E ? (E extends TicketEffect ? Omit<E, 'id' | 'at' | 'attempted'> : never) : never;
+
+/** Effects to store with a step, each with its own id. */
+export function newEffects(effects: readonly NewEffect[], at: Date): TicketEffect[] {
+  return effects.map((effect) => ({ ...effect, id: randomUUID(), at: at.toISOString() }));
+}
+
+/**
+ * Applies the ticket writes a grant owes, in order, each once in outcome: an effect is marked attempted
+ * before its call and removed when done. A replay of an attempted effect first checks whether it reached
+ * Jira (a move the workflow no longer offers from the current status was made; a comment already on the
+ * ticket was posted). The first failure stops the run; what is left stays with the grant, and the sweep
+ * replays it. Returns the grant as stored afterwards; never throws for a Jira failure.
+ */
+export async function applyEffects(stored: StoredGrant, secrets: readonly string[] = []): Promise<StoredGrant> {
+  let current = stored;
+  for (const effect of stored.meta.effects) {
+    const marked = await rewrite(current, (effects) => effects.map((candidate) => (candidate.id === effect.id ? { ...candidate, attempted: true } : candidate)));
+    if (!marked || !marked.meta.effects.some((candidate) => candidate.id === effect.id)) return marked ?? current;
+    try {
+      await perform(marked, effect, secrets);
+    } catch (error) {
+      logEvent('effects.failed', { ticket: stored.ticket, kind: effect.kind, error: error instanceof Error ? error.message.slice(0, 200) : 'error' });
+      // A workflow that does not offer the move changed nothing, so its replay must not pass for done; after
+      // any other failure Jira may have applied the write, and the replay looks before doing it again.
+      if (!isAppError(error, 'invalid_state')) return marked;
+      return (await rewrite(marked, (effects) => effects.map((candidate) => (candidate.id === effect.id ? { ...candidate, attempted: false } : candidate)))) ?? marked;
+    }
+    current = (await rewrite(marked, (effects) => effects.filter((candidate) => candidate.id !== effect.id))) ?? marked;
+  }
+  return current;
+}
+
+async function perform(stored: StoredGrant, effect: TicketEffect, secrets: readonly string[]): Promise<void> {
+  const ticket = stored.ticket;
+  switch (effect.kind) {
+    case 'move':
+      try {
+        await moveTicket(ticket, effect.move);
+      } catch (error) {
+        // Tried before and no longer offered: the earlier try moved the ticket.
+        if (!(effect.attempted && isAppError(error, 'invalid_state'))) throw error;
+      }
+      return;
+    case 'comment':
+      if (effect.attempted && (await jira.listComments(ticket)).some((text) => text === adfToText(effect.body))) return;
+      await jira.addComment(ticket, effect.body, effect.visibility);
+      return;
+    case 'property':
+      await jira.setProperty(ticket, GRANT_PROPERTY_KEY, serializeRecord(stored.record, secrets));
+      return;
+  }
+}
+
+/** Writes the grant with its effects changed, re-reading once if another writer got there first. */
+async function rewrite(stored: StoredGrant, change: (effects: TicketEffect[]) => TicketEffect[]): Promise<StoredGrant | undefined> {
+  for (const attempt of [0, 1]) {
+    const base = attempt === 0 ? stored : await getGrant(stored.ticket);
+    if (!base) return undefined;
+    const written = await updateGrant(base, { ...base, meta: { ...base.meta, effects: change(base.meta.effects) } });
+    if (written) return written;
+  }
+  return undefined;
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { adfDocSchema } from '../../core';
+
+/**
+ * A write to the ticket that a lifecycle step owes, kept with the grant until it is applied (the outbox):
+ * a workflow move, a comment, or the `jit-access` property (always the record as stored when it is
+ * applied, so a late replay never writes an older one). `attempted` marks one that was tried and may have
+ * reached Jira, which a replay checks before doing it again.
+ */
+const moveSchema = z.union([z.strictObject({ transition: z.string().min(1) }), z.strictObject({ toStatus: z.string().min(1) })]);
+
+const common = { id: z.string().min(1), at: z.iso.datetime({ offset: true }), attempted: z.boolean().optional() };
+
+export const ticketEffectSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ ...common, kind: z.literal('move'), move: moveSchema }),
+  z.strictObject({ ...common, kind: z.literal('comment'), visibility: z.enum(['internal', 'public']), body: adfDocSchema }),
+  z.strictObject({ ...common, kind: z.literal('property') }),
+]);
+
+export type TicketEffect = z.infer<typeof ticketEffectSchema>;

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { settle } from './support/app-site';
+import { installApp, type AppUnderTest } from './support/install-app';
+import { raise, readTicket, resolveOk } from './support/ticket';
+
+jest.setTimeout(180_000);
+
+/** The Jira writes of one lifecycle (auto-approved, granted, revoked by the requester), in the order the app makes them. */
+const WRITES = [
+  'move to Approved',
+  'move to Access granted',
+  'grant: internal comment',
+  'grant: public comment',
+  'grant: property',
+  'move to Access revoked',
+  'revoke: internal comment',
+  'revoke: public comment',
+  'revoke: property',
+] as const;
+
+const isWrite = (method: string, path: string) =>
+  (method === 'POST' && (path.endsWith('/transitions') || path.endsWith('/comment'))) || (method === 'PUT' && path.includes('/properties/'));
+
+const storedSchema = z.object({
+  record: z.object({ state: z.string(), history: z.array(z.unknown()) }),
+  meta: z.object({ effects: z.array(z.unknown()) }),
+});
+
+// Each write of the lifecycle fails once, refused or with its answer lost after Jira applied it; the
+// ticket, the property, the entity and the connector still converge, every write in outcome once.
+describe('a Jira write that fails once at any step of a lifecycle', () => {
+  let app: AppUnderTest;
+  beforeAll(async () => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    app = await installApp();
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await app.stop();
+  });
+
+  /** Moves the grant's owed writes ten minutes into the past, as if their writer had died then. */
+  function ageEffects(key: string): void {
+    const store = app.site.runtime.kvsStoreForTests;
+    const value = z.looseObject({ meta: z.looseObject({ effects: z.array(z.looseObject({ at: z.string() })) }) }).parse(app.site.runtime.inspect.kvs().entities.grant?.[key]);
+    if (value.meta.effects.length === 0) return;
+    const at = new Date(Date.now() - 10 * 60_000).toISOString();
+    store.set({ kind: 'entity', entityName: 'grant' }, key, { ...value, dueAt: 0, meta: { ...value.meta, effects: value.meta.effects.map((effect) => ({ ...effect, at })) } });
+  }
+
+  const rows = WRITES.flatMap((write, index) => (['refuse', 'lose-answer'] as const).map((mode) => [write, mode, index + 1] as const));
+
+  it.each(rows)('%s (%s)', async (_write, mode, nth) => {
+    const { site } = app;
+    let seen = 0;
+    site.failOnce((method, path) => isWrite(method, path) && path.includes('/JIT-') && (seen += 1) === nth, mode);
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H' });
+    await resolveOk(site, site.people.requester, 'revokeNow', {}, key);
+    await settle(site);
+    // Whatever is still owed, the sweep replays once its writer has had its chance (the app keeps wall-clock
+    // time, so the test ages what was written instead of waiting).
+    for (let round = 0; round < 2; round += 1) {
+      ageEffects(key);
+      expect((await site.runtime.runScheduledTrigger('expiry-sweep')).ok).toBe(true);
+      await settle(site);
+    }
+
+    const stored = storedSchema.parse(site.runtime.inspect.kvs().entities.grant?.[key]);
+    expect(stored.meta.effects).toEqual([]);
+    const ticket = await readTicket(site, key);
+    expect(ticket.status).toBe('Access revoked');
+    expect(ticket.property).toEqual(expect.objectContaining({ state: 'revoked' }));
+    expect(z.object({ history: z.array(z.unknown()) }).parse(ticket.property).history).toHaveLength(stored.record.history.length);
+    const internal = (event: string) => ticket.internal.filter((text) => text.includes(`${event}: `)).length;
+    expect([internal('policy-approved'), internal('grant-succeeded'), internal('revoked')]).toEqual([1, 1, 1]);
+    expect(ticket.public).toEqual([expect.stringMatching(/^Access to demo is active until /), 'Access to demo was revoked.']);
+    expect((await app.connector.client.getGrant(`${key}.1`)).state).toBe('revoked');
+    expect(seen).toBeGreaterThanOrEqual(nth);
+  });
+});
