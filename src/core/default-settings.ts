@@ -99,6 +99,7 @@ export const defaultSettings: SettingsInput = {
     markRevoked: 'Revoke access',
     markFailed: 'Access failed',
     retry: 'Retry access',
+    cancel: 'Cancel request',
   },
   changes: { approvedStatuses: ['Awaiting implementation', 'Implementing', 'Scheduled', 'Approved'] },
   requestTypes: {},

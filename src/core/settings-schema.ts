@@ -77,6 +77,8 @@ export const transitionNamesSchema = z.strictObject({
   markFailed: z.string().min(1),
   /** From the failed status back to the one of a grant in progress (approved), when an admin retries. Defaulted so settings saved before it existed stay valid. */
   retry: z.string().min(1).default('Retry access'),
+  /** From the approval status to a closed one, when the requester withdraws a request nobody approved yet. Defaulted like `retry`. */
+  cancel: z.string().min(1).default('Cancel request'),
 });
 
 export const settingsSchema = z

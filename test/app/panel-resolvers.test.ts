@@ -74,6 +74,19 @@ describe('panel and setup resolvers', () => {
     expect(site.appCalls.filter((recorded) => recorded.path === '/rest/api/3/user')).toEqual([]);
   });
 
+  it('a request still waiting for approval is cancelled, not revoked: only by its requester, an agent or an admin', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H' });
+    expect(await resolve(site, site.people.requester, 'revokeNow', {}, key)).toEqual({ ok: false, error: { code: 'invalid_state', message: 'Nothing was granted yet: cancel the request instead.' } });
+    expect(await resolve(site, site.people.approver, 'cancelRequest', {}, key)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await resolveOk(site, site.people.requester, 'cancelRequest', {}, key)).toEqual({ state: 'revoked' });
+    const cancelled = await readTicket(site, key);
+    expect(cancelled.status).toBe('Canceled');
+    expect(cancelled.property).toMatchObject({ state: 'revoked' });
+    expect(cancelled.internal.at(-1)).toContain('revoked: awaiting-approval → revoked');
+    expect(await resolve(site, site.people.requester, 'cancelRequest', {}, key)).toEqual({ ok: false, error: { code: 'invalid_state', message: 'Only a request still waiting for approval can be cancelled.' } });
+  });
+
   it('a duration cut to the level\'s maximum says so in the requester\'s comment and in the panel', async () => {
     const { site } = app;
     const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT24H' });

@@ -99,9 +99,10 @@ describe('parseSettings', () => {
       markRevoked: 'Revoke access',
       markFailed: 'Access failed',
       retry: 'Retry access',
+      cancel: 'Cancel request',
     });
-    const { retry: _retry, ...older } = loadDefaultSettings().transitions;
-    expect(parseSettings({ ...defaultSettings, transitions: older }).transitions.retry).toBe('Retry access');
+    const { retry: _retry, cancel: _cancel, ...older } = loadDefaultSettings().transitions;
+    expect(parseSettings({ ...defaultSettings, transitions: older }).transitions).toMatchObject({ retry: 'Retry access', cancel: 'Cancel request' });
     expect(issuesOf({ ...defaultSettings, transitions: { ...older, retry: '' } })).toEqual([expect.stringMatching(/^transitions\.retry: /)]);
   });
 

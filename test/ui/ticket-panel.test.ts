@@ -8,7 +8,7 @@ import userEvent from '@testing-library/user-event';
 import { runAs } from '../../src/connector/drivers/pglite';
 import { settle } from '../app/support/app-site';
 import type { AppUnderTest } from '../app/support/install-app';
-import { answerApproval, raise, resolveOk } from '../app/support/ticket';
+import { answerApproval, raise, readTicket, resolveOk } from '../app/support/ticket';
 import { waitFor as waitUntil } from '../connector/support/harness';
 import { startAppForPage, stopAppForPage } from './support/app-for-page';
 import { emulatorBridge } from './support/emulator-bridge';
@@ -127,20 +127,24 @@ describe('ticket panel', () => {
     expect((await grantOf(app, key)).window?.notAfter).toBe(after);
   });
 
-  it('waiting for approval: who must approve; an agent revokes with confirmation and sees the result', async () => {
+  it('waiting for approval: who must approve; the requester cancels (nothing to revoke) with confirmation and sees the result', async () => {
     const { site } = app;
     const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H', justification: 'fix order 3' });
     const user = userEvent.setup();
-    panel(site.people.agent, key);
+    panel(site.people.requester, key);
     await stateShown('Waiting for approval');
     expect(within(screen.getByLabelText('Access details')).getByText('waiting for 1 of dba-leads')).toBeTruthy();
-    await user.click(screen.getByRole('button', { name: 'Revoke now' }));
-    expect(await screen.findByText('The database login is removed and its sessions end. This cannot be undone.')).toBeTruthy();
-    await user.click(screen.getByRole('button', { name: 'Revoke' }));
-    expect((await screen.findByRole('status')).textContent).toBe('Access is revoked.');
+    expect(screen.queryByRole('button', { name: 'Revoke now' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Cancel request' }));
+    expect(await screen.findByText('The request is withdrawn before anyone approved it. Nothing was granted, so nothing is revoked.')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Yes, cancel' }));
+    expect((await screen.findByRole('status')).textContent).toBe('The request is cancelled; nothing was granted.');
     await stateShown('Revoked');
     expect((await grantOf(app, key)).state).toBe('revoked');
-    expect(screen.queryByRole('button', { name: 'Revoke now' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Cancel request' })).toBeNull();
+    const ticket = await readTicket(site, key);
+    expect(ticket.status).toBe('Canceled');
+    expect(ticket.public.at(-1)).toBe('The request was cancelled before access started; nothing was granted.');
   });
 
   it('scheduled: counts down to the start of the change window', async () => {

@@ -127,6 +127,10 @@ export const contracts = {
     payload: z.strictObject({ ...ticketRef, reason: z.string().max(200).optional() }),
     result: z.strictObject({ state: grantStateSchema, pending: z.boolean() }),
   },
+  cancelRequest: {
+    payload: z.strictObject(ticketRef),
+    result: z.strictObject({ state: grantStateSchema }),
+  },
   requestExtension: {
     payload: z.union([
       z.strictObject({ ...ticketRef, extendBy: isoDurationSchema }),

@@ -2,7 +2,7 @@ import Resolver from '@forge/resolver';
 import { requestExtension } from './request-extension';
 import { getSettings, saveSettingsResolver, setConnector, simulatePolicy, testConnection } from './settings-resolvers';
 import { auditGrants, listServiceDesks, setupChecklist, setupRequestTypes } from './setup-resolvers';
-import { getGrant, retryGrant, revealCredential, revokeNow } from './ticket-resolvers';
+import { cancelRequest, getGrant, retryGrant, revealCredential, revokeNow } from './ticket-resolvers';
 
 /** The resolver function shared by the admin page, the issue panel and the portal request view. */
 export const resolverHandler = new Resolver()
@@ -18,6 +18,7 @@ export const resolverHandler = new Resolver()
   .define('getGrant', getGrant)
   .define('revealCredential', revealCredential)
   .define('revokeNow', revokeNow)
+  .define('cancelRequest', cancelRequest)
   .define('requestExtension', requestExtension)
   .define('retryGrant', retryGrant)
   .getDefinitions();

@@ -1,6 +1,6 @@
 import { markCredentialRevealed } from '../../core';
 import { AppError } from '../app-error';
-import { writeProperty } from '../flow/apply-steps';
+import { applySteps, writeProperty } from '../flow/apply-steps';
 import { retryFailedGrant } from '../flow/retry-grant';
 import { revokeAccess } from '../flow/revoke-access';
 import { planJob, pushGrantJob } from '../queue/grant-queue';
@@ -64,10 +64,29 @@ export const revokeNow = defineResolver('revokeNow', {
   ticket: true,
   handler: async ({ grant, settings, caller, payload }) => {
     const stored = required(grant);
+    if (stored.record.state === 'awaiting-approval') throw new AppError('invalid_state', 'Nothing was granted yet: cancel the request instead.');
     const reason = payload.reason ?? 'revoked from the access panel';
     const after = await revokeAccess(stored, settings, caller.accountId, reason, { moves: [{ transition: settings.transitions.markRevoked }] });
     if (!after) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
     return { state: after.record.state, pending: after.meta.revokeRequested !== undefined };
+  },
+});
+
+/**
+ * Withdraws a request nobody approved yet: the ticket closes by the cancel transition and the record says
+ * it ended before access started (nothing exists at the connector, so nothing is revoked there).
+ */
+export const cancelRequest = defineResolver('cancelRequest', {
+  roles: ['requester', 'agent', 'admin'],
+  ticket: true,
+  handler: async ({ grant, settings, caller }) => {
+    const stored = required(grant);
+    if (stored.record.state !== 'awaiting-approval') throw new AppError('invalid_state', 'Only a request still waiting for approval can be cancelled.');
+    const written = await applySteps(stored, settings, [{ event: 'revoked', actor: caller.accountId, note: 'cancelled before approval' }], {
+      moves: [{ transition: settings.transitions.cancel }],
+    });
+    if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
+    return { state: written.record.state };
   },
 });
 

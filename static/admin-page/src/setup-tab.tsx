@@ -34,6 +34,7 @@ const TRANSITION_FIELDS: ReadonlyArray<readonly [keyof TransitionNames, string]>
   markRevoked: 'Mark revoked',
   markFailed: 'Mark failed',
   retry: 'Retry failed grant',
+  cancel: 'Cancel a waiting request',
 } satisfies Record<keyof TransitionNames, string>).flatMap(([key, label]) => (isTransitionKey(key) ? [[key, label] as const] : []));
 
 function isStatusKey(key: string): key is Exclude<keyof StatusNames, 'endAccess'> {

@@ -47,12 +47,13 @@ export function Actions({ answer, grant, onChanged }: { answer: GrantAnswer; gra
   const isAdmin = viewer.roles.includes('admin');
   const active = grant.state === 'active';
   const revocable = REVOCABLE.has(grant.state) && mayRevoke(answer);
+  const cancellable = grant.state === 'awaiting-approval' && (viewer.isRequester || viewer.roles.includes('agent') || isAdmin);
   const extendable = viewer.isRequester && active && !pendingExtension;
   const answerable = active && pendingExtension !== null && viewer.roles.includes('approver') && !viewer.isRequester;
   const retryable = isAdmin && isRetryable(grant);
   const failed = grant.state === 'failed';
   const waiting = active && pendingExtension;
-  if (!revocable && !extendable && !answerable && !retryable && !waiting && !result && !error) return null;
+  if (!revocable && !cancellable && !extendable && !answerable && !retryable && !waiting && !result && !error) return null;
 
   return (
     <Stack space="space.100">
@@ -77,6 +78,20 @@ export function Actions({ answer, grant, onChanged }: { answer: GrantAnswer; gra
             })}
           >
             <p>The database login is removed and its sessions end. This cannot be undone.</p>
+          </ConfirmAction>
+        )}
+        {cancellable && (
+          <ConfirmAction
+            label="Cancel request"
+            title="Cancel this request?"
+            confirmLabel="Yes, cancel"
+            appearance="danger"
+            onConfirm={act(async () => {
+              await client.call('cancelRequest', {});
+              return 'The request is cancelled; nothing was granted.';
+            })}
+          >
+            <p>The request is withdrawn before anyone approved it. Nothing was granted, so nothing is revoked.</p>
           </ConfirmAction>
         )}
         {extendable && (

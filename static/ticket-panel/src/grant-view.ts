@@ -22,7 +22,8 @@ export const STATE_VIEW: Record<GrantState, { label: string; appearance: Appeara
 };
 
 /** States in which access can still be ended early (revoke now). */
-export const REVOCABLE: ReadonlySet<GrantState> = new Set(['awaiting-approval', 'approved', 'scheduled', 'granting', 'active']);
+/** States whose access (granted or on its way) is revoked; a request still waiting for approval is cancelled instead. */
+export const REVOCABLE: ReadonlySet<GrantState> = new Set(['approved', 'scheduled', 'granting', 'active']);
 
 /** Whoever may see the panel may revoke (requester, approvers, agents, admins); the resolver checks again. */
 export function mayRevoke(answer: GrantAnswer): boolean {
