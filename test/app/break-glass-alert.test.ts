@@ -69,3 +69,25 @@ describe('a break-glass alert the webhook does not take', () => {
     expect(site.runtime.inspect.kvs().entities.grant?.[key]).toMatchObject({ meta: { alertSent: true, alertFailures: 4 }, record: { state: 'active' } });
   });
 });
+
+describe('break-glass with no alert destination set', () => {
+  let app: AppUnderTest;
+  beforeAll(async () => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    app = await installApp();
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await app.stop();
+  });
+
+  it('is refused with the reason, and nothing is granted', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester2, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H', justification: 'checkout down', breakGlass: true });
+    const view = await readTicket(site, key);
+    expect(view.status).toBe('Denied');
+    expect(view.property).toMatchObject({ state: 'denied', breakGlass: true, rule: { id: 'invalid-request' } });
+    expect(view.public.at(-1)).toContain('Break-glass access is off until an administrator sets an alert destination in the app settings');
+    expect((await app.connector.client.listGrants('active')).grants.map((grant) => grant.grantId)).not.toContain(`${key}.1`);
+  });
+});

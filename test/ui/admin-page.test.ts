@@ -195,7 +195,7 @@ describe('admin page', () => {
     const checklist = await screen.findByRole('list', { name: 'Setup checklist' }, { timeout: 10_000 });
     const items = within(checklist).getAllByRole('listitem').map((item) => item.textContent ?? '');
     expect(items[0]).toBe('doneThe signing secret is stored.');
-    expect(items.find((item) => item.includes('webhook'))).toBe('missingOptional: a webhook for break-glass alerts.');
+    expect(items.find((item) => item.includes('alert destination'))).toBe('missingNeeded for break-glass: without an alert destination, break-glass requests are denied.');
     expect(within(checklist).queryAllByRole('button')).toEqual([]);
 
     // The desks come from listServiceDesks; the one the request types live in is chosen already.

@@ -36,7 +36,10 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
   const groups = needsGroups ? await jira.userGroups(requester) : [];
   const now = new Date();
   const breakGlass = kind === 'break-glass';
-  const decided = decideRequest(fields, change, { requester, groups, breakGlass }, settings, now);
+  // Fail closed: break-glass grants before anyone looks, so without somewhere to alert it is refused.
+  const decided = breakGlass && !config.alertWebhookUrl
+    ? invalid('Break-glass access is off until an administrator sets an alert destination in the app settings: without one, nobody would be told.')
+    : decideRequest(fields, change, { requester, groups, breakGlass }, settings, now);
   // A duration cut to the level's maximum (or the change's planned end) says so wherever the reasons show.
   const decision = decided.window?.cappedBy ? { ...decided, reasons: [...decided.reasons, decided.window.explanation] } : decided;
   const level = settings.accessLevels.find((candidate) => candidate.id === fields.accessLevel);

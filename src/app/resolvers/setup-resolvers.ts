@@ -142,7 +142,7 @@ export const setupChecklist = defineResolver('setupChecklist', {
         { id: 'fields', done: fieldsMapped === 5, detail: `${fieldsMapped} of 5 request fields mapped.` },
         { id: 'change-fields', done: Boolean(config.changeFields.plannedStart && config.changeFields.plannedEnd), detail: 'The planned start and end fields of change requests were found.' },
         { id: 'policies', done: settings.policies.length > 0, detail: `${settings.policies.length} policy rules; anything unmatched is denied.` },
-        { id: 'alert-webhook', done: config.alertWebhookUrl !== undefined, detail: 'Optional: a webhook for break-glass alerts.' },
+        { id: 'alert-webhook', done: config.alertWebhookUrl !== undefined, detail: 'Needed for break-glass: without an alert destination, break-glass requests are denied.' },
       ],
     };
   },
