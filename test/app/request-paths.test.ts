@@ -138,8 +138,11 @@ describe('request paths through the emulators with the project connector', () =>
     expect(view.internal.join('\n')).toContain('Break-glass: access without prior approval; a review follows.');
     expect(view.public[0]).toMatch(/^Emergency access to demo is active until/);
     const reviewTask = z.object({ reviewTask: z.string() }).parse(view.property).reviewTask;
-    const task = await call(site, asUser(site.people.agent), 'GET', `/rest/api/3/issue/${reviewTask}?fields=summary,issuelinks`);
-    expect(task.body).toMatchObject({ fields: { summary: `Review break-glass access ${key}`, issuelinks: [expect.objectContaining({ outwardIssue: expect.objectContaining({ key }) })] } });
+    const task = await call(site, asUser(site.people.agent), 'GET', `/rest/api/3/issue/${reviewTask}?fields=summary,issuelinks,assignee`);
+    // Assigned from the start to the desk's project lead (Alice Agent in this site).
+    expect(task.body).toMatchObject({
+      fields: { summary: `Review break-glass access ${key}`, issuelinks: [expect.objectContaining({ outwardIssue: expect.objectContaining({ key }) })], assignee: { accountId: site.people.agent } },
+    });
     expect(alerts).toEqual([expect.objectContaining({ kind: 'jit-access.break-glass', ticket: key, target: 'demo', reviewTask })]);
   });
 

@@ -23,6 +23,8 @@ export async function createReviewTask(record: GrantRecord, config: AppConfig): 
     projectKey: project.key,
     issueTypeId: issueType.id,
     summary: `Review break-glass access ${record.ticket}`,
+    // Someone owns the review from the start: the project's lead.
+    ...(project.lead ? { assigneeAccountId: project.lead.accountId } : {}),
     description: adfDoc([
       [`Break-glass access to ${record.target} (${record.accessLevel}) was granted without prior approval on ${record.ticket}.`],
       ['Review what was done with it and whether the emergency justified it.'],

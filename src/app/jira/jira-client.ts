@@ -139,10 +139,18 @@ export const jira = {
     return read(createdFieldSchema, route`/rest/api/3/field`, { method: 'POST', body: input });
   },
 
-  createIssue(input: { projectKey: string; issueTypeId: string; summary: string; description: AdfDoc }): Promise<{ id: string; key: string }> {
+  createIssue(input: { projectKey: string; issueTypeId: string; summary: string; description: AdfDoc; assigneeAccountId?: string }): Promise<{ id: string; key: string }> {
     return read(createdIssueSchema, route`/rest/api/3/issue`, {
       method: 'POST',
-      body: { fields: { project: { key: input.projectKey }, issuetype: { id: input.issueTypeId }, summary: input.summary, description: input.description } },
+      body: {
+        fields: {
+          project: { key: input.projectKey },
+          issuetype: { id: input.issueTypeId },
+          summary: input.summary,
+          description: input.description,
+          ...(input.assigneeAccountId ? { assignee: { accountId: input.assigneeAccountId } } : {}),
+        },
+      },
     });
   },
 

@@ -72,6 +72,8 @@ export const projectSchema = z.looseObject({
   /** `classic` (company-managed) or `next-gen` (team-managed). */
   style: z.string().optional(),
   issueTypes: z.array(z.looseObject({ id: z.string(), name: z.string() })).default([]),
+  /** The project lead, who is given break-glass review tasks. */
+  lead: z.looseObject({ accountId: z.string() }).optional(),
 });
 
 /** JSM `PagedDTOCommentDTO`: a request's comments, their body as text. */
