@@ -4,7 +4,7 @@ import { isAppError } from '../app-error';
 import { jira } from '../jira/jira-client';
 import { moveTicket } from '../jira/move-ticket';
 import { logEvent } from '../log';
-import type { StoredGrant } from '../storage/grant-entity';
+import { EFFECTS_REPLAY_AFTER_MS, type StoredGrant } from '../storage/grant-entity';
 import { getGrant, updateGrant } from '../storage/grant-store';
 import type { TicketEffect } from '../storage/ticket-effect';
 
@@ -19,12 +19,15 @@ export function newEffects(effects: readonly NewEffect[], at: Date): TicketEffec
  * Applies the ticket writes a grant owes, in order, each once in outcome: an effect is marked attempted
  * before its call and removed when done. A replay of an attempted effect first checks whether it reached
  * Jira (a move the workflow no longer offers from the current status was made; a comment already on the
- * ticket was posted). The first failure stops the run; what is left stays with the grant, and the sweep
- * replays it. Returns the grant as stored afterwards; never throws for a Jira failure.
+ * ticket was posted). An invocation applies the effects it wrote (`own`) and those whose writer had its
+ * chance (EFFECTS_REPLAY_AFTER_MS), never another live writer's: the run stops at the first it may not
+ * take, so the order holds. The first failure stops the run too; what is left stays with the grant, and
+ * the sweep replays it. Returns the grant as stored afterwards; never throws for a Jira failure.
  */
-export async function applyEffects(stored: StoredGrant, secrets: readonly string[] = []): Promise<StoredGrant> {
+export async function applyEffects(stored: StoredGrant, own: ReadonlySet<string>, secrets: readonly string[] = []): Promise<StoredGrant> {
   let current = stored;
   for (const effect of stored.meta.effects) {
+    if (!own.has(effect.id) && Date.parse(effect.at) + EFFECTS_REPLAY_AFTER_MS > Date.now()) return current;
     const marked = await rewrite(current, (effects) => effects.map((candidate) => (candidate.id === effect.id ? { ...candidate, attempted: true } : candidate)));
     if (!marked || !marked.meta.effects.some((candidate) => candidate.id === effect.id)) return marked ?? current;
     try {

@@ -91,7 +91,7 @@ export async function applySteps(stored: StoredGrant, settings: Settings, steps:
   // The record and the ticket writes it owes are one storage write (the outbox), then applied.
   const written = await updateGrant(stored, { ...stored, record, meta });
   if (!written || owed.length === 0) return written;
-  return applyEffects(written, options.secrets ?? []);
+  return applyEffects(written, new Set(owed.map((effect) => effect.id)), options.secrets ?? []);
 }
 
 export async function writeProperty(record: GrantRecord, secrets: readonly string[] = []): Promise<void> {

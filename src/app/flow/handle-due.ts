@@ -23,7 +23,7 @@ import { revokeAccess } from './revoke-access';
 export async function handleDue(due: StoredGrant, settings: Settings, config: AppConfig, now: number): Promise<void> {
   // Ticket writes a step still owes come first; whatever else is due waits for the next sweep.
   if (due.meta.effects.length > 0) {
-    await applyEffects(due);
+    await applyEffects(due, new Set());
     return;
   }
   const stored = alertOwed(due) ? await deliverAlert(due, config) : due;
