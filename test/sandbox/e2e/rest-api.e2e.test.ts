@@ -161,22 +161,26 @@ describeWith('postgres', 'npm start against real PostgreSQL, driven through the 
     expect(await roleExists(username)).toBe(false);
   });
 
-  it('revokes a request still waiting for approval: the ticket moves to Access revoked and nothing is granted', async () => {
+  it('cancels a request still waiting for approval (revoking it is refused): the ticket moves to Canceled and nothing is granted', async () => {
     const raised = await raise('shop-prod', 'PT5M');
     const key = created.parse(raised.body).issueKey;
     await eventually(() => ticket(key), (issue) => issue.properties['jit-access']?.state === 'awaiting-approval', 20_000);
     const offered = transitions.parse((await lead().get(`/rest/api/3/issue/${key}/transitions`)).body).transitions.map((t) => t.name);
-    expect(offered).toContain('Revoke access');
+    expect(offered).toContain('Cancel request');
 
-    const answer = await fetch(`${sandbox.url}/sandbox/api/resolver`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from('lead@example.com:t').toString('base64')}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ functionKey: 'revokeNow', issueKey: key, moduleKey: 'jit-ticket-panel', payload: { reason: 'no longer needed' } }),
-    });
+    const call = (functionKey: string, payload: Record<string, unknown>) =>
+      fetch(`${sandbox.url}/sandbox/api/resolver`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from('lead@example.com:t').toString('base64')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ functionKey, issueKey: key, moduleKey: 'jit-ticket-panel', payload }),
+      });
+    const refused = await call('revokeNow', { reason: 'no longer needed' });
+    expect(resolverAnswer.parse(await refused.json()).result).toMatchObject({ ok: false, error: { code: 'invalid_state' } });
+    const answer = await call('cancelRequest', {});
     expect(answer.status).toBe(200);
     expect(resolverAnswer.parse(await answer.json()).result).toMatchObject({ ok: true, data: { state: 'revoked' } });
-    const revoked = await eventually(() => ticket(key), (issue) => issue.fields.status.name === 'Access revoked', 20_000);
-    expect(revoked.fields.status.name).toBe('Access revoked');
+    const revoked = await eventually(() => ticket(key), (issue) => issue.fields.status.name === 'Canceled', 20_000);
+    expect(revoked.fields.status.name).toBe('Canceled');
     expect(revoked.properties['jit-access']?.state).toBe('revoked');
     expect(revoked.properties['jit-access']?.username).toBeUndefined();
     expect(revoked.properties['jit-access']?.history.map((entry) => entry.to)).toEqual(['awaiting-approval', 'revoked']);
