@@ -78,3 +78,52 @@ describe('a Jira write that fails once at any step of a lifecycle', () => {
     expect(seen).toBeGreaterThanOrEqual(nth);
   });
 });
+
+// An invocation cut off at its time limit after the record was written leaves its ticket writes owed; the
+// sweep replays them, and re-sends the grant job the invocation never got to queue.
+describe('a product-event trigger cut off at its time limit while moving the ticket', () => {
+  let app: AppUnderTest;
+  beforeAll(async () => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    // 40 ms per limit second: the 25 s trigger limit is 1 s.
+    app = await installApp({ msPerLimitSecond: 40 });
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await app.stop();
+  });
+
+  /** Moves the grant's owed writes and queued job twenty minutes into the past, as if the sweep came then. */
+  function age(key: string): void {
+    const value = z
+      .looseObject({ meta: z.looseObject({ effects: z.array(z.looseObject({ at: z.string() })), job: z.looseObject({ deliverAt: z.string() }).optional() }) })
+      .parse(app.site.runtime.inspect.kvs().entities.grant?.[key]);
+    const past = new Date(Date.now() - 20 * 60_000).toISOString();
+    const meta = { ...value.meta, effects: value.meta.effects.map((effect) => ({ ...effect, at: past })), ...(value.meta.job ? { job: { ...value.meta.job, deliverAt: past } } : {}) };
+    app.site.runtime.kvsStoreForTests.set({ kind: 'entity', entityName: 'grant' }, key, { ...value, dueAt: 0, meta });
+  }
+
+  it('converges: the ticket, the property, the entity and the connector', async () => {
+    const { site } = app;
+    site.failOnce((method, path) => method === 'POST' && path.endsWith('/transitions'), 'hang');
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H' });
+    expect(site.runtime.inspect.invocations().some((record) => record.kind === 'trigger' && record.outcome !== 'ok')).toBe(true);
+    const cut = await readTicket(site, key);
+    expect(cut.status).toBe('Waiting for approval');
+    expect(storedSchema.parse(site.runtime.inspect.kvs().entities.grant?.[key]).record.state).toBe('approved');
+
+    for (let round = 0; round < 3; round += 1) {
+      age(key);
+      expect((await site.runtime.runScheduledTrigger('expiry-sweep')).ok).toBe(true);
+      await settle(site);
+    }
+    const stored = storedSchema.parse(site.runtime.inspect.kvs().entities.grant?.[key]);
+    expect(stored).toMatchObject({ record: { state: 'active' }, meta: { effects: [] } });
+    const ticket = await readTicket(site, key);
+    expect(ticket.status).toBe('Access granted');
+    expect(ticket.property).toEqual(expect.objectContaining({ state: 'active', grantId: `${key}.1` }));
+    expect(ticket.internal.filter((text) => text.includes('policy-approved: ')).length).toBe(1);
+    expect(ticket.public).toEqual([expect.stringMatching(/^Access to demo is active until /)]);
+    expect((await app.connector.client.getGrant(`${key}.1`)).state).toBe('active');
+  });
+});

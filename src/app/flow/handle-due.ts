@@ -43,7 +43,8 @@ export async function handleDue(due: StoredGrant, settings: Settings, config: Ap
     case 'active': {
       const end = Date.parse(record.window?.notAfter ?? '');
       if (now >= end) return confirmEnd(stored, settings);
-      if (meta.warnAt) {
+      // Due for another reason (an alert still owed, say) is not yet time to warn.
+      if (meta.warnAt && now >= Date.parse(meta.warnAt)) {
         const written = await updateGrant(stored, { ...stored, meta: { ...meta, warnAt: undefined } });
         const minutes = Math.round((end - now) / 60_000);
         if (written) await publicNote(record.ticket, [`Access to ${record.target} ends in about ${minutes} minutes (${new Date(end).toISOString()}). Ask for an extension in the access panel if you still need it.`]);

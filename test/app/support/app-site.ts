@@ -19,13 +19,14 @@ export interface Site {
   appCalls: RecordedCall[];
   /**
    * Fault injection: the app's next request that `matches` gets a 503, once, either refused before it
-   * reaches the site or (`lose-answer`) after the site applied it, as when the answer is lost on the way.
+   * reaches the site or (`lose-answer`) after the site applied it, as when the answer is lost on the way;
+   * or (`hang`) it never gets an answer, so the invocation runs into its time limit.
    */
-  failOnce(matches: (method: string, path: string) => boolean, mode?: 'refuse' | 'lose-answer'): void;
+  failOnce(matches: (method: string, path: string) => boolean, mode?: 'refuse' | 'lose-answer' | 'hang'): void;
 }
 
 /** A JSM site with the access workflow, its people and a change project, and the app on the Forge runtime emulator. */
-export function createSite(options: { extraBackendEgress: string[] }): Site {
+export function createSite(options: { extraBackendEgress: string[]; msPerLimitSecond?: number }): Site {
   const jsm = createJsmEmulator({ baseUrl: 'https://jit.atlassian.net' });
   const { admin } = jsm;
   const user = (email: string, displayName: string, accountType: 'atlassian' | 'customer' = 'atlassian') => admin.createUser({ email, displayName, accountType }).accountId;
@@ -47,7 +48,7 @@ export function createSite(options: { extraBackendEgress: string[] }): Site {
   admin.createCustomField({ name: 'Planned end', type: 'datetime' });
 
   const appCalls: RecordedCall[] = [];
-  const faults: Array<{ matches: (method: string, path: string) => boolean; mode: 'refuse' | 'lose-answer' }> = [];
+  const faults: Array<{ matches: (method: string, path: string) => boolean; mode: 'refuse' | 'lose-answer' | 'hang' }> = [];
   const injected = () => new Response(JSON.stringify({ errorMessages: ['injected fault'] }), { status: 503, headers: { 'content-type': 'application/json' } });
   const product = {
     async handle(request: Request, identity: JsmIdentity): Promise<Response> {
@@ -55,6 +56,7 @@ export function createSite(options: { extraBackendEgress: string[] }): Site {
       const index = identity.kind === 'app' ? faults.findIndex((fault) => fault.matches(request.method, url.pathname)) : -1;
       const [fault] = index >= 0 ? faults.splice(index, 1) : [];
       if (fault?.mode === 'refuse') return injected();
+      if (fault?.mode === 'hang') return new Promise<Response>(() => undefined);
       const text = request.method === 'GET' || request.method === 'DELETE' ? '' : await request.clone().text();
       const response = await jsm.handle(request, identity);
       if (url.pathname.startsWith('/rest/api/3/') || url.pathname.startsWith('/rest/servicedeskapi/')) {
@@ -72,6 +74,7 @@ export function createSite(options: { extraBackendEgress: string[] }): Site {
     appAccountId: admin.appAccountId,
     extraBackendEgress: options.extraBackendEgress,
     clock: { mode: 'manual' },
+    ...(options.msPerLimitSecond ? { msPerLimitSecond: options.msPerLimitSecond } : {}),
   });
   return { jsm, runtime, people, serviceDeskId: desk.serviceDeskId, appCalls, failOnce: (matches, mode = 'refuse') => void faults.push({ matches, mode }) };
 }

@@ -34,10 +34,12 @@ export interface AppUnderTest {
  * callbacks reach the app's web trigger unless `callback` is false. The app is set up the way an admin
  * does it: connector URL and secret, targets, request types and fields, policies.
  */
-export async function installApp(options: { callback?: boolean; alertWebhookUrl?: string; extraEgress?: string[]; extraTargets?: TargetConfig[] } = {}): Promise<AppUnderTest> {
+export async function installApp(
+  options: { callback?: boolean; alertWebhookUrl?: string; extraEgress?: string[]; extraTargets?: TargetConfig[]; /** Shortens the platform's time limits (test of a cut-off invocation). */ msPerLimitSecond?: number } = {},
+): Promise<AppUnderTest> {
   const connectorPort = await freePort();
   const connectorUrl = `http://127.0.0.1:${connectorPort}`;
-  const site = createSite({ extraBackendEgress: [connectorUrl, ...(options.extraEgress ?? [])] });
+  const site = createSite({ extraBackendEgress: [connectorUrl, ...(options.extraEgress ?? [])], ...(options.msPerLimitSecond ? { msPerLimitSecond: options.msPerLimitSecond } : {}) });
   const listener = await site.runtime.listen();
   const dataDir = mkdtempSync(join(tmpdir(), 'jit-app-'));
   const config = {
