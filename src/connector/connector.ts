@@ -33,9 +33,9 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
   const { config, log } = options;
   const ledger = await openLedger(config.ledger);
   const targets = openTargets(config.targets, options.factories, log);
-  const metrics = createMetrics(async () => {
+  const metrics = createMetrics(async (state) => {
     const counts = new Map<string, number>();
-    for (const record of await ledger.list(['active'])) counts.set(record.target, (counts.get(record.target) ?? 0) + 1);
+    for (const record of await ledger.list([state])) counts.set(record.target, (counts.get(record.target) ?? 0) + 1);
     return counts;
   });
   const now = options.now ?? (() => new Date());

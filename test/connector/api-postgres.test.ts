@@ -57,7 +57,7 @@ describeWith('postgres', 'connector API on PostgreSQL', (adminUrl) => {
 
   it('grants a login that can do what its level allows and nothing more, then revokes it for good', async () => {
     const created = await grant('SD-1.1');
-    expect(created).toMatchObject({ grantId: 'SD-1.1', state: 'active', connect: { host: '127.0.0.1', port: 5432, database: 'jit_test' } });
+    expect(created).toMatchObject({ grantId: 'SD-1.1', state: 'active', connect: { host: '127.0.0.1', port: 5432, database: new URL(adminUrl).pathname.slice(1) } });
     expect(created.username).toMatch(/^jit_sd_1_1_[a-z2-7]{6}$/);
     const session = await fixture.login(created.username, created.password!);
     expect((await session.query(`SELECT count(*)::int AS n FROM ${fixture.schema}.orders`)).rows[0].n).toBe(2);
@@ -124,7 +124,7 @@ describeWith('postgres', 'connector API on PostgreSQL', (adminUrl) => {
     expect(active.grants.map((g) => g.grantId)).toEqual(['SD-6.1']);
     expect(JSON.stringify(active)).not.toMatch(/password/);
     const targets = await connector.client.targets();
-    expect(targets.targets).toEqual([{ id: fixture.target.id, engine: 'postgres', environment: 'prod', roles: ['read', 'write'], connect: { host: '127.0.0.1', port: 5432, database: 'jit_test' } }]);
+    expect(targets.targets).toEqual([{ id: fixture.target.id, engine: 'postgres', environment: 'prod', roles: ['read', 'write'], connect: { host: '127.0.0.1', port: 5432, database: new URL(adminUrl).pathname.slice(1) } }]);
     expect(JSON.stringify(targets)).not.toContain('postgres://');
     expect(await connector.client.health()).toEqual({ status: 'ok', targets: [{ id: fixture.target.id, reachable: true }] });
     const metrics = await (await fetch(connector.url + '/metrics')).text();

@@ -17,7 +17,7 @@ export class ConfigError extends Error {
   }
 }
 
-export type PrivilegeCheckers = Record<Engine, Pick<DriverFactory, 'checkPrivilege'>>;
+export type PrivilegeCheckers = Record<Engine, Pick<DriverFactory, 'checkPrivilege' | 'createsObjects'>>;
 
 export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv, checkers: PrivilegeCheckers): ConnectorConfig {
   const problems: string[] = [];
@@ -71,14 +71,26 @@ function duplicateTargetIds(document: unknown): string[] {
 
 function privilegeProblems(targets: TargetConfig[], checkers: PrivilegeCheckers): string[] {
   return targets.flatMap((target, targetIndex) =>
-    Object.entries(target.roles).flatMap(([role, access]) =>
-      access.privileges.flatMap((privilege, index) =>
+    Object.entries(target.roles).flatMap(([role, access]) => [
+      ...access.privileges.flatMap((privilege, index) =>
         checkers[target.engine]
           .checkPrivilege(privilege)
           .map((problem) => `targets[${targetIndex}].roles.${role}.privileges[${index}] (${JSON.stringify(privilege)}): ${problem}`),
       ),
-    ),
+      ...ownerProblem(target, targetIndex, role, access.privileges, checkers),
+    ]),
   );
+}
+
+/** Objects a temporary login created outlive it only as the owner's, never the admin's: no owner, no such level. */
+function ownerProblem(target: TargetConfig, targetIndex: number, role: string, privileges: string[], checkers: PrivilegeCheckers): string[] {
+  if (target.owner !== undefined) return [];
+  const creating = privileges.filter((privilege) => checkers[target.engine].createsObjects?.(privilege) === true);
+  if (creating.length === 0) return [];
+  return [
+    `targets[${targetIndex}].roles.${role}: ${creating.map((privilege) => JSON.stringify(privilege)).join(', ')} let a login create objects, ` +
+      `which are handed to the target's owner at revocation: set targets[${targetIndex}].owner (a NOLOGIN role) or drop the entry`,
+  ];
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -38,12 +38,21 @@ export interface Driver {
   extend(request: ManagedRef & { notAfter: Date }): Promise<void>;
 
   /**
-   * End access now: disable the login first, terminate its sessions and confirm they are gone, hand objects it
-   * created to the target's owner, then drop the login (ephemeral) or revoke what was granted (existing-login).
+   * End access now: disable the login first, terminate its sessions and confirm they are gone, take back what it
+   * was granted, hand objects it created to the target's owner with nothing of the login's making able to run with
+   * more privilege than it had, then drop the login (ephemeral) or the group role (existing-login). A step that
+   * fails leaves the login disabled; calling again continues.
    */
   revoke(request: ManagedRef): Promise<RevokeResult>;
 
-  /** Every managed object on the target, for reconciliation at start. */
+  /**
+   * What is left on the database of a revoked grant, in words for the operator; empty only when the database
+   * shows nothing of it: no managed login or role of that name (so no session, privilege or membership either).
+   * A grant is reported revoked only after this came back empty.
+   */
+  verifyRevoked(request: ManagedRef): Promise<{ remaining: string[] }>;
+
+  /** Every managed object of this target, for reconciliation at start; never another target's. */
   listManaged(request: Record<string, never>): Promise<{ logins: ManagedLogin[] }>;
 
   /** Terminate every session of `username` and return once none is left (or throw `DriverError`). */
@@ -100,7 +109,7 @@ export interface ManagedLogin {
 export interface DriverTarget {
   id: string;
   url: string;
-  /** Receives objects a temporary login created; defaults to the admin user. */
+  /** PostgreSQL: receives objects a temporary login created, disarmed; without it they are dropped with the login. */
   owner?: string | undefined;
   /** Tag of managed logins: the marker role (PostgreSQL) or the comment tag (MySQL). Default `jit_managed`. */
   marker?: string | undefined;
@@ -113,6 +122,11 @@ export interface DriverFactory {
   readonly engine: Engine;
   /** Problems with one privilege entry in this engine's GRANT syntax, for the config check at start. */
   checkPrivilege(text: string): string[];
+  /**
+   * Whether a privilege entry lets a login create objects that stay after it (PostgreSQL: CREATE on a schema or
+   * database). A level with one needs the target's `owner`, the only role such objects may be handed to.
+   */
+  createsObjects?(text: string): boolean;
   create(target: DriverTarget, log: Logger): Driver;
 }
 

@@ -8,7 +8,7 @@ import type { Target } from '../targets';
 import type { GrantContext } from './context';
 import { fingerprint, newGrantRecord, toStatus, tombstone } from './grant-record';
 import { KeyedMutex } from './keyed-mutex';
-import { cleanupRecord, managedRef, revokeRecord } from './revocation';
+import { cleanupRecord, managedRef, nothingLeft, revokeRecord } from './revocation';
 import { ephemeralUsername, generatePassword } from './usernames';
 
 const LEASE_WAIT_MS = 5_000;
@@ -67,14 +67,14 @@ export class GrantService {
         grantId,
         async () => {
           let record = await this.requireRecord(grantId);
-          if (record.state === 'failed' && !record.needsCleanup) {
+          // A grant that failed before anything was made: revoked, once the database shows that is so.
+          if (record.state === 'failed' && !record.needsCleanup && (await nothingLeft(this.context, record))) {
             record = { ...record, state: 'revoked', revokedAt: this.context.now().toISOString(), revokeReason: 'requested', updatedAt: this.context.now().toISOString() };
             await this.context.ledger.update(record);
           } else if (record.state !== 'revoked' && record.state !== 'expired' && record.state !== 'tombstone') {
             record = await revokeRecord(this.context, record, 'requested');
           }
           if (record.state === 'revoking') return { status: 202, body: { grantId, state: 'revoking' } };
-          if (record.state === 'failed') throw new ConnectorError('internal', `revocation of ${grantId} failed: ${record.lastError ?? 'unknown error'}`);
           return { status: 200, body: { grantId, state: 'revoked', revokedAt: record.revokedAt ?? this.context.now().toISOString() } };
         },
         // Still held after the wait: the holder is revoking it (an expiry, a retry), or it is busy otherwise.

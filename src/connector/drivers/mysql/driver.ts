@@ -18,6 +18,7 @@ import { flavourOf, versionRow, type Flavour } from './flavour';
 import { terminateSessions } from './sessions';
 import { Db } from './sql';
 import { listTagged, markerProblem } from './tag';
+import { remaining } from './verify';
 
 const MAX_USERNAME_LENGTH = 32;
 const DEFAULT_MARKER = 'jit_managed';
@@ -71,6 +72,10 @@ export class MysqlDriver implements Driver {
     return this.operation('revoke', (ctx) =>
       request.mode === 'ephemeral' ? revokeEphemeral(ctx, request) : revokeExistingLogin(ctx, request),
     );
+  }
+
+  verifyRevoked(request: ManagedRef): Promise<{ remaining: string[] }> {
+    return this.operation('verify revocation', async (ctx) => ({ remaining: await remaining(ctx, request) }));
   }
 
   listManaged(_request: Record<string, never>): Promise<{ logins: ManagedLogin[] }> {

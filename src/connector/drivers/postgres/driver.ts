@@ -16,7 +16,7 @@ import { toDriverError } from './errors';
 import { attachGroupRole, existingLoginUser, grant } from './grant';
 import { assertRoleName } from './names';
 import { createPool, withClient } from './pool';
-import { revoke } from './revoke';
+import { remaining, revoke } from './revoke';
 import { DEFAULT_POLLING, terminateAndConfirm, type SessionPolling } from './sessions';
 import { setLogin, setValidUntil, sql } from './statements';
 
@@ -48,6 +48,8 @@ export class PostgresDriver implements Driver {
     if (target.owner !== undefined) assertRoleName(target.owner, 'owner role');
     this.ctx = {
       pool: createPool(target.url, log.child({ engine: 'postgres' })),
+      url: target.url,
+      target: target.id,
       marker,
       owner: target.owner,
       polling: options.polling ?? DEFAULT_POLLING,
@@ -84,9 +86,13 @@ export class PostgresDriver implements Driver {
     return classified('revoke', () => revoke(this.ctx, request));
   }
 
+  verifyRevoked(request: ManagedRef): Promise<{ remaining: string[] }> {
+    return classified('verify revocation', async () => ({ remaining: await remaining(this.ctx, request) }));
+  }
+
   listManaged(_request: Record<string, never>): Promise<{ logins: ManagedLogin[] }> {
     return classified('list managed roles', async () => ({
-      logins: await withClient(this.pool, (client) => managedRoles(client, this.ctx.marker)),
+      logins: await withClient(this.pool, (client) => managedRoles(client, this.ctx.marker, this.ctx.target)),
     }));
   }
 
@@ -121,7 +127,7 @@ export class PostgresDriver implements Driver {
   private onManaged(name: string, work: (client: PoolClient) => Promise<void>): Promise<void> {
     assertRoleName(name, 'login name');
     return withClient(this.pool, async (client) => {
-      const state = await roleState(client, name, this.ctx.marker);
+      const state = await roleState(client, name, this.ctx.marker, this.ctx.target);
       if (!state.exists || !state.managed) {
         throw new DriverError('not_managed', `no managed role ${JSON.stringify(name)} on the target`, false);
       }
