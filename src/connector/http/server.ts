@@ -95,11 +95,13 @@ const SIGNATURE_HELP = {
   stale_timestamp: 'X-Jit-Timestamp is more than 300 s from the connector clock; check both clocks (NTP)',
 } as const;
 
+/** Degraded while a target is unreachable or a revocation is still unconfirmed (retried, the login disabled). */
 async function health(deps: ApiDependencies): Promise<Reply> {
   const targets = await Promise.all(
     [...deps.targets.values()].map(async (target) => ({ id: target.config.id, reachable: (await target.driver.health({})).reachable })),
   );
-  const body: Health = { status: targets.every((target) => target.reachable) ? 'ok' : 'degraded', targets };
+  const revoking = await deps.grants.list('revoking');
+  const body: Health = { status: targets.every((target) => target.reachable) && revoking.length === 0 ? 'ok' : 'degraded', targets };
   return { status: 200, body };
 }
 

@@ -121,11 +121,13 @@ describeWith('postgres', 'hostile: a login cannot block its revocation, nor be r
     expect(privileges.rows).toEqual([{ insert: false, create: false }]);
     const metrics = await (await fetch(`${connector.url}/metrics`)).text();
     expect(metrics).toMatch(new RegExp(`jit_revocations_pending\\{target="${targetId}"\\} 1`));
+    expect(await connector.client.health()).toMatchObject({ status: 'degraded' });
 
     // The database opens again; the next retry finishes the job.
     await cluster.superuser.query(`ALTER DATABASE ${cluster.superuser.escapeIdentifier(guarded)} WITH ALLOW_CONNECTIONS true`);
     await waitFor(async () => ((await connector.client.getGrant('SD-9.2')).state === 'revoked' ? true : undefined), 20_000);
     expect(await roleRow(username)).toBeUndefined();
     expect((await cluster.superuser.query(`SELECT count(*)::int AS n FROM ${s}.orders WHERE item = 'forged'`)).rows).toEqual([{ n: 0 }]);
+    expect(await connector.client.health()).toMatchObject({ status: 'ok' });
   });
 });
