@@ -95,6 +95,7 @@ export async function cleanupRecord(context: GrantContext, record: GrantRecord):
   await context.ledger.update(attempt);
   try {
     await driverRevoke(context, attempt);
+    await confirmGone(context, attempt);
     const clean: GrantRecord = { ...attempt, needsCleanup: false, nextAttemptAt: null, updatedAt: context.now().toISOString() };
     await context.ledger.update(clean);
     context.log.info({ event: 'grant.cleaned_up', grantId: record.grantId, target: record.target });
