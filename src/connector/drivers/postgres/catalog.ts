@@ -48,13 +48,12 @@ const InventoryRow = z.discriminatedUnion('action', [
   z.object({ action: z.literal('revoke'), kind: z.enum(['TABLE', 'SEQUENCE', 'SCHEMA', 'TYPE', 'DOMAIN', 'LARGE OBJECT']), object: z.string(), name: z.string().nullable() }),
   z.object({ action: z.literal('drop-rule'), kind: z.literal('RULE'), object: z.string(), name: z.string() }),
   z.object({ action: z.literal('drop-routine'), kind: z.literal('ROUTINE'), object: z.string(), name: z.null() }),
-  z.object({ action: z.literal('database'), kind: z.literal('DATABASE'), object: z.string(), name: z.null() }),
 ]);
+const FootprintRow = z.object({ ownsHere: z.boolean(), elsewhere: z.array(z.string()) });
 
 /**
- * What a role left in the current database that could outlive it with more power than it had, and the other
- * databases of the cluster where it owns objects or holds privileges. `object` is the database's own quoted
- * rendering (regclass, regprocedure, regtype, quote_ident) except for a database, which is a plain name.
+ * What a role left in the current database that could outlive it with more power than it had. `object` is the
+ * database's own quoted rendering (regclass, regprocedure, regtype, quote_ident).
  */
 export type InventoryItem = z.infer<typeof InventoryRow>;
 
@@ -68,4 +67,10 @@ export async function leftover(client: ClientBase, name: string): Promise<z.infe
   const result = await client.query(sql.leftover, [name]);
   const row = result.rows[0];
   return row === undefined ? undefined : LeftoverRow.parse(row);
+}
+
+/** Whether a role owns objects in the current database, and the other databases where it left anything. */
+export async function footprint(client: ClientBase, name: string): Promise<z.infer<typeof FootprintRow>> {
+  const result = await client.query(sql.footprint, [name]);
+  return FootprintRow.parse(result.rows[0] ?? { ownsHere: false, elsewhere: [] });
 }

@@ -14,8 +14,3 @@ export function disarm(items: readonly InventoryItem[]): string[] {
   for (const item of items) if (item.action === 'drop-routine') statements.push(dropRoutine(item.object));
   return statements;
 }
-
-/** The other databases of the cluster where the role owns objects or holds privileges. */
-export function otherDatabases(items: readonly InventoryItem[]): string[] {
-  return items.flatMap((item) => (item.action === 'database' ? [item.object] : []));
-}

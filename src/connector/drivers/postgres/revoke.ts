@@ -1,10 +1,10 @@
 import { DriverError, type AccessSpec, type ManagedRef, type RevokeResult } from '../driver';
 import { withdrawPrivileges } from './access';
-import { groupMembers, inventory, leftover, roleExists, roleState } from './catalog';
+import { footprint, groupMembers, inventory, leftover, roleExists, roleState } from './catalog';
 import type { PgContext } from './context';
 import { SQLSTATE, sqlState } from './errors';
 import { assertRoleName } from './names';
-import { disarm, otherDatabases } from './disarm';
+import { disarm } from './disarm';
 import { withClient, withDatabase } from './pool';
 import { terminateAndConfirm } from './sessions';
 import { dropOwned, dropRole, joinRole, reassignOwned, revokeRole, setLogin, sql } from './statements';
@@ -30,8 +30,10 @@ function vanished(error: unknown): boolean {
  * nothing has no such entries, and its revocation runs concurrently with others.
  */
 async function dismantle(ctx: PgContext, name: string, access: AccessSpec): Promise<void> {
-  const items = await withClient(ctx.pool, (client) => inventory(client, name));
-  const local = disarm(items);
+  const { local, elsewhere } = await withClient(ctx.pool, async (client) => {
+    const found = await footprint(client, name);
+    return { local: found.ownsHere ? disarm(await inventory(client, name)) : [], elsewhere: found.elsewhere };
+  });
   const touchesAcls = access.privileges.length > 0 || access.memberOf.length === 0 || local.length > 0;
   // One simple-protocol message holding several statements runs as one implicit transaction: all or nothing,
   // in a single round trip.
@@ -46,7 +48,7 @@ async function dismantle(ctx: PgContext, name: string, access: AccessSpec): Prom
   ];
   try {
     await ctx.pool.query(statements.join(';\n'));
-    for (const database of otherDatabases(items)) {
+    for (const database of elsewhere) {
       await withDatabase(ctx.url, database, (client) => client.query(`${sql.aclLock};\n${dropOwned(name, true)}`));
     }
     await ctx.pool.query(dropRole(name));

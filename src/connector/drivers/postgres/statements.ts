@@ -37,8 +37,7 @@ export const sql = {
   /**
    * Everything a role owns in the current database that grants to others (column grants come with their table),
    * every routine it owns (it could run as the owner once reassigned: SECURITY DEFINER, a trigger, an index
-   * expression), every rule on a relation it owns (rule actions run with the relation owner's rights), and the
-   * other databases where pg_shdepend records objects or privileges of it.
+   * expression), and every rule on a relation it owns (rule actions run with the relation owner's rights).
    */
   inventory: `
     WITH target AS (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1),
@@ -69,10 +68,22 @@ export const sql = {
     UNION ALL
     SELECT 'drop-routine', 'ROUTINE', p.oid::pg_catalog.regprocedure::text, NULL
       FROM pg_catalog.pg_proc p JOIN target t ON p.proowner = t.oid
-    UNION ALL
-    SELECT DISTINCT 'database', 'DATABASE', d.datname::text, NULL
-      FROM pg_catalog.pg_shdepend s JOIN target t ON s.refobjid = t.oid JOIN pg_catalog.pg_database d ON d.oid = s.dbid
-     WHERE s.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass AND d.datname <> pg_catalog.current_database()`,
+`,
+  /**
+   * Where a role left anything, from pg_shdepend's index (cheap, unlike the inventory): whether it owns objects in
+   * the current database, and the other databases where it owns objects or holds privileges.
+   */
+  footprint: `
+    SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_shdepend s
+                    WHERE s.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass AND s.refobjid = r.oid AND s.deptype = 'o'
+                      AND s.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())) AS "ownsHere",
+           ARRAY(SELECT DISTINCT d.datname::text
+                   FROM pg_catalog.pg_shdepend s JOIN pg_catalog.pg_database d ON d.oid = s.dbid
+                  WHERE s.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass AND s.refobjid = r.oid
+                    AND d.datname <> pg_catalog.current_database()
+                  ORDER BY 1) AS elsewhere
+      FROM pg_catalog.pg_roles r
+     WHERE r.rolname = $1`,
   /** A role still there, whether it can log in, its sessions, and what still depends on it across the cluster. */
   leftover: `
     SELECT r.rolcanlogin AS "canLogin",
