@@ -31,7 +31,7 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
   const parsed = connectorConfigSchema.safeParse(interpolated);
   problems.push(...duplicateTargetIds(interpolated));
   if (!parsed.success) problems.push(...parsed.error.issues.map(describeIssue));
-  else problems.push(...privilegeProblems(parsed.data.targets, checkers));
+  else problems.push(...privilegeProblems(parsed.data.targets, checkers), ...sharedTags(parsed.data.targets));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(source, problems);
   return deepFreeze(parsed.data);
 }
@@ -91,6 +91,29 @@ function ownerProblem(target: TargetConfig, targetIndex: number, role: string, p
     `targets[${targetIndex}].roles.${role}: ${creating.map((privilege) => JSON.stringify(privilege)).join(', ')} let a login create objects, ` +
       `which are handed to the target's owner at revocation: set targets[${targetIndex}].owner (a NOLOGIN role) or drop the entry`,
   ];
+}
+
+/**
+ * Two targets whose logins would carry the same tag: each would take the other's logins for orphans at start
+ * and revoke them. Logins are server-wide on both engines; PostgreSQL tags them with the target id as well as
+ * the marker, MySQL/MariaDB with the marker only, so two MySQL targets on one server need different markers.
+ */
+function sharedTags(targets: TargetConfig[]): string[] {
+  const seen = new Map<string, number>();
+  return targets.flatMap((target, index) => {
+    if (target.engine !== 'mysql') return [];
+    const url = new URL(target.url);
+    const key = `${url.hostname}:${url.port || '3306'}/${target.marker ?? 'jit_managed'}`;
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, index);
+      return [];
+    }
+    return [
+      `targets[${index}]: on the same server as targets[${first}] with the same marker (${target.marker ?? 'jit_managed'}), ` +
+        `so each would revoke the other's logins at start: give one of them another marker`,
+    ];
+  });
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

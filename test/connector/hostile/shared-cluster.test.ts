@@ -1,4 +1,6 @@
 import { Client } from 'pg';
+import { ConfigError, parseConfig } from '../../../src/connector/config/load-config';
+import { driverFactories } from '../../../src/connector/drivers/registry';
 import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database';
 import { describeWith, uniqueSuffix } from '../../support/servers';
 import { inSeconds, startTestConnector, type TestConnector } from '../support/harness';
@@ -57,5 +59,32 @@ describeWith('postgres', 'hostile: two targets on one cluster never reconcile ea
     } finally {
       await session.end();
     }
+  });
+});
+
+describe('hostile: --check reports targets whose logins would share a tag', () => {
+  const config = (engine: 'postgres' | 'mysql', marker: string) => `
+secrets: ["0123456789abcdef0123"]
+targets:
+  - { id: orders, engine: ${engine}, url: "${engine}://admin:pw@db.internal/orders", environment: prod, owner: o, roles: { read: { privileges: ["SELECT ON TABLE orders.t"] } } }
+  - { id: billing, engine: ${engine}, url: "${engine}://admin:pw@db.internal/billing", environment: prod, owner: o, marker: ${marker}, roles: { read: { privileges: ["SELECT ON TABLE billing.t"] } } }
+`;
+  const problems = (text: string) => {
+    try {
+      parseConfig(text, 'test.yaml', {}, driverFactories);
+      return [];
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+  };
+
+  it('none for two PostgreSQL targets of one cluster sharing a marker: their logins carry their target id', () => {
+    expect(problems(config('postgres', 'jit_managed'))).toEqual([]);
+  });
+
+  it('two MySQL targets on one server with one marker, which would revoke each other’s logins', () => {
+    expect(problems(config('mysql', 'jit_managed'))).toEqual([expect.stringMatching(/^targets\[1\]: on the same server as targets\[0\] with the same marker/)]);
+    expect(problems(config('mysql', 'jit_billing'))).toEqual([]);
   });
 });
