@@ -94,6 +94,9 @@ describeWith('postgres', 'hostile: a login with CREATE rights cannot escape thro
     ]) {
       await login.query(statement);
     }
+    // Event triggers would run as whoever runs DDL; only a superuser may create one, so the login cannot.
+    await login.query(`CREATE FUNCTION ${s}.on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$`);
+    expect(await attempt(login, `CREATE EVENT TRIGGER snoop ON ddl_command_start EXECUTE FUNCTION ${s}.on_ddl()`)).toEqual({ state: '42501' });
     const largeObject = Number((await login.query<{ oid: number }>('SELECT lo_from_bytea(0, $1) AS oid', [Buffer.from('x')])).rows[0]?.oid);
     await login.query(`GRANT SELECT, UPDATE ON LARGE OBJECT ${largeObject} TO PUBLIC`);
     // During the window the definer functions run as the login itself, which is what it may do.
