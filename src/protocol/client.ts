@@ -46,7 +46,7 @@ export class ConnectorRequestError extends Error {
   }
 }
 
-/** A client of connector protocol v1: signs every request and parses every answer. */
+/** A client of connector protocol v2: signs every request and parses every answer. */
 export class ConnectorClient {
   private readonly fetch: FetchLike;
   private readonly nowSeconds: () => number;
@@ -85,8 +85,8 @@ export class ConnectorClient {
   }
 
   /**
-   * The connector refuses a signature it has seen (replay), and a signature covers only the timestamp, method,
-   * path and body: the same request twice within one second would sign alike. So an identical request is signed
+   * The connector refuses a signed content it has accepted before (replay), and that content is only the timestamp,
+   * method, path and body digest: the same request twice within one second would be alike. So an identical request is signed
    * with a later timestamp (the window allows 300 s of skew), and a refusal as a replay is retried that way.
    */
   private lastTimestamp = new Map<string, number>();
@@ -106,7 +106,7 @@ export class ConnectorClient {
       try {
         return await this.send(method, pathWithQuery, schema, body, timestamp);
       } catch (error) {
-        if (!(error instanceof ConnectorRequestError) || error.code !== 'replayed_signature' || attempt >= 5) throw error;
+        if (!(error instanceof ConnectorRequestError) || error.code !== 'replayed_request' || attempt >= 5) throw error;
         timestamp = this.timestampFor(key, timestamp + 1);
       }
     }
