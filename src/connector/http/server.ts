@@ -39,33 +39,39 @@ interface Reply {
 }
 
 /**
- * Limits that keep unsigned or slow clients from holding the connector: the whole request (headers and body) must
- * arrive within REQUEST_TIMEOUT_MS and its headers within HEADERS_TIMEOUT_MS, an idle keep-alive connection is
- * closed after IDLE_TIMEOUT_MS, and past MAX_CONNECTIONS new connections are closed at once, so the HTTP side can
- * never take the file descriptors the databases (and revocation) need.
+ * Limits that keep unsigned or slow clients from holding the connector: a request's headers must arrive within
+ * headersTimeoutMs and the whole request (headers and body) within requestTimeoutMs, an idle keep-alive connection
+ * is closed after idleTimeoutMs, and past maxConnections new connections are closed at once, so the HTTP side can
+ * never take the file descriptors the databases (and revocation) need. Answering may take longer (a revocation
+ * waits for the database); only receiving is timed.
  */
 export const HTTP_LIMITS = { headersTimeoutMs: 5_000, requestTimeoutMs: 10_000, idleTimeoutMs: 10_000, maxConnections: 128 } as const;
 
 /** The connector's HTTP API (docs/connector-api.md): signed requests, JSON in and out, stable error codes. */
-export function createApiServer(deps: ApiDependencies, limits: typeof HTTP_LIMITS | { [K in keyof typeof HTTP_LIMITS]: number } = HTTP_LIMITS): Server {
+export function createApiServer(deps: ApiDependencies): Server {
   const server = createServer(
-    { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, keepAliveTimeout: limits.idleTimeoutMs, connectionsCheckingInterval: 1_000 },
+    {
+      headersTimeout: HTTP_LIMITS.headersTimeoutMs,
+      requestTimeout: HTTP_LIMITS.requestTimeoutMs,
+      keepAliveTimeout: HTTP_LIMITS.idleTimeoutMs,
+      // How often Node enforces the two timeouts above (its default, 30 s, would let them overrun by that much).
+      connectionsCheckingInterval: 1_000,
+    },
     (request, response) => {
-    const started = performance.now();
-    handle(deps, request)
-      .catch((error: unknown) => errorReply(deps.log, error))
-      .then((reply) => {
-        // Closing, or answering before the body was read: answer and hang up. Node keeps serving a keep-alive
-        // connection that was busy when close() was called, so a client that never pauses would otherwise hold a
-        // SIGTERM open indefinitely; and an unread body is not worth waiting for.
-        if (!server.listening || !request.complete) response.setHeader('connection', 'close');
-        send(response, reply);
-        deps.log.info({ event: 'http.request', method: request.method, path: request.url?.split('?')[0], status: reply.status, ms: Math.round(performance.now() - started) });
-      });
+      const started = performance.now();
+      handle(deps, request)
+        .catch((error: unknown) => errorReply(deps.log, error))
+        .then((reply) => {
+          // Closing, or answering before the body was read: answer and hang up. Node keeps serving a keep-alive
+          // connection that was busy when close() was called, so a client that never pauses would otherwise hold a
+          // SIGTERM open indefinitely; and an unread body is not worth waiting for.
+          if (!server.listening || !request.complete) response.setHeader('connection', 'close');
+          send(response, reply);
+          deps.log.info({ event: 'http.request', method: request.method, path: request.url?.split('?')[0], status: reply.status, ms: Math.round(performance.now() - started) });
+        });
     },
   );
-  server.maxConnections = limits.maxConnections;
-  server.setTimeout(limits.idleTimeoutMs, (socket) => socket.destroy());
+  server.maxConnections = HTTP_LIMITS.maxConnections;
   return server;
 }
 
