@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sealCredential, type CredentialKey, type GrantCreated, type GrantRequest, type GrantState, type GrantStatus, type Revoked } from '../../protocol';
+import { sealCredential, type CredentialKey, type CredentialPlaintext, type GrantCreated, type GrantRequest, type GrantState, type GrantStatus, type Revoked } from '../../protocol';
 import { DriverError } from '../drivers/driver';
 import { ConnectorError } from '../errors';
 import { failpoint } from '../failpoints';
@@ -132,7 +132,8 @@ export class GrantService {
 
   /**
    * Creates access for a record already in the ledger as `granting` (new) or `failed`/stale (a retry). In ephemeral
-   * mode the new password leaves only sealed to `credentialKey`, and that sealed form is what the ledger keeps.
+   * mode the new password leaves only sealed to `credentialKey` (for the login `record.name`, which the driver
+   * creates under that name), and that sealed form is what the ledger keeps.
    */
   private async grant(record: GrantRecord, target: Target, credentialKey: CredentialKey | undefined, status: 200 | 201): Promise<{ status: 200 | 201; body: GrantCreated }> {
     const now = this.context.now();
@@ -142,7 +143,10 @@ export class GrantService {
     if (record.state !== 'granting') await this.context.ledger.update(granting);
     failpoint('grant.after-intent');
     let username: string;
+    let credential: string | null = null;
     try {
+      // Sealed before the database is touched, so a key nothing can be sealed to creates nothing.
+      if (password !== undefined) credential = await sealFor(credentialKey, { username: record.name, password });
       ({ username } = await target.driver.grant({
         ...managedRef(record, this.context),
         grantId: record.grantId,
@@ -151,16 +155,14 @@ export class GrantService {
         enabled,
       }));
     } catch (error) {
-      const nothingCreated = error instanceof DriverError && (error.code === 'conflict' || error.code === 'invalid_access');
+      const nothingCreated = error instanceof ConnectorError || (error instanceof DriverError && (error.code === 'conflict' || error.code === 'invalid_access'));
       const failed: GrantRecord = { ...granting, state: 'failed', needsCleanup: !nothingCreated, lastError: String((error as Error).message), updatedAt: this.context.now().toISOString() };
       await this.context.ledger.update(failed);
       this.context.metrics.grants.inc({ target: record.target, result: 'failed' });
       if (!nothingCreated) await cleanupRecord(this.context, failed);
-      throw this.toConnectorError(error, 'grant');
+      throw error instanceof ConnectorError ? error : this.toConnectorError(error, 'grant');
     }
     failpoint('grant.after-driver');
-    // The schema requires a key in ephemeral mode, so a password always has one to be sealed to.
-    const credential = password && credentialKey ? await sealCredential(credentialKey, { username, password }) : null;
     const done: GrantRecord = { ...granting, state: enabled ? 'active' : 'pending', username, credential, updatedAt: this.context.now().toISOString() };
     await this.context.ledger.update(done);
     failpoint('grant.after-outcome');
@@ -210,5 +212,14 @@ export class GrantService {
       return new ConnectorError('target_unavailable', `${operation} failed: the database is unavailable (${error.message}); retry with the same grantId`, { cause: error });
     }
     return new ConnectorError('internal', `${operation} failed: ${error.message}`, { cause: error });
+  }
+}
+
+async function sealFor(key: CredentialKey | undefined, plaintext: CredentialPlaintext): Promise<string> {
+  if (!key) throw new ConnectorError('bad_request', 'ephemeral mode needs credentialKey, the public key the credential is sealed to');
+  try {
+    return await sealCredential(key, plaintext);
+  } catch {
+    throw new ConnectorError('bad_request', 'credentialKey is not a usable X25519 public key; generate a fresh key pair');
   }
 }

@@ -15,10 +15,10 @@ import {
 } from '../../protocol';
 import { ConnectorError } from '../errors';
 import type { GrantService } from '../grants/grant-service';
+import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { Targets } from '../targets';
-import type { Ledger } from '../ledger/ledger';
 import { readBody } from './read-body';
 
 export interface ApiDependencies {

@@ -142,7 +142,7 @@ describeWith('postgres', 'a replayed grant request (PostgreSQL target)', (adminU
     expect(await loginWorks(original.body.username ?? '', password)).toBe(2);
   });
 
-  it('an attacker re-signing nothing but changing the key (a different body for the grantId) gets 409 and no secret', async () => {
+  it('the grantId asked for again with another credentialKey (a different body) gets 409 and no credential', async () => {
     const connector = await start(ledgerDatabase.url);
     const keys = await newCredentialKeyPair();
     const body = grantBody(nextGrantId(), fixture.target.id, keys);
@@ -181,6 +181,15 @@ describeWith('postgres', 'a replayed grant request (PostgreSQL target)', (adminU
     const keys = await newCredentialKeyPair();
     const { credentialKey: _omitted, ...body } = grantBody(nextGrantId(), fixture.target.id, keys);
     expect(await send(connector.url, capture(body))).toMatchObject({ status: 400, body: { error: { code: 'bad_request' } } });
+  });
+
+  it('a credentialKey nothing can be sealed to (a low-order point) is 400 and creates no login', async () => {
+    const connector = await start(ledgerDatabase.url);
+    const keys = await newCredentialKeyPair();
+    const body = { ...grantBody(nextGrantId(), fixture.target.id, keys), credentialKey: { kty: 'OKP', crv: 'X25519', x: 'A'.repeat(43) } };
+    const managedBefore = await fixture.managedCount();
+    expect(await send(connector.url, capture(body))).toMatchObject({ status: 400, body: { error: { code: 'bad_request' } } });
+    expect(await fixture.managedCount()).toBe(managedBefore);
   });
 });
 
