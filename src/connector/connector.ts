@@ -46,7 +46,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
   const scheduler = new ExpiryScheduler(context, { pollMs: options.pollMs, callback: config.callback && { url: config.callback.url, secrets: config.secrets } });
   scheduler.start();
 
-  const server = createApiServer({ grants: new GrantService(context), targets, secrets: config.secrets, metrics, log, now: context.now });
+  const server = createApiServer({ grants: new GrantService(context), targets, secrets: config.secrets, ledger, metrics, log, now: context.now });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.listen.port, config.listen.host, resolve);
