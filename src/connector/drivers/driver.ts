@@ -21,6 +21,12 @@ export interface Driver {
   readonly maxUsernameLength: number;
 
   /**
+   * Why `name` (a requester's `dbUser`) can never be a login on this engine, or null. Checked before anything is
+   * recorded, so such a request is refused as invalid instead of failing on the database.
+   */
+  loginNameProblem?(name: string): string | null;
+
+  /**
    * Ephemeral: create login `name` with `password` (sent to the server only as a verifier/hash, never as
    * plaintext SQL), expiring at `notAfter` where the engine can enforce it, tagged as managed, with `access`.
    * If a managed login `name` already exists (a retried grant), rotate its password and make sure the access

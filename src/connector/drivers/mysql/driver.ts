@@ -46,6 +46,15 @@ export class MysqlDriver implements Driver {
     this.pool = createPool({ uri: target.url, connectionLimit: 3, maxIdle: 1, idleTimeout: 60_000, connectTimeout: 5000 });
   }
 
+  /**
+   * MySQL and MariaDB keep account names in utf8mb3 columns: a character outside the Basic Multilingual Plane
+   * cannot be stored, and comparing one with them is an error (1267), not a miss.
+   */
+  loginNameProblem(name: string): string | null {
+    if ([...name].some((char) => (char.codePointAt(0) ?? 0) > 0xffff)) return 'a login name cannot hold characters outside the Basic Multilingual Plane (such as emoji)';
+    return null;
+  }
+
   grant(request: GrantAccess): Promise<GrantAccessResult> {
     if ([...request.name].length > MAX_USERNAME_LENGTH) {
       return Promise.reject(new DriverError('failed', `login names are at most ${MAX_USERNAME_LENGTH} characters`, false));
