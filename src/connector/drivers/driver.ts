@@ -56,7 +56,10 @@ export interface Driver {
   terminateSessions(request: { username: string }): Promise<{ terminated: number }>;
 
   /** Cheap round trip to the server. Never throws. */
-  health(request: Record<string, never>): Promise<{ reachable: boolean; detail?: string }>;
+  health(request: Record<string, never>): Promise<TargetHealth>;
+
+  /** The database server's own clock now (the one its login expiry keeps), for the connector to compare with. */
+  databaseTime?(request: Record<string, never>): Promise<Date>;
 
   close(): Promise<void>;
 }
@@ -91,6 +94,13 @@ export interface GrantAccessResult {
   username: string;
   /** False when a managed login of that name was already there (a retry). */
   created: boolean;
+}
+
+export interface TargetHealth {
+  reachable: boolean;
+  detail?: string;
+  /** What keeps a reachable target from working fully, in words for an operator (none when absent). */
+  problems?: string[];
 }
 
 export interface RevokeResult {

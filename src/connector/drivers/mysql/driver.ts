@@ -1,4 +1,5 @@
 import { createPool, type Pool } from 'mysql2/promise';
+import { z } from 'zod';
 import type { Logger } from '../../log';
 import {
   DriverError,
@@ -9,18 +10,21 @@ import {
   type ManagedLogin,
   type ManagedRef,
   type RevokeResult,
+  type TargetHealth,
 } from '../driver';
 import type { OperationContext } from './context';
 import { toDriverError } from './errors';
 import { enableExistingLogin, grantExistingLogin, revokeExistingLogin } from './existing-login';
 import { enableEphemeral, extendEphemeral, grantEphemeral, revokeEphemeral } from './ephemeral';
 import { flavourOf, versionRow, type Flavour } from './flavour';
+import { databaseExpiryProblem } from './lock-event';
 import { terminateSessions } from './sessions';
 import { Db } from './sql';
 import { listTagged, markerProblem } from './tag';
 
 const MAX_USERNAME_LENGTH = 32;
 const DEFAULT_MARKER = 'jit_managed';
+const epochRow = z.object({ epoch: z.union([z.string(), z.number()]).transform(Number) });
 
 function databaseOf(url: string): string | null {
   const path = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
@@ -95,13 +99,22 @@ export class MysqlDriver implements Driver {
     }));
   }
 
-  async health(_request: Record<string, never>): Promise<{ reachable: boolean; detail?: string }> {
+  async health(_request: Record<string, never>): Promise<TargetHealth> {
     try {
-      await this.pool.query('SELECT 1');
-      return { reachable: true };
+      const problem = await this.operation('health check', (ctx) => databaseExpiryProblem(ctx.db, ctx.database));
+      return { reachable: true, problems: problem === null ? [] : [problem] };
     } catch (error) {
       return { reachable: false, detail: toDriverError(error, 'health check').message };
     }
+  }
+
+  /** Seconds since the epoch by the server's clock, so neither side's time zone enters into it. */
+  databaseTime(_request: Record<string, never>): Promise<Date> {
+    return this.operation('read the database clock', async (ctx) => {
+      const [row] = await ctx.db.rows(epochRow, 'SELECT UNIX_TIMESTAMP(NOW(6)) AS epoch');
+      if (!row) throw new DriverError('failed', 'the database returned no time', true);
+      return new Date(Math.round(row.epoch * 1000));
+    });
   }
 
   async close(): Promise<void> {
