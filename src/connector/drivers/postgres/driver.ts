@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { z } from 'zod';
 import type { Logger } from '../../log';
 import {
   DriverError,
@@ -35,6 +36,8 @@ async function classified<T>(action: string, work: () => Promise<T>): Promise<T>
     throw toDriverError(error, action);
   }
 }
+
+const epochRows = z.tuple([z.object({ epoch: z.union([z.string(), z.number()]).transform(Number) })]);
 
 export class PostgresDriver implements Driver {
   readonly engine = 'postgres';
@@ -110,6 +113,14 @@ export class PostgresDriver implements Driver {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Seconds since the epoch by the server's clock (clock_timestamp: now, not the transaction's start). */
+  databaseTime(_request: Record<string, never>): Promise<Date> {
+    return classified('read the database clock', async () => {
+      const { rows } = await this.pool.query('SELECT extract(epoch FROM clock_timestamp()) AS epoch');
+      return new Date(Math.round(epochRows.parse(rows)[0].epoch * 1000));
+    });
   }
 
   close(): Promise<void> {
