@@ -52,6 +52,14 @@ export interface Driver {
   /** Every managed object on the target, for reconciliation at start. */
   listManaged(request: Record<string, never>): Promise<{ logins: ManagedLogin[] }>;
 
+  /**
+   * End the access of several ephemeral logins whose end has passed, at once and cheaply (one statement),
+   * where the database already refuses them new logins by itself (PostgreSQL VALID UNTIL): their open sessions
+   * are signalled to end. Returns without waiting; `revoke` follows for each and confirms. Only managed logins
+   * are touched.
+   */
+  cutOff?(request: { names: string[] }): Promise<{ signalled: number }>;
+
   /** Terminate every session of `username` and return once none is left (or throw `DriverError`). */
   terminateSessions(request: { username: string }): Promise<{ terminated: number }>;
 

@@ -33,7 +33,9 @@ export class DatabaseClock {
           const before = this.local().getTime();
           const database = (await driver.databaseTime({})).getTime();
           const after = this.local().getTime();
-          const offset = database - (before + after) / 2;
+          // Within half the round trip the two clocks cannot be told apart: agreeing is the honest reading.
+          const measured = database - (before + after) / 2;
+          const offset = Math.abs(measured) <= (after - before) / 2 ? 0 : measured;
           this.offsets.set(config.id, offset);
           if (Math.abs(offset) > SKEW_TOLERANCE_MS) this.log.warn({ event: 'clock.skew', target: config.id, offsetMs: Math.round(offset) });
         } catch (error) {

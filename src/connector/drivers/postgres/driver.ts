@@ -16,6 +16,7 @@ import type { PgContext } from './context';
 import { toDriverError } from './errors';
 import { attachGroupRole, existingLoginUser, grant } from './grant';
 import { assertRoleName } from './names';
+import { cutOffSessions } from './cut-off';
 import { createPool, withClient } from './pool';
 import { revoke } from './revoke';
 import { DEFAULT_POLLING, terminateAndConfirm, type SessionPolling } from './sessions';
@@ -113,6 +114,10 @@ export class PostgresDriver implements Driver {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  cutOff(request: { names: string[] }): Promise<{ signalled: number }> {
+    return classified('cut off sessions', async () => ({ signalled: await cutOffSessions(this.pool, request.names, this.ctx.marker) }));
   }
 
   /** Seconds since the epoch by the server's clock (clock_timestamp: now, not the transaction's start). */
