@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { ConnectorConfig } from './config/schema';
 import type { DriverFactory, Engine } from './drivers/driver';
 import type { GrantContext } from './grants/context';
+import { connectorHealth } from './health';
 import { GrantService } from './grants/grant-service';
 import { Leases } from './grants/leases';
 import { createApiServer } from './http/server';
@@ -9,6 +10,7 @@ import { openLedger } from './ledger/open-ledger';
 import type { Logger } from './log';
 import { createMetrics } from './metrics';
 import { reconcile } from './reconcile';
+import { DatabaseClock } from './scheduler/database-clock';
 import { ExpiryScheduler } from './scheduler/expiry-scheduler';
 import { closeTargets, openTargets } from './targets';
 
@@ -38,7 +40,10 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
     for (const record of await ledger.list(['active'])) counts.set(record.target, (counts.get(record.target) ?? 0) + 1);
     return counts;
   });
-  const now = options.now ?? (() => new Date());
+  const clock = new DatabaseClock(targets, options.now ?? (() => new Date()), log);
+  await clock.measure();
+  clock.start();
+  const now = clock.now;
   const context: GrantContext = { ledger, targets, log, metrics, now, leases: new Leases(ledger, now, log) };
 
   await reconcile(context);
@@ -46,7 +51,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
   const scheduler = new ExpiryScheduler(context, { pollMs: options.pollMs, callback: config.callback && { url: config.callback.url, secrets: config.secrets } });
   scheduler.start();
 
-  const server = createApiServer({ grants: new GrantService(context), targets, secrets: config.secrets, ledger, metrics, log, now: context.now });
+  const server = createApiServer({ grants: new GrantService(context), targets, secrets: config.secrets, ledger, metrics, log, now: context.now, health: () => connectorHealth(targets, clock) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.listen.port, config.listen.host, resolve);
@@ -65,6 +70,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
       });
       await scheduler.stop();
       context.leases.stop();
+      clock.stop();
       if (!(await closeTargets(targets))) log.warn({ event: 'connector.targets_close_timeout', detail: 'a database did not answer while its connections were closed' });
       await ledger.close();
       log.info({ event: 'connector.stopped' });

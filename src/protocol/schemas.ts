@@ -112,7 +112,8 @@ export const targetListSchema = z.strictObject({ targets: z.array(targetSummaryS
 
 export const healthSchema = z.strictObject({
   status: z.enum(['ok', 'degraded']),
-  targets: z.array(z.strictObject({ id: z.string(), reachable: z.boolean() })),
+  /** `problems` names why a target is degraded: unreachable, clock skew, no database-side expiry. */
+  targets: z.array(z.strictObject({ id: z.string(), reachable: z.boolean(), problems: z.array(z.string()) })),
 });
 
 export const revocationCallbackSchema = z.strictObject({

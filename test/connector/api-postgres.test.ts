@@ -129,7 +129,7 @@ describeWith('postgres', 'connector API on PostgreSQL', (adminUrl) => {
     const targets = await connector.client.targets();
     expect(targets.targets).toEqual([{ id: fixture.target.id, engine: 'postgres', environment: 'prod', roles: ['read', 'write'], connect: { host: '127.0.0.1', port: 5432, database } }]);
     expect(JSON.stringify(targets)).not.toContain('postgres://');
-    expect(await connector.client.health()).toEqual({ status: 'ok', targets: [{ id: fixture.target.id, reachable: true }] });
+    expect(await connector.client.health()).toEqual({ status: 'ok', targets: [{ id: fixture.target.id, reachable: true, problems: [] }] });
     const metrics = await (await fetch(connector.url + '/metrics')).text();
     expect(metrics).toMatch(new RegExp(`jit_active_grants\\{target="${fixture.target.id}"\\} 1`));
     expect(metrics).toMatch(/jit_revocation_lag_seconds_count 1/);

@@ -31,6 +31,8 @@ export class GrantService {
     if (Date.parse(request.notAfter) <= this.context.now().getTime()) throw new ConnectorError('bad_request', 'notAfter must be in the future');
     // No database accepts NUL in a login name, and a PostgreSQL ledger cannot store it (jsonb refuses \u0000).
     if (request.principal.dbUser?.includes('\0')) throw new ConnectorError('bad_request', 'principal.dbUser must not contain NUL characters');
+    const loginProblem = request.principal.dbUser ? target.driver.loginNameProblem?.(request.principal.dbUser) : null;
+    if (loginProblem) throw new ConnectorError('unknown_role', `principal.dbUser cannot be a login on target ${request.target}: ${loginProblem}`);
 
     return this.locks.run(request.grantId, async () => {
       const fresh = newGrantRecord(request, ephemeralUsername(request.grantId, target.driver.maxUsernameLength), this.context.now());

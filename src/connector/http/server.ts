@@ -30,6 +30,7 @@ export interface ApiDependencies {
   metrics: Metrics;
   log: Logger;
   now: () => Date;
+  health: () => Promise<Health>;
 }
 
 interface Reply {
@@ -81,7 +82,7 @@ async function handle(deps: ApiDependencies, request: IncomingMessage): Promise<
   const url = requestUrl(pathWithQuery);
   const path = url.pathname;
 
-  if (path === '/v1/health') return allow(method, ['GET'], () => health(deps));
+  if (path === '/v1/health') return allow(method, ['GET'], async () => ({ status: 200, body: await deps.health() }));
   if (path === '/metrics') {
     return allow(method, ['GET'], async () => ({ status: 200, body: await deps.metrics.registry.metrics(), contentType: deps.metrics.registry.contentType }));
   }
@@ -127,14 +128,6 @@ const SIGNATURE_HELP = {
   bad_signature: 'the signature does not match any configured secret; check the shared secret and that the exact body bytes are signed',
   stale_timestamp: 'X-Jit-Timestamp is more than 300 s from the connector clock; check both clocks (NTP)',
 } as const;
-
-async function health(deps: ApiDependencies): Promise<Reply> {
-  const targets = await Promise.all(
-    [...deps.targets.values()].map(async (target) => ({ id: target.config.id, reachable: (await target.driver.health({})).reachable })),
-  );
-  const body: Health = { status: targets.every((target) => target.reachable) ? 'ok' : 'degraded', targets };
-  return { status: 200, body };
-}
 
 function targetList(targets: Targets): TargetList {
   return {

@@ -1,6 +1,7 @@
-import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync, unlinkSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DirectoryLock } from './directory-lock';
 import { isDue, type Ledger } from './ledger';
 import { grantRecordSchema, type GrantRecord } from './record';
 
@@ -20,8 +21,8 @@ const requestLineSchema = z.strictObject({ request: z.string(), until: z.number(
  * losing one to a power cut only leaves its intent, which start-up reconciliation settles the safe way (a grant
  * cut off is removed, a revocation cut off is finished). Writes in the same tick share one sync (group commit).
  * A torn last line from a crash is ignored. Accepted requests (replay memory) are lines of their own, written like
- * an intent, and kept until their signing window has passed. One process at a time: a lock file with the owner's pid guards the
- * directory.
+ * an intent, and kept until their signing window has passed. One process at a time: an operating-system lock on
+ * the file LOCK, which ends with the process that holds it, guards the directory.
  */
 export class FileLedger implements Ledger {
   readonly exclusive = true;
@@ -34,15 +35,23 @@ export class FileLedger implements Ledger {
   private queue: { line: string; durable: boolean; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private flushScheduled = false;
 
-  private constructor(private readonly dir: string) {
+  private constructor(
+    private readonly dir: string,
+    private readonly lock: DirectoryLock,
+  ) {
     this.load();
     this.fd = this.compact();
   }
 
   static open(dir: string): FileLedger {
     mkdirSync(dir, { recursive: true });
-    acquireLock(join(dir, LOCK_FILE));
-    return new FileLedger(dir);
+    const lock = DirectoryLock.acquire(join(dir, LOCK_FILE), `the ledger at ${dir} is in use by another process; use a postgres:// ledger to run several connectors`);
+    try {
+      return new FileLedger(dir, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
 
   async get(grantId: string): Promise<GrantRecord | undefined> {
@@ -110,7 +119,7 @@ export class FileLedger implements Ledger {
     await this.flush();
     fdatasyncSync(this.fd);
     closeSync(this.fd);
-    unlinkSync(join(this.dir, LOCK_FILE));
+    this.lock.release();
   }
 
   private write(record: GrantRecord, durable: boolean): Promise<void> {
@@ -184,26 +193,5 @@ export class FileLedger implements Ledger {
     closeSync(dirFd);
     this.lines = this.records.size + this.requests.size;
     return openSync(path, 'a');
-  }
-}
-
-function acquireLock(path: string): void {
-  if (existsSync(path)) {
-    const pid = Number(readFileSync(path, 'utf8').trim());
-    if (pid && pid !== process.pid && processIsAlive(pid)) {
-      throw new Error(`the ledger at ${path.slice(0, -LOCK_FILE.length)} is in use by process ${pid}; use a postgres:// ledger to run several connectors`);
-    }
-  }
-  const fd = openSync(path, 'w');
-  writeSync(fd, String(process.pid));
-  closeSync(fd);
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
