@@ -91,7 +91,8 @@ export const defaultSettings: SettingsInput = {
     endAccess: ['Resolved', 'Canceled', 'Closed', 'Done'],
   },
   transitions: {
-    approve: 'Approve',
+    // The app's own transition: JSM keeps the approval step's "Approve" to the step's approvers.
+    approve: 'Approved by policy',
     deny: 'Deny',
     markGranted: 'Access granted',
     markExpired: 'Access expired',

@@ -12,7 +12,11 @@ export interface ShimOptions {
   /** The ticket of an issue panel or portal request view. */
   issueKey?: string;
   colorMode: 'light' | 'dark';
+  /** What `view.theme.enable()` applies: html attributes and same-origin stylesheets of the user's theme. */
+  theme: HostTheme;
 }
+
+export type HostTheme = { attributes: Record<string, string>; stylesheets: string[] };
 
 /** A classic inline script defining `window.__bridge.callBridge(command, payload)`. */
 export function bridgeShimScript(options: ShimOptions): string {
@@ -24,7 +28,20 @@ export function bridgeShimScript(options: ShimOptions): string {
     ? { type: options.moduleKey === 'jit-portal-request' ? 'jiraServiceManagement:portalRequestDetail' : 'jira:issuePanel', issue: { key: options.issueKey }, request: { key: options.issueKey } }
     : { type: 'jira:adminPage' };
   const context = { accountId: options.accountId, moduleKey: options.moduleKey, localId: options.moduleKey, locale: 'en-US', timezone: 'UTC', extension, theme: { colorMode: options.colorMode } };
-  document.documentElement.setAttribute('data-color-mode', options.colorMode);
+  function loadStylesheet(href) {
+    return new Promise((resolve, reject) => {
+      const link = document.createElement('link');
+      link.rel = 'stylesheet';
+      link.href = href;
+      link.onload = () => resolve(undefined);
+      link.onerror = () => reject(new Error('The theme stylesheet ' + href + ' did not load.'));
+      document.head.appendChild(link);
+    });
+  }
+  async function enableTheming() {
+    await Promise.all(options.theme.stylesheets.map(loadStylesheet));
+    for (const [name, value] of Object.entries(options.theme.attributes)) document.documentElement.setAttribute(name, value);
+  }
   async function invoke(payload) {
     const response = await fetch('/sandbox/api/resolver', {
       method: 'POST',
@@ -41,7 +58,7 @@ export function bridgeShimScript(options: ShimOptions): string {
         case 'invoke': return invoke(payload);
         case 'getContext': return context;
         case 'navigate': window.open(payload.url, '_blank', 'noopener'); return undefined;
-        case 'enableTheming': return undefined;
+        case 'enableTheming': return enableTheming();
         default: throw new Error('The sandbox bridge does not implement ' + command + '.');
       }
     },

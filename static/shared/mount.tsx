@@ -1,10 +1,11 @@
+import './zod-jitless';
 import '@atlaskit/css-reset';
 import { StrictMode, type ComponentType } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ServicesProvider } from './app-context';
 import { forgeBridge } from './bridge';
 import { resolverClient } from './resolver-client';
-import { applyTheme, colorModeOf } from './theme';
+import { enableTheming } from './theme';
 
 /** Starts a page in the Forge iframe: bridge, theme, then the page with the view context. */
 export async function mountPage(Page: ComponentType<{ context: unknown }>): Promise<void> {
@@ -14,7 +15,7 @@ export async function mountPage(Page: ComponentType<{ context: unknown }>): Prom
   try {
     const bridge = await forgeBridge();
     const context = await bridge.getContext();
-    await applyTheme(colorModeOf(context));
+    await enableTheming();
     root.render(
       <StrictMode>
         <ServicesProvider services={{ bridge, client: resolverClient(bridge) }}>

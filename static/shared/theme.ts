@@ -1,15 +1,9 @@
-import { setGlobalTheme } from '@atlaskit/tokens/set-global-theme';
-import { z } from 'zod';
-
-const themeContext = z.looseObject({ theme: z.looseObject({ colorMode: z.enum(['light', 'dark']) }).nullish() });
-
-/** The colour mode the host asks for in the view context (Jira sends the user's theme), light by default. */
-export function colorModeOf(context: unknown): 'light' | 'dark' {
-  const parsed = themeContext.safeParse(context);
-  return parsed.success ? (parsed.data.theme?.colorMode ?? 'light') : 'light';
-}
-
-/** Loads the Atlassian Design System theme (bundled CSS, no network) and sets `data-color-mode`. */
-export async function applyTheme(colorMode: 'light' | 'dark'): Promise<void> {
-  await setGlobalTheme({ colorMode, light: 'light', dark: 'dark', spacing: 'spacing', typography: 'typography' });
+/**
+ * Turns on the Atlassian Design System theme the way Forge does: `view.theme.enable()` asks the host, which
+ * loads the theme's stylesheets and sets the user's colour mode on the page. The page injects no `<style>`
+ * of its own (Forge's content security policy refuses inline styles unless the manifest allows them).
+ */
+export async function enableTheming(): Promise<void> {
+  const { view } = await import('@forge/bridge');
+  await view.theme.enable();
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { z } from 'zod';
 import { runAs } from '../../src/connector/drivers/pglite';
-import { findOperation, validateRequestBody, validateResponseBody } from '../sandbox/jsm/openapi-contract';
+import { findOperation, scopeSetsOf, validateRequestBody, validateResponseBody } from '../sandbox/jsm/openapi-contract';
 import { waitFor } from '../connector/support/harness';
 import { freePort, settle } from './support/app-site';
 import { installApp, type AppUnderTest } from './support/install-app';
@@ -116,7 +116,17 @@ describe('request paths through the emulators with the project connector', () =>
     expect(panel.refusedApprovals.map((entry) => entry.accountId)).toEqual([lead]);
 
     await answerApproval(site, key, site.people.approver, 'approve');
-    expect((await readTicket(site, key)).property).toMatchObject({ state: 'active', approvers: [{ accountId: site.people.approver }] });
+    const granted = await readTicket(site, key);
+    expect(granted.property).toMatchObject({ state: 'active', approvers: [{ accountId: site.people.approver }] });
+    expect(granted.internal.join('\n')).toContain('Bob Approver');
+
+    // What the requester reads through the customer-facing API: the public comments, never an internal note.
+    const portal = await call(site, asUser(lead), 'GET', `/rest/servicedeskapi/request/${key}/comment`);
+    const seen = z.object({ values: z.array(z.object({ body: z.string(), public: z.boolean() })) }).parse(portal.body).values;
+    expect(seen.length).toBe(granted.public.length);
+    expect(seen.every((comment) => comment.public)).toBe(true);
+    const text = seen.map((comment) => comment.body).join('\n');
+    for (const secret of ['Approval refused', `Refused approval by ${lead}`, 'Bob Approver', site.people.approver]) expect(text).not.toContain(secret);
   });
 
   it('break-glass grants at once, alerts (internal comment and webhook) and opens a linked review task', async () => {
@@ -196,6 +206,24 @@ describe('request paths through the emulators with the project connector', () =>
     await expect(runAs(db, credential.username, 'SELECT 1')).rejects.toMatchObject({ code: 'not_a_managed_login' });
   });
 
+  it('revokes at once when the ticket is deleted, and writes nothing more to Jira for it', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT2H' });
+    const credential = z.object({ username: z.string() }).parse(await resolveOk(site, site.people.requester, 'revealCredential', {}, key));
+    const db = await app.demoDatabase();
+    await expect(runAs(db, credential.username, 'SELECT 1 AS one')).resolves.toMatchObject({ rows: [{ one: 1 }] });
+    const callsBefore = site.appCalls.length;
+    expect((await call(site, asUser(site.people.agent), 'DELETE', `/rest/api/3/issue/${key}`)).status).toBe(204);
+    await settle(site);
+    expect(site.jsm.admin.emittedEvents.some((event) => event.eventType === 'avi:jira:deleted:issue' && event.issue.key === key)).toBe(true);
+    expect((await app.connector.client.getGrant(`${key}.1`)).state).toBe('revoked');
+    expect(await activeGrants()).not.toContain(`${key}.1`);
+    await expect(runAs(db, credential.username, 'SELECT 1')).rejects.toMatchObject({ code: 'not_a_managed_login' });
+    const stored = site.runtime.inspect.kvs().entities.grant?.[key];
+    expect(stored).toMatchObject({ state: 'revoked', record: { state: 'revoked' }, meta: { ticketDeleted: { by: site.people.agent } } });
+    expect(site.appCalls.slice(callsBefore).filter((recorded) => recorded.path.includes(key))).toEqual([]);
+  });
+
   it('grants once despite duplicate and reordered events', async () => {
     const { site } = app;
     site.jsm.admin.setEventDelivery({ duplicate: true, reorder: true });
@@ -260,12 +288,27 @@ describe('request paths through the emulators with the project connector', () =>
     expect((await app.connector.client.listGrants('revoked')).grants.map((grant) => grant.grantId)).toContain(`${key}.1`);
   });
 
-  it('sent only documented /rest/api/3 requests whose bodies and answers match the platform OpenAPI description', () => {
+  it('sent only documented Jira and JSM requests whose bodies and answers match the platform and JSM OpenAPI descriptions', () => {
     expect(app.site.appCalls.length).toBeGreaterThan(20);
     for (const recorded of app.site.appCalls) {
       expect({ call: `${recorded.method} ${recorded.path}`, documented: findOperation(recorded.method, recorded.path) !== undefined }).toEqual({ call: `${recorded.method} ${recorded.path}`, documented: true });
       if (recorded.body !== undefined && !recorded.path.includes('/properties/')) expect(validateRequestBody(recorded.method, recorded.path, recorded.body)).toEqual({ ok: true });
       if (recorded.response !== undefined) expect(validateResponseBody(recorded.method, recorded.path, recorded.status, recorded.response)).toEqual({ ok: true });
     }
+  });
+
+  it('asks in the manifest for exactly the scopes its calls need, derived from the Jira and JSM specs', () => {
+    const declared = app.site.runtime.manifest.scopes;
+    const allows = (granted: readonly string[], sets: string[][]) => sets.some((set) => set.every((scope) => granted.includes(scope)));
+    const operations = new Map<string, string[][]>();
+    for (const recorded of app.site.appCalls) {
+      const found = findOperation(recorded.method, recorded.path);
+      if (found) operations.set(`${recorded.method} ${found.template}`, scopeSetsOf(found.operation));
+    }
+    for (const [operation, sets] of operations) expect({ operation, allowed: allows(declared, sets) }).toEqual({ operation, allowed: true });
+    // A scope is needed when some call the app made is refused without it; storage:app is @forge/kvs's, not a REST call's.
+    const needed = declared.filter((scope) => scope === 'storage:app' || [...operations.values()].some((sets) => !allows(declared.filter((other) => other !== scope), sets)));
+    expect(needed).toEqual(declared);
+    expect(Object.keys(app.site.runtime.inspect.kvs().entities.grant ?? {}).length).toBeGreaterThan(0);
   });
 });

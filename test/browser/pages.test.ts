@@ -37,6 +37,10 @@ describe('Custom UI in the browser', () => {
     chromium = await launchChromium();
     browser = chromium.context;
   });
+  // Forge serves the pages with @forge/csp's policy for this manifest (so does the sandbox): nothing may be refused.
+  afterEach(() => {
+    expect(chromium.cspViolations.splice(0)).toEqual([]);
+  });
   afterAll(async () => {
     await chromium?.close();
     await sandbox?.stop();

@@ -92,7 +92,7 @@ describe('parseSettings', () => {
 
   it('maps the transitions the app runs, the retry of a failed grant included, and keeps settings saved before the retry existed valid', () => {
     expect(loadDefaultSettings().transitions).toEqual({
-      approve: 'Approve',
+      approve: 'Approved by policy',
       deny: 'Deny',
       markGranted: 'Access granted',
       markExpired: 'Access expired',

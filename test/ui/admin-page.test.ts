@@ -205,10 +205,12 @@ describe('admin page', () => {
     await user.click(screen.getByRole('button', { name: 'Create request types' }));
     expect((await screen.findByText(/^In project JIT: request types/)).textContent).toBe(`In project JIT: request types ${app.ids.requestTypes.access} (access) and ${app.ids.requestTypes.breakGlass} (break-glass), 5 fields.`);
 
-    await typeInto(user, 'Approve', '');
-    expect(errorOf('Approve')).not.toBe('');
-    await typeInto(user, 'Approve', 'Approve request');
-    expect(errorOf('Approve')).toBe('');
+    const approveLabel = "Approve by policy (the app's own transition)";
+    expect((screen.getByLabelText(approveLabel) as HTMLInputElement).value).toBe('Approved by policy');
+    await typeInto(user, approveLabel, '');
+    expect(errorOf(approveLabel)).not.toBe('');
+    await typeInto(user, approveLabel, 'Auto-approve');
+    expect(errorOf(approveLabel)).toBe('');
 
     // The transition that takes a failed request back into the grant flow when an admin retries it.
     expect((screen.getByLabelText('Retry failed grant') as HTMLInputElement).value).toBe('Retry access');
@@ -234,14 +236,20 @@ describe('admin page', () => {
     expect(errorOf('Admin groups')).toBe('');
     expect(await appConfig()).toEqual(before);
 
+    // An https address outside the manifest's egress is refused by the resolver, and the page says so.
     await typeInto(user, 'Break-glass alert webhook', 'https://chat.example.com/hook');
     await typeInto(user, 'Agent groups', 'jira-servicedesk-agents, dba-team');
     await typeInto(user, 'Maximum grant attempts', '3');
     await typeInto(user, 'Warn before the end (minutes)', '30');
     await user.click(screen.getByRole('button', { name: 'Save app options' }));
+    expect(await screen.findByText(/may not reach https:\/\/chat\.example\.com \(the alert webhook\)/)).toBeTruthy();
+    expect(await appConfig()).toEqual(before);
+
+    await typeInto(user, 'Break-glass alert webhook', 'https://hooks.slack.com/services/T000/B000/XXXX');
+    await user.click(screen.getByRole('button', { name: 'Save app options' }));
     expect(await screen.findByText('The app options were saved.')).toBeTruthy();
     expect(errorOf('Maximum grant attempts')).toBe('');
-    const saved = { ...before, alertWebhookUrl: 'https://chat.example.com/hook', agentGroups: ['jira-servicedesk-agents', 'dba-team'], maxGrantAttempts: 3, warnBeforeMinutes: 30 };
+    const saved = { ...before, alertWebhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXX', agentGroups: ['jira-servicedesk-agents', 'dba-team'], maxGrantAttempts: 3, warnBeforeMinutes: 30 };
     expect(await appConfig()).toEqual(saved);
 
     // Saving the workflow names afterwards keeps the options just saved.
@@ -265,5 +273,23 @@ describe('admin page', () => {
     expect(cells.slice(0, 5)).toEqual([key, app.site.people.requester, 'policy: Read-only on dev is automatic', 'demo', 'read-only']);
     expect(cells[7]).toBe('still active');
     expect(screen.getByRole('button', { name: 'Export CSV' })).toBeTruthy();
+  });
+
+  it('setup in a team-managed project: says which request types were not created and exactly what to do by hand', async () => {
+    app.site.jsm.admin.createServiceDesk({ key: 'TEAM', name: 'Team desk', teamManaged: true });
+    const user = await open('Setup');
+    expect(await within(screen.getByRole('form', { name: 'Request types' })).findByText('Database access (JIT)')).toBeTruthy();
+    await choose(user, 'Service desk', 'Team desk (TEAM)');
+    await user.click(screen.getByRole('button', { name: 'Create request types' }));
+    const summary = await screen.findByText(/^In project TEAM: request types/);
+    expect(summary.textContent).toBe('In project TEAM: request types not created (access) and not created (break-glass), 5 fields.');
+    const result = summary.closest('[role="status"]');
+    const steps = within(result instanceof HTMLElement ? result : document.body).getAllByRole('listitem').map((item) => item.textContent ?? '');
+    expect(steps[0]).toMatch(/^Create the request type "Database access" by hand \(JSM creates no request type by API in a team-managed project; .*\): Project settings → Request types → Create request type/);
+    expect(steps[1]).toMatch(/^Create the request type "Emergency database access \(break-glass\)" by hand/);
+    // Back to the company-managed desk, so the app keeps working for whatever runs next.
+    await choose(user, 'Service desk', 'Database access (JIT)');
+    await user.click(screen.getByRole('button', { name: 'Create request types' }));
+    expect(await screen.findByText(/^In project JIT: request types \d+ \(access\)/)).toBeTruthy();
   });
 });

@@ -46,7 +46,8 @@ export interface StepOptions {
  * Applies lifecycle steps to a grant: the store first, conditioned on the version read (so a duplicate
  * delivery that lost the race does nothing and gets undefined), then the ticket: workflow moves, one
  * internal comment holding the audit entry of every step, the requester's comment, and the property.
- * Steps applied together share one comment to keep Jira calls per lifecycle low.
+ * Steps applied together share one comment to keep Jira calls per lifecycle low. A deleted ticket gets
+ * only the store.
  */
 export async function applySteps(stored: StoredGrant, settings: Settings, steps: readonly Step[], options: StepOptions): Promise<StoredGrant | undefined> {
   let record: GrantRecord = stored.record;
@@ -76,7 +77,7 @@ export async function applySteps(stored: StoredGrant, settings: Settings, steps:
     meta: { ...stored.meta, ...options.meta },
   };
   const written = await updateGrant(stored, next);
-  if (!written) return undefined;
+  if (!written || written.meta.ticketDeleted) return written;
   const secrets = options.secrets ?? [];
   for (const move of options.moves ?? []) await moveTicket(record.ticket, move);
   if (internal.length > 0) await jira.addComment(record.ticket, { version: 1, type: 'doc', content: internal }, 'internal');

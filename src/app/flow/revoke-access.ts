@@ -26,7 +26,7 @@ export async function revokeAccess(stored: StoredGrant, settings: Settings, acto
       logEvent('revoke.deferred', { ticket: stored.ticket, code: error.code });
       if (stored.meta.revokeRequested) return stored;
       const kept = await updateGrant(stored, { ...stored, dueAt: Date.now(), meta: { ...stored.meta, revokeRequested: { at: new Date().toISOString(), by: actor, reason } } });
-      if (kept) await internalNote(stored.ticket, [`Revocation asked for (${reason}) could not reach the connector (${error.code}); it is retried every five minutes until it succeeds.`]);
+      if (kept && !kept.meta.ticketDeleted) await internalNote(stored.ticket, [`Revocation asked for (${reason}) could not reach the connector (${error.code}); it is retried every five minutes until it succeeds.`]);
       return kept;
     }
   }

@@ -1,6 +1,6 @@
 import api, { route, type Route } from '@forge/api';
 import type { z } from 'zod';
-import type { AdfDoc } from '../../core';
+import { adfToText, type AdfDoc } from '../../core';
 import { AppError } from '../app-error';
 import {
   approvalsSchema,
@@ -36,14 +36,18 @@ export const MAX_RATE_LIMIT_RETRIES = 3;
 export const MAX_INLINE_WAIT_SECONDS = 5;
 
 type Body = Record<string, unknown> | unknown[] | string;
+type Init = { method?: string; body?: Body; headers?: Record<string, string> };
 
-async function call(path: Route, init: { method?: string; body?: Body } = {}): Promise<{ status: number; text: string }> {
+/** JSM answers 412 to an operation its spec marks experimental unless the caller opts in. */
+const EXPERIMENTAL = { 'X-ExperimentalApi': 'opt-in' };
+
+async function call(path: Route, init: Init = {}): Promise<{ status: number; text: string }> {
   const method = init.method ?? 'GET';
   const body = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
   for (let attempt = 0; ; attempt += 1) {
     const response = await api.asApp().requestJira(path, {
       method,
-      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
       ...(body === undefined ? {} : { body }),
     });
     if (response.status === 429) {
@@ -65,7 +69,7 @@ async function call(path: Route, init: { method?: string; body?: Body } = {}): P
   }
 }
 
-async function read<T extends z.ZodType>(schema: T, path: Route, init?: { method?: string; body?: Body }): Promise<z.infer<T>> {
+async function read<T extends z.ZodType>(schema: T, path: Route, init?: Init): Promise<z.infer<T>> {
   const { text } = await call(path, init);
   const parsed = schema.safeParse(text === '' ? null : JSON.parse(text));
   if (!parsed.success) throw new AppError('jira_error', `Unexpected answer from Jira to ${path.value.split('?')[0]}: ${parsed.error.message}`);
@@ -89,10 +93,12 @@ export const jira = {
     await call(route`/rest/api/3/issue/${key}/transitions`, { method: 'POST', body: { transition: { id: transitionId } } });
   },
 
-  /** Internal comments carry JSM's `sd.public.comment` property; public ones are visible on the portal. */
+  /**
+   * A comment through JSM's request comment API, the one place that decides who sees it: `public: false`
+   * keeps it to agents (never on the portal), `public: true` shows it to the customer. The body is text.
+   */
   async addComment(key: string, body: AdfDoc, visibility: 'public' | 'internal'): Promise<void> {
-    const properties = visibility === 'internal' ? [{ key: 'sd.public.comment', value: { internal: true } }] : [];
-    await call(route`/rest/api/3/issue/${key}/comment`, { method: 'POST', body: { body, properties } });
+    await call(route`/rest/servicedeskapi/request/${key}/comment`, { method: 'POST', body: { body: adfToText(body), public: visibility === 'public' } });
   },
 
   /** `json` is the property's JSON text, already checked for secrets and size by the caller. */
@@ -159,8 +165,9 @@ export const jira = {
     return (await read(requestTypePageSchema, route`/rest/servicedeskapi/servicedesk/${serviceDeskId}/requesttype?limit=100`)).values;
   },
 
+  /** Experimental in JSM; the type it creates is on no portal group, so customers do not see it yet. */
   createRequestType(serviceDeskId: string, input: { issueTypeId: string; name: string; description: string; helpText: string }): Promise<RequestType> {
-    return read(requestTypeSchema, route`/rest/servicedeskapi/servicedesk/${serviceDeskId}/requesttype`, { method: 'POST', body: input });
+    return read(requestTypeSchema, route`/rest/servicedeskapi/servicedesk/${serviceDeskId}/requesttype`, { method: 'POST', body: input, headers: EXPERIMENTAL });
   },
 };
 

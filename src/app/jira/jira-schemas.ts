@@ -61,13 +61,16 @@ export const serviceDeskSchema = z.looseObject({ id: z.string(), projectId: z.st
 
 export const serviceDeskPageSchema = z.looseObject({ values: z.array(serviceDeskSchema), isLastPage: z.boolean().optional() });
 
-export const requestTypeSchema = z.looseObject({ id: z.string(), name: z.string(), issueTypeId: z.string() });
+/** JSM `RequestTypeDTO`; a type in no group is not on the portal. */
+export const requestTypeSchema = z.looseObject({ id: z.string(), name: z.string(), issueTypeId: z.string(), groupIds: z.array(z.string()).default([]) });
 
 export const requestTypePageSchema = z.looseObject({ values: z.array(requestTypeSchema) });
 
 export const projectSchema = z.looseObject({
   id: z.string(),
   key: z.string(),
+  /** `classic` (company-managed) or `next-gen` (team-managed). */
+  style: z.string().optional(),
   issueTypes: z.array(z.looseObject({ id: z.string(), name: z.string() })).default([]),
 });
 

@@ -2,12 +2,19 @@ import { webTrigger } from '@forge/api';
 import { decide, parseSettings } from '../../core';
 import { AppError } from '../app-error';
 import { connectorClient } from '../connector/connector-access';
+import { fetchableAddressProblem } from '../fetchable-address';
 import { appConfigSchema } from '../storage/app-config';
 import { loadConnectorSecret, saveAppConfig, saveConnectorSecret, saveSettings } from '../storage/settings-store';
 import { CALLBACK_TRIGGER_KEY } from '../webtrigger/on-connector-callback';
 import { defineResolver } from './define-resolver';
 
 /** Admin resolvers for the settings page. The connector's signing secret is write-only. */
+
+/** An address this deployment may not fetch is refused when it is saved, not when it is first used. */
+function refuseUnreachable(address: string, what: string): void {
+  const problem = fetchableAddressProblem(address, what);
+  if (problem !== undefined) throw new AppError('invalid_payload', problem);
+}
 
 export const getSettings = defineResolver('getSettings', {
   roles: ['admin'],
@@ -24,12 +31,15 @@ export const getSettings = defineResolver('getSettings', {
 
 export const saveSettingsResolver = defineResolver('saveSettings', {
   roles: ['admin'],
-  handler: async ({ payload, config }) => {
+  handler: async ({ payload, settings: current, config }) => {
     const settings = parseSettings(payload.settings);
-    const appConfig = payload.appConfig === undefined ? config : appConfigSchema.safeParse(payload.appConfig);
-    if ('success' in appConfig && !appConfig.success) throw new AppError('invalid_payload', `The app config is not valid: ${appConfig.error.message}`);
+    if (settings.connectorUrl !== current.connectorUrl) refuseUnreachable(settings.connectorUrl, 'connector URL');
+    const parsed = payload.appConfig === undefined ? { success: true as const, data: config } : appConfigSchema.safeParse(payload.appConfig);
+    if (!parsed.success) throw new AppError('invalid_payload', `The app config is not valid: ${parsed.error.message}`);
+    const appConfig = parsed.data;
+    if (appConfig.alertWebhookUrl !== undefined && appConfig.alertWebhookUrl !== config.alertWebhookUrl) refuseUnreachable(appConfig.alertWebhookUrl, 'alert webhook');
     await saveSettings(settings);
-    await saveAppConfig('success' in appConfig ? appConfig.data : appConfig);
+    await saveAppConfig(appConfig);
     return { saved: true as const };
   },
 });
@@ -37,6 +47,7 @@ export const saveSettingsResolver = defineResolver('saveSettings', {
 export const setConnector = defineResolver('setConnector', {
   roles: ['admin'],
   handler: async ({ payload, settings }) => {
+    refuseUnreachable(payload.url, 'connector URL');
     await saveConnectorSecret(payload.secret);
     await saveSettings({ ...settings, connectorUrl: payload.url });
     return { saved: true as const };

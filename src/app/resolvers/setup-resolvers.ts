@@ -1,5 +1,7 @@
+import { isAppError } from '../app-error';
 import { connectorClient } from '../connector/connector-access';
 import { jira } from '../jira/jira-client';
+import type { RequestType } from '../jira/jira-schemas';
 import type { AppConfig } from '../storage/app-config';
 import { queryCreated } from '../storage/grant-store';
 import { loadConnectorSecret, saveAppConfig, saveSettings } from '../storage/settings-store';
@@ -24,6 +26,38 @@ const REQUEST_TYPES = {
   access: { name: 'Database access', description: 'Temporary access to a database, granted and revoked automatically.' },
   breakGlass: { name: 'Emergency database access (break-glass)', description: 'Immediate access in an emergency; alerted and reviewed afterwards.' },
 } as const;
+const HELP_TEXT = 'Fields: target database, access level, duration, justification, change request.';
+const PORTAL_PATH = 'Project settings → Request types → Portal groups';
+
+/** What the admin does in Jira when the API may not create a request type (team-managed project, refusal). */
+function createByHand(spec: { name: string; description: string }, issueType: string, why: string): string {
+  return `Create the request type "${spec.name}" by hand (${why}): Project settings → Request types → Create request type, named exactly "${spec.name}", issue type "${issueType}", description "${spec.description}"; then run this setup again so the app maps it.`;
+}
+
+/** Finds the app's request types by name and creates the missing ones where JSM lets an app do it. */
+async function ensureRequestTypes(desk: { id: string }, project: { style?: string | undefined }, issueType: { id: string; name: string }) {
+  const existing = await jira.listRequestTypes(desk.id);
+  const manual: string[] = [];
+  const ensure = async (spec: { name: string; description: string }): Promise<RequestType | undefined> => {
+    const found = existing.find((type) => type.name === spec.name);
+    if (found) return found;
+    if (project.style === 'next-gen') {
+      manual.push(createByHand(spec, issueType.name, 'JSM creates no request type by API in a team-managed project; there a request type is an issue type'));
+      return undefined;
+    }
+    try {
+      return await jira.createRequestType(desk.id, { issueTypeId: issueType.id, name: spec.name, description: spec.description, helpText: HELP_TEXT });
+    } catch (error) {
+      if (!isAppError(error, 'jira_error')) throw error;
+      manual.push(createByHand(spec, issueType.name, `Jira refused to create it: ${error.message}`));
+      return undefined;
+    }
+  };
+  const access = await ensure(REQUEST_TYPES.access);
+  const breakGlass = await ensure(REQUEST_TYPES.breakGlass);
+  const hidden = [access, breakGlass].filter((type): type is RequestType => type !== undefined && type.groupIds.length === 0);
+  return { access, breakGlass, manual, hidden };
+}
 
 /** The service desks the app can see, for the setup tab's choice of where the request types go. */
 export const listServiceDesks = defineResolver('listServiceDesks', {
@@ -49,29 +83,39 @@ export const setupRequestTypes = defineResolver('setupRequestTypes', {
     const plannedStart = byName(PLANNED_START) ?? config.changeFields.plannedStart;
     const plannedEnd = byName(PLANNED_END) ?? config.changeFields.plannedEnd;
 
-    const existingTypes = await jira.listRequestTypes(desk.id);
-    const ensureType = async (spec: { name: string; description: string }) =>
-      existingTypes.find((type) => type.name === spec.name)?.id ??
-      (await jira.createRequestType(desk.id, { issueTypeId: issueType.id, name: spec.name, description: spec.description, helpText: 'Fields: target database, access level, duration, justification, change request.' })).id;
-    const access = await ensureType(REQUEST_TYPES.access);
-    const breakGlass = await ensureType(REQUEST_TYPES.breakGlass);
+    const types = await ensureRequestTypes(desk, project, issueType);
+    const requestTypes = { ...(types.access ? { access: types.access.id } : {}), ...(types.breakGlass ? { breakGlass: types.breakGlass.id } : {}) };
 
-    await saveSettings({ ...settings, requestTypes: { serviceDeskId: desk.id, access, breakGlass } });
+    await saveSettings({ ...settings, requestTypes: { serviceDeskId: desk.id, ...requestTypes } });
     await saveAppConfig({ ...config, projectKey: desk.projectKey, fields, changeFields: { ...(plannedStart ? { plannedStart } : {}), ...(plannedEnd ? { plannedEnd } : {}) } });
     const fieldIds = Object.fromEntries(Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined));
     return {
       projectKey: desk.projectKey,
-      requestTypes: { access, breakGlass },
+      requestTypes,
       fields: fieldIds,
       changeFields: { ...(plannedStart ? { plannedStart } : {}), ...(plannedEnd ? { plannedEnd } : {}) },
       nextSteps: [
-        `Add the fields ${FIELDS.map((field) => `"${field.name}"`).join(', ')} to the request form of both request types (Project settings → Request types).`,
-        'Show both request types in a portal group so customers can raise them.',
-        'Check that the workflow of the request types has the statuses and transitions named on the Workflow tab of the app settings.',
+        ...types.manual,
+        `Add the fields ${FIELDS.map((field) => `"${field.name}"`).join(', ')} to the request form of both request types (Project settings → Request types → the type → Request form); JSM offers no API for the form.`,
+        ...types.hidden.map((type) => `Put "${type.name}" in a portal group (${PORTAL_PATH}): JSM creates request types by API in no group, hidden from the portal, and offers no API to add one.`),
+        'Check that the workflow of the request types has the statuses and transitions named on the Workflow tab, and that the app approves through its own transition ("Approved by policy"), not the approval step\'s "Approve" (docs/admin-guide.md, section 4).',
       ],
     };
   },
 });
+
+/** Done when both request types are mapped and on the portal (in a request type group, which only the admin can set). */
+async function requestTypesItem(mapped: { serviceDeskId?: string | undefined; access?: string | undefined; breakGlass?: string | undefined }) {
+  if (!mapped.serviceDeskId || !mapped.access || !mapped.breakGlass) {
+    return { id: 'request-types', done: false, detail: 'Create the request types in a service desk (Setup tab); where JSM refuses, the setup result says what to create by hand.' };
+  }
+  const ids = [mapped.access, mapped.breakGlass];
+  const types = (await jira.listRequestTypes(mapped.serviceDeskId)).filter((type) => ids.includes(type.id));
+  const hidden = types.filter((type) => type.groupIds.length === 0).map((type) => `"${type.name}"`);
+  if (types.length < ids.length) return { id: 'request-types', done: false, detail: 'A mapped request type no longer exists: run the request type setup again.' };
+  if (hidden.length > 0) return { id: 'request-types', done: false, detail: `Customers cannot see ${hidden.join(' and ')}: put ${hidden.length === 1 ? 'it' : 'them'} in a portal group (${PORTAL_PATH}).` };
+  return { id: 'request-types', done: true, detail: 'Both request types are on the portal.' };
+}
 
 export const setupChecklist = defineResolver('setupChecklist', {
   roles: ['admin'],
@@ -94,7 +138,7 @@ export const setupChecklist = defineResolver('setupChecklist', {
         { id: 'connector-secret', done: secretSet, detail: secretSet ? 'The signing secret is stored.' : 'Store the connector signing secret.' },
         { id: 'connector-reachable', done: reachable, detail },
         { id: 'targets', done: settings.targets.length > 0, detail: `${settings.targets.length} database targets known (Test connection refreshes them).` },
-        { id: 'request-types', done: Boolean(settings.requestTypes.access && settings.requestTypes.breakGlass), detail: 'Create the request types in a service desk.' },
+        await requestTypesItem(settings.requestTypes),
         { id: 'fields', done: fieldsMapped === 5, detail: `${fieldsMapped} of 5 request fields mapped.` },
         { id: 'change-fields', done: Boolean(config.changeFields.plannedStart && config.changeFields.plannedEnd), detail: 'The planned start and end fields of change requests were found.' },
         { id: 'policies', done: settings.policies.length > 0, detail: `${settings.policies.length} policy rules; anything unmatched is denied.` },

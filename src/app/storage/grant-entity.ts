@@ -39,6 +39,8 @@ export const grantMetaSchema = z.strictObject({
   pendingExtension: z.strictObject({ extendBy: z.string(), at: instant, group: z.string() }).optional(),
   /** A revocation asked for while the connector could not be reached; the sweep retries it. */
   revokeRequested: z.strictObject({ at: instant, by: z.string(), reason: z.string() }).optional(),
+  /** The ticket was deleted: the grant is ended and nothing is written to Jira for it any more. */
+  ticketDeleted: z.strictObject({ at: instant, by: z.string() }).optional(),
 });
 
 export const phaseSchema = z.enum(['open', 'idle', 'closed']);

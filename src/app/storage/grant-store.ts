@@ -4,6 +4,8 @@ import { CREATED_INDEX, DUE_INDEX, GRANT_ENTITY, storedGrantSchema, type StoredG
 /**
  * Reads and conditional writes of grants. Every write is a transaction conditioned on the version read,
  * so two deliveries of one event (at-least-once) cannot both act: the loser gets `false` and stops.
+ * Forge names no error code for a failed condition, so a refused write is a lost race when the stored
+ * grant shows another writer got there first, whatever the error says; any other refusal is thrown.
  */
 
 type EntityValue = Omit<StoredGrant, 'record' | 'meta'> & { record: unknown; meta: unknown };
@@ -14,8 +16,10 @@ function parse(value: unknown): StoredGrant {
   return storedGrantSchema.parse(value);
 }
 
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof ForgeKvsAPIError && error.code === 'TRANSACTION_CONDITION_FAILED';
+/** A refused write lost a race when storage no longer holds the version the write was conditioned on. */
+async function lostRace(error: unknown, ticket: string, conditionedOn: number | undefined): Promise<boolean> {
+  if (!(error instanceof ForgeKvsAPIError)) return false;
+  return (await getGrant(ticket))?.version !== conditionedOn;
 }
 
 export async function getGrant(ticket: string): Promise<StoredGrant | undefined> {
@@ -32,7 +36,7 @@ export async function createGrant(grant: StoredGrant): Promise<boolean> {
       .execute();
     return true;
   } catch (error) {
-    if (isConditionFailure(error)) return false;
+    if (await lostRace(error, grant.ticket, undefined)) return false;
     throw error;
   }
 }
@@ -50,7 +54,7 @@ export async function updateGrant(previous: StoredGrant, next: StoredGrant): Pro
       .execute();
     return written;
   } catch (error) {
-    if (isConditionFailure(error)) return undefined;
+    if (await lostRace(error, previous.ticket, previous.version)) return undefined;
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { syncTicket } from '../flow/sync-ticket';
+import { ticketDeleted } from '../flow/ticket-deleted';
 import { logEvent } from '../log';
 import { loadAppConfig } from '../storage/settings-store';
 
@@ -14,9 +15,10 @@ const issueEventSchema = z.looseObject({
 });
 
 /**
- * Product trigger for `avi:jira:created:issue` and `avi:jira:updated:issue` (the app's own changes are
- * filtered out by `ignoreSelf`). Updates that do not change the status mean nothing to a grant and cost
- * no REST call; everything else re-reads the request and syncs it.
+ * Product trigger for `avi:jira:created:issue`, `avi:jira:updated:issue` and `avi:jira:deleted:issue` (the
+ * app's own changes are filtered out by `ignoreSelf`). Updates that do not change the status mean nothing
+ * to a grant and cost no REST call; a deletion ends the ticket's grant; everything else re-reads the
+ * request and syncs it.
  */
 export async function onIssueEvent(event: unknown): Promise<void> {
   const parsed = issueEventSchema.safeParse(event);
@@ -29,5 +31,6 @@ export async function onIssueEvent(event: unknown): Promise<void> {
   const config = await loadAppConfig();
   const project = issue.fields?.project?.key ?? issue.key.split('-')[0];
   if (config.projectKey && project !== config.projectKey) return;
-  await syncTicket(issue.key, atlassianId ?? 'jsm');
+  if (eventType === 'avi:jira:deleted:issue') await ticketDeleted(issue.key, atlassianId ?? 'jsm');
+  else await syncTicket(issue.key, atlassianId ?? 'jsm');
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ConnectInfo } from '../../protocol';
 import type { DriverFactory, Engine } from '../drivers/driver';
 import { interpolate } from './interpolate';
@@ -31,7 +31,8 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
   const parsed = connectorConfigSchema.safeParse(interpolated);
   problems.push(...duplicateTargetIds(interpolated));
   if (!parsed.success) problems.push(...parsed.error.issues.map(describeIssue));
-  else problems.push(...privilegeProblems(parsed.data.targets, checkers), ...sharedTags(parsed.data.targets));
+  problems.push(...privilegeProblems(interpolated, checkers));
+  if (parsed.success) problems.push(...ownerProblems(parsed.data.targets, checkers), ...sharedTags(parsed.data.targets));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(source, problems);
   return deepFreeze(parsed.data);
 }
@@ -69,28 +70,44 @@ function duplicateTargetIds(document: unknown): string[] {
   });
 }
 
-function privilegeProblems(targets: TargetConfig[], checkers: PrivilegeCheckers): string[] {
-  return targets.flatMap((target, targetIndex) =>
-    Object.entries(target.roles).flatMap(([role, access]) => [
-      ...access.privileges.flatMap((privilege, index) =>
-        checkers[target.engine]
-          .checkPrivilege(privilege)
-          .map((problem) => `targets[${targetIndex}].roles.${role}.privileges[${index}] (${JSON.stringify(privilege)}): ${problem}`),
+/** What the privilege check needs of one target, read from the raw document so a schema error elsewhere hides nothing. */
+const privilegeEntriesSchema = z.object({
+  engine: z.enum(['postgres', 'mysql', 'pglite']),
+  roles: z.record(z.string(), z.object({ privileges: z.array(z.unknown()).optional() })),
+});
+
+function privilegeProblems(document: unknown, checkers: PrivilegeCheckers): string[] {
+  const targets = (document as { targets?: unknown } | null)?.targets;
+  if (!Array.isArray(targets)) return [];
+  return targets.flatMap((raw: unknown, targetIndex) => {
+    const target = privilegeEntriesSchema.safeParse(raw);
+    if (!target.success) return [];
+    return Object.entries(target.data.roles).flatMap(([role, access]) =>
+      (access.privileges ?? []).flatMap((privilege, index) =>
+        typeof privilege !== 'string'
+          ? []
+          : checkers[target.data.engine]
+              .checkPrivilege(privilege)
+              .map((problem) => `targets[${targetIndex}].roles.${role}.privileges[${index}] (${JSON.stringify(privilege)}): ${problem}`),
       ),
-      ...ownerProblem(target, targetIndex, role, access.privileges, checkers),
-    ]),
-  );
+    );
+  });
 }
 
 /** Objects a temporary login created outlive it only as the owner's, never the admin's: no owner, no such level. */
-function ownerProblem(target: TargetConfig, targetIndex: number, role: string, privileges: string[], checkers: PrivilegeCheckers): string[] {
-  if (target.owner !== undefined) return [];
-  const creating = privileges.filter((privilege) => checkers[target.engine].createsObjects?.(privilege) === true);
-  if (creating.length === 0) return [];
-  return [
-    `targets[${targetIndex}].roles.${role}: ${creating.map((privilege) => JSON.stringify(privilege)).join(', ')} let a login create objects, ` +
-      `which are handed to the target's owner at revocation: set targets[${targetIndex}].owner (a NOLOGIN role) or drop the entry`,
-  ];
+function ownerProblems(targets: TargetConfig[], checkers: PrivilegeCheckers): string[] {
+  return targets.flatMap((target, targetIndex) =>
+    target.owner !== undefined
+      ? []
+      : Object.entries(target.roles).flatMap(([role, access]) => {
+          const creating = access.privileges.filter((privilege) => checkers[target.engine].createsObjects?.(privilege) === true);
+          if (creating.length === 0) return [];
+          return [
+            `targets[${targetIndex}].roles.${role}: ${creating.map((privilege) => JSON.stringify(privilege)).join(', ')} let a login create objects, ` +
+              `which are handed to the target's owner at revocation: set targets[${targetIndex}].owner (a NOLOGIN role) or drop the entry`,
+          ];
+        }),
+  );
 }
 
 /**

@@ -21,6 +21,12 @@ export interface Driver {
   readonly maxUsernameLength: number;
 
   /**
+   * Why `name` (a requester's `dbUser`) can never be a login on this engine, or null. Checked before anything is
+   * recorded, so such a request is refused as invalid instead of failing on the database.
+   */
+  loginNameProblem?(name: string): string | null;
+
+  /**
    * Ephemeral: create login `name` with `password` (sent to the server only as a verifier/hash, never as
    * plaintext SQL), expiring at `notAfter` where the engine can enforce it, tagged as managed, with `access`.
    * If a managed login `name` already exists (a retried grant), rotate its password and make sure the access
@@ -55,11 +61,22 @@ export interface Driver {
   /** Every managed object of this target, for reconciliation at start; never another target's. */
   listManaged(request: Record<string, never>): Promise<{ logins: ManagedLogin[] }>;
 
+  /**
+   * End the access of several ephemeral logins whose end has passed, at once and cheaply (one statement),
+   * where the database already refuses them new logins by itself (PostgreSQL VALID UNTIL): their open sessions
+   * are signalled to end. Returns without waiting; `revoke` follows for each and confirms. Only managed logins
+   * are touched.
+   */
+  cutOff?(request: { names: string[] }): Promise<{ signalled: number }>;
+
   /** Terminate every session of `username` and return once none is left (or throw `DriverError`). */
   terminateSessions(request: { username: string }): Promise<{ terminated: number }>;
 
   /** Cheap round trip to the server. Never throws. */
-  health(request: Record<string, never>): Promise<{ reachable: boolean; detail?: string }>;
+  health(request: Record<string, never>): Promise<TargetHealth>;
+
+  /** The database server's own clock now (the one its login expiry keeps), for the connector to compare with. */
+  databaseTime?(request: Record<string, never>): Promise<Date>;
 
   close(): Promise<void>;
 }
@@ -94,6 +111,13 @@ export interface GrantAccessResult {
   username: string;
   /** False when a managed login of that name was already there (a retry). */
   created: boolean;
+}
+
+export interface TargetHealth {
+  reachable: boolean;
+  detail?: string;
+  /** What keeps a reachable target from working fully, in words for an operator (none when absent). */
+  problems?: string[];
 }
 
 export interface RevokeResult {

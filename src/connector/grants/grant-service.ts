@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { GrantCreated, GrantRequest, GrantState, GrantStatus, Revoked } from '../../protocol';
+import { sealCredential, type CredentialKey, type CredentialPlaintext, type GrantCreated, type GrantRequest, type GrantState, type GrantStatus, type Revoked } from '../../protocol';
 import { DriverError } from '../drivers/driver';
 import { ConnectorError } from '../errors';
 import { failpoint } from '../failpoints';
@@ -31,19 +31,21 @@ export class GrantService {
     if (Date.parse(request.notAfter) <= this.context.now().getTime()) throw new ConnectorError('bad_request', 'notAfter must be in the future');
     // No database accepts NUL in a login name, and a PostgreSQL ledger cannot store it (jsonb refuses \u0000).
     if (request.principal.dbUser?.includes('\0')) throw new ConnectorError('bad_request', 'principal.dbUser must not contain NUL characters');
+    const loginProblem = request.principal.dbUser ? target.driver.loginNameProblem?.(request.principal.dbUser) : null;
+    if (loginProblem) throw new ConnectorError('unknown_role', `principal.dbUser cannot be a login on target ${request.target}: ${loginProblem}`);
 
     return this.locks.run(request.grantId, async () => {
       const fresh = newGrantRecord(request, ephemeralUsername(request.grantId, target.driver.maxUsernameLength), this.context.now());
       const inserted = await this.context.ledger.insert(fresh);
       return this.leased(request.grantId, async () => {
-        if (inserted) return this.grant(fresh, target, 201);
+        if (inserted) return this.grant(fresh, target, request.credentialKey, 201);
         const existing = await this.requireRecord(request.grantId);
         if (ENDED.includes(existing.state)) throw new ConnectorError('grant_revoked', `grant ${request.grantId} was revoked; use a new grantId`);
         if (existing.fingerprint !== fingerprint(request)) {
           throw new ConnectorError('grant_conflict', `grant ${request.grantId} exists with a different request; use a new grantId`);
         }
         if (existing.state === 'active' || existing.state === 'pending') return this.repeat(existing, target);
-        return this.grant(existing, target, 200);
+        return this.grant(existing, target, request.credentialKey, 200);
       });
     });
   }
@@ -130,8 +132,12 @@ export class GrantService {
     return record;
   }
 
-  /** Creates access for a record already in the ledger as `granting` (new) or `failed`/stale (a retry). */
-  private async grant(record: GrantRecord, target: Target, status: 200 | 201): Promise<{ status: 200 | 201; body: GrantCreated }> {
+  /**
+   * Creates access for a record already in the ledger as `granting` (new) or `failed`/stale (a retry). In ephemeral
+   * mode the new password leaves only sealed to `credentialKey` (for the login `record.name`, which the driver
+   * creates under that name), and that sealed form is what the ledger keeps.
+   */
+  private async grant(record: GrantRecord, target: Target, credentialKey: CredentialKey | undefined, status: 200 | 201): Promise<{ status: 200 | 201; body: GrantCreated }> {
     const now = this.context.now();
     const enabled = !record.notBefore || Date.parse(record.notBefore) <= now.getTime();
     const password = record.mode === 'ephemeral' ? generatePassword() : undefined;
@@ -139,7 +145,10 @@ export class GrantService {
     if (record.state !== 'granting') await this.context.ledger.update(granting);
     failpoint('grant.after-intent');
     let username: string;
+    let credential: string | null = null;
     try {
+      // Sealed before the database is touched, so a key nothing can be sealed to creates nothing.
+      if (password !== undefined) credential = await sealFor(credentialKey, { username: record.name, password });
       ({ username } = await target.driver.grant({
         ...managedRef(record, this.context),
         grantId: record.grantId,
@@ -148,45 +157,34 @@ export class GrantService {
         enabled,
       }));
     } catch (error) {
-      const nothingCreated = error instanceof DriverError && (error.code === 'conflict' || error.code === 'invalid_access');
+      const nothingCreated = error instanceof ConnectorError || (error instanceof DriverError && (error.code === 'conflict' || error.code === 'invalid_access'));
       const failed: GrantRecord = { ...granting, state: 'failed', needsCleanup: !nothingCreated, lastError: String((error as Error).message), updatedAt: this.context.now().toISOString() };
       await this.context.ledger.update(failed);
       this.context.metrics.grants.inc({ target: record.target, result: 'failed' });
       if (!nothingCreated) await cleanupRecord(this.context, failed);
-      throw this.toConnectorError(error, 'grant');
+      throw error instanceof ConnectorError ? error : this.toConnectorError(error, 'grant');
     }
     failpoint('grant.after-driver');
-    const done: GrantRecord = { ...granting, state: enabled ? 'active' : 'pending', username, updatedAt: this.context.now().toISOString() };
+    const done: GrantRecord = { ...granting, state: enabled ? 'active' : 'pending', username, credential, updatedAt: this.context.now().toISOString() };
     await this.context.ledger.update(done);
     failpoint('grant.after-outcome');
     this.context.metrics.grants.inc({ target: record.target, result: status === 201 ? 'created' : 'retried' });
     this.context.log.info({ event: 'grant.created', grantId: record.grantId, target: record.target, role: record.role, mode: record.mode, username, notAfter: record.notAfter });
-    return { status, body: this.created(done, target, password) };
+    return { status, body: this.created(done, target) };
   }
 
-  /** The same request again: the same login, and in ephemeral mode a freshly rotated password. */
+  /** The same request again: the same answer, sealed credential included. Nothing on the database changes. */
   private async repeat(record: GrantRecord, target: Target): Promise<{ status: 200; body: GrantCreated }> {
-    if (record.mode !== 'ephemeral') return { status: 200, body: this.created(record, target, undefined) };
-    const password = generatePassword();
-    await this.driverCall(record, 'rotate', () =>
-      target.driver.grant({
-        ...managedRef(record, this.context),
-        grantId: record.grantId,
-        password,
-        notAfter: new Date(record.notAfter ?? this.context.now()),
-        enabled: record.state === 'active',
-      }),
-    );
     this.context.metrics.grants.inc({ target: record.target, result: 'repeated' });
-    return { status: 200, body: this.created(record, target, password) };
+    return { status: 200, body: this.created(record, target) };
   }
 
-  private created(record: GrantRecord, target: Target, password: string | undefined): GrantCreated {
+  private created(record: GrantRecord, target: Target): GrantCreated {
     return {
       grantId: record.grantId,
       state: record.state === 'pending' ? 'pending' : 'active',
       username: record.username ?? record.name,
-      ...(password ? { password } : {}),
+      ...(record.credential ? { credential: record.credential } : {}),
       connect: target.connect,
       ...(record.notBefore ? { notBefore: record.notBefore } : {}),
       notAfter: record.notAfter ?? '',
@@ -216,5 +214,14 @@ export class GrantService {
       return new ConnectorError('target_unavailable', `${operation} failed: the database is unavailable (${error.message}); retry with the same grantId`, { cause: error });
     }
     return new ConnectorError('internal', `${operation} failed: ${error.message}`, { cause: error });
+  }
+}
+
+async function sealFor(key: CredentialKey | undefined, plaintext: CredentialPlaintext): Promise<string> {
+  if (!key) throw new ConnectorError('bad_request', 'ephemeral mode needs credentialKey, the public key the credential is sealed to');
+  try {
+    return await sealCredential(key, plaintext);
+  } catch {
+    throw new ConnectorError('bad_request', 'credentialKey is not a usable X25519 public key; generate a fresh key pair');
   }
 }

@@ -49,16 +49,46 @@ export class ExpiryScheduler {
     await this.running;
   }
 
-  /** One pass over everything due now; exposed so tests and start-up can drive it. */
+  /**
+   * One pass over everything due now; exposed so tests and start-up can drive it. Everything due is claimed
+   * first, so a burst of expiries is cut off together (one statement per target, where the driver can) before
+   * the logins are dismantled one by one.
+   */
   async runOnce(): Promise<number> {
-    let handled = 0;
+    const due: GrantRecord[] = [];
     for (;;) {
-      const due = await this.context.leases.claimDue(BATCH);
-      if (due.length === 0) return handled;
-      await forEachLimited(due, this.concurrency, (record) => this.handle(record));
-      handled += due.length;
-      if (due.length < BATCH || this.stopped) return handled;
+      const batch = await this.context.leases.claimDue(BATCH);
+      due.push(...batch);
+      if (batch.length < BATCH || this.stopped) break;
     }
+    if (due.length === 0) return 0;
+    await this.cutOff(due);
+    await forEachLimited(due, this.concurrency, (record) => this.handle(record));
+    return due.length;
+  }
+
+  /** Ends the access of every ephemeral login past its end at once; the revocation of each follows and confirms. */
+  private async cutOff(records: readonly GrantRecord[]): Promise<void> {
+    const now = this.context.now().getTime();
+    const byTarget = new Map<string, string[]>();
+    for (const record of records) {
+      if (record.state !== 'active' || record.mode !== 'ephemeral' || record.notAfter === null || Date.parse(record.notAfter) > now) continue;
+      const names = byTarget.get(record.target) ?? [];
+      names.push(record.name);
+      byTarget.set(record.target, names);
+    }
+    await Promise.all(
+      [...byTarget].map(async ([targetId, names]) => {
+        const driver = this.context.targets.get(targetId)?.driver;
+        if (!driver?.cutOff) return;
+        try {
+          await driver.cutOff({ names });
+        } catch (error) {
+          // The revocation of each login that follows ends the sessions anyway.
+          this.context.log.warn({ event: 'scheduler.cut_off_failed', target: targetId, logins: names.length, error: (error as Error).message });
+        }
+      }),
+    );
   }
 
   private schedule(delayMs: number): void {

@@ -6,6 +6,7 @@ export type ForgeEmulatorErrorCode =
   | 'UNKNOWN_SEAM_CALL'
   | 'SEAM_MISMATCH'
   | 'OUTSIDE_INVOCATION'
+  | 'INVOCATION_CUT_OFF'
   | 'UNSUPPORTED'
   | 'VERSION_MISMATCH';
 

@@ -26,6 +26,8 @@ export type ForgeFetchDeps = {
   product: ProductHandler;
   siteUrl: string;
   proxyToken: string;
+  /** The manifest's `permissions.scopes`, which Atlassian checks on every product call the app makes. */
+  scopes: readonly string[];
 };
 
 /** Routes one `__forge_fetch__` call: storage, product REST (with the identity Forge would use), or the gateway. */
@@ -49,7 +51,7 @@ export async function forgeFetch(
     return handleKvsRequest(deps.kvs, path, jsonBody(init, path));
   }
   if (descriptor.remote === 'jira') {
-    const identity = identityFor(descriptor.provider, descriptor.accountId, invocation);
+    const identity = identityFor(descriptor.provider, descriptor.accountId, invocation, deps.scopes);
     if (identity === undefined) {
       // What @forge/api turns into NeedsAuthenticationError: asUser() with no user behind the invocation.
       return new Response(null, { status: 401, headers: { 'forge-proxy-error': 'NEEDS_AUTHENTICATION_ERR' } });
@@ -62,11 +64,11 @@ export async function forgeFetch(
   throw new ForgeEmulatorError('UNSUPPORTED', `The Forge emulator serves no ${descriptor.provider} requests to ${descriptor.remote} (${path})`);
 }
 
-function identityFor(provider: 'app' | 'user' | 'none', accountId: string | undefined, invocation: Invocation): JsmIdentity | undefined {
-  if (provider === 'app') return { kind: 'app' };
+function identityFor(provider: 'app' | 'user' | 'none', accountId: string | undefined, invocation: Invocation, scopes: readonly string[]): JsmIdentity | undefined {
+  if (provider === 'app') return { kind: 'app', scopes };
   if (provider === 'none') return { kind: 'anonymous' };
   const user = accountId ?? invocation.principalAccountId;
-  return user === undefined ? undefined : { kind: 'user', accountId: user };
+  return user === undefined ? undefined : { kind: 'user', accountId: user, scopes };
 }
 
 function jsonBody(init: RequestInit | undefined, path: string): unknown {

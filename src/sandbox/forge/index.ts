@@ -7,7 +7,7 @@ export { ForgeEmulatorError, ForgeInvocationError } from './errors';
 export type { ForgeEmulatorErrorCode } from './errors';
 export type { InvocationRecord, ModuleKind } from './invocation-log';
 export type { InvocationOutcome } from './invoker';
-export { TIME_LIMITS } from './invoker';
+export { DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, WEBTRIGGER_TIMEOUT_SECONDS, timeLimitSeconds } from './time-limits';
 export type { ResolverCall } from './modules/resolvers';
 export type { TriggerDelivery } from './modules/product-triggers';
 export type { WebTriggerRequest, WebTriggerResponse } from './modules/web-triggers';

@@ -42,6 +42,8 @@ export type Invocation = {
   principalAccountId: string | undefined;
   forgeRuntime: ForgeRuntimeGlobal;
   services: SeamServices;
+  /** True once the invocation outlived its time limit: Forge would have stopped it. */
+  cutOff(): boolean;
 };
 
 const invocations = new AsyncLocalStorage<Invocation>();

@@ -5,18 +5,7 @@ import { type RuntimeIdentity, buildForgeRuntimeObject } from './forge-runtime-o
 import { type SeamServices, runInInvocation } from './invocation-context';
 import type { InvocationLog, ModuleKind } from './invocation-log';
 import type { AppFunction, LoadedManifest } from './manifest-loader';
-
-/**
- * Function time limits by what invokes the function (FORGE-FACTS "Functions and limits"): `timeoutSeconds`
- * from the manifest, else the default, never above the maximum for that kind of invocation.
- */
-export const TIME_LIMITS: Record<ModuleKind, { defaultSeconds: number; maxSeconds: number }> = {
-  resolver: { defaultSeconds: 25, maxSeconds: 25 },
-  trigger: { defaultSeconds: 25, maxSeconds: 25 },
-  webtrigger: { defaultSeconds: 55, maxSeconds: 55 },
-  consumer: { defaultSeconds: 900, maxSeconds: 900 },
-  scheduledTrigger: { defaultSeconds: 900, maxSeconds: 900 },
-};
+import { timeLimitSeconds } from './time-limits';
 
 export type InvocationRequest = {
   kind: ModuleKind;
@@ -44,6 +33,8 @@ export class Invoker {
       services: SeamServices;
       clock: Clock;
       log: InvocationLog;
+      /** How long a second of a Forge time limit lasts here: 1000, or less in tests that cut functions off. */
+      msPerLimitSecond: number;
     },
   ) {}
 
@@ -53,15 +44,17 @@ export class Invoker {
       throw new ForgeEmulatorError('MODULE_NOT_FOUND', `The manifest declares no function ${request.functionKey}`);
     }
     const handler = this.load(fn);
-    const limits = TIME_LIMITS[request.kind];
-    const limitMs = Math.min(fn.timeoutSeconds ?? limits.defaultSeconds, limits.maxSeconds) * 1000;
+    const limitSeconds = timeLimitSeconds(request.kind, fn.timeoutSeconds);
+    const limitMs = limitSeconds * this.deps.msPerLimitSecond;
     const invocationId = randomUUID();
+    let cutOff = false;
     const startedAt = new Date(this.deps.clock.now()).toISOString();
     const started = Date.now();
     const invocation = {
       invocationId,
       principalAccountId: request.principalAccountId,
       services: this.deps.services,
+      cutOff: () => cutOff,
       forgeRuntime: buildForgeRuntimeObject(this.deps.identity, {
         invocationId,
         moduleKey: request.moduleKey,
@@ -73,7 +66,8 @@ export class Invoker {
       await withTimeLimit(
         runInInvocation(invocation, async () => handler(...request.args)),
         limitMs,
-        `${request.functionKey} ran longer than its ${limitMs / 1000} s limit`,
+        `${request.functionKey} ran longer than its ${limitSeconds} s limit`,
+        () => (cutOff = true),
       ),
       request.checkResult,
     );
@@ -109,11 +103,17 @@ export class Invoker {
   }
 }
 
-/** The handler keeps running after its time is up (Node cannot kill it); its result is ignored, as on Forge. */
-async function withTimeLimit(work: Promise<unknown>, limitMs: number, message: string): Promise<InvocationOutcome> {
+/**
+ * Forge stops a function at its time limit. Node cannot kill the handler, so it is cut off instead: its
+ * result is discarded and, through `onCutOff`, every platform call it still makes is refused.
+ */
+async function withTimeLimit(work: Promise<unknown>, limitMs: number, message: string, onCutOff: () => void): Promise<InvocationOutcome> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<InvocationOutcome>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, error: new ForgeInvocationError('FUNCTION_TIME_OUT', message) }), limitMs);
+    timer = setTimeout(() => {
+      onCutOff();
+      resolve({ ok: false, error: new ForgeInvocationError('FUNCTION_TIME_OUT', message) });
+    }, limitMs);
   });
   const result = work.then(
     (value): InvocationOutcome => ({ ok: true, value }),

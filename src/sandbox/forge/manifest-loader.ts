@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ForgeEmulatorError } from './errors';
+import { type FunctionUse, timeoutProblems } from './time-limits';
 
 const key = z.string().min(1);
 
@@ -100,8 +101,8 @@ const MODULE_KINDS_WITHOUT_RESOLVER = new Set(['function', 'trigger', 'scheduled
 
 /**
  * Reads manifest.yml and wires modules to handler files under `appSourceRoot` (Forge's `src/`), reporting every
- * problem at once: a module whose function is missing, a handler file that does not exist, a feature the emulator
- * does not emulate.
+ * problem at once: a module whose function is missing, a handler file that does not exist, a `timeoutSeconds` Forge
+ * refuses, a feature the emulator does not emulate.
  */
 export function loadManifest(manifestPath: string, appSourceRoot: string): LoadedManifest {
   const parsed = manifestSchema.safeParse(parseYaml(readFileSync(manifestPath, 'utf8')));
@@ -112,16 +113,18 @@ export function loadManifest(manifestPath: string, appSourceRoot: string): Loade
   const problems: string[] = [];
   const functions = new Map(raw.modules.function.map((fn) => [fn.key, resolveFunction(fn, appSourceRoot, problems)]));
   const resolverModules = collectResolverModules(raw);
-  const referenced = [
-    ...raw.modules.trigger,
-    ...raw.modules.scheduledTrigger,
-    ...raw.modules.webtrigger,
-    ...raw.modules.consumer,
-  ].map((module) => ({ module: module.key, fn: module.function }));
-  referenced.push(...resolverModules.map((module) => ({ module: module.key, fn: module.functionKey })));
-  for (const { module, fn } of referenced) {
-    if (!functions.has(fn)) problems.push(`module ${module} names function ${fn}, which modules.function does not declare`);
+  const uses: FunctionUse[] = [
+    ...(['trigger', 'scheduledTrigger', 'webtrigger', 'consumer'] as const).flatMap((moduleType) =>
+      raw.modules[moduleType].map((module) => ({ functionKey: module.function, moduleKey: module.key, moduleType })),
+    ),
+    ...resolverModules.map((module) => ({ functionKey: module.functionKey, moduleKey: module.key, moduleType: module.type })),
+  ];
+  for (const use of uses) {
+    if (!functions.has(use.functionKey)) {
+      problems.push(`module ${use.moduleKey} names function ${use.functionKey}, which modules.function does not declare`);
+    }
   }
+  problems.push(...timeoutProblems(raw.modules.function, uses));
   for (const trigger of raw.modules.trigger) {
     if (trigger.filter?.expression !== undefined) {
       problems.push(`trigger ${trigger.key}: filter.expression (a Jira expression) is not emulated`);

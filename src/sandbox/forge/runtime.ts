@@ -42,6 +42,11 @@ export type ForgeRuntimeOptions = {
   maxQueueRetries?: number;
   /** Base of web trigger URLs before `listen()` is called (default: an unreachable placeholder). */
   webTriggerBaseUrl?: string;
+  /**
+   * Milliseconds per second of Forge's function time limits (default 1000). Tests that cut a function off
+   * pass 1, so a 25 s limit ends after 25 ms of waiting for a handler that never finishes.
+   */
+  msPerLimitSecond?: number;
 };
 
 export type WebTriggerCall = Partial<WebTriggerRequest>;
@@ -65,6 +70,8 @@ export function createForgeRuntime(options: ForgeRuntimeOptions) {
   const clockOptions = options.clock ?? { mode: 'manual' };
   const manualClock = clockOptions.mode === 'manual' ? new ManualClock((clockOptions.start ?? new Date()).getTime(), track) : undefined;
   const clock: Clock = manualClock ?? new RealClock(track);
+  // What the installation may fetch: `permissions.canFetchFrom` reads it from the runtime, and the fetch guard enforces it.
+  const backendEgress = [...manifest.backendEgress, ...(options.extraBackendEgress ?? [])];
   const identity: RuntimeIdentity = {
     appId: manifest.appId,
     environmentId: randomUUID(),
@@ -72,7 +79,7 @@ export function createForgeRuntime(options: ForgeRuntimeOptions) {
     cloudId,
     appCodeDir: options.appSourceRoot,
     scopes: manifest.scopes,
-    backendEgress: manifest.backendEgress,
+    backendEgress,
     proxyToken: randomBytes(24).toString('base64url'),
   };
   const log = new InvocationLog();
@@ -87,7 +94,7 @@ export function createForgeRuntime(options: ForgeRuntimeOptions) {
     },
     all: () => [...webTriggerIds].map(([triggerKey, id]) => ({ triggerKey, url: `${webTriggerBase()}/x1/${id}` })),
   };
-  const assertEgressAllowed = createEgressGuard([...manifest.backendEgress, ...(options.extraBackendEgress ?? [])]);
+  const assertEgressAllowed = createEgressGuard(backendEgress);
   // The queue and the invoker need each other (consumers push, the queue invokes consumers): `deliver` runs
   // only after `invoker` below exists.
   const queue: EventQueue = new EventQueue({
@@ -96,12 +103,13 @@ export function createForgeRuntime(options: ForgeRuntimeOptions) {
     maxRetries: options.maxQueueRetries ?? DEFAULT_MAX_RETRIES,
     deliver: (consumer, event): Promise<InvocationOutcome> => deliverToConsumer({ invoker: ready, installContext: install }, consumer, event),
   });
-  const fetchDeps = { kvs, queue, webTriggers, product: options.product, siteUrl, proxyToken: identity.proxyToken };
+  const fetchDeps = { kvs, queue, webTriggers, product: options.product, siteUrl, proxyToken: identity.proxyToken, scopes: manifest.scopes };
   const ready: Invoker = new Invoker({
     manifest,
     identity,
     clock,
     log,
+    msPerLimitSecond: options.msPerLimitSecond ?? 1000,
     services: {
       forgeFetch: (descriptor, path, init, invocation): Promise<Response> => forgeFetch(fetchDeps, descriptor, path, init, invocation),
       assertEgressAllowed,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBus, EventDelivery } from './event-bus';
+import type { IssueOps } from './issue-ops';
 import type { Roles } from './permissions';
 import type { RateLimit, RateLimiter } from './rate-limit';
 import { createCustomField } from './custom-fields';
@@ -13,6 +14,8 @@ export type CreateProjectInput = {
   key: string;
   name: string;
   projectTypeKey?: Project['projectTypeKey'];
+  /** A team-managed project (default: company-managed). */
+  teamManaged?: boolean;
   leadAccountId?: string;
   /** Workflow for issue types without their own; defaults to To Do / In Progress / Done. */
   workflow?: WorkflowConfig;
@@ -32,7 +35,7 @@ export type CreateRequestTypeInput = {
 };
 
 /** Seeding and test controls; nothing here goes through REST, so none of it counts as a call. */
-export function createAdmin(state: State, roles: Roles, events: EventBus, limiter: RateLimiter) {
+export function createAdmin(state: State, roles: Roles, events: EventBus, limiter: RateLimiter, ops: IssueOps) {
   const issueTypeId = (name: string): string => {
     const type = [...state.issueTypes.values()].find((t) => t.name === name);
     if (!type) throw new Error(`unknown issue type "${name}"`);
@@ -94,6 +97,7 @@ export function createAdmin(state: State, roles: Roles, events: EventBus, limite
         key,
         name: input.name,
         projectTypeKey: input.projectTypeKey ?? 'software',
+        style: input.teamManaged ? 'next-gen' : 'classic',
         leadAccountId: input.leadAccountId ?? null,
         issueTypeIds: [...state.issueTypes.values()].map((t) => t.id),
         workflows: new Map([[issueTypeId('Change'), buildWorkflow(state, changeWorkflow)]]),
@@ -132,6 +136,18 @@ export function createAdmin(state: State, roles: Roles, events: EventBus, limite
         fields: fieldEntries(input.fields ?? [{ fieldId: 'summary', required: true }, { fieldId: 'description' }]),
       });
       return { id };
+    },
+    /** Puts a request type in portal groups, which is what shows it on the portal (JSM's UI only; no REST API does it). */
+    setRequestTypeGroups(requestTypeId: string, groupIds: string[]): void {
+      const type = state.requestTypes.get(requestTypeId);
+      if (!type) throw new Error(`unknown request type ${requestTypeId}`);
+      type.groupIds = [...groupIds];
+    },
+    /** Deletes an issue as a Jira user would in the UI (the REST route does the same), emitting `avi:jira:deleted:issue`. */
+    deleteIssue(idOrKey: string, actorId: string): void {
+      const issue = state.findIssue(idOrKey);
+      if (!issue) throw new Error(`unknown issue ${idOrKey}`);
+      ops.delete(issue, actorId);
     },
     /** Sets a request type's portal fields (JSM configures these in its UI; there is no REST API for it). */
     setRequestTypeFields(requestTypeId: string, fields: RequestTypeFieldInput[]): void {

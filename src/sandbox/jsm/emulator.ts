@@ -6,7 +6,8 @@ import { serveHttp } from './http-server';
 import { IssueOps } from './issue-ops';
 import { resolveActor, type Roles } from './permissions';
 import { RateLimiter } from './rate-limit';
-import { matchRoute, type RouteContext } from './router';
+import { OPERATION_POLICIES, operationKey, type OperationPolicy } from './operation-policy';
+import { matchRoute, type Route, type RouteContext } from './router';
 import { routes } from './routes';
 import { seedDefaults } from './seed-defaults';
 import { State } from './state';
@@ -51,6 +52,26 @@ async function readJson(request: Request): Promise<() => unknown> {
   };
 }
 
+const EXPERIMENTAL_MESSAGE = "This API is experimental. Experimental APIs are not guaranteed to be stable within the preview period. You must set the header 'X-ExperimentalApi: opt-in' to opt into using this API.";
+
+function policyOf(route: Route): OperationPolicy {
+  const policy = OPERATION_POLICIES[operationKey(route.method, route.path)];
+  if (!policy) throw new Error(`no operation policy for ${route.method} ${route.path}`);
+  return policy;
+}
+
+/** A Forge call carries the app's manifest scopes; one of the operation's scope sets must be among them. */
+function scopesAllow(policy: OperationPolicy, identity: JsmIdentity): boolean {
+  if (identity.kind === 'anonymous' || identity.scopes === undefined) return true;
+  const granted = new Set(identity.scopes);
+  return policy.scopes.some((set) => set.every((scope) => granted.has(scope)));
+}
+
+/** What Atlassian's API gateway answers a Forge app whose manifest lacks the operation's scopes. */
+function scopeMismatch(): Response {
+  return Response.json({ code: 401, message: 'Unauthorized; scope does not match' }, { status: 401, headers: { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' } });
+}
+
 export function createJsmEmulator(options: JsmEmulatorOptions = {}): JsmEmulator {
   const roles: Roles = {
     agentsGroup: options.agentsGroup ?? 'jira-servicedesk-agents',
@@ -71,12 +92,15 @@ export function createJsmEmulator(options: JsmEmulatorOptions = {}): JsmEmulator
   const ops = new IssueOps(state, events, roles.appAccountId);
   const limiter = new RateLimiter(state.now);
   const calls = new CallLog();
-  const admin = createAdmin(state, roles, events, limiter);
+  const admin = createAdmin(state, roles, events, limiter, ops);
 
   async function serve(request: Request, identity: JsmIdentity, path: string, flavour: ErrorFlavour): Promise<Response> {
     try {
       const match = matchRoute(routes, request.method.toUpperCase(), path);
       if (!match.route) throw new ApiError(match.pathKnown ? 405 : 404, match.pathKnown ? 'Method not allowed.' : `No resource at ${path}.`);
+      const policy = policyOf(match.route);
+      if (!scopesAllow(policy, identity)) return scopeMismatch();
+      if (policy.experimental && request.headers.get('x-experimentalapi')?.toLowerCase() !== 'opt-in') throw new ApiError(412, EXPERIMENTAL_MESSAGE, {}, 'sd.api.experimental.opt.in.required');
       const retryAfter = limiter.check();
       if (retryAfter !== null) return errorResponse(new ApiError(429, 'Rate limit exceeded.'), flavour, { 'Retry-After': String(retryAfter) });
       const actor = resolveActor(state, roles, identity);

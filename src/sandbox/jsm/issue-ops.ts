@@ -140,6 +140,25 @@ export class IssueOps {
     return comment;
   }
 
+  /** Deletes the issue with its comments, properties and links. */
+  delete(issue: Issue, actorId: string): void {
+    const { state } = this;
+    const before = eventIssue(state, issue);
+    state.issues.delete(issue.id);
+    state.issueKeys.delete(issue.key);
+    for (let index = state.links.length - 1; index >= 0; index -= 1) {
+      const link = state.links[index];
+      if (link && (link.inwardIssueId === issue.id || link.outwardIssueId === issue.id)) state.links.splice(index, 1);
+    }
+    this.events.emit({
+      eventType: 'avi:jira:deleted:issue',
+      atlassianId: actorId,
+      selfGenerated: actorId === this.appAccountId,
+      issue: before,
+      timestamp: state.now().toISOString(),
+    });
+  }
+
   availableTransitions(issue: Issue): WorkflowTransition[] {
     return transitionsFrom(this.state.workflowFor(issue), issue.statusId);
   }

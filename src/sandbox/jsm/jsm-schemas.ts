@@ -99,7 +99,7 @@ export const approvalSchema = z.looseObject({
   id: z.string(),
   name: z.string(),
   finalDecision: approvalDecisionSchema,
-  canAnswerApprovalDecision: z.boolean(),
+  canAnswerApproval: z.boolean(),
   approvers: z.array(z.looseObject({ approver: userDtoSchema, approverDecision: approvalDecisionSchema })),
   createdDate: dateDtoSchema,
   completedDate: dateDtoSchema.optional(),

@@ -22,6 +22,8 @@ export type Project = {
   key: string;
   name: string;
   projectTypeKey: 'service_desk' | 'software' | 'business';
+  /** Company-managed (`classic`) or team-managed (`next-gen`), as Jira's project API spells it. */
+  style: 'classic' | 'next-gen';
   leadAccountId: string | null;
   issueTypeIds: string[];
   /** Workflow per issue type id; `default` applies to the others. */

@@ -1,5 +1,11 @@
-/** Who is calling: the Forge app (asApp), a user (asUser or Basic auth), or nobody. */
-export type JsmIdentity = { kind: 'app' } | { kind: 'user'; accountId: string } | { kind: 'anonymous' };
+/**
+ * Who is calling: the Forge app (asApp), a user (asUser or Basic auth), or nobody. `scopes` are the app's
+ * manifest scopes on a call made through Forge (asApp or asUser); a Basic-auth user has none to check.
+ */
+export type JsmIdentity =
+  | { kind: 'app'; scopes?: readonly string[] }
+  | { kind: 'user'; accountId: string; scopes?: readonly string[] }
+  | { kind: 'anonymous' };
 
 export type ChangelogItem = {
   field: string;
@@ -47,5 +53,15 @@ export type IssueCommentedEvent = {
   timestamp: string;
 };
 
+export type IssueDeletedEvent = {
+  eventType: 'avi:jira:deleted:issue';
+  atlassianId: string;
+  /** True when the app's own REST call caused the event (what `filter.ignoreSelf` drops). */
+  selfGenerated: boolean;
+  /** The issue as it was before it was deleted. */
+  issue: EventIssue;
+  timestamp: string;
+};
+
 /** A Forge product event in the shape the platform delivers it to a `trigger` function (without `context`). */
-export type ForgeProductEvent = IssueCreatedEvent | IssueUpdatedEvent | IssueCommentedEvent;
+export type ForgeProductEvent = IssueCreatedEvent | IssueUpdatedEvent | IssueCommentedEvent | IssueDeletedEvent;

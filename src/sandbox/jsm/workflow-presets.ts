@@ -19,7 +19,8 @@ export const simpleWorkflow: WorkflowConfig = {
 /**
  * The just-in-time access workflow, with the status and transition names of the app's default settings
  * (src/core/default-settings.ts), so the app finds every name it is configured with. A request starts in
- * the JSM approval step answered by `approverGroup`; the app approves automatically where policy allows.
+ * the JSM approval step answered by `approverGroup`. The step owns "Approve" and "Decline" (only an
+ * approver's answer runs them); where policy allows, the app approves through its own "Approved by policy".
  */
 export function accessRequestWorkflow(approverGroup: string, approvalName = 'Access approval'): WorkflowConfig {
   return {
@@ -40,6 +41,7 @@ export function accessRequestWorkflow(approverGroup: string, approvalName = 'Acc
     transitions: [
       { name: 'Approve', from: ['Waiting for approval'], to: 'Approved' },
       { name: 'Decline', from: ['Waiting for approval'], to: 'Declined', resolution: 'Declined' },
+      { name: 'Approved by policy', from: ['Waiting for approval'], to: 'Approved' },
       { name: 'Deny', from: ['Waiting for approval'], to: 'Denied', resolution: 'Declined' },
       // The app sends a ticket back when an approval turns out not to count (docs/admin-guide.md, section 4).
       { name: 'Back to approval', from: ['Approved'], to: 'Waiting for approval' },

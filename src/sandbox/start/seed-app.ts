@@ -9,6 +9,8 @@ import type { SeededDirectory } from './seed-directory';
 // the app then finds and reuses them instead of creating text fields.
 const TARGET_FIELD = 'JIT target database';
 const ACCESS_LEVEL_FIELD = 'JIT access level';
+/** The id of the portal group the admin shows the request types in. */
+const PORTAL_GROUP = '1';
 
 export type SeededApp = {
   requestTypes: { access: string; breakGlass: string };
@@ -18,7 +20,8 @@ export type SeededApp = {
 /**
  * Installs the app's configuration the way an admin does on a real site: the connector URL and signing
  * secret, Test connection (which saves the connector's targets), then Create request types; then the admin
- * puts the app's fields on both request forms (JSM's request type editor, which has no REST API).
+ * puts the app's fields on both request forms and the types in a portal group (JSM's request type
+ * editor, which has no REST API).
  */
 export async function seedApp(options: {
   jsm: JsmEmulator;
@@ -47,7 +50,12 @@ export async function seedApp(options: {
     ...field('justification', 'Justification', true),
     ...field('change', 'Change request', false),
   ];
-  jsm.admin.setRequestTypeFields(setup.requestTypes.access, form);
-  jsm.admin.setRequestTypeFields(setup.requestTypes.breakGlass, form);
-  return { requestTypes: setup.requestTypes, fields: setup.fields };
+  const { access, breakGlass } = setup.requestTypes;
+  if (!access || !breakGlass) throw new Error(`the request types were not created: ${setup.nextSteps.join(' ')}`);
+  for (const typeId of [access, breakGlass]) {
+    jsm.admin.setRequestTypeFields(typeId, form);
+    // Created by API, a request type is on no portal group (hidden from customers) until the admin adds it.
+    jsm.admin.setRequestTypeGroups(typeId, [PORTAL_GROUP]);
+  }
+  return { requestTypes: { access, breakGlass }, fields: setup.fields };
 }

@@ -9,6 +9,7 @@ import { startConnector, type RunningConnector } from '../../connector/connector
 import { driverFactories } from '../../connector/drivers/registry';
 import { createLogger } from '../../connector/log';
 import { createJsmEmulator, type JsmEmulator } from '../jsm';
+import { forgeContentSecurityPolicy } from '../web/forge-csp';
 import { listenSandboxWeb } from '../web/server';
 import type { ResolverRequest } from '../web/sandbox-api';
 import { appResolvers, type IssueContext } from './app-resolvers';
@@ -145,6 +146,7 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
     },
     customUi: {
       pages,
+      contentSecurityPolicy: forgeContentSecurityPolicy(MANIFEST),
       viewer: (email) => {
         const user = users.find((candidate) => candidate.email === email);
         return user === undefined ? undefined : { email: user.email, accountId: user.accountId, isAdmin: isAdmin(user.accountId) };

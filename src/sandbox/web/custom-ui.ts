@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { bridgeShimScript, injectBridgeShim, type ShimOptions } from '../../../static/shared/bridge-shim';
+import { injectBridgeShim, type ShimOptions } from '../../../static/shared/bridge-shim';
+import { hostTheme } from './forge-theme';
 import { serveStatic } from './static-files';
 
 /** A Custom UI module of the app and the build directory of its resource. */
@@ -13,6 +13,8 @@ export type CustomUiDeps = {
   pages: readonly HostedPage[];
   /** A demo user by email; undefined for anyone else. */
   viewer(email: string): PageViewer | undefined;
+  /** The policy Forge serves a page with, from its index.html and the site it is embedded in (forge-csp.ts). */
+  contentSecurityPolicy(html: string, siteUrl: string): string;
 };
 
 export const CUSTOM_UI_PREFIX = '/app/';
@@ -42,23 +44,6 @@ function htmlMessage(status: number, text: string): Response {
   });
 }
 
-/**
- * Forge's content security policy for Custom UI, as far as a same-origin host can state it: the page's own
- * files and the bridge, no other origin, and the injected shim as the one inline script (by its hash).
- */
-function contentSecurityPolicy(shim: string): string {
-  const hash = createHash('sha256').update(shim).digest('base64');
-  return [
-    "default-src 'self'",
-    `script-src 'self' 'sha256-${hash}'`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "frame-ancestors 'self'",
-  ].join('; ');
-}
-
 async function pageHtml(page: HostedPage, url: URL, deps: CustomUiDeps): Promise<Response> {
   const query = pageQuery.safeParse(Object.fromEntries(url.searchParams));
   if (!query.success) return htmlMessage(400, z.prettifyError(query.error));
@@ -73,10 +58,12 @@ async function pageHtml(page: HostedPage, url: URL, deps: CustomUiDeps): Promise
     accountId: viewer.accountId,
     moduleKey: page.moduleKey,
     colorMode: query.data.theme,
+    theme: await hostTheme(query.data.theme),
     ...(query.data.issue === undefined ? {} : { issueKey: query.data.issue }),
   };
-  return new Response(injectBridgeShim(html, options), {
-    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': contentSecurityPolicy(bridgeShimScript(options)) },
+  const served = injectBridgeShim(html, options);
+  return new Response(served, {
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': deps.contentSecurityPolicy(served, url.origin) },
   });
 }
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CUSTOM_UI_PREFIX, serveCustomUi, type CustomUiDeps } from './custom-ui';
+import { FORGE_THEME_PREFIX, serveForgeTheme } from './forge-theme';
 import { BodyTooLarge, sendResponse, toFetchRequest } from './http-adapter';
 import { proxyRest, type RestProxyOptions } from './rest-proxy';
 import { handleSandboxApi, type SandboxApiDeps } from './sandbox-api';
@@ -25,6 +26,7 @@ async function route(request: Request, deps: SandboxWebDeps): Promise<Response> 
   if (pathname.startsWith('/sandbox/api/')) return handleSandboxApi(request, deps.api);
   if (request.method !== 'GET' && request.method !== 'HEAD') return Response.json({ errorMessages: ['Method not allowed.'], errors: {} }, { status: 405 });
   if (pathname.startsWith(CUSTOM_UI_PREFIX)) return serveCustomUi(request, deps.customUi);
+  if (pathname.startsWith(FORGE_THEME_PREFIX)) return (await serveForgeTheme(pathname)) ?? new Response('Not found', { status: 404 });
   const file = await serveStatic(deps.uiDir, pathname, { spaFallback: true });
   return file ?? new Response(NOT_BUILT, { headers: { 'content-type': 'text/html; charset=utf-8' } });
 }

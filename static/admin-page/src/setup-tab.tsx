@@ -27,7 +27,7 @@ const STATUS_FIELDS: ReadonlyArray<readonly [Exclude<keyof StatusNames, 'endAcce
   failed: 'Access failed',
 } satisfies Record<Exclude<keyof StatusNames, 'endAccess'>, string>).flatMap(([key, label]) => (isStatusKey(key) ? [[key, label] as const] : []));
 const TRANSITION_FIELDS: ReadonlyArray<readonly [keyof TransitionNames, string]> = Object.entries({
-  approve: 'Approve',
+  approve: "Approve by policy (the app's own transition)",
   deny: 'Deny',
   markGranted: 'Mark granted',
   markExpired: 'Mark expired',
@@ -156,7 +156,7 @@ function RequestTypes({ initialDesk }: { initialDesk: string }) {
         <div role="status">
           <Stack space="space.050">
             <Text>
-              In project {create.result.projectKey}: request types {create.result.requestTypes.access} (access) and {create.result.requestTypes.breakGlass} (break-glass), {Object.keys(create.result.fields).length} fields.
+              In project {create.result.projectKey}: request types {create.result.requestTypes.access ?? 'not created'} (access) and {create.result.requestTypes.breakGlass ?? 'not created'} (break-glass), {Object.keys(create.result.fields).length} fields.
             </Text>
             <Text weight="medium">Next steps</Text>
             <ol>

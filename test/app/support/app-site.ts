@@ -15,7 +15,7 @@ export interface Site {
   runtime: ForgeRuntime;
   people: { requester: string; requester2: string; approver: string; approver2: string; agent: string; admin: string; selfApprover: string };
   serviceDeskId: string;
-  /** Every /rest/api/3 request the app made, with its body and the answer, for contract checks. */
+  /** Every Jira and JSM request the app made, with its body and the answer, for contract checks. */
   appCalls: RecordedCall[];
 }
 
@@ -47,7 +47,7 @@ export function createSite(options: { extraBackendEgress: string[] }): Site {
       const url = new URL(request.url);
       const text = request.method === 'GET' || request.method === 'DELETE' ? '' : await request.clone().text();
       const response = await jsm.handle(request, identity);
-      if (url.pathname.startsWith('/rest/api/3/')) {
+      if (url.pathname.startsWith('/rest/api/3/') || url.pathname.startsWith('/rest/servicedeskapi/')) {
         const answer = await response.clone().text();
         appCalls.push({ method: request.method, path: url.pathname, body: text ? JSON.parse(text) : undefined, status: response.status, response: answer ? JSON.parse(answer) : undefined });
       }

@@ -55,8 +55,9 @@ export async function installApp(options: { callback?: boolean; alertWebhookUrl?
     .object({ requestTypes: z.object({ access: z.string(), breakGlass: z.string() }), fields: z.record(z.string(), z.string()) })
     .parse(await resolveOk(site, admin, 'setupRequestTypes', { serviceDeskId: site.serviceDeskId }));
   const fields = z.object({ target: z.string(), accessLevel: z.string(), duration: z.string(), justification: z.string(), change: z.string() }).parse(setup.fields);
-  // The manual step of the admin guide: put the app's fields on both portal forms.
+  // The manual steps of the admin guide: put the app's fields on both portal forms, and both types in a portal group.
   for (const typeId of [setup.requestTypes.access, setup.requestTypes.breakGlass]) {
+    site.jsm.admin.setRequestTypeGroups(typeId, ['1']);
     site.jsm.admin.setRequestTypeFields(typeId, [
       { fieldId: 'summary', required: true },
       { fieldId: fields.target },

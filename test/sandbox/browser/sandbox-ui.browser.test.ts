@@ -37,6 +37,10 @@ describe('the sandbox in a browser', () => {
     chromium = await launchChromium();
     page = await chromium.context.newPage();
   });
+  // The app's pages in the sandbox's frames run under Forge's own policy (@forge/csp): nothing may be refused.
+  afterEach(() => {
+    expect(chromium.cspViolations.splice(0)).toEqual([]);
+  });
   afterAll(async () => {
     await chromium?.close();
     await sandbox?.stop();

@@ -1,5 +1,5 @@
 import { type Server, createServer } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validate } from '@forge/manifest';
@@ -9,12 +9,16 @@ import {
   type ForgeRuntime,
   ForgeInvocationError,
   createForgeRuntime,
+  timeLimitSeconds,
 } from '../../../src/sandbox/forge';
+import { slowHandlers } from '../forge-test-app/src';
 import { createFakeProduct } from './fake-product';
 
 const appRoot = join(__dirname, '../forge-test-app');
 const manifestPath = join(appRoot, 'manifest.yml');
 const START = new Date('2026-01-05T09:00:00.000Z');
+/** The test app's manifest scopes, which every product call carries for the product to check. */
+const SCOPES = ['read:jira-work', 'read:jira-user', 'storage:app'];
 
 function start(options: { extraBackendEgress?: string[] } = {}) {
   const fake = createFakeProduct();
@@ -54,7 +58,7 @@ describe('Forge runtime emulator running the test app with the real @forge packa
       extension: { type: 'jira:issuePanel', issue: { key: 'JIT-1', id: '10001' }, project: { id: '10000', key: 'JIT' } },
       me: { accountId: 'user-1' },
     });
-    expect(fake.requests).toEqual([{ method: 'GET', path: '/rest/api/3/myself', identity: { kind: 'user', accountId: 'user-1' } }]);
+    expect(fake.requests).toEqual([{ method: 'GET', path: '/rest/api/3/myself', identity: { kind: 'user', accountId: 'user-1', scopes: SCOPES } }]);
     expect(kinds(runtime)).toEqual(['resolver:panel:ok']);
     expect(runtime.inspect.invocations()[0]).toMatchObject({ functionKey: 'resolver', detail: 'whoami', principalAccountId: 'user-1' });
   });
@@ -66,7 +70,7 @@ describe('Forge runtime emulator running the test app with the real @forge packa
     );
     expect(results.map((r) => z.object({ me: z.object({ accountId: z.string() }) }).parse(r).me.accountId)).toEqual(users);
     expect(fake.requests.map((r) => r.identity).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(
-      users.map((accountId) => ({ kind: 'user', accountId })),
+      users.map((accountId) => ({ kind: 'user', accountId, scopes: SCOPES })),
     );
   });
 
@@ -98,7 +102,7 @@ describe('Forge runtime emulator running the test app with the real @forge packa
   it('delivers product events to triggers, then the delayed queue event, retried once via InvocationError', async () => {
     fake.emit({ eventType: 'avi:jira:updated:issue', issue: { key: 'JIT-7' }, atlassianId: 'user-9' });
     await runtime.settle();
-    expect(fake.requests).toEqual([{ method: 'GET', path: '/rest/api/3/issue/JIT-7', identity: { kind: 'app' } }]);
+    expect(fake.requests).toEqual([{ method: 'GET', path: '/rest/api/3/issue/JIT-7', identity: { kind: 'app', scopes: SCOPES } }]);
     expect(runtime.inspect.kvs().keys).toEqual({ 'seen:JIT-7': { status: 'Approved' } });
     const [queued] = runtime.inspect.queue();
     expect(queued).toMatchObject({
@@ -189,14 +193,65 @@ describe('Forge runtime emulator running the test app with the real @forge packa
     expect((await fetch(`${listener.url}/x1/unknown`)).status).toBe(404);
     await listener.close();
   });
+});
 
-  it('fails a function that outlives its timeoutSeconds and records the timeout', async () => {
-    const response = await runtime.callWebTrigger('slow-hook');
-    expect(response).toEqual({ statusCode: 500 });
-    const [record] = runtime.inspect.invocations();
-    expect(record).toMatchObject({ kind: 'webtrigger', moduleKey: 'slow-hook', outcome: 'timeout' });
-    expect(record?.durationMs).toBeGreaterThanOrEqual(990);
-    expect(record?.durationMs).toBeLessThan(1_500);
+describe('function time limits', () => {
+  it('cuts a function off at its limit: the caller gets the timeout, the result and any later call are dropped', async () => {
+    const fake = createFakeProduct();
+    // One millisecond per second of Forge's limits: 55 ms for the web trigger, 25 ms for the resolver.
+    const runtime = createForgeRuntime({ manifestPath, appSourceRoot: join(appRoot, 'src'), product: fake.product, msPerLimitSecond: 1 });
+    try {
+      expect(await runtime.callWebTrigger('slow-hook')).toEqual({ statusCode: 500 });
+      const resolverCall = runtime.invokeResolver({ moduleKey: 'panel', functionKey: 'slow', accountId: 'u' });
+      await expect(resolverCall).rejects.toMatchObject({ code: 'FUNCTION_TIME_OUT', message: 'resolver ran longer than its 25 s limit' });
+      expect(runtime.inspect.invocations().map((record) => [record.kind, record.outcome, record.error?.message])).toEqual([
+        ['webtrigger', 'timeout', 'slow-hook-fn ran longer than its 55 s limit'],
+        ['resolver', 'timeout', 'resolver ran longer than its 25 s limit'],
+      ]);
+      slowHandlers.release();
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(slowHandlers.lateWrites.sort()).toEqual(['late-hook: INVOCATION_CUT_OFF', 'late-resolver: INVOCATION_CUT_OFF']);
+      expect(runtime.inspect.kvs().keys).toEqual({});
+    } finally {
+      await runtime.stop();
+    }
+  });
+
+  it('gives each kind of module its platform limit, raisable only for consumers and scheduled triggers', () => {
+    expect(timeLimitSeconds('trigger', undefined)).toBe(25);
+    expect(timeLimitSeconds('resolver', undefined)).toBe(25);
+    expect(timeLimitSeconds('webtrigger', undefined)).toBe(55);
+    expect(timeLimitSeconds('consumer', undefined)).toBe(25);
+    expect(timeLimitSeconds('consumer', 900)).toBe(900);
+    expect(timeLimitSeconds('scheduledTrigger', 300)).toBe(300);
+  });
+
+  // The manifest schema takes timeoutSeconds 1-900 on any function; it is the CLI's linter that refuses these.
+  it('refuses at load a timeoutSeconds forge deploy refuses, in the words of Atlassian\'s linter', () => {
+    const raw = readFileSync(manifestPath, 'utf8')
+      .replace('handler: index.hook\n', 'handler: index.hook\n      timeoutSeconds: 55\n')
+      .replace('handler: index.resolver\n', 'handler: index.resolver\n      timeoutSeconds: 25\n')
+      .replace('handler: index.consume\n', 'handler: index.consume\n      timeoutSeconds: 900\n');
+    const dir = mkdtempSync(join(tmpdir(), 'forge-timeouts-'));
+    const path = join(dir, 'manifest.yml');
+    writeFileSync(path, raw);
+    const refused = (() => {
+      try {
+        createForgeRuntime({ manifestPath: path, appSourceRoot: join(appRoot, 'src'), product: createFakeProduct().product });
+        return undefined;
+      } catch (error) {
+        return error;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    })();
+    expect(refused).toMatchObject({ code: 'MANIFEST_INVALID' });
+    // The consumer's 900 s is allowed; the web trigger's and the resolver's timeouts are not, at any value.
+    expect(z.object({ message: z.string() }).parse(refused).message.split('\n').slice(1)).toEqual([
+      '  Function "hook-fn" defines timeoutSeconds (55s) but is used by webtrigger "hook". Only consumer and scheduledTrigger functions support custom timeouts.',
+      '  Function "resolver" defines timeoutSeconds (25s) but is used by jira:issuePanel "panel". Only consumer and scheduledTrigger functions support custom timeouts.',
+    ]);
   });
 });
 

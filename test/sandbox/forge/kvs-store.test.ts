@@ -1,3 +1,5 @@
+import { ForgeKvsAPIError } from '@forge/kvs';
+import { checkResponseError } from '@forge/kvs/out/utils/error-handling';
 import { handleKvsRequest } from '../../../src/sandbox/forge/kvs/kvs-http';
 import { KvsStore } from '../../../src/sandbox/forge/kvs/kvs-store';
 import type { EntityDefinition } from '../../../src/sandbox/forge/manifest-loader';
@@ -17,7 +19,8 @@ function setup() {
   const call = async (path: string, body: unknown) => {
     const response = handleKvsRequest(store, path, body);
     const text = await response.text();
-    return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+    const isJson = response.headers.get('content-type') === 'application/json';
+    return { status: response.status, body: text === '' ? undefined : isJson ? JSON.parse(text) : text };
   };
   return { store, call, tick: (ms: number) => (now += ms) };
 }
@@ -110,6 +113,23 @@ describe('KVS custom entities', () => {
     expect((await call('/api/v1/entity/set', entity('g', { status: 'a', endsAt: 2, score: 0.5, tags: ['x'] }))).status).toBe(204);
   });
 
+  it('takes integer as 32-bit signed, as the platform does: epoch milliseconds need float', async () => {
+    const { call, store } = setup();
+    const epochMs = Date.parse('2026-01-01T00:00:00Z');
+    for (const endsAt of [2 ** 31, -(2 ** 31) - 1, epochMs, 8.64e15]) {
+      expect(await call('/api/v1/entity/set', entity('g', { status: 'a', endsAt }))).toEqual({
+        status: 400,
+        body: {
+          code: 'INVALID_ENTITY_VALUE',
+          message: 'Entity values must match one of the types defined in Custom Entities: attribute endsAt of entity grant is not a valid integer',
+        },
+      });
+    }
+    expect(store.inspect().entities).toEqual({ grant: {} });
+    expect((await call('/api/v1/entity/set', entity('g', { status: 'a', endsAt: 2 ** 31 - 1, score: 8.64e15 }))).status).toBe(204);
+    expect((await call('/api/v1/entity/set', entity('h', { status: 'a', endsAt: -(2 ** 31), score: epochMs }))).status).toBe(204);
+  });
+
   it('queries an index by partition and range, sorted, filtered and paged', async () => {
     const { call } = setup();
     const rows: Array<[string, string, number, number]> = [
@@ -173,7 +193,7 @@ describe('KVS batches and transactions', () => {
       delete: [{ key: 'doomed' }],
       check: [{ key: 'g2', entityName: 'grant', conditions: activeOnly }],
     });
-    expect(failing).toEqual({ status: 409, body: { code: 'TRANSACTION_CONDITION_FAILED', message: 'Transaction conditions failed for g2' } });
+    expect(failing).toEqual({ status: 409, body: 'Transaction conditions failed for g2' });
     expect(store.inspect().keys).toEqual({ doomed: 1 });
 
     const repeated = await call('/api/v1/transaction', {
@@ -194,5 +214,20 @@ describe('KVS batches and transactions', () => {
     });
     expect(applied.status).toBe(204);
     expect(store.inspect()).toEqual({ keys: { plain: 'x' }, entities: { grant: { g1: { status: 'expired', endsAt: 1 } } } });
+  });
+});
+
+describe('a failed transaction condition, as @forge/kvs reports it', () => {
+  it('is a ForgeKvsAPIError with no code of its own: the package names none, so nothing may rely on one', async () => {
+    const store = new KvsStore([grant], () => 0);
+    const response = handleKvsRequest(store, '/api/v1/transaction', {
+      check: [{ key: 'absent', entityName: 'grant', conditions: { and: [{ property: 'status', condition: 'EXISTS', values: [true] }] } }],
+    });
+    const raised = await checkResponseError(response).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(raised).toBeInstanceOf(ForgeKvsAPIError);
+    expect(raised).toMatchObject({ code: 'UNKNOWN_ERROR', responseDetails: { status: 409 } });
   });
 });

@@ -71,7 +71,7 @@ describe('product events', () => {
     site.jsm.admin.setEventDelivery({ reorder: true });
     const received = collect(site);
     const key = await raiseRequest(site, site.people.customer);
-    await call(site.jsm, asApp, 'POST', `/rest/api/3/issue/${key}/transitions`, { transition: { id: site.jsm.admin.transitionId('JIT', 'Service Request with Approvals', 'Approve') } });
+    await call(site.jsm, asApp, 'POST', `/rest/api/3/issue/${key}/transitions`, { transition: { id: site.jsm.admin.transitionId('JIT', 'Service Request with Approvals', 'Approved by policy') } });
     const third = await raiseRequest(site, site.people.customer, 'Another');
     await new Promise((resolve) => setImmediate(resolve));
     // The third event is held until a partner arrives or the events are flushed.

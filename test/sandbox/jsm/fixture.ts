@@ -47,8 +47,8 @@ export function seedSite(options: JsmEmulatorOptions = {}) {
 export const asUser = (accountId: string): JsmIdentity => ({ kind: 'user', accountId });
 export const asApp: JsmIdentity = { kind: 'app' };
 
-export async function call(jsm: JsmEmulator, identity: JsmIdentity, method: string, path: string, body?: unknown): Promise<CallResult> {
-  const init: RequestInit = { method, headers: { 'content-type': 'application/json', accept: 'application/json' } };
+export async function call(jsm: JsmEmulator, identity: JsmIdentity, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<CallResult> {
+  const init: RequestInit = { method, headers: { 'content-type': 'application/json', accept: 'application/json', ...headers } };
   if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
   const response = await jsm.handle(new Request(`https://example.atlassian.net${path}`, init), identity);
   const text = await response.text();

@@ -12,9 +12,9 @@ describe('JSM approvals and workflow', () => {
 
     const list = await call(site.jsm, asUser(site.people.approver), 'GET', `/rest/servicedeskapi/request/${key}/approval`);
     expect(list.status).toBe(200);
-    const approval = at(list.body, 'values', 0) as { id: string; finalDecision: string; canAnswerApprovalDecision: boolean; approvers: { approver: { accountId: string } }[] };
+    const approval = at(list.body, 'values', 0) as { id: string; finalDecision: string; canAnswerApproval: boolean; approvers: { approver: { accountId: string } }[] };
     expect(approval.finalDecision).toBe('pending');
-    expect(approval.canAnswerApprovalDecision).toBe(true);
+    expect(approval.canAnswerApproval).toBe(true);
     expect(approval.approvers.map((a) => a.approver.accountId).sort()).toEqual([site.people.approver, site.people.approver2].sort());
 
     for (const outsider of [site.people.agent, site.people.customer]) {
@@ -29,7 +29,7 @@ describe('JSM approvals and workflow', () => {
     const answered = await call(site.jsm, asUser(site.people.approver), 'POST', `/rest/servicedeskapi/request/${key}/approval/${approval.id}`, { decision: 'approve' });
     expect(answered.status).toBe(200);
     expect(at(answered.body, 'finalDecision')).toBe('approved');
-    expect(at(answered.body, 'canAnswerApprovalDecision')).toBe(false);
+    expect(at(answered.body, 'canAnswerApproval')).toBe(false);
     expect(at(answered.body, 'completedDate', 'epochMillis')).toEqual(expect.any(Number));
     expect(await statusOf(site, key)).toBe('Approved');
 
@@ -110,16 +110,36 @@ describe('JSM approvals and workflow', () => {
     expect(at(issue.body, 'fields', approversField, 0, 'accountId')).toBe(site.people.approver2);
   });
 
+  it("keeps the approval step's own transitions to the step: neither the app nor an agent sees or runs them", async () => {
+    const site = seedSite();
+    const key = await raiseRequest(site, site.people.customer);
+    for (const name of ['Approve', 'Decline']) {
+      const id = site.jsm.admin.transitionId('JIT', 'Service Request with Approvals', name);
+      for (const identity of [asApp, asUser(site.people.agent), asUser(site.people.siteAdmin)]) {
+        const listed = await call(site.jsm, identity, 'GET', `/rest/api/3/issue/${key}/transitions`);
+        expect((at(listed.body, 'transitions') as { id: string }[]).map((t) => t.id)).not.toContain(id);
+        const run = await call(site.jsm, identity, 'POST', `/rest/api/3/issue/${key}/transitions`, { transition: { id } });
+        expect(run).toMatchObject({ status: 400, body: { errorMessages: [`Transition id '${id}' is not valid for this issue.`], errors: {} } });
+      }
+    }
+    expect(await statusOf(site, key)).toBe('Waiting for approval');
+    // The approver's answer is what runs the step's "Approve".
+    const approvals = await call(site.jsm, asUser(site.people.approver), 'GET', `/rest/servicedeskapi/request/${key}/approval`);
+    const answered = await call(site.jsm, asUser(site.people.approver), 'POST', `/rest/servicedeskapi/request/${key}/approval/${String(at(approvals.body, 'values', 0, 'id'))}`, { decision: 'approve' });
+    expect(answered.status).toBe(200);
+    expect(await statusOf(site, key)).toBe('Approved');
+  });
+
   it('lets agents and the app transition, a reporter only where the workflow allows, others not at all', async () => {
     const site = seedSite();
     const key = await raiseRequest(site, site.people.customer);
-    const approve = site.jsm.admin.transitionId('JIT', 'Service Request with Approvals', 'Approve');
+    const approve = site.jsm.admin.transitionId('JIT', 'Service Request with Approvals', 'Approved by policy');
     const cancel = site.jsm.admin.transitionId('JIT', 'Service Request with Approvals', 'Cancel request');
 
     const customerView = await call(site.jsm, asUser(site.people.customer), 'GET', `/rest/api/3/issue/${key}/transitions`);
     expect((at(customerView.body, 'transitions') as { name: string }[]).map((t) => t.name)).toEqual(['Cancel request']);
     const agentView = await call(site.jsm, asUser(site.people.agent), 'GET', `/rest/api/3/issue/${key}/transitions`);
-    expect((at(agentView.body, 'transitions') as { name: string }[]).map((t) => t.name)).toEqual(['Approve', 'Decline', 'Deny', 'Revoke access', 'Access failed', 'Cancel request']);
+    expect((at(agentView.body, 'transitions') as { name: string }[]).map((t) => t.name)).toEqual(['Approved by policy', 'Deny', 'Revoke access', 'Access failed', 'Cancel request']);
 
     const refused = await call(site.jsm, asUser(site.people.customer), 'POST', `/rest/api/3/issue/${key}/transitions`, { transition: { id: approve } });
     expect(refused).toMatchObject({ status: 400, body: { errorMessages: [`Transition id '${approve}' is not valid for this issue.`], errors: {} } });

@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bridgeShimScript } from '../../../static/shared/bridge-shim';
+import { forgeContentSecurityPolicy } from '../../../src/sandbox/web/forge-csp';
+import { hostTheme } from '../../../src/sandbox/web/forge-theme';
 import { customUiPages, notBuiltWarning } from '../../../src/sandbox/start/custom-ui-pages';
 import { serveCustomUi, type CustomUiDeps } from '../../../src/sandbox/web/custom-ui';
 
@@ -28,6 +30,7 @@ describe("the app's Custom UI pages in the sandbox", () => {
       ],
       viewer: (email) =>
         ({ 'ana@example.com': { email, accountId: 'acc-ana', isAdmin: false }, 'admin@example.com': { email, accountId: 'acc-admin', isAdmin: true } })[email],
+      contentSecurityPolicy: forgeContentSecurityPolicy(join(ROOT, 'manifest.yml')),
     };
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,12 +49,16 @@ describe("the app's Custom UI pages in the sandbox", () => {
     const response = await get('/app/jit-ticket-panel/?as=ana@example.com&issue=DBA-7&theme=dark');
     expect(response.status).toBe(200);
     const html = await response.text();
-    const shim = bridgeShimScript({ email: 'ana@example.com', accountId: 'acc-ana', moduleKey: 'jit-ticket-panel', colorMode: 'dark', issueKey: 'DBA-7' });
+    const shim = bridgeShimScript({ email: 'ana@example.com', accountId: 'acc-ana', moduleKey: 'jit-ticket-panel', colorMode: 'dark', theme: await hostTheme('dark'), issueKey: 'DBA-7' });
     expect(html).toContain(`<script>${shim}</script>\n<script type="module" src="./assets/index.js">`);
+    // The policy is @forge/csp's for this page and the manifest: the shim is allowed as the page's one inline script.
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toBe(deps.contentSecurityPolicy(html, 'http://sandbox.local'));
+    const directives = new Map(policy.split('; ').map((directive) => [directive.split(' ')[0], directive.split(' ').slice(1)]));
     const hash = createHash('sha256').update(shim).digest('base64');
-    expect(response.headers.get('content-security-policy')).toBe(
-      `default-src 'self'; script-src 'self' 'sha256-${hash}'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'self'`,
-    );
+    expect(directives.get('script-src')).toContain(`'sha256-${hash}'`);
+    expect(directives.get('script-src')).not.toContain("'unsafe-inline'");
+    expect(directives.get('connect-src')).toContain("'self'");
     expect(response.headers.get('cache-control')).toBe('no-store');
   });
 

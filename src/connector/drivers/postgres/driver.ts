@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { z } from 'zod';
 import type { Logger } from '../../log';
 import {
   DriverError,
@@ -15,6 +16,7 @@ import type { PgContext } from './context';
 import { toDriverError } from './errors';
 import { attachGroupRole, existingLoginUser, grant } from './grant';
 import { assertRoleName } from './names';
+import { cutOffSessions } from './cut-off';
 import { createPool, withClient } from './pool';
 import { remaining, revoke } from './revoke';
 import { DEFAULT_POLLING, terminateAndConfirm, type SessionPolling } from './sessions';
@@ -35,6 +37,8 @@ async function classified<T>(action: string, work: () => Promise<T>): Promise<T>
     throw toDriverError(error, action);
   }
 }
+
+const epochRows = z.tuple([z.object({ epoch: z.union([z.string(), z.number()]).transform(Number) })]);
 
 export class PostgresDriver implements Driver {
   readonly engine = 'postgres';
@@ -116,6 +120,18 @@ export class PostgresDriver implements Driver {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  cutOff(request: { names: string[] }): Promise<{ signalled: number }> {
+    return classified('cut off sessions', async () => ({ signalled: await cutOffSessions(this.pool, request.names, this.ctx.marker) }));
+  }
+
+  /** Seconds since the epoch by the server's clock (clock_timestamp: now, not the transaction's start). */
+  databaseTime(_request: Record<string, never>): Promise<Date> {
+    return classified('read the database clock', async () => {
+      const { rows } = await this.pool.query('SELECT extract(epoch FROM clock_timestamp()) AS epoch');
+      return new Date(Math.round(epochRows.parse(rows)[0].epoch * 1000));
+    });
   }
 
   close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ForgeEmulatorError } from '../errors';
 import { queryEntity, queryKeys } from './entity-query';
-import { KvsError } from './kvs-error';
+import { KvsError, TransactionConditionFailed } from './kvs-error';
 import * as requests from './kvs-requests';
 import type { KvsStore, Namespace, StoredItem, TransactionOperation } from './kvs-store';
 
@@ -79,6 +79,7 @@ export function handleKvsRequest(store: KvsStore, path: string, body: unknown): 
     return route(store, body);
   } catch (error) {
     if (error instanceof KvsError) return json(error.status, { code: error.code, message: error.message });
+    if (error instanceof TransactionConditionFailed) return new Response(error.message, { status: error.status, headers: { 'content-type': 'text/plain' } });
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import type { EntityDefinition } from '../manifest-loader';
 import { type Filters, matchesFilters } from './filter-conditions';
-import { KvsError } from './kvs-error';
+import { KvsError, TransactionConditionFailed } from './kvs-error';
 import { MAX_SECRET_BYTES, MAX_VALUE_BYTES, checkEntityValue, checkKey, checkValue } from './value-rules';
 
 export type Namespace = { kind: 'plain' } | { kind: 'secret' } | { kind: 'entity'; entityName: string };
@@ -88,13 +88,7 @@ export class KvsStore {
         operation.conditions !== undefined &&
         !matchesFilters(this.get(operation.ns, operation.key)?.value, operation.conditions),
     );
-    if (failed.length > 0) {
-      throw new KvsError(
-        409,
-        'TRANSACTION_CONDITION_FAILED',
-        `Transaction conditions failed for ${failed.map((operation) => operation.key).join(', ')}`,
-      );
-    }
+    if (failed.length > 0) throw new TransactionConditionFailed(failed.map((operation) => operation.key));
     for (const operation of operations) {
       if (operation.op === 'set') this.set(operation.ns, operation.key, operation.value, operation.options);
       if (operation.op === 'delete') this.delete(operation.ns, operation.key);

@@ -7,6 +7,9 @@ export const MAX_VALUE_BYTES = 240 * 1024;
 export const MAX_SECRET_BYTES = 128 * 1024;
 const MAX_DEPTH = 32;
 const KEY_PATTERN = /^(?!\s+$)[a-zA-Z0-9:._\s#-]+$/;
+// Custom entity `integer` is a 32-bit signed integer (storage-api-custom-entities reference); wider numbers need `float`.
+const MIN_INTEGER = -(2 ** 31);
+const MAX_INTEGER = 2 ** 31 - 1;
 
 export function checkKey(key: string, emptyCode: 'KEY_TOO_SHORT' | 'EMPTY_KEY'): void {
   if (key.length === 0) throw new KvsError(400, emptyCode, 'Key cannot be empty');
@@ -43,7 +46,11 @@ export function checkEntityValue(entity: EntityDefinition, value: unknown): void
       throw new KvsError(400, 'INVALID_ENTITY_VALUE', `Entity ${entity.name} declares no attribute ${attribute}`);
     }
     if (!hasType(attributeValue, type)) {
-      throw new KvsError(400, 'INVALID_ENTITY_VALUE', `Attribute ${attribute} of entity ${entity.name} must be ${type}`);
+      throw new KvsError(
+        400,
+        'INVALID_ENTITY_VALUE',
+        `Entity values must match one of the types defined in Custom Entities: attribute ${attribute} of entity ${entity.name} is not a valid ${type}`,
+      );
     }
   }
 }
@@ -55,7 +62,7 @@ function hasType(value: unknown, type: EntityDefinition['attributes'][string]): 
     case 'boolean':
       return typeof value === 'boolean';
     case 'integer':
-      return Number.isInteger(value);
+      return typeof value === 'number' && Number.isInteger(value) && value >= MIN_INTEGER && value <= MAX_INTEGER;
     case 'float':
       return typeof value === 'number' && Number.isFinite(value);
     case 'any':

@@ -59,6 +59,8 @@ export const serviceDeskRoutes: Route[] = [
       const body = parseBody(createRequestTypeBody, await ctx.json());
       requireAdmin(ctx.actor, 'You do not have permission to create request types in this service desk.');
       const project = ctx.state.projects.get(desk.projectKey);
+      // The spec: "Request Types are created in next-gen projects by creating Issue Types."
+      if (project?.style === 'next-gen') throw new ApiError(400, 'Request types cannot be created in a team-managed project; create an issue type there instead.', {}, 'sd.requesttype.error.next.gen');
       if (!project?.issueTypeIds.includes(body.issueTypeId)) throw new ApiError(400, `The issue type '${body.issueTypeId}' is not available in this service desk.`);
       // JSM creates a request type hidden from the portal (no groups) with the summary and description fields.
       const type: RequestType = {

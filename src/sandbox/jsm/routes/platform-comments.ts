@@ -12,11 +12,14 @@ const commentBody = z.looseObject({
   properties: z.array(z.looseObject({ key: z.string(), value: z.unknown() })).optional(),
 });
 
-/** JSM marks a platform comment internal with the `sd.public.comment` property `{internal: true}`. */
+/**
+ * JSM marks a platform comment internal with the `sd.public.comment` property `{internal: true}`. The
+ * platform spec marks `jsdPublic` read-only, so a `jsdPublic: false` in a request is ignored, and the
+ * comment is public: the way to an internal comment is the JSM request comment API with `public: false`.
+ */
 function isInternal(body: z.infer<typeof commentBody>): boolean {
   const marker = body.properties?.find((p) => p.key === 'sd.public.comment')?.value;
-  const markedInternal = typeof marker === 'object' && marker !== null && 'internal' in marker && marker.internal === true;
-  return markedInternal || body.jsdPublic === false;
+  return typeof marker === 'object' && marker !== null && 'internal' in marker && marker.internal === true;
 }
 
 export const commentRoutes: Route[] = [

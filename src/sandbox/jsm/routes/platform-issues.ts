@@ -96,4 +96,15 @@ export const issueRoutes: Route[] = [
       return noContent();
     },
   },
+  {
+    method: 'DELETE',
+    path: '/rest/api/3/issue/{issueIdOrKey}',
+    flavour: 'jira',
+    handler: (ctx) => {
+      const issue = visibleIssue(ctx);
+      if (!isStaff(ctx.actor)) throw forbidden('You do not have permission to delete issues in this project.');
+      ctx.ops.delete(issue, ctx.actor.accountId);
+      return noContent();
+    },
+  },
 ];

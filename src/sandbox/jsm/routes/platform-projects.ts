@@ -19,8 +19,8 @@ function projectView(ctx: RouteContext, project: Project) {
     issueTypes: project.issueTypeIds.map((id) => issueTypeView(state, id)),
     assigneeType: 'UNASSIGNED' as const,
     projectTypeKey: project.projectTypeKey,
-    simplified: false,
-    style: 'classic' as const,
+    simplified: project.style === 'next-gen',
+    style: project.style,
     isPrivate: false,
     properties: {},
   };

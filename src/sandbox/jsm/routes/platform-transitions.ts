@@ -14,7 +14,16 @@ const transitionBody = z.looseObject({
   update: z.record(z.string(), z.unknown()).optional(),
 });
 
-function mayRun(actor: Actor, issue: Issue, transition: WorkflowTransition): boolean {
+/**
+ * JSM keeps an approval step's approve and decline transitions to the step: only an approver's answer runs
+ * them (POST .../approval/{id}), so no REST caller, the app included, sees or runs them.
+ */
+function ownedByApproval(state: State, issue: Issue, transition: WorkflowTransition): boolean {
+  return state.workflowFor(issue).approvals.some((step) => step.approveTransitionId === transition.id || step.declineTransitionId === transition.id);
+}
+
+function mayRun(state: State, actor: Actor, issue: Issue, transition: WorkflowTransition): boolean {
+  if (ownedByApproval(state, issue, transition)) return false;
   return isStaff(actor) || (transition.allowed === 'agents-and-reporter' && issue.reporterId === actor.accountId);
 }
 
@@ -41,7 +50,7 @@ export const transitionRoutes: Route[] = [
     flavour: 'jira',
     handler: (ctx) => {
       const issue = visibleIssue(ctx);
-      const transitions = ctx.ops.availableTransitions(issue).filter((t) => mayRun(ctx.actor, issue, t));
+      const transitions = ctx.ops.availableTransitions(issue).filter((t) => mayRun(ctx.state, ctx.actor, issue, t));
       return json({ expand: 'transitions', transitions: transitions.map((t) => transitionView(ctx.state, t)) });
     },
   },
@@ -55,7 +64,7 @@ export const transitionRoutes: Route[] = [
       if (body.update && Object.keys(body.update).length > 0) throw badRequest('The emulator supports `fields`, not `update` operations.');
       // Jira answers a transition the caller may not run exactly like one that does not exist here.
       const transition = ctx.ops.availableTransitions(issue).find((t) => t.id === body.transition.id);
-      if (!transition || !mayRun(ctx.actor, issue, transition)) {
+      if (!transition || !mayRun(ctx.state, ctx.actor, issue, transition)) {
         throw badRequest(`Transition id '${body.transition.id}' is not valid for this issue.`);
       }
       const writes = checkFieldWrites(ctx.state, body.fields ?? {}, false);

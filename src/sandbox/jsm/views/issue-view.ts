@@ -42,7 +42,7 @@ export function issueTypeView(state: State, issueTypeId: string) {
 export function projectRef(state: State, projectKey: string) {
   const project = state.projects.get(projectKey);
   if (!project) throw new Error(`project ${projectKey} vanished`);
-  return { self: `${state.baseUrl}/rest/api/3/project/${project.id}`, id: project.id, key: project.key, name: project.name, projectTypeKey: project.projectTypeKey, simplified: false };
+  return { self: `${state.baseUrl}/rest/api/3/project/${project.id}`, id: project.id, key: project.key, name: project.name, projectTypeKey: project.projectTypeKey, simplified: project.style === 'next-gen' };
 }
 
 export function issueStatus(state: State, issue: Issue): Status {

@@ -116,7 +116,7 @@ export function approvalView(state: State, issue: Issue, approval: Approval, vie
     id: approval.id,
     name: approval.name,
     finalDecision: approval.finalDecision,
-    canAnswerApprovalDecision: canAnswer(approval, viewerId),
+    canAnswerApproval: canAnswer(approval, viewerId),
     approvers: approval.approvers.map((a) => ({ approver: jsmUser(state, requireUser(state, a.accountId)), approverDecision: a.decision })),
     createdDate: dateDto(approval.created),
     ...(approval.completed ? { completedDate: dateDto(approval.completed) } : {}),

@@ -97,9 +97,24 @@ export async function hook(request: unknown): Promise<unknown> {
   }
 }
 
-/** Takes longer than its one-second limit. */
+let releaseSlow: () => void = () => undefined;
+const slowGate = new Promise<void>((resolve) => (releaseSlow = resolve));
+
+/** Slow handlers wait until a test releases them (after their time limit), then try to write: what happened. */
+export const slowHandlers = { release: () => releaseSlow(), lateWrites: [] as string[] };
+
+async function waitThenWrite(key: string): Promise<void> {
+  await slowGate;
+  try {
+    await kvs.set(key, 'late');
+    slowHandlers.lateWrites.push(`${key}: written`);
+  } catch (error) {
+    slowHandlers.lateWrites.push(`${key}: ${z.object({ code: z.string() }).parse(error).code}`);
+  }
+}
+
 export async function slowHook(): Promise<unknown> {
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  await waitThenWrite('late-hook');
   return { statusCode: 200 };
 }
 
@@ -131,6 +146,10 @@ export const resolver = new Resolver()
   .define('seen', async ({ payload }) => {
     const { issueKey } = z.object({ issueKey: z.string() }).parse(payload);
     return { seen: (await kvs.get(`seen:${issueKey}`)) ?? null, secret: (await kvs.getSecret(`credential:${issueKey}`)) ?? null };
+  })
+  .define('slow', async () => {
+    await waitThenWrite('late-resolver');
+    return { done: true };
   })
   .define('seam', async ({ payload }) => {
     // Calls the platform seam directly, as an upgraded @forge package might: the emulator must refuse loudly.

@@ -1,0 +1,44 @@
+import type { ForgeProductEvent } from '../../src/sandbox/jsm';
+import { settle } from './support/app-site';
+import { installApp, type AppUnderTest } from './support/install-app';
+import { raise } from './support/ticket';
+
+jest.setTimeout(90_000);
+
+// Forge names no error code for a failed transaction condition (the emulator answers with none, so @forge/kvs
+// reports UNKNOWN_ERROR): the app must recognise a lost race without relying on a code.
+describe('two deliveries of one event racing to take a request in', () => {
+  let app: AppUnderTest;
+  beforeAll(async () => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    app = await installApp();
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await app.stop();
+  });
+
+  it('lets one win and the other stop quietly: one grant, no failed invocation', async () => {
+    const { site } = app;
+    const created: ForgeProductEvent[] = [];
+    const unsubscribe = site.jsm.onEvent((event) => {
+      if (event.eventType === 'avi:jira:created:issue') created.push(event);
+    });
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H' });
+    unsubscribe();
+    const [event] = created;
+    if (event === undefined) throw new Error('no created event');
+    // Forget the request, then deliver its created event twice in the same turn: both read no grant and
+    // both try to claim the ticket with a conditional write.
+    site.runtime.kvsStoreForTests.delete({ kind: 'entity', entityName: 'grant' }, key);
+    site.runtime.inspect.clearInvocations();
+    await Promise.all([site.runtime.deliverProductEvent(event), site.runtime.deliverProductEvent(event)]);
+    await settle(site);
+    expect(site.runtime.inspect.invocations().map((record) => [record.kind, record.outcome, record.error])).toEqual([
+      ['trigger', 'ok', undefined],
+      ['trigger', 'ok', undefined],
+    ]);
+    // Claimed once (version 1) and routed to approval once (version 2): the loser wrote nothing.
+    expect(site.runtime.inspect.kvs().entities.grant?.[key]).toMatchObject({ ticket: key, state: 'awaiting-approval', version: 2 });
+  });
+});

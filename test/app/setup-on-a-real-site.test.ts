@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { createSite, type Site } from './support/app-site';
+import { resolve, resolveOk } from './support/ticket';
+import { dbaWorkflow } from '../../src/sandbox/start/sandbox-workflow';
+
+jest.setTimeout(60_000);
+
+const setupResult = z.object({
+  requestTypes: z.object({ access: z.string().optional(), breakGlass: z.string().optional() }),
+  nextSteps: z.array(z.string()),
+});
+const checklist = z.object({ items: z.array(z.object({ id: z.string(), done: z.boolean(), detail: z.string() })) });
+const requestTypesItem = async (site: Site) => checklist.parse(await resolveOk(site, site.people.admin, 'setupChecklist')).items.find((item) => item.id === 'request-types');
+
+describe('setup on a Jira Service Management site as the platform allows it', () => {
+  let site: Site;
+
+  beforeEach(() => {
+    site = createSite({ extraBackendEgress: ['http://127.0.0.1:8787'] });
+  });
+
+  afterEach(async () => {
+    await site.runtime.stop();
+  });
+
+  it('creates the request types with the experimental opt-in, and the checklist says they are hidden until the admin puts them in a portal group', async () => {
+    const setup = setupResult.parse(await resolveOk(site, site.people.admin, 'setupRequestTypes', { serviceDeskId: site.serviceDeskId }));
+    const { access, breakGlass } = setup.requestTypes;
+    expect(access && breakGlass).toBeTruthy();
+    expect(setup.nextSteps.filter((step) => step.includes('in a portal group')).length).toBe(2);
+    expect(site.jsm.calls.count({ method: 'POST', path: /\/requesttype$/, identity: 'app' })).toBe(2);
+    const hidden = await requestTypesItem(site);
+    expect(hidden).toMatchObject({ done: false, detail: expect.stringContaining('Customers cannot see "Database access" and "Emergency database access (break-glass)"') });
+    for (const id of [access, breakGlass]) site.jsm.admin.setRequestTypeGroups(id ?? '', ['1']);
+    expect(await requestTypesItem(site)).toMatchObject({ done: true });
+    // Running it again creates nothing.
+    await resolveOk(site, site.people.admin, 'setupRequestTypes', { serviceDeskId: site.serviceDeskId });
+    expect(site.jsm.calls.count({ method: 'POST', path: /\/requesttype$/, identity: 'app' })).toBe(2);
+  });
+
+  it('in a team-managed project creates nothing it may not, and says exactly what to create by hand; the next run maps what the admin made', async () => {
+    const team = site.jsm.admin.createServiceDesk({ key: 'TEAM', name: 'Team desk', teamManaged: true, workflows: { 'Service Request with Approvals': dbaWorkflow } });
+    const setup = setupResult.parse(await resolveOk(site, site.people.admin, 'setupRequestTypes', { serviceDeskId: team.serviceDeskId }));
+    expect(setup.requestTypes).toEqual({});
+    expect(setup.nextSteps[0]).toContain('Create the request type "Database access" by hand (JSM creates no request type by API in a team-managed project');
+    expect(setup.nextSteps[1]).toContain('"Emergency database access (break-glass)"');
+    expect(site.jsm.calls.count({ method: 'POST', path: /\/requesttype$/ })).toBe(0);
+    expect(await requestTypesItem(site)).toMatchObject({ done: false });
+
+    const byHand = ['Database access', 'Emergency database access (break-glass)'].map((name) =>
+      site.jsm.admin.createRequestType({ serviceDeskId: team.serviceDeskId, name, issueTypeName: 'Service Request with Approvals', groupIds: ['1'] }).id,
+    );
+    const mapped = setupResult.parse(await resolveOk(site, site.people.admin, 'setupRequestTypes', { serviceDeskId: team.serviceDeskId }));
+    expect(mapped.requestTypes).toEqual({ access: byHand[0], breakGlass: byHand[1] });
+    expect(await requestTypesItem(site)).toMatchObject({ done: true });
+  });
+
+  it('takes a connector address or alert webhook only if this deployment may fetch it, over https outside the sandbox', async () => {
+    const secret = 'a-signing-secret-of-some-length';
+    const refusal = async (url: string) => {
+      const result = await resolve(site, site.people.admin, 'setConnector', { url, secret });
+      return result.ok ? 'saved' : result.error.message;
+    };
+    // In the manifest's egress, but plain http to a real host: Forge fetches only HTTPS.
+    expect(await refusal('http://connector.example.com')).toContain('must use https');
+    // https, but not in permissions.external.fetch.backend: the first grant would fail.
+    expect(await refusal('https://db-connector.internal.example.org')).toContain('Add "- address: https://db-connector.internal.example.org" under permissions.external.fetch.backend');
+    expect(await refusal('https://connector.example.com:8443')).toContain('may not reach https://connector.example.com:8443');
+    expect(await refusal('https://connector.example.com')).toBe('saved');
+    // The sandbox's own connector, on a loopback address the sandbox runtime allows.
+    expect(await refusal('http://127.0.0.1:8787')).toBe('saved');
+    const settings = z.object({ settings: z.record(z.string(), z.unknown()) }).parse(await resolveOk(site, site.people.admin, 'getSettings')).settings;
+    const saved = await resolve(site, site.people.admin, 'saveSettings', { settings: { ...settings, connectorUrl: 'https://elsewhere.example.net' } });
+    expect(saved).toMatchObject({ ok: false, error: { code: 'invalid_payload', message: expect.stringContaining('may not reach https://elsewhere.example.net (the connector URL)') } });
+    // The break-glass alert webhook is checked the same way.
+    const appConfig = z.object({ appConfig: z.record(z.string(), z.unknown()) }).parse(await resolveOk(site, site.people.admin, 'getSettings')).appConfig;
+    const webhook = (url: string) => resolve(site, site.people.admin, 'saveSettings', { settings, appConfig: { ...appConfig, alertWebhookUrl: url } });
+    expect(await webhook('https://hooks.example.org/T000')).toMatchObject({ ok: false, error: { message: expect.stringContaining('(the alert webhook)') } });
+    expect(await webhook('https://hooks.slack.com/services/T000/B000/XXXX')).toMatchObject({ ok: true });
+  });
+
+  it("never sends a connector call outside the manifest's egress: an address this deployment may not fetch is refused before any call", async () => {
+    // The default connector URL (http://127.0.0.1:8787), on a runtime whose egress is the manifest's alone.
+    const deployed = createSite({ extraBackendEgress: [] });
+    try {
+      const result = await resolve(deployed, deployed.people.admin, 'testConnection', { saveTargets: false });
+      expect(result).toMatchObject({ ok: false, error: { code: 'not_configured', message: expect.stringContaining('may not reach http://127.0.0.1:8787') } });
+    } finally {
+      await deployed.runtime.stop();
+    }
+  });
+});
