@@ -52,7 +52,7 @@ export class ExpiryScheduler {
   /**
    * One pass over everything due now; exposed so tests and start-up can drive it. Everything due is claimed
    * first, so a burst of expiries is cut off together (one statement per target, where the driver can) before
-   * the logins are dismantled one by one.
+   * the logins are dismantled one by one. Targets are worked on side by side: one that hangs holds up only its own.
    */
   async runOnce(): Promise<number> {
     const due: GrantRecord[] = [];
@@ -62,33 +62,44 @@ export class ExpiryScheduler {
       if (batch.length < BATCH || this.stopped) break;
     }
     if (due.length === 0) return 0;
-    await this.cutOff(due);
-    await forEachLimited(due, this.concurrency, (record) => this.handle(record));
+    const byTarget = new Map<string, GrantRecord[]>();
+    for (const record of due) byTarget.set(record.target, [...(byTarget.get(record.target) ?? []), record]);
+    await Promise.all(
+      [...byTarget].map(async ([targetId, records]) => {
+        const work = await this.cutOff(targetId, records);
+        await forEachLimited(work, this.concurrency, (record) => this.handle(record));
+      }),
+    );
     return due.length;
   }
 
-  /** Ends the access of every ephemeral login past its end at once; the revocation of each follows and confirms. */
-  private async cutOff(records: readonly GrantRecord[]): Promise<void> {
-    const now = this.context.now().getTime();
-    const byTarget = new Map<string, string[]>();
-    for (const record of records) {
-      if (record.state !== 'active' || record.mode !== 'ephemeral' || record.notAfter === null || Date.parse(record.notAfter) > now) continue;
-      const names = byTarget.get(record.target) ?? [];
-      names.push(record.name);
-      byTarget.set(record.target, names);
-    }
-    await Promise.all(
-      [...byTarget].map(async ([targetId, names]) => {
-        const driver = this.context.targets.get(targetId)?.driver;
-        if (!driver?.cutOff) return;
-        try {
-          await driver.cutOff({ names });
-        } catch (error) {
-          // The revocation of each login that follows ends the sessions anyway.
-          this.context.log.warn({ event: 'scheduler.cut_off_failed', target: targetId, logins: names.length, error: (error as Error).message });
-        }
+  /**
+   * Ends the access of every ephemeral login of one target past its end at once; the revocation of each follows
+   * and confirms. The ledger says `revoking` before the database is touched, as for every revocation.
+   */
+  private async cutOff(targetId: string, records: readonly GrantRecord[]): Promise<GrantRecord[]> {
+    const driver = this.context.targets.get(targetId)?.driver;
+    const now = this.context.now();
+    const expiring = (record: GrantRecord) =>
+      driver?.cutOff !== undefined && record.state === 'active' && record.mode === 'ephemeral' && record.notAfter !== null && Date.parse(record.notAfter) <= now.getTime();
+    const work = await Promise.all(
+      records.map(async (record) => {
+        if (!expiring(record)) return record;
+        const intent: GrantRecord = { ...record, state: 'revoking', revokeReason: 'expired', updatedAt: now.toISOString() };
+        await this.context.ledger.update(intent);
+        return intent;
       }),
     );
+    const names = records.filter(expiring).map((record) => record.name);
+    if (names.length > 0 && driver?.cutOff) {
+      try {
+        await driver.cutOff({ names });
+      } catch (error) {
+        // The revocation of each login that follows ends the sessions anyway.
+        this.context.log.warn({ event: 'scheduler.cut_off_failed', target: targetId, logins: names.length, error: (error as Error).message });
+      }
+    }
+    return work;
   }
 
   private schedule(delayMs: number): void {
