@@ -23,16 +23,17 @@ describeWith('mysql', 'MariaDB with no database-side expiry is reported, not hid
   withDatabase.pathname = `/${database}`;
   const withoutDatabase = new URL(adminUrl);
   withoutDatabase.pathname = '/';
-  const target = (id: string, url: URL) => ({
+  // Two MySQL targets on one server need markers of their own (the config refuses a shared one).
+  const target = (id: string, url: URL, marker: string) => ({
     id,
     engine: 'mysql' as const,
     url: url.toString(),
     environment: 'prod',
-    marker: `jit_m_${sfx}`,
+    marker,
     roles: { read: { memberOf: [], privileges: [`SELECT ON ${database}.*`] } },
   });
-  const inDatabase = target(`evs-db-${sfx}`, withDatabase);
-  const noDatabase = target(`evs-nodb-${sfx}`, withoutDatabase);
+  const inDatabase = target(`evs-db-${sfx}`, withDatabase, `jit_ma_${sfx}`);
+  const noDatabase = target(`evs-nodb-${sfx}`, withoutDatabase, `jit_mb_${sfx}`);
   let admin: Connection;
   let connector: TestConnector;
   let schedulerOn: boolean;
