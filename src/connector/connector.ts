@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { ConnectorConfig } from './config/schema';
 import type { DriverFactory, Engine } from './drivers/driver';
+import { Gateway } from './gateway/gateway';
 import type { GrantContext } from './grants/context';
 import { GrantService } from './grants/grant-service';
 import { Leases } from './grants/leases';
@@ -32,21 +33,23 @@ export interface StartOptions {
 export async function startConnector(options: StartOptions): Promise<RunningConnector> {
   const { config, log } = options;
   const ledger = await openLedger(config.ledger);
-  const targets = openTargets(config.targets, options.factories, log);
+  const now = options.now ?? (() => new Date());
+  const gateway = await Gateway.start({ config, ledger, log, now });
+  const targets = openTargets(config.targets, options.factories, log, gateway?.endpoint);
+  gateway?.serve(targets);
   const metrics = createMetrics(async () => {
     const counts = new Map<string, number>();
     for (const record of await ledger.list(['active'])) counts.set(record.target, (counts.get(record.target) ?? 0) + 1);
     return counts;
   });
-  const now = options.now ?? (() => new Date());
-  const context: GrantContext = { ledger, targets, log, metrics, now, leases: new Leases(ledger, now, log) };
+  const context: GrantContext = { ledger, targets, log, metrics, now, leases: new Leases(ledger, now, log), gateway };
 
   await reconcile(context);
   context.leases.start();
   const scheduler = new ExpiryScheduler(context, { pollMs: options.pollMs, callback: config.callback && { url: config.callback.url, secrets: config.secrets } });
   scheduler.start();
 
-  const server = createApiServer({ grants: new GrantService(context), targets, secrets: config.secrets, metrics, log, now: context.now });
+  const server = createApiServer({ grants: new GrantService(context), gateway: context.gateway, targets, secrets: config.secrets, metrics, log, now: context.now });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.listen.port, config.listen.host, resolve);
@@ -64,6 +67,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
         server.closeIdleConnections();
       });
       await scheduler.stop();
+      await context.gateway?.close();
       context.leases.stop();
       if (!(await closeTargets(targets))) log.warn({ event: 'connector.targets_close_timeout', detail: 'a database did not answer while its connections were closed' });
       await ledger.close();

@@ -31,6 +31,9 @@ export class GrantService {
     if (Date.parse(request.notAfter) <= this.context.now().getTime()) throw new ConnectorError('bad_request', 'notAfter must be in the future');
     // No database accepts NUL in a login name, and a PostgreSQL ledger cannot store it (jsonb refuses \u0000).
     if (request.principal.dbUser?.includes('\0')) throw new ConnectorError('bad_request', 'principal.dbUser must not contain NUL characters');
+    if (target.config.access === 'gateway' && request.mode !== 'ephemeral') {
+      throw new ConnectorError('bad_request', `target ${request.target} is behind the SQL gateway, which opens sessions as an ephemeral login: use mode ephemeral`);
+    }
 
     return this.locks.run(request.grantId, async () => {
       const fresh = newGrantRecord(request, ephemeralUsername(request.grantId, target.driver.maxUsernameLength), this.context.now());
@@ -161,7 +164,7 @@ export class GrantService {
     failpoint('grant.after-outcome');
     this.context.metrics.grants.inc({ target: record.target, result: status === 201 ? 'created' : 'retried' });
     this.context.log.info({ event: 'grant.created', grantId: record.grantId, target: record.target, role: record.role, mode: record.mode, username, notAfter: record.notAfter });
-    return { status, body: this.created(done, target, password) };
+    return { status, body: this.created(done, target, await this.requesterPassword(done, target, password)) };
   }
 
   /** The same request again: the same login, and in ephemeral mode a freshly rotated password. */
@@ -178,7 +181,14 @@ export class GrantService {
       }),
     );
     this.context.metrics.grants.inc({ target: record.target, result: 'repeated' });
-    return { status: 200, body: this.created(record, target, password) };
+    return { status: 200, body: this.created(record, target, await this.requesterPassword(record, target, password)) };
+  }
+
+  /** A gateway target's requester gets a gateway-only password; the login's own stays with the gateway. */
+  private async requesterPassword(record: GrantRecord, target: Target, password: string | undefined): Promise<string | undefined> {
+    if (target.config.access !== 'gateway' || password === undefined) return password;
+    if (!this.context.gateway) throw new ConnectorError('internal', `target ${record.target} needs the SQL gateway, which is not running`);
+    return this.context.gateway.issue({ grantId: record.grantId, target: record.target, username: record.username ?? record.name, databasePassword: password });
   }
 
   private created(record: GrantRecord, target: Target, password: string | undefined): GrantCreated {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { z } from 'zod';
 import { extendRequestSchema, grantIdSchema, grantRequestSchema, grantStateSchema, verifySignature, type ErrorBody, type Health, type TargetList } from '../../protocol';
 import { ConnectorError } from '../errors';
+import type { Gateway } from '../gateway/gateway';
 import type { GrantService } from '../grants/grant-service';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
@@ -11,6 +12,8 @@ import { ReplayGuard } from './replay-guard';
 
 export interface ApiDependencies {
   grants: GrantService;
+  /** The SQL gateway, when configured: it serves gateway grants' activity. */
+  gateway?: Gateway | undefined;
   targets: Targets;
   secrets: readonly string[];
   metrics: Metrics;
@@ -78,9 +81,16 @@ async function handle(deps: ApiDependencies, replays: ReplayGuard, request: Inco
       return { status: 200, body: { grants: await deps.grants.list(filter) } };
     });
   }
-  const grantPath = /^\/v1\/grants\/([^/]+)(\/extend)?$/.exec(path);
+  const grantPath = /^\/v1\/grants\/([^/]+)(\/extend|\/activity)?$/.exec(path);
   if (grantPath) {
     const grantId = parse(grantIdSchema, decodePathSegment(grantPath[1] ?? ''));
+    if (grantPath[2] === '/activity') {
+      return allow(method, ['GET'], async () => {
+        await deps.grants.get(grantId);
+        if (!deps.gateway) throw new ConnectorError('no_activity_record', `grant ${grantId} is not behind the SQL gateway: its statements are not seen by the connector`);
+        return { status: 200, body: await deps.gateway.activityPage(grantId, url.searchParams.get('next')) };
+      });
+    }
     if (grantPath[2]) {
       return allow(method, ['POST'], async () => ({ status: 200, body: await deps.grants.extend(grantId, parse(extendRequestSchema, json(body)).notAfter) }));
     }

@@ -1,0 +1,223 @@
+import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { Duplex } from 'node:stream';
+import { setImmediate as tick } from 'node:timers/promises';
+import { verifyScramSha256Password, type DuplexStream, type PostgresConnection } from 'pg-gateway';
+import { fromNodeSocket } from 'pg-gateway/node';
+import type { Ledger } from '../ledger/ledger';
+import type { Logger } from '../log';
+import type { Targets } from '../targets';
+import type { ActivityLog } from './activity/activity-log';
+import { cancelBackend, openBackend, type BackendConnection } from './backend-connection';
+import type { GatewayCredentials, GatewayLogin } from './gateway-credentials';
+import { GatewaySession } from './gateway-session';
+import { backendKeyData, errorResponse, parameterStatus, readyForQuery } from './wire/backend-messages';
+import { isCancelRequest, isGssEncRequest } from './wire/frontend-messages';
+
+export interface PostgresGatewayOptions {
+  listen: { host: string; port: number };
+  tls?: { cert: string; key: string } | undefined;
+  ledger: Ledger;
+  credentials: GatewayCredentials;
+  activity: ActivityLog;
+  log: Logger;
+  now: () => Date;
+}
+
+/** PostgreSQL refuses a startup packet over 10,000 bytes; before authentication nothing larger is buffered. */
+const MAX_STARTUP_BYTES = 10_000;
+/** Everything a client may send before it is authenticated (TLS handshake included). */
+const MAX_PREAUTH_BYTES = 64 * 1024;
+const AUTH_TIMEOUT_MS = 30_000;
+
+interface Live {
+  session: GatewaySession;
+  backend: BackendConnection;
+  targetUrl: string;
+  /** The cancel key the client was given: this session's own, never the database's. */
+  processId: number;
+  secretKey: Buffer;
+}
+
+/**
+ * The PostgreSQL-wire gateway for targets with `access: gateway`. pg-gateway runs the startup (TLS, SCRAM-SHA-256
+ * against the grant's gateway credential); then the gateway opens its own session to the database as the grant's
+ * login, gives the client that session's parameters and a cancel key of its own, and relays every message through
+ * the statement pipeline (GatewaySession).
+ */
+export class PostgresGateway {
+  private readonly server: Server;
+  private readonly live = new Map<number, Live>();
+  private readonly tls: { cert: ArrayBuffer; key: ArrayBuffer } | undefined;
+  /** Set once the targets are open (their connect info names this gateway's bound address). */
+  private targets: Targets | undefined;
+
+  constructor(private readonly options: PostgresGatewayOptions) {
+    this.tls = options.tls && { cert: toArrayBuffer(readFileSync(options.tls.cert)), key: toArrayBuffer(readFileSync(options.tls.key)) };
+    this.server = createServer((socket) => this.accept(socket));
+  }
+
+  async listen(): Promise<{ host: string; port: number }> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.listen.port, this.options.listen.host, resolve);
+    });
+    const address = this.server.address() as AddressInfo;
+    this.options.log.info({ event: 'gateway.listening', protocol: 'postgres', host: address.address, port: address.port, tls: Boolean(this.tls) });
+    return { host: address.address, port: address.port };
+  }
+
+  serve(targets: Targets): void {
+    this.targets = targets;
+  }
+
+  /** Closes every session of the grant (its access ended) and resolves once they are gone. */
+  async endSessions(grantId: string, message = 'access ended: the grant was revoked or expired'): Promise<number> {
+    const sessions = [...this.live.values()].filter((live) => live.session.grantId === grantId);
+    await Promise.all(sessions.map((live) => live.session.end('57P01', message)));
+    return sessions.length;
+  }
+
+  sessionCount(grantId: string): number {
+    return [...this.live.values()].filter((live) => live.session.grantId === grantId).length;
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await Promise.all([...this.live.values()].map((live) => live.session.end('57P01', 'the connector is shutting down')));
+    await closed;
+  }
+
+  private accept(socket: Socket): void {
+    if (!this.targets) {
+      socket.destroy();
+      return;
+    }
+    let received = 0;
+    let authenticated = false;
+    socket.setNoDelay(true);
+    socket.setTimeout(AUTH_TIMEOUT_MS, () => socket.destroy());
+    const guard = (chunk: Buffer) => {
+      // A plaintext first packet announces its length: refuse an oversized one before buffering any of it.
+      if (received === 0 && chunk.length >= 4 && chunk.readInt32BE(0) > MAX_STARTUP_BYTES) socket.destroy();
+      received += chunk.length;
+      if (!authenticated && received > MAX_PREAUTH_BYTES) socket.destroy();
+    };
+    socket.on('data', guard);
+    socket.on('error', () => undefined);
+    let login: GatewayLogin | undefined;
+    let connection: PostgresConnection | undefined;
+    const refuse = (code: string, message: string): Uint8Array => {
+      setImmediate(() => socket.end());
+      return errorResponse({ severity: 'FATAL', code, message });
+    };
+    void fromNodeSocket(socket, {
+      ...(this.tls ? { tls: this.tls } : {}),
+      auth: {
+        method: 'scram-sha-256',
+        getScramSha256Data: ({ username }) => this.options.credentials.find(username)?.verifier ?? this.options.credentials.decoy(username),
+        validateCredentials: async ({ authMessage, clientProof, username }) => {
+          const candidate = this.options.credentials.find(username);
+          if (!candidate || !(await verifyScramSha256Password({ authMessage, clientProof, storedKey: candidate.verifier.storedKey }))) return false;
+          if (!(await this.isLive(candidate.grantId))) return false;
+          login = candidate;
+          return true;
+        },
+      },
+      onMessage: (data, state) => {
+        if (!state.hasStarted) {
+          if (isCancelRequest(data)) {
+            void this.cancel(Buffer.from(data)).finally(() => socket.destroy());
+            return new Uint8Array(0);
+          }
+          if (isGssEncRequest(data)) return new Uint8Array(Buffer.from('N'));
+          return undefined;
+        }
+        if (state.step === 'PerformingAuthentication' && data[0] !== 0x70) return refuse('08P01', 'expected a password message');
+        return undefined;
+      },
+      onAuthenticated: async () => {
+        authenticated = true;
+        socket.setTimeout(0);
+        socket.off('data', guard);
+        if (!connection || !login) return;
+        const duplex = await connection.detach();
+        void this.start(duplex, login, connection.clientParams?.database);
+      },
+    }).then((created) => {
+      connection = created;
+    });
+  }
+
+  /** Takes the client stream over once pg-gateway has let go of it, and opens the database session. */
+  private async start(duplex: DuplexStream<Uint8Array>, login: GatewayLogin, database: string | undefined): Promise<void> {
+    while (duplex.readable.locked || duplex.writable.locked) await tick();
+    const client = Duplex.fromWeb(duplex as unknown as Parameters<typeof Duplex.fromWeb>[0]);
+    client.on('error', () => undefined);
+    const target = this.targets?.get(login.target);
+    const record = await this.options.ledger.get(login.grantId);
+    if (!target || !record?.username) {
+      client.end(errorResponse({ severity: 'FATAL', code: '28000', message: 'the grant has no gateway target' }));
+      return;
+    }
+    if (database !== undefined && database !== target.connect.database) {
+      client.end(errorResponse({ severity: 'FATAL', code: '3D000', message: `this grant is for database "${target.connect.database}"` }));
+      return;
+    }
+    const targetDatabase = decodeURIComponent(new URL(target.config.url).pathname.slice(1));
+    let backend: BackendConnection;
+    try {
+      backend = await openBackend(target.config.url, { username: record.username, password: login.databasePassword, database: targetDatabase });
+    } catch (error) {
+      this.options.log.warn({ event: 'gateway.backend_failed', grantId: login.grantId, target: login.target, error: (error as Error).message });
+      client.end(errorResponse({ severity: 'FATAL', code: '08006', message: 'the gateway could not open a session on the database' }));
+      return;
+    }
+    const processId = randomInt(1, 2 ** 31 - 1);
+    const secretKey = randomBytes(4);
+    const sessionId = `s${processId.toString(36)}`;
+    const mode = target.config.record ?? 'normalized';
+    const session = new GatewaySession({
+      id: sessionId,
+      grantId: login.grantId,
+      client,
+      backend,
+      mode,
+      record: (statement) => {
+        this.options.activity.append(login.grantId, statement).catch((error: unknown) => {
+          this.options.log.error({ event: 'gateway.record_failed', grantId: login.grantId, error: (error as Error).message });
+        });
+      },
+      log: this.options.log,
+      now: this.options.now,
+    });
+    this.live.set(processId, { session, backend, targetUrl: target.config.url, processId, secretKey });
+    void session.whenClosed().then(() => this.live.delete(processId));
+    client.write(
+      Buffer.concat([
+        ...backend.parameters.map(([name, value]) => parameterStatus(name, value)),
+        backendKeyData(processId, secretKey.readInt32BE(0)),
+        readyForQuery('I'),
+      ]),
+    );
+    this.options.log.info({ event: 'gateway.session_opened', grantId: login.grantId, target: login.target, session: sessionId });
+    // A revoke that landed while the session was opening must not leave it behind.
+    if (!(await this.isLive(login.grantId))) await session.end('57P01', 'access ended: the grant was revoked or expired');
+  }
+
+  private async cancel(packet: Buffer): Promise<void> {
+    const live = this.live.get(packet.readInt32BE(8));
+    if (!live || !timingSafeEqual(live.secretKey, packet.subarray(12, 16))) return;
+    await cancelBackend(live.targetUrl, live.backend.processId, live.backend.secretKey);
+  }
+
+  private async isLive(grantId: string): Promise<boolean> {
+    const record = await this.options.ledger.get(grantId);
+    return record?.state === 'active' && record.notAfter !== null && Date.parse(record.notAfter) > this.options.now().getTime();
+  }
+}
+
+function toArrayBuffer(buffer: Buffer): ArrayBuffer {
+  return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer;
+}
