@@ -19,6 +19,8 @@ export const parserReady: Promise<void> = loadModule();
  * server would refuse it too, and nothing of it can be recorded without its literals.
  */
 export function parseStatements(sql: string): ParsedStatement[] | undefined {
+  // The library refuses an empty string, which PostgreSQL answers as an empty query.
+  if (sql === '') return [];
   let tree: { stmts?: { stmt?: unknown; stmt_location?: number; stmt_len?: number }[] };
   try {
     tree = parseSync(sql) as typeof tree;

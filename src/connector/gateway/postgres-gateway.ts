@@ -128,7 +128,7 @@ export class PostgresGateway {
       onMessage: (data, state) => {
         if (!state.hasStarted) {
           if (isCancelRequest(data)) {
-            void this.cancel(Buffer.from(data)).finally(() => socket.destroy());
+            void this.cancel(Buffer.from(data)).finally(() => socket.end());
             return new Uint8Array(0);
           }
           if (isGssEncRequest(data)) return new Uint8Array(Buffer.from('N'));

@@ -1,34 +1,152 @@
+import { Client } from 'pg';
+import { inSeconds, waitFor } from '../support/harness';
 import { describeWith } from '../../support/servers';
-import { gatewayConnector } from './support';
+import { gatewayConnector, principal } from './support';
 
 describeWith('postgres', 'SQL gateway with the node pg driver', (adminUrl) => {
   let env: Awaited<ReturnType<typeof gatewayConnector>>;
+  let orders: string;
 
   beforeAll(async () => {
     env = await gatewayConnector(adminUrl);
+    orders = `${env.fixture.schema}.orders`;
   });
 
   afterAll(async () => {
     await env?.stop();
   });
 
+  const shape = (statements: { kind: string; sql: string | null; tables: string[]; rows: number | null; error: string | null }[]) =>
+    statements.map(({ kind, sql, tables, rows, error }) => ({ kind, sql, tables, rows, error }));
+
   it('tells the requester the gateway, and the gateway credential is not the login password', async () => {
     const created = await env.grant('GW-1.1');
-    expect(created.connect).toEqual({ host: '127.0.0.1', port: env.port, database: env.fixture.target.url.split('/').at(-1) });
+    expect(created.connect).toEqual({ host: '127.0.0.1', port: env.port, database: env.database });
     await expect(env.fixture.login(created.username, created.password)).rejects.toMatchObject({ code: '28P01' });
     const client = await env.connect(created.username, created.password);
-    const { rows } = await client.query(`SELECT id, total::text FROM ${env.fixture.schema}.orders WHERE id = $1`, [1]);
-    expect(rows).toEqual([{ id: 1, total: '10' }]);
-    const simple = await client.query(`SELECT count(*)::int AS n FROM ${env.fixture.schema}.orders WHERE total > 5`);
-    expect(simple.rows).toEqual([{ n: 2 }]);
+    expect((await client.query(`SELECT id, total::text FROM ${orders} WHERE id = $1`, [1])).rows).toEqual([{ id: 1, total: '10' }]);
+    expect((await client.query(`SELECT count(*)::int AS n FROM ${orders} WHERE total > 5`)).rows).toEqual([{ n: 2 }]);
     await client.end();
     const { status, body } = await env.activity('GW-1.1');
     expect(status).toBe(200);
-    expect(body.statements.map(({ kind, sql, tables, rows, error }) => ({ kind, sql, tables, rows, error }))).toEqual([
-      { kind: 'read', sql: `SELECT id, total::text FROM ${env.fixture.schema}.orders WHERE id = $1`, tables: [`${env.fixture.schema}.orders`], rows: 1, error: null },
-      { kind: 'read', sql: `SELECT count(*)::int AS n FROM ${env.fixture.schema}.orders WHERE total > $1`, tables: [`${env.fixture.schema}.orders`], rows: 1, error: null },
+    expect(shape(body.statements)).toEqual([
+      { kind: 'read', sql: `SELECT id, total::text FROM ${orders} WHERE id = $1`, tables: [orders], rows: 1, error: null },
+      { kind: 'read', sql: `SELECT count(*)::int AS n FROM ${orders} WHERE total > $1`, tables: [orders], rows: 1, error: null },
     ]);
     expect(body.statements[0]).not.toHaveProperty('params');
     await env.connector.client.revokeGrant('GW-1.1');
+  });
+
+  it('records exactly what ran: writes, DDL, several statements in one query, prepared statements, errors; literals never', async () => {
+    const created = await env.grant('GW-2.1');
+    const client = await env.connect(created.username, created.password);
+    await client.query(`INSERT INTO ${orders} VALUES (100, 1000); UPDATE ${orders} SET total = 1001 WHERE id = 100`);
+    const named = { name: 'by-id', text: `SELECT total::text FROM ${orders} WHERE id = $1` };
+    expect((await client.query({ ...named, values: [100] })).rows).toEqual([{ total: '1001' }]);
+    expect((await client.query({ ...named, values: [2] })).rows).toEqual([{ total: '20' }]);
+    await expect(client.query(`DELETE FROM ${orders} WHERE id = 'secret-literal'`)).rejects.toMatchObject({ code: '22P02' });
+    await expect(client.query(`CREATE TABLE ${env.fixture.schema}.t (x int)`)).rejects.toMatchObject({ code: '42501' });
+    await expect(client.query('SELEC 1')).rejects.toMatchObject({ code: '42601' });
+    await client.query('');
+    await client.end();
+
+    const { body } = await env.activity('GW-2.1');
+    expect(shape(body.statements)).toEqual([
+      { kind: 'write', sql: `INSERT INTO ${orders} VALUES ($1, $2)`, tables: [orders], rows: 1, error: null },
+      { kind: 'write', sql: `UPDATE ${orders} SET total = $1 WHERE id = $2`, tables: [orders], rows: 1, error: null },
+      { kind: 'read', sql: `SELECT total::text FROM ${orders} WHERE id = $1`, tables: [orders], rows: 1, error: null },
+      { kind: 'read', sql: `SELECT total::text FROM ${orders} WHERE id = $1`, tables: [orders], rows: 1, error: null },
+      { kind: 'write', sql: `DELETE FROM ${orders} WHERE id = $1`, tables: [orders], rows: null, error: '22P02' },
+      { kind: 'ddl', sql: `CREATE TABLE ${env.fixture.schema}.t (x int)`, tables: [`${env.fixture.schema}.t`], rows: null, error: '42501' },
+      { kind: 'other', sql: null, tables: [], rows: null, error: '42601' },
+    ]);
+    expect(JSON.stringify(body)).not.toContain('secret-literal');
+    expect(new Set(body.statements.map((statement) => statement.session)).size).toBe(1);
+    expect(body.digest).toEqual({
+      sessions: 1,
+      statements: 7,
+      byKind: { read: 2, write: 3, ddl: 1, other: 1 },
+      tables: [`${env.fixture.schema}.orders`, `${env.fixture.schema}.t`],
+      blocked: 0,
+      errors: 3,
+      first: body.statements[0]?.at,
+      last: body.statements[6]?.at,
+    });
+    await env.connector.client.revokeGrant('GW-2.1');
+  });
+
+  it('cancels a running query through the gateway, and the record shows it cancelled', async () => {
+    const created = await env.grant('GW-3.1');
+    const client = await env.connect(created.username, created.password);
+    const sleeping = client.query('SELECT pg_sleep(30)');
+    await waitFor(async () => ((await env.fixture.admin.query("SELECT 1 FROM pg_stat_activity WHERE usename = $1 AND state = 'active'", [created.username])).rowCount ? true : undefined));
+    const canceller = new Client(env.config(created.username, created.password));
+    // pg's own cancel: a new connection to the gateway carrying the cancel key the gateway gave this session.
+    (canceller as unknown as { cancel(client: Client, query: unknown): void }).cancel(client, Reflect.get(client, 'activeQuery'));
+    await expect(sleeping).rejects.toMatchObject({ code: '57014' });
+    expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await client.end();
+    const { body } = await env.activity('GW-3.1');
+    expect(shape(body.statements)).toEqual([
+      { kind: 'read', sql: 'SELECT pg_sleep($1)', tables: [], rows: null, error: '57014' },
+      { kind: 'read', sql: 'SELECT $1 AS one', tables: [], rows: 1, error: null },
+    ]);
+    await env.connector.client.revokeGrant('GW-3.1');
+  });
+
+  it('closes every session of a grant at revoke, and its credential stops working', async () => {
+    const created = await env.grant('GW-4.1');
+    const sessions = await Promise.all([env.connect(created.username, created.password), env.connect(created.username, created.password)]);
+    await Promise.all(sessions.map((session) => session.query('SELECT 1')));
+    expect(env.gateway.postgres.sessionCount('GW-4.1')).toBe(2);
+    expect(await env.databaseSessions(created.username)).toBe(2);
+    const errors = sessions.map((session) => new Promise((resolve) => session.once('error', resolve)));
+
+    expect(await env.connector.client.revokeGrant('GW-4.1')).toMatchObject({ state: 'revoked' });
+    expect(env.gateway.postgres.sessionCount('GW-4.1')).toBe(0);
+    expect(await Promise.all(errors)).toEqual([expect.objectContaining({ code: '57P01' }), expect.objectContaining({ code: '57P01' })]);
+    expect(await env.databaseSessions(created.username)).toBe(0);
+    await expect(env.connect(created.username, created.password)).rejects.toMatchObject({ code: '28000' });
+  });
+
+  it("refuses a wrong password, another grant's credential, an unknown user and an expired grant, all alike", async () => {
+    const mine = await env.grant('GW-5.1');
+    const theirs = await env.grant('GW-5.2');
+    await expect(env.connect(mine.username, `${mine.password}x`)).rejects.toMatchObject({ code: '28000' });
+    await expect(env.connect(mine.username, theirs.password)).rejects.toMatchObject({ code: '28000' });
+    await expect(env.connect('jit_nobody_here', mine.password)).rejects.toMatchObject({ code: '28000' });
+    await expect(env.connect(mine.username, mine.password, { database: 'postgres' })).rejects.toMatchObject({ code: '3D000' });
+
+    const short = await env.grant('GW-5.3', { notAfter: inSeconds(2) });
+    const session = await env.connect(short.username, short.password);
+    const ended = new Promise((resolve) => session.once('error', resolve));
+    await waitFor(async () => ((await env.connector.client.getGrant('GW-5.3')).state === 'expired' ? true : undefined));
+    expect(await ended).toMatchObject({ code: '57P01' });
+    await expect(env.connect(short.username, short.password)).rejects.toMatchObject({ code: '28000' });
+    expect((await env.activity('GW-5.1')).body.statements).toEqual([]);
+    await env.connector.client.revokeGrant('GW-5.1');
+    await env.connector.client.revokeGrant('GW-5.2');
+  });
+
+  it('pages a long record by next; a direct target has no activity record; existing-login mode is refused', async () => {
+    const created = await env.grant('GW-6.1');
+    const client = await env.connect(created.username, created.password);
+    await client.query(Array.from({ length: 501 }, (_, index) => `SELECT ${index}`).join(';'));
+    await client.end();
+    const first = await env.activity('GW-6.1');
+    expect(first.body.statements).toHaveLength(500);
+    expect(first.body.digest.statements).toBe(501);
+    expect(first.body.next).toBe('500');
+    const second = await env.activity('GW-6.1', first.body.next ?? '');
+    expect(second.body.statements.map((statement) => statement.sql)).toEqual(['SELECT $1']);
+    expect(second.body.next).toBeNull();
+    await env.connector.client.revokeGrant('GW-6.1');
+
+    await env.connector.client.createGrant({ grantId: 'GW-6.2', target: env.direct.id, role: 'read', principal, mode: 'ephemeral', notAfter: inSeconds(600), ticket: 'SD-1', reason: 'test' });
+    const direct = await env.activity('GW-6.2');
+    expect({ status: direct.status, code: direct.body.error?.code }).toEqual({ status: 404, code: 'no_activity_record' });
+    await env.connector.client.revokeGrant('GW-6.2');
+    expect((await env.activity('GW-none')).status).toBe(404);
+    await expect(env.grant('GW-6.3', { mode: 'existing-login', principal: { ...principal, dbUser: 'someone' } })).rejects.toMatchObject({ status: 400, code: 'bad_request' });
   });
 });

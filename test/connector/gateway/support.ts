@@ -8,8 +8,9 @@ export const principal = { accountId: 'acc-ana', email: 'ana@example.com', dbUse
 export async function gatewayConnector(adminUrl: string, options: { record?: 'normalized' | 'full'; tls?: { cert: string; key: string } } = {}) {
   const fixture = await postgresFixture(adminUrl);
   const target = { ...fixture.target, access: 'gateway' as const, ...(options.record ? { record: options.record } : {}) };
+  const direct = { ...fixture.target, id: `d${fixture.target.id}`.slice(0, 40) };
   const connector = await startTestConnector({
-    targets: [target],
+    targets: [target, direct],
     gateway: { postgres: { listen: { host: '127.0.0.1', port: 0 }, ...(options.tls ? { tls: options.tls } : {}) } },
   });
   const gateway = connector.context.gateway;
@@ -19,9 +20,11 @@ export async function gatewayConnector(adminUrl: string, options: { record?: 'no
     const created = await connector.client.createGrant({ grantId, target: target.id, role: 'write', principal, mode: 'ephemeral', notAfter: inSeconds(600), ticket: 'SD-1', reason: 'test', ...changes });
     return { ...created, password: created.password ?? '' };
   };
+  const database = new URL(adminUrl).pathname.slice(1);
+  const config = (user: string, password: string, extra: Record<string, unknown> = {}) => ({ host: '127.0.0.1', port, database, user, password, ...extra });
   /** A requester's pg client through the gateway. */
   const connect = async (user: string, password: string, extra: Record<string, unknown> = {}) => {
-    const client = new Client({ host: '127.0.0.1', port, database: fixture.target.url.split('/').at(-1), user, password, ...extra });
+    const client = new Client(config(user, password, extra));
     client.on('error', () => undefined);
     await client.connect();
     return client;
@@ -31,11 +34,14 @@ export async function gatewayConnector(adminUrl: string, options: { record?: 'no
     const response = await fetch(connector.url + path, { headers: signRequest(SECRET, { timestamp: Math.floor(Date.now() / 1000), method: 'GET', pathWithQuery: path, body: '' }) });
     return { status: response.status, body: (await response.json()) as ActivityBody };
   };
+  /** Sessions the login has on the database itself (the gateway's own sessions as the grant). */
+  const databaseSessions = async (username: string) =>
+    Number((await fixture.admin.query('SELECT count(*) FROM pg_stat_activity WHERE usename = $1', [username])).rows[0].count);
   const stop = async () => {
     await connector.stop();
     await fixture.cleanup();
   };
-  return { fixture, target, connector: connector as TestConnector, gateway, port, grant, connect, activity, stop };
+  return { fixture, target, direct, database, connector: connector as TestConnector, gateway, port, config, grant, connect, activity, databaseSessions, stop };
 }
 
 export interface ActivityBody {
