@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { setImmediate as tick } from 'node:timers/promises';
-import { verifyScramSha256Password, type DuplexStream, type PostgresConnection } from 'pg-gateway';
-import { fromNodeSocket } from 'pg-gateway/node';
+import { PostgresConnection, verifyScramSha256Password, type DuplexStream } from 'pg-gateway';
 import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
 import type { Targets } from '../targets';
@@ -13,7 +12,9 @@ import { cancelBackend, openBackend, type BackendConnection } from './backend-co
 import type { GatewayCredentials, GatewayLogin } from './gateway-credentials';
 import { GatewaySession } from './gateway-session';
 import { backendKeyData, errorResponse, parameterStatus, readyForQuery } from './wire/backend-messages';
-import { isCancelRequest, isGssEncRequest } from './wire/frontend-messages';
+import { guardUntilAuthenticated } from './wire/preauth-guard';
+import { tlsUpgrade } from './wire/tls-upgrade';
+import { isCancelRequest, isGssEncRequest, isSslRequest, isStartupMessage } from './wire/frontend-messages';
 
 export interface PostgresGatewayOptions {
   listen: { host: string; port: number };
@@ -24,12 +25,6 @@ export interface PostgresGatewayOptions {
   log: Logger;
   now: () => Date;
 }
-
-/** PostgreSQL refuses a startup packet over 10,000 bytes; before authentication nothing larger is buffered. */
-const MAX_STARTUP_BYTES = 10_000;
-/** Everything a client may send before it is authenticated (TLS handshake included). */
-const MAX_PREAUTH_BYTES = 64 * 1024;
-const AUTH_TIMEOUT_MS = 30_000;
 
 interface Live {
   session: GatewaySession;
@@ -49,12 +44,12 @@ interface Live {
 export class PostgresGateway {
   private readonly server: Server;
   private readonly live = new Map<number, Live>();
-  private readonly tls: { cert: ArrayBuffer; key: ArrayBuffer } | undefined;
+  private readonly tls: { cert: Buffer; key: Buffer } | undefined;
   /** Set once the targets are open (their connect info names this gateway's bound address). */
   private targets: Targets | undefined;
 
   constructor(private readonly options: PostgresGatewayOptions) {
-    this.tls = options.tls && { cert: toArrayBuffer(readFileSync(options.tls.cert)), key: toArrayBuffer(readFileSync(options.tls.key)) };
+    this.tls = options.tls && { cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) };
     this.server = createServer((socket) => this.accept(socket));
   }
 
@@ -94,26 +89,18 @@ export class PostgresGateway {
       socket.destroy();
       return;
     }
-    let received = 0;
-    let authenticated = false;
     socket.setNoDelay(true);
-    socket.setTimeout(AUTH_TIMEOUT_MS, () => socket.destroy());
-    const guard = (chunk: Buffer) => {
-      // A plaintext first packet announces its length: refuse an oversized one before buffering any of it.
-      if (received === 0 && chunk.length >= 4 && chunk.readInt32BE(0) > MAX_STARTUP_BYTES) socket.destroy();
-      received += chunk.length;
-      if (!authenticated && received > MAX_PREAUTH_BYTES) socket.destroy();
-    };
-    socket.on('data', guard);
+    const guard = guardUntilAuthenticated(socket, Boolean(this.tls));
     socket.on('error', () => undefined);
     let login: GatewayLogin | undefined;
-    let connection: PostgresConnection | undefined;
+    // pg-gateway runs the startup; the TLS option only tells it to accept SSLRequest (the adapter does the handshake).
+    const tls = this.tls && { cert: toArrayBuffer(this.tls.cert), key: toArrayBuffer(this.tls.key) };
     const refuse = (code: string, message: string): Uint8Array => {
       setImmediate(() => socket.end());
       return errorResponse({ severity: 'FATAL', code, message });
     };
-    void fromNodeSocket(socket, {
-      ...(this.tls ? { tls: this.tls } : {}),
+    const connection: PostgresConnection = new PostgresConnection(Duplex.toWeb(socket) as unknown as DuplexStream<Uint8Array>, {
+      ...(tls ? { tls } : {}),
       auth: {
         method: 'scram-sha-256',
         getScramSha256Data: ({ username }) => this.options.credentials.find(username)?.verifier ?? this.options.credentials.decoy(username),
@@ -132,22 +119,19 @@ export class PostgresGateway {
             return new Uint8Array(0);
           }
           if (isGssEncRequest(data)) return new Uint8Array(Buffer.from('N'));
+          if (!isSslRequest(data) && !isStartupMessage(data)) return refuse('08P01', 'unsupported frontend protocol');
           return undefined;
         }
         if (state.step === 'PerformingAuthentication' && data[0] !== 0x70) return refuse('08P01', 'expected a password message');
         return undefined;
       },
       onAuthenticated: async () => {
-        authenticated = true;
-        socket.setTimeout(0);
-        socket.off('data', guard);
-        if (!connection || !login) return;
+        guard.authenticated();
+        if (!login) return;
         const duplex = await connection.detach();
         void this.start(duplex, login, connection.clientParams?.database);
       },
-    }).then((created) => {
-      connection = created;
-    });
+    }, this.tls ? { upgradeTls: tlsUpgrade(socket, this.tls) } : {});
   }
 
   /** Takes the client stream over once pg-gateway has let go of it, and opens the database session. */

@@ -102,9 +102,23 @@ export function cancelRequest(processId: number, secretKey: number): Buffer {
 }
 
 export function isCancelRequest(data: Uint8Array): boolean {
-  return data.byteLength === 16 && Buffer.from(data.buffer, data.byteOffset, 8).readInt32BE(4) === 80877102;
+  return data.byteLength === 16 && code(data) === 80877102;
 }
 
 export function isGssEncRequest(data: Uint8Array): boolean {
-  return data.byteLength === 8 && Buffer.from(data.buffer, data.byteOffset, 8).readInt32BE(4) === 80877104;
+  return data.byteLength === 8 && code(data) === 80877104;
+}
+
+export function isSslRequest(data: Uint8Array): boolean {
+  return data.byteLength === 8 && code(data) === 80877103;
+}
+
+/** A StartupMessage of protocol 3.0, the only version the gateway speaks. */
+export function isStartupMessage(data: Uint8Array): boolean {
+  return data.byteLength >= 8 && code(data) === 196608;
+}
+
+/** The int32 after the length of a message that has no type byte (the startup-phase packets). */
+function code(data: Uint8Array): number {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).readInt32BE(4);
 }
