@@ -75,7 +75,7 @@ function tablesOf(body: unknown): string[] {
     }
     if (value === null || typeof value !== 'object') return;
     const node = value as Record<string, unknown>;
-    if (typeof node.relname === 'string' && (key === 'RangeVar' || key === 'relation')) {
+    if (typeof node.relname === 'string' && (key === 'RangeVar' || key === 'relation' || key === 'rel')) {
       tables.add(typeof node.schemaname === 'string' ? `${node.schemaname}.${node.relname}` : node.relname);
     }
     if (key === 'CommonTableExpr' && typeof node.ctename === 'string') ctes.add(node.ctename);
