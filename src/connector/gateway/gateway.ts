@@ -3,11 +3,12 @@ import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
 import type { Targets } from '../targets';
 import type { ActivityLog } from './activity/activity-log';
-import { activityPage, type ActivityPage } from './activity/activity-page';
+import { activityPage } from './activity/activity-page';
 import { openActivityLog } from './activity/open-activity-log';
 import { GatewayCredentials } from './gateway-credentials';
 import { parserReady } from './parse-statements';
 import { PostgresGateway } from './postgres-gateway';
+import type { ActivityPage } from './statement-record';
 
 export interface GatewayDependencies {
   config: ConnectorConfig;

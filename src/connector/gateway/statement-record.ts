@@ -21,16 +21,27 @@ export const statementRecordSchema = z.strictObject({
 });
 export type StatementRecord = z.infer<typeof statementRecordSchema>;
 
-export interface ActivityDigest {
-  sessions: number;
-  statements: number;
-  byKind: Record<StatementKind, number>;
-  tables: string[];
-  blocked: number;
-  errors: number;
-  first: string | null;
-  last: string | null;
-}
+export const activityDigestSchema = z.strictObject({
+  sessions: z.number().int(),
+  statements: z.number().int(),
+  byKind: z.strictObject({ read: z.number().int(), write: z.number().int(), ddl: z.number().int(), other: z.number().int() }),
+  tables: z.array(z.string()),
+  blocked: z.number().int(),
+  errors: z.number().int(),
+  first: z.string().nullable(),
+  last: z.string().nullable(),
+});
+export type ActivityDigest = z.infer<typeof activityDigestSchema>;
+
+/** The answer of `GET /v1/grants/{grantId}/activity`: one page of the record, the digest of all of it. */
+export const activityPageSchema = z.strictObject({
+  grantId: z.string(),
+  statements: z.array(statementRecordSchema),
+  digest: activityDigestSchema,
+  /** Pass as `?next=` for the following page; null on the last. */
+  next: z.string().nullable(),
+});
+export type ActivityPage = z.infer<typeof activityPageSchema>;
 
 /** The digest of a grant's whole record, derived from the statements (never stored apart from them). */
 export function digestOf(statements: readonly StatementRecord[]): ActivityDigest {

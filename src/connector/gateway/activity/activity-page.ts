@@ -1,17 +1,10 @@
 import { ConnectorError } from '../../errors';
 import type { Ledger } from '../../ledger/ledger';
 import type { Targets } from '../../targets';
-import { digestOf, type ActivityDigest, type StatementRecord } from '../statement-record';
+import { digestOf, type ActivityPage } from '../statement-record';
 import type { ActivityLog } from './activity-log';
 
 export const ACTIVITY_PAGE_SIZE = 500;
-
-export interface ActivityPage {
-  grantId: string;
-  statements: StatementRecord[];
-  digest: ActivityDigest;
-  next: string | null;
-}
 
 /** `GET /v1/grants/{id}/activity`: one page of the record and the digest of all of it; `next` is the following page. */
 export async function activityPage(deps: { ledger: Ledger; targets: Targets; activity: ActivityLog | undefined }, grantId: string, next: string | null): Promise<ActivityPage> {
