@@ -15,12 +15,22 @@ export interface BackendConnection {
  * the target URL asks, SCRAM to the server); once the server is ready for queries the gateway takes its socket over
  * and relays bytes, the way pg-copy-streams and pg-cursor work on `client.connection`.
  */
-export async function openBackend(targetUrl: string, login: { username: string; password: string; database: string }): Promise<BackendConnection> {
+/** Startup parameters a client may pass on to its database session; `replication` and the rest never are. */
+export interface ClientStartup {
+  application_name?: string | undefined;
+  options?: string | undefined;
+}
+
+export async function openBackend(targetUrl: string, login: { username: string; password: string; database: string }, startup: ClientStartup): Promise<BackendConnection> {
   const url = new URL(targetUrl);
   url.username = encodeURIComponent(login.username);
   url.password = encodeURIComponent(login.password);
   url.pathname = `/${encodeURIComponent(login.database)}`;
-  const client = new Client({ connectionString: url.toString() });
+  const client = new Client({
+    connectionString: url.toString(),
+    ...(startup.application_name ? { application_name: startup.application_name } : {}),
+    ...(startup.options ? { options: startup.options } : {}),
+  });
   const parameters: [string, string][] = [];
   client.connection.on('parameterStatus', (message: { parameterName: string; parameterValue: string }) => {
     parameters.push([message.parameterName, message.parameterValue]);

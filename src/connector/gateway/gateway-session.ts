@@ -52,11 +52,12 @@ export class GatewaySession {
       }
     });
     server.on('data', (chunk: Buffer) => {
-      scanner.push(chunk);
+      // The answer goes out first; reading it for the record (and parsing what it answers) comes after.
       if (!client.write(chunk)) {
         server.pause();
         client.once('drain', () => server.resume());
       }
+      scanner.push(chunk);
     });
     this.closed = new Promise<void>((resolve) => {
       let open = 2;
@@ -67,6 +68,8 @@ export class GatewaySession {
       client.once('close', done);
       server.once('close', done);
     });
+    // The startup left the client paused so that nothing it sent was lost in between.
+    client.resume();
     client.on('error', () => this.destroy());
     server.on('error', () => this.destroy());
     client.once('end', () => this.destroy());

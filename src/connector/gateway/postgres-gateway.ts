@@ -1,18 +1,18 @@
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { Duplex } from 'node:stream';
-import { setImmediate as tick } from 'node:timers/promises';
-import { PostgresConnection, verifyScramSha256Password, type DuplexStream } from 'pg-gateway';
+import type { Duplex } from 'node:stream';
+import { PostgresConnection, verifyScramSha256Password } from 'pg-gateway';
 import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
 import type { Targets } from '../targets';
 import type { ActivityLog } from './activity/activity-log';
-import { cancelBackend, openBackend, type BackendConnection } from './backend-connection';
+import { cancelBackend, openBackend, type BackendConnection, type ClientStartup } from './backend-connection';
 import type { GatewayCredentials, GatewayLogin } from './gateway-credentials';
 import { GatewaySession } from './gateway-session';
 import { backendKeyData, errorResponse, parameterStatus, readyForQuery } from './wire/backend-messages';
 import { guardUntilAuthenticated } from './wire/preauth-guard';
+import { startupStream } from './wire/startup-stream';
 import { tlsUpgrade } from './wire/tls-upgrade';
 import { isCancelRequest, isGssEncRequest, isSslRequest, isStartupMessage } from './wire/frontend-messages';
 
@@ -90,55 +90,70 @@ export class PostgresGateway {
       return;
     }
     socket.setNoDelay(true);
-    const guard = guardUntilAuthenticated(socket, Boolean(this.tls));
     socket.on('error', () => undefined);
+    const guard = guardUntilAuthenticated(socket, Boolean(this.tls));
+    // pg-gateway reads the startup through a stream the gateway takes back afterwards (or the TLS layer first).
+    let transport: Duplex = socket;
+    let stream = startupStream(socket);
     let login: GatewayLogin | undefined;
-    // pg-gateway runs the startup; the TLS option only tells it to accept SSLRequest (the adapter does the handshake).
+    // The TLS option only tells pg-gateway to accept an SSLRequest; the adapter does the handshake.
     const tls = this.tls && { cert: toArrayBuffer(this.tls.cert), key: toArrayBuffer(this.tls.key) };
+    const adapters = this.tls
+      ? {
+          upgradeTls: tlsUpgrade(socket, this.tls, stream, (secure, secureStream) => {
+            transport = secure;
+            stream = secureStream;
+          }),
+        }
+      : {};
     const refuse = (code: string, message: string): Uint8Array => {
-      setImmediate(() => socket.end());
+      setImmediate(() => transport.end());
       return errorResponse({ severity: 'FATAL', code, message });
     };
-    const connection: PostgresConnection = new PostgresConnection(Duplex.toWeb(socket) as unknown as DuplexStream<Uint8Array>, {
-      ...(tls ? { tls } : {}),
-      auth: {
-        method: 'scram-sha-256',
-        getScramSha256Data: ({ username }) => this.options.credentials.find(username)?.verifier ?? this.options.credentials.decoy(username),
-        validateCredentials: async ({ authMessage, clientProof, username }) => {
-          const candidate = this.options.credentials.find(username);
-          if (!candidate || !(await verifyScramSha256Password({ authMessage, clientProof, storedKey: candidate.verifier.storedKey }))) return false;
-          if (!(await this.isLive(candidate.grantId))) return false;
-          login = candidate;
-          return true;
+    const connection: PostgresConnection = new PostgresConnection(
+      stream.duplex,
+      {
+        ...(tls ? { tls } : {}),
+        auth: {
+          method: 'scram-sha-256',
+          getScramSha256Data: ({ username }) => this.options.credentials.find(username)?.verifier ?? this.options.credentials.decoy(username),
+          validateCredentials: async ({ authMessage, clientProof, username }) => {
+            const candidate = this.options.credentials.find(username);
+            if (!candidate || !(await verifyScramSha256Password({ authMessage, clientProof, storedKey: candidate.verifier.storedKey }))) return false;
+            if (!(await this.isLive(candidate.grantId))) return false;
+            login = candidate;
+            return true;
+          },
+        },
+        onMessage: (data, state) => {
+          if (!state.hasStarted) {
+            if (isCancelRequest(data)) {
+              void this.cancel(Buffer.from(data)).finally(() => socket.end());
+              return new Uint8Array(0);
+            }
+            if (isGssEncRequest(data)) return new Uint8Array(Buffer.from('N'));
+            if (!isSslRequest(data) && !isStartupMessage(data)) return refuse('08P01', 'unsupported frontend protocol');
+            return undefined;
+          }
+          if (state.step === 'PerformingAuthentication' && data[0] !== 0x70) return refuse('08P01', 'expected a password message');
+          return undefined;
+        },
+        onAuthenticated: async () => {
+          guard.authenticated();
+          if (!login) return;
+          // AuthenticationOk has been written; the rest of the startup (parameters, cancel key, ready) is the gateway's.
+          await connection.detach();
+          stream.release();
+          const params = connection.clientParams;
+          void this.start(transport, login, params?.database, { application_name: params?.application_name, options: params?.options });
         },
       },
-      onMessage: (data, state) => {
-        if (!state.hasStarted) {
-          if (isCancelRequest(data)) {
-            void this.cancel(Buffer.from(data)).finally(() => socket.end());
-            return new Uint8Array(0);
-          }
-          if (isGssEncRequest(data)) return new Uint8Array(Buffer.from('N'));
-          if (!isSslRequest(data) && !isStartupMessage(data)) return refuse('08P01', 'unsupported frontend protocol');
-          return undefined;
-        }
-        if (state.step === 'PerformingAuthentication' && data[0] !== 0x70) return refuse('08P01', 'expected a password message');
-        return undefined;
-      },
-      onAuthenticated: async () => {
-        guard.authenticated();
-        if (!login) return;
-        const duplex = await connection.detach();
-        void this.start(duplex, login, connection.clientParams?.database);
-      },
-    }, this.tls ? { upgradeTls: tlsUpgrade(socket, this.tls) } : {});
+      adapters,
+    );
   }
 
-  /** Takes the client stream over once pg-gateway has let go of it, and opens the database session. */
-  private async start(duplex: DuplexStream<Uint8Array>, login: GatewayLogin, database: string | undefined): Promise<void> {
-    while (duplex.readable.locked || duplex.writable.locked) await tick();
-    const client = Duplex.fromWeb(duplex as unknown as Parameters<typeof Duplex.fromWeb>[0]);
-    client.on('error', () => undefined);
+  /** Opens the database session for an authenticated client and starts relaying. */
+  private async start(client: Duplex, login: GatewayLogin, database: string | undefined, startup: ClientStartup): Promise<void> {
     const target = this.targets?.get(login.target);
     const record = await this.options.ledger.get(login.grantId);
     if (!target || !record?.username) {
@@ -152,7 +167,7 @@ export class PostgresGateway {
     const targetDatabase = decodeURIComponent(new URL(target.config.url).pathname.slice(1));
     let backend: BackendConnection;
     try {
-      backend = await openBackend(target.config.url, { username: record.username, password: login.databasePassword, database: targetDatabase });
+      backend = await openBackend(target.config.url, { username: record.username, password: login.databasePassword, database: targetDatabase }, startup);
     } catch (error) {
       this.options.log.warn({ event: 'gateway.backend_failed', grantId: login.grantId, target: login.target, error: (error as Error).message });
       client.end(errorResponse({ severity: 'FATAL', code: '08006', message: 'the gateway could not open a session on the database' }));

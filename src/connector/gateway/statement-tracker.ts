@@ -7,15 +7,17 @@ export type RecordMode = 'normalized' | 'full';
 
 interface Query {
   raw: string;
-  /** Undefined when the text does not parse. */
-  statements: ParsedStatement[] | undefined;
+  /** Parsed on first use, off the path of the message; undefined when the text does not parse. */
+  statements?: ParsedStatement[] | undefined;
+  parsed: boolean;
 }
 
 interface Running {
   /** The simple-query message or the Sync whose ReadyForQuery ends this statement's group. */
   group: number;
-  raw: string;
-  statement: ParsedStatement | undefined;
+  query: Query;
+  /** Which statement of a simple query's string runs now (an Execute runs its prepared statement, index 0). */
+  index: number;
   params: (string | null)[] | undefined;
   queuedAt: number;
   rows: number;
@@ -49,12 +51,10 @@ export class StatementTracker {
     const type = String.fromCharCode(message[0] ?? 0);
     const reader = new MessageReader(message);
     switch (type) {
-      case 'Q': {
-        const query = this.query(reader.cstring());
-        for (const statement of query.statements ?? [undefined]) this.enqueue(query.raw, statement, undefined);
+      case 'Q':
+        this.enqueue(this.query(reader.cstring()), undefined);
         this.groupsSent += 1;
         break;
-      }
       case 'P': {
         const name = reader.cstring();
         this.prepared.set(name, this.query(reader.cstring()));
@@ -68,7 +68,7 @@ export class StatementTracker {
       }
       case 'E': {
         const portal = this.portals.get(reader.cstring());
-        if (portal) this.enqueue(portal.query.raw, portal.query.statements?.[0], portal.params);
+        if (portal) this.enqueue(portal.query, portal.params);
         break;
       }
       case 'C': {
@@ -118,26 +118,30 @@ export class StatementTracker {
   }
 
   private query(raw: string): Query {
-    return { raw, statements: parseStatements(raw) };
+    return { raw, parsed: false };
   }
 
-  private enqueue(raw: string, statement: ParsedStatement | undefined, params: (string | null)[] | undefined): void {
-    this.queue.push({ group: this.groupsSent, raw, statement, params, queuedAt: this.clock.monotonic(), rows: 0 });
+  private enqueue(query: Query, params: (string | null)[] | undefined): void {
+    this.queue.push({ group: this.groupsSent, query, index: 0, params, queuedAt: this.clock.monotonic(), rows: 0 });
   }
 
   private complete(running: Running, rows: number | null, error: string | null): void {
-    this.queue.shift();
+    const statements = parsed(running.query);
     const finishedAt = this.clock.monotonic();
     // Pipelined statements queue behind each other: each one's time starts when the one before it ended.
     const startedAt = Math.max(running.queuedAt, this.startedAt);
     this.startedAt = finishedAt;
+    const statement = statements?.[running.index];
+    if (statements !== undefined && running.index + 1 < statements.length) Object.assign(running, { index: running.index + 1, rows: 0, queuedAt: finishedAt });
+    else this.queue.shift();
+    // An empty query string runs nothing and is answered with EmptyQueryResponse.
+    if (statements?.length === 0) return;
     const full = this.mode === 'full';
-    const statement = running.statement;
     this.record({
       at: new Date(this.clock.now().getTime() - (finishedAt - startedAt)).toISOString(),
       session: this.session,
       kind: statement?.kind ?? 'other',
-      sql: full ? (statement?.text ?? running.raw) : (statement?.normalized ?? null),
+      sql: full ? (statement?.text ?? running.query.raw) : (statement?.normalized ?? null),
       tables: statement?.tables ?? [],
       rows,
       ms: Math.round((finishedAt - startedAt) * 1000) / 1000,
@@ -150,6 +154,14 @@ export class StatementTracker {
   private dropGroup(group: number): void {
     while (this.queue[0] !== undefined && this.queue[0].group <= group) this.queue.shift();
   }
+}
+
+function parsed(query: Query): ParsedStatement[] | undefined {
+  if (!query.parsed) {
+    query.statements = parseStatements(query.raw);
+    query.parsed = true;
+  }
+  return query.statements;
 }
 
 /** The row count in a CommandComplete tag ("SELECT 5", "INSERT 0 3", "COPY 10"), null for tags without one. */

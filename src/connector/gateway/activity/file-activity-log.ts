@@ -15,6 +15,8 @@ export class FileActivityLog implements ActivityLog {
   private readonly byGrant = new Map<string, StatementRecord[]>();
   private readonly fd: number;
   private tail: Promise<void> = Promise.resolve();
+  private pending: string[] = [];
+  private flushing: Promise<void> | undefined;
 
   constructor(dir: string) {
     const path = join(dir, FILE);
@@ -29,14 +31,16 @@ export class FileActivityLog implements ActivityLog {
 
   append(grantId: string, statement: StatementRecord): Promise<void> {
     this.remember(grantId, statement);
-    const line = Buffer.from(`${JSON.stringify({ grantId, statement })}\n`);
-    this.tail = this.tail.then(
-      () =>
-        new Promise<void>((resolve, reject) => {
-          write(this.fd, line, (error) => (error ? reject(error) : resolve()));
-        }),
-    );
-    return this.tail;
+    this.pending.push(`${JSON.stringify({ grantId, statement })}\n`);
+    // Statements recorded in the same turn of the event loop share one write.
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      const lines = Buffer.from(this.pending.join(''));
+      this.pending = [];
+      this.flushing = undefined;
+      this.tail = this.tail.then(() => new Promise<void>((resolve, reject) => write(this.fd, lines, (error) => (error ? reject(error) : resolve()))));
+      return this.tail;
+    });
+    return this.flushing;
   }
 
   async all(grantId: string): Promise<StatementRecord[]> {
@@ -44,6 +48,7 @@ export class FileActivityLog implements ActivityLog {
   }
 
   async close(): Promise<void> {
+    await this.flushing?.catch(() => undefined);
     await this.tail.catch(() => undefined);
     closeSync(this.fd);
   }
