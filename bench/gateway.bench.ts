@@ -53,13 +53,13 @@ async function main() {
   const fixture = await postgresBenchTarget(suffix);
   const schema = `s_${suffix}`;
   await run('pgbench', ['-i', '-s', '1', '-q', PG_URL], { env: { ...process.env, PGOPTIONS: `-c search_path=${schema}` } });
-  const direct = fixture.target;
-  const gatewayTarget = { ...direct, id: `gw-${suffix}`, access: 'gateway' as const };
-  const connector = await startBenchConnector([direct, gatewayTarget], { gateway: { postgres: { listen: { host: '127.0.0.1', port: 0 } } } });
+  const directTarget = fixture.target;
+  const gatewayTarget = { ...directTarget, id: `gw-${suffix}`, access: 'gateway' as const };
+  const connector = await startBenchConnector([directTarget, gatewayTarget], { gateway: { postgres: { listen: { host: '127.0.0.1', port: 0 } } } });
   try {
     const notAfter = new Date(Date.now() + 3600_000).toISOString();
     const grant = (grantId: string, target: string) => connector.client.createGrant({ grantId, target, role: 'read', principal, mode: 'ephemeral', notAfter, ticket: 'BENCH-1', reason: 'bench' });
-    const directGrant = await grant(`bench-direct-${suffix}`, direct.id);
+    const directGrant = await grant(`bench-direct-${suffix}`, directTarget.id);
     const gatewayGrant = await grant(`bench-gateway-${suffix}`, gatewayTarget.id);
     const rows: string[][] = [];
     for (const clients of CLIENTS) {
@@ -69,20 +69,24 @@ async function main() {
         results.gateway.push(await pgbench(gatewayGrant.connect, { username: gatewayGrant.username, password: gatewayGrant.password ?? '' }, schema, clients));
       }
       const tps = (list: Result[]) => list.reduce((sum, result) => sum + result.tps, 0) / list.length;
-      const p50 = (list: Result[]) => summarize(list.flatMap((result) => result.latenciesMs)).p50;
+      const latency = (list: Result[]) => summarize(list.flatMap((result) => result.latenciesMs));
+      const direct = latency(results.direct);
+      const gateway = latency(results.gateway);
       rows.push([
         String(clients),
         tps(results.direct).toFixed(0),
         tps(results.gateway).toFixed(0),
         ratio(tps(results.gateway), tps(results.direct)),
-        ms(p50(results.direct)),
-        ms(p50(results.gateway)),
-        ms(p50(results.gateway) - p50(results.direct)),
+        ms(direct.p50),
+        ms(gateway.p50),
+        ms(gateway.p50 - direct.p50),
+        ms(direct.p99),
+        ms(gateway.p99),
       ]);
     }
     const activity = await connector.context.gateway?.activityPage(`bench-gateway-${suffix}`, null);
     process.stdout.write(`pgbench -S (select-only, simple protocol), ${ROUNDS} × ${SECONDS} s per side and client count, alternating; ${activity?.digest.statements ?? 0} statements recorded through the gateway.\n\n`);
-    process.stdout.write(markdownTable(['clients', 'direct tps', 'gateway tps', 'gateway / direct', 'direct p50', 'gateway p50', 'added p50'], rows));
+    process.stdout.write(markdownTable(['clients', 'direct tps', 'gateway tps', 'gateway / direct', 'direct p50', 'gateway p50', 'added p50', 'direct p99', 'gateway p99'], rows));
     await connector.client.revokeGrant(directGrant.grantId);
     await connector.client.revokeGrant(gatewayGrant.grantId);
   } finally {

@@ -128,6 +128,18 @@ describeWith('postgres', 'SQL gateway with the node pg driver', (adminUrl) => {
     await env.connector.client.revokeGrant('GW-5.2');
   });
 
+  it("passes the client's application_name and options to its database session, and never a replication request", async () => {
+    const created = await env.grant('GW-7.1');
+    const client = await env.connect(created.username, created.password, { application_name: 'ana-laptop', options: `-c search_path=${env.fixture.schema}`, replication: 'database' });
+    const { rows } = await client.query("SELECT current_setting('application_name') AS app, current_setting('search_path') AS path, count(*)::int AS n FROM orders");
+    expect(rows).toEqual([{ app: 'ana-laptop', path: env.fixture.schema, n: expect.any(Number) }]);
+    const { rows: activity } = await env.fixture.admin.query('SELECT backend_type, application_name FROM pg_stat_activity WHERE usename = $1', [created.username]);
+    expect(activity).toEqual([{ backend_type: 'client backend', application_name: 'ana-laptop' }]);
+    await client.end();
+    expect((await env.activity('GW-7.1')).body.statements[0]?.tables).toEqual(['orders']);
+    await env.connector.client.revokeGrant('GW-7.1');
+  });
+
   it('pages a long record by next; a direct target has no activity record; existing-login mode is refused', async () => {
     const created = await env.grant('GW-6.1');
     const client = await env.connect(created.username, created.password);
