@@ -26,12 +26,11 @@ export interface PostgresGatewayOptions {
   now: () => Date;
 }
 
+/** A relayed session, by the process id of the cancel key the client was given (the gateway's own, never the database's). */
 interface Live {
   session: GatewaySession;
   backend: BackendConnection;
   targetUrl: string;
-  /** The cancel key the client was given: this session's own, never the database's. */
-  processId: number;
   secretKey: Buffer;
 }
 
@@ -191,7 +190,7 @@ export class PostgresGateway {
       log: this.options.log,
       now: this.options.now,
     });
-    this.live.set(processId, { session, backend, targetUrl: target.config.url, processId, secretKey });
+    this.live.set(processId, { session, backend, targetUrl: target.config.url, secretKey });
     void session.whenClosed().then(() => this.live.delete(processId));
     client.write(
       Buffer.concat([
