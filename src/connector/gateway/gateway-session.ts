@@ -25,6 +25,7 @@ export class GatewaySession {
   readonly id: string;
   readonly grantId: string;
   private readonly closed: Promise<void>;
+  private readonly tracker: StatementTracker;
   private ended = false;
 
   constructor(private readonly options: SessionOptions) {
@@ -59,6 +60,7 @@ export class GatewaySession {
       }
       scanner.push(chunk);
     });
+    this.tracker = tracker;
     this.closed = new Promise<void>((resolve) => {
       let open = 2;
       const done = () => {
@@ -80,6 +82,7 @@ export class GatewaySession {
   end(code: string, message: string): Promise<void> {
     if (!this.ended) {
       this.options.log.info({ event: 'gateway.session_ended', grantId: this.grantId, session: this.id, code });
+      this.tracker.end(code);
       this.options.client.end(errorResponse({ severity: 'FATAL', code, message }));
       this.options.backend.socket.destroy();
       this.ended = true;
@@ -89,6 +92,7 @@ export class GatewaySession {
   }
 
   private destroy(): void {
+    if (!this.ended) this.tracker.end('08006');
     this.ended = true;
     this.options.client.destroy();
     this.options.backend.socket.destroy();

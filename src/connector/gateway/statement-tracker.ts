@@ -117,6 +117,16 @@ export class StatementTracker {
     }
   }
 
+  /**
+   * The session ended (revoked, expired, or the connection broke): the statement running then is recorded with
+   * `code`, since it may have done its work before the end; those queued behind it never ran.
+   */
+  end(code: string): void {
+    const head = this.queue[0];
+    if (head !== undefined && head.group === this.groupsDone) this.complete(head, null, code);
+    this.queue.length = 0;
+  }
+
   private query(raw: string): Query {
     return { raw, parsed: false };
   }
