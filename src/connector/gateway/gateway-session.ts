@@ -47,10 +47,12 @@ export class GatewaySession {
         this.end('08P01', `protocol violation: ${error.message}`);
         return;
       }
-      if (messages.length > 0 && !server.write(messages.length === 1 ? (messages[0] as Buffer) : Buffer.concat(messages))) {
+      if (messages.length === 0) return;
+      if (!server.write(messages.length === 1 ? (messages[0] as Buffer) : Buffer.concat(messages))) {
         client.pause();
         server.once('drain', () => client.resume());
       }
+      tracker.parsePending();
     });
     server.on('data', (chunk: Buffer) => {
       // The answer goes out first; reading it for the record (and parsing what it answers) comes after.

@@ -117,6 +117,11 @@ export class StatementTracker {
     }
   }
 
+  /** Parses what was just relayed, while the server runs it, so that its answer is recorded without waiting. */
+  parsePending(): void {
+    for (const running of this.queue) parsed(running.query);
+  }
+
   /**
    * The session ended (revoked, expired, or the connection broke): the statement running then is recorded with
    * `code`, since it may have done its work before the end; those queued behind it never ran.

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, existsSync, write } from 'node:fs';
+import { closeSync, openSync, readFile, write } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { statementRecordSchema, type StatementRecord } from '../statement-record';
@@ -8,29 +8,23 @@ const FILE = 'activity.jsonl';
 const lineSchema = z.strictObject({ grantId: z.string(), statement: statementRecordSchema });
 
 /**
- * The embedded ledger's activity record: a JSON-lines file in the ledger's directory, folded into memory at open.
- * Lines are written in the order `append` is called; a torn last line from a crash is ignored.
+ * The embedded ledger's activity record: a JSON-lines file in the ledger's directory, appended in the order
+ * `append` is called. Nothing of it is kept in memory (a long session would otherwise keep every statement alive
+ * in the heap); a read scans the file. A torn last line from a crash is ignored.
  */
 export class FileActivityLog implements ActivityLog {
-  private readonly byGrant = new Map<string, StatementRecord[]>();
+  private readonly path: string;
   private readonly fd: number;
   private tail: Promise<void> = Promise.resolve();
   private pending: string[] = [];
   private flushing: Promise<void> | undefined;
 
   constructor(dir: string) {
-    const path = join(dir, FILE);
-    if (existsSync(path)) {
-      for (const line of readFileSync(path, 'utf8').split('\n')) {
-        const parsed = line ? lineSchema.safeParse(safeJson(line)) : undefined;
-        if (parsed?.success) this.remember(parsed.data.grantId, parsed.data.statement);
-      }
-    }
-    this.fd = openSync(path, 'a');
+    this.path = join(dir, FILE);
+    this.fd = openSync(this.path, 'a');
   }
 
   append(grantId: string, statement: StatementRecord): Promise<void> {
-    this.remember(grantId, statement);
     this.pending.push(`${JSON.stringify({ grantId, statement })}\n`);
     // Statements recorded in the same turn of the event loop share one write.
     this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
@@ -44,19 +38,21 @@ export class FileActivityLog implements ActivityLog {
   }
 
   async all(grantId: string): Promise<StatementRecord[]> {
-    return [...(this.byGrant.get(grantId) ?? [])];
+    await this.flushing;
+    await this.tail;
+    const text = await new Promise<string>((resolve, reject) => readFile(this.path, 'utf8', (error, data) => (error ? reject(error) : resolve(data))));
+    const prefix = `{"grantId":${JSON.stringify(grantId)},`;
+    return text.split('\n').flatMap((line) => {
+      if (!line.startsWith(prefix)) return [];
+      const parsed = lineSchema.safeParse(safeJson(line));
+      return parsed.success ? [parsed.data.statement] : [];
+    });
   }
 
   async close(): Promise<void> {
     await this.flushing?.catch(() => undefined);
     await this.tail.catch(() => undefined);
     closeSync(this.fd);
-  }
-
-  private remember(grantId: string, statement: StatementRecord): void {
-    const list = this.byGrant.get(grantId);
-    if (list) list.push(statement);
-    else this.byGrant.set(grantId, [statement]);
   }
 }
 
