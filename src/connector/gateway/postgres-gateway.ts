@@ -191,7 +191,10 @@ export class PostgresGateway {
       now: this.options.now,
     });
     this.live.set(processId, { session, backend, targetUrl: target.config.url, secretKey });
-    void session.whenClosed().then(() => this.live.delete(processId));
+    void session.whenClosed().then(() => {
+      this.live.delete(processId);
+      this.options.log.info({ event: 'gateway.session_closed', grantId: login.grantId, target: login.target, session: sessionId });
+    });
     client.write(
       Buffer.concat([
         ...backend.parameters.map(([name, value]) => parameterStatus(name, value)),
