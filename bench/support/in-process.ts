@@ -5,7 +5,7 @@ import type { ConnectorConfig, TargetConfig } from '../../src/connector/config/s
 import { startConnector } from '../../src/connector/connector';
 import { driverFactories } from '../../src/connector/drivers/registry';
 import { silentLogger } from '../../src/connector/log';
-import { ConnectorClient } from '../../src/protocol';
+import { RequesterClient } from '../../test/connector/support/requester-client';
 
 export const BENCH_SECRET = 'benchmark-secret-0123456789abcdef';
 
@@ -19,7 +19,7 @@ export async function startBenchConnector(targets: TargetConfig[], extra: Pick<C
   });
   return {
     ...running,
-    client: new ConnectorClient({ baseUrl: running.url, secrets: BENCH_SECRET }),
+    client: new RequesterClient({ baseUrl: running.url, secrets: BENCH_SECRET }),
     async stop() {
       await running.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ const STATUS: Record<ErrorCode, number> = {
   missing_signature: 401,
   bad_signature: 401,
   stale_timestamp: 401,
-  replayed_signature: 401,
+  replayed_request: 401,
   payload_too_large: 413,
   bad_request: 400,
   unknown_target: 422,

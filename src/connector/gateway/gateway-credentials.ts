@@ -1,6 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createScramSha256Data } from 'pg-gateway';
-import { generatePassword } from '../grants/usernames';
 
 /** What pg-gateway needs to run SCRAM-SHA-256 for one user: the salted verifier, never the password. */
 export interface ScramVerifier {
@@ -21,20 +20,23 @@ export interface GatewayLogin {
 
 /**
  * The credentials of gateway grants, in this process's memory only: a requester's SCRAM verifier and the database
- * login's password. Neither is written anywhere, so a restarted connector holds none and the requester asks for the
- * grant again (the same grantId rotates both).
+ * login's password. Neither is written anywhere, so a restarted connector holds none: the grant's sealed credential
+ * no longer works, and a repeat of the grant request is refused rather than answered with it (see GrantService).
  */
 export class GatewayCredentials {
   private readonly byUsername = new Map<string, GatewayLogin>();
   private readonly decoyKey = randomBytes(32);
   private readonly decoyKeys = { storedKey: randomBytes(32).toString('base64'), serverKey: randomBytes(32).toString('base64') };
 
-  /** Issues a gateway-only password for `username`, replacing any earlier one, and keeps the login's password. */
-  async issue(login: { grantId: string; target: string; username: string; databasePassword: string }): Promise<string> {
-    const password = generatePassword();
-    const verifier = await createScramSha256Data(password);
+  /** Accepts the gateway-only `password` for `username`, replacing any earlier one, and keeps the login's password. */
+  async admit(login: { grantId: string; target: string; username: string; password: string; databasePassword: string }): Promise<void> {
+    const verifier = await createScramSha256Data(login.password);
     this.byUsername.set(login.username, { grantId: login.grantId, target: login.target, verifier, databasePassword: login.databasePassword });
-    return password;
+  }
+
+  holds(grantId: string): boolean {
+    for (const login of this.byUsername.values()) if (login.grantId === grantId) return true;
+    return false;
   }
 
   find(username: string): GatewayLogin | undefined {

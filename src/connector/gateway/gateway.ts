@@ -14,7 +14,6 @@ export interface GatewayDependencies {
   config: ConnectorConfig;
   ledger: Ledger;
   log: Logger;
-  now: () => Date;
 }
 
 /** The SQL gateway as the rest of the connector sees it: credentials for new grants, the end of a grant, its record. */
@@ -32,7 +31,8 @@ export class Gateway {
 
   /**
    * Binds the gateway when the config has a gateway.postgres block (undefined otherwise). It serves once `serve` gives
-   * it the targets, which are opened after it so that their connect info can name its bound address.
+   * it the targets, which are opened after it so that their connect info can name its bound address, and the clock
+   * the connector keeps by them.
    */
   static async start(deps: GatewayDependencies): Promise<Gateway | undefined> {
     const settings = deps.config.gateway?.postgres;
@@ -40,19 +40,27 @@ export class Gateway {
     await parserReady;
     const credentials = new GatewayCredentials();
     const activity = await openActivityLog(deps.config.ledger);
-    const postgres = new PostgresGateway({ listen: settings.listen, tls: settings.tls, ledger: deps.ledger, credentials, activity, log: deps.log, now: deps.now });
+    const postgres = new PostgresGateway({ listen: settings.listen, tls: settings.tls, ledger: deps.ledger, credentials, activity, log: deps.log });
     const bound = await postgres.listen();
     return new Gateway(deps, credentials, activity, postgres, settings.advertise ?? { host: settings.listen.host, port: bound.port });
   }
 
-  serve(targets: Targets): void {
+  serve(targets: Targets, now: () => Date): void {
     this.targets = targets;
-    this.postgres.serve(targets);
+    this.postgres.serve(targets, now);
   }
 
-  /** The requester's gateway-only password for a grant whose database login has `databasePassword`. */
-  issue(login: { grantId: string; target: string; username: string; databasePassword: string }): Promise<string> {
-    return this.credentials.issue(login);
+  /**
+   * Lets `username` in with the requester's gateway-only `password` and opens its sessions with the database login's
+   * `databasePassword`; both stay in this process's memory only.
+   */
+  admit(login: { grantId: string; target: string; username: string; password: string; databasePassword: string }): Promise<void> {
+    return this.credentials.admit(login);
+  }
+
+  /** Whether this process holds the grant's gateway credential (it does not after a restart, nor on another replica). */
+  holds(grantId: string): boolean {
+    return this.credentials.holds(grantId);
   }
 
   /** Access ended: the credential stops working and every session of the grant is closed before this resolves. */

@@ -23,6 +23,11 @@ export interface PostgresGatewayOptions {
   credentials: GatewayCredentials;
   activity: ActivityLog;
   log: Logger;
+}
+
+/** What the gateway serves with: the open targets and the connector's clock (the databases'). */
+interface Serving {
+  targets: Targets;
   now: () => Date;
 }
 
@@ -44,8 +49,8 @@ export class PostgresGateway {
   private readonly server: Server;
   private readonly live = new Map<number, Live>();
   private readonly tls: { cert: Buffer; key: Buffer } | undefined;
-  /** Set once the targets are open (their connect info names this gateway's bound address). */
-  private targets: Targets | undefined;
+  /** Set once the targets are open (their connect info names this gateway's bound address) and their clock runs. */
+  private serving: Serving | undefined;
 
   constructor(private readonly options: PostgresGatewayOptions) {
     this.tls = options.tls && { cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) };
@@ -62,8 +67,8 @@ export class PostgresGateway {
     return { host: address.address, port: address.port };
   }
 
-  serve(targets: Targets): void {
-    this.targets = targets;
+  serve(targets: Targets, now: () => Date): void {
+    this.serving = { targets, now };
   }
 
   /** Closes every session of the grant (its access ended) and resolves once they are gone. */
@@ -84,7 +89,8 @@ export class PostgresGateway {
   }
 
   private accept(socket: Socket): void {
-    if (!this.targets) {
+    const serving = this.serving;
+    if (!serving) {
       socket.destroy();
       return;
     }
@@ -119,7 +125,7 @@ export class PostgresGateway {
           validateCredentials: async ({ authMessage, clientProof, username }) => {
             const candidate = this.options.credentials.find(username);
             if (!candidate || !(await verifyScramSha256Password({ authMessage, clientProof, storedKey: candidate.verifier.storedKey }))) return false;
-            if (!(await this.isLive(candidate.grantId))) return false;
+            if (!(await this.isLive(candidate.grantId, serving.now))) return false;
             login = candidate;
             return true;
           },
@@ -144,7 +150,7 @@ export class PostgresGateway {
           await connection.detach();
           stream.release();
           const params = connection.clientParams;
-          void this.start(transport, login, params?.database, { application_name: params?.application_name, options: params?.options });
+          void this.start(serving, transport, login, params?.database, { application_name: params?.application_name, options: params?.options });
         },
       },
       adapters,
@@ -152,8 +158,8 @@ export class PostgresGateway {
   }
 
   /** Opens the database session for an authenticated client and starts relaying. */
-  private async start(client: Duplex, login: GatewayLogin, database: string | undefined, startup: ClientStartup): Promise<void> {
-    const target = this.targets?.get(login.target);
+  private async start(serving: Serving, client: Duplex, login: GatewayLogin, database: string | undefined, startup: ClientStartup): Promise<void> {
+    const target = serving.targets.get(login.target);
     const record = await this.options.ledger.get(login.grantId);
     if (!target || !record?.username) {
       client.end(errorResponse({ severity: 'FATAL', code: '28000', message: 'the grant has no gateway target' }));
@@ -188,7 +194,7 @@ export class PostgresGateway {
         });
       },
       log: this.options.log,
-      now: this.options.now,
+      now: serving.now,
     });
     this.live.set(processId, { session, backend, targetUrl: target.config.url, secretKey });
     void session.whenClosed().then(() => {
@@ -204,7 +210,7 @@ export class PostgresGateway {
     );
     this.options.log.info({ event: 'gateway.session_opened', grantId: login.grantId, target: login.target, session: sessionId });
     // A revoke that landed while the session was opening must not leave it behind.
-    if (!(await this.isLive(login.grantId))) await session.end('57P01', 'access ended: the grant was revoked or expired');
+    if (!(await this.isLive(login.grantId, serving.now))) await session.end('57P01', 'access ended: the grant was revoked or expired');
   }
 
   private async cancel(packet: Buffer): Promise<void> {
@@ -213,9 +219,9 @@ export class PostgresGateway {
     await cancelBackend(live.targetUrl, live.backend.processId, live.backend.secretKey);
   }
 
-  private async isLive(grantId: string): Promise<boolean> {
+  private async isLive(grantId: string, now: () => Date): Promise<boolean> {
     const record = await this.options.ledger.get(grantId);
-    return record?.state === 'active' && record.notAfter !== null && Date.parse(record.notAfter) > this.options.now().getTime();
+    return record?.state === 'active' && record.notAfter !== null && Date.parse(record.notAfter) > now().getTime();
   }
 }
 

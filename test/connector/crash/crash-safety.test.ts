@@ -128,7 +128,7 @@ describeWith('postgres', 'connector crash safety (SIGKILL between the steps of g
       expect(await managedLogins()).toEqual([]);
     });
 
-    it('grant.after-outcome: the grant is active after restart and a retry rotates the password of the same login', async () => {
+    it('grant.after-outcome: the grant is active after restart and a retry returns its sealed credential, whose password works', async () => {
       const body = request('CR-1.3');
       const first = await start(['grant.after-outcome']);
       await expectKilled(first, first.client.createGrant(body));

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { newCredentialKeyPair, openCredential } from '../../../src/protocol';
 import { inSeconds, waitFor } from '../support/harness';
 import { describeWith } from '../../support/servers';
 import { gatewayConnector, principal } from './support';
@@ -35,6 +36,22 @@ describeWith('postgres', 'SQL gateway with the node pg driver', (adminUrl) => {
     ]);
     expect(body.statements[0]).not.toHaveProperty('params');
     await env.connector.client.revokeGrant('GW-1.1');
+  });
+
+  it('answers with the credential sealed to the caller only; a repeat answers the same sealed credential and rotates nothing', async () => {
+    const pair = await newCredentialKeyPair();
+    const request = { grantId: 'GW-1.2', target: env.target.id, role: 'read', principal, mode: 'ephemeral' as const, notAfter: inSeconds(600), ticket: 'SD-1', reason: 'test', credentialKey: pair.publicKey };
+    // The client parses the answer strictly: a plaintext secret beside `credential` would be refused.
+    const first = await env.connector.client.createGrant(request);
+    const opened = await openCredential(first.credential ?? '', pair.privateKey);
+    expect(opened.username).toBe(first.username);
+    const before = await env.connect(opened.username, opened.password);
+    const repeated = await env.connector.client.createGrant(request);
+    expect(repeated).toEqual(first);
+    const after = await env.connect(opened.username, opened.password);
+    for (const client of [before, after]) expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await Promise.all([before.end(), after.end()]);
+    await env.connector.client.revokeGrant('GW-1.2');
   });
 
   it('records exactly what ran: writes, DDL, several statements in one query, prepared statements, errors; literals never', async () => {

@@ -6,7 +6,7 @@ import { inSeconds, postgresFixture, SECRET, startTestConnector } from '../suppo
 import { principal } from './support';
 
 describeWith('postgres', 'the SQL gateway across a connector restart', (adminUrl) => {
-  it.each(['file', 'postgres'] as const)('keeps the record (%s ledger); the gateway credential is gone until the grant is requested again', async (ledger) => {
+  it.each(['file', 'postgres'] as const)('keeps the record (%s ledger); the gateway credential is gone, and a repeat of the grant request says so instead of handing it out', async (ledger) => {
     const fixture = await postgresFixture(adminUrl);
     const ledgerDatabase = ledger === 'postgres' ? await createScratchDatabase(adminUrl, 'jit_gw_ledger') : undefined;
     const target = { ...fixture.target, access: 'gateway' as const };
@@ -34,11 +34,14 @@ describeWith('postgres', 'the SQL gateway across a connector restart', (adminUrl
       const body = (await response.json()) as { statements: { sql: string }[] };
       expect(body.statements.map((statement) => statement.sql)).toEqual([`SELECT total FROM ${fixture.schema}.orders WHERE id = $1`]);
       await expect(connect(port, created.username, created.password ?? '')).rejects.toMatchObject({ code: '28000' });
-      const again = await second.client.createGrant(request);
-      const renewed = await connect(port, again.username, again.password ?? '');
-      expect((await renewed.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
-      await renewed.end();
-      await second.client.revokeGrant('RS-1.1');
+      await expect(second.client.createGrant(request)).rejects.toMatchObject({ status: 409, code: 'grant_conflict', message: expect.stringMatching(/restarted.*new grantId/) });
+      await expect(connect(port, created.username, created.password ?? '')).rejects.toMatchObject({ code: '28000' });
+      expect(await second.client.revokeGrant('RS-1.1')).toMatchObject({ state: 'revoked' });
+      const renewed = await second.client.createGrant({ ...request, grantId: 'RS-1.2' });
+      const client2 = await connect(port, renewed.username, renewed.password ?? '');
+      expect((await client2.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      await client2.end();
+      await second.client.revokeGrant('RS-1.2');
     } finally {
       await second.stop();
       await fixture.cleanup();
