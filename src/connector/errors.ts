@@ -12,6 +12,7 @@ const STATUS: Record<ErrorCode, number> = {
   grant_conflict: 409,
   grant_revoked: 409,
   not_found: 404,
+  no_activity_record: 404,
   method_not_allowed: 405,
   target_unavailable: 503,
   internal: 500,

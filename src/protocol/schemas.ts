@@ -135,6 +135,7 @@ export const errorCodeSchema = z.enum([
   'grant_conflict',
   'grant_revoked',
   'not_found',
+  'no_activity_record',
   'method_not_allowed',
   'target_unavailable',
   'internal',

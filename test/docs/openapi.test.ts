@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { activityDigestSchema, activityPageSchema, statementRecordSchema } from '../../src/connector/gateway/statement-record';
 import * as protocol from '../../src/protocol/schemas';
 import { componentValidator, loadOpenApi, operations, type JsonSchema } from './support/openapi-document';
 import { shapeOf } from './support/schema-shape';
@@ -37,6 +38,9 @@ const PAIRS: [string, z.ZodType, 'input' | 'output'][] = [
   ['RevocationCallback', protocol.revocationCallbackSchema, 'output'],
   ['ErrorCode', protocol.errorCodeSchema, 'output'],
   ['ErrorBody', protocol.errorBodySchema, 'output'],
+  ['StatementRecord', statementRecordSchema, 'output'],
+  ['ActivityDigest', activityDigestSchema, 'output'],
+  ['ActivityPage', activityPageSchema, 'output'],
 ];
 
 const grantRequest = {
@@ -119,6 +123,7 @@ describe('docs/openapi/connector-v2.yaml', () => {
         'DELETE /v1/grants/{grantId}',
         'POST /v1/grants',
         'POST /v1/grants/{grantId}/extend',
+        'GET /v1/grants/{grantId}/activity',
       ].sort(),
     );
   });

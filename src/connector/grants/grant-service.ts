@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sealCredential, type CredentialKey, type CredentialPlaintext, type GrantCreated, type GrantRequest, type GrantState, type GrantStatus, type Revoked } from '../../protocol';
 import { DriverError } from '../drivers/driver';
 import { ConnectorError } from '../errors';
+import type { Gateway } from '../gateway/gateway';
 import { failpoint } from '../failpoints';
 import type { GrantRecord } from '../ledger/record';
 import type { Target } from '../targets';
@@ -31,6 +32,9 @@ export class GrantService {
     if (Date.parse(request.notAfter) <= this.context.now().getTime()) throw new ConnectorError('bad_request', 'notAfter must be in the future');
     // No database accepts NUL in a login name, and a PostgreSQL ledger cannot store it (jsonb refuses \u0000).
     if (request.principal.dbUser?.includes('\0')) throw new ConnectorError('bad_request', 'principal.dbUser must not contain NUL characters');
+    if (target.config.access === 'gateway' && request.mode !== 'ephemeral') {
+      throw new ConnectorError('bad_request', `target ${request.target} is behind the SQL gateway, which opens sessions as an ephemeral login: use mode ephemeral`);
+    }
     const loginProblem = request.principal.dbUser ? target.driver.loginNameProblem?.(request.principal.dbUser) : null;
     if (loginProblem) throw new ConnectorError('unknown_role', `principal.dbUser cannot be a login on target ${request.target}: ${loginProblem}`);
 
@@ -135,7 +139,8 @@ export class GrantService {
   /**
    * Creates access for a record already in the ledger as `granting` (new) or `failed`/stale (a retry). In ephemeral
    * mode the new password leaves only sealed to `credentialKey` (for the login `record.name`, which the driver
-   * creates under that name), and that sealed form is what the ledger keeps.
+   * creates under that name), and that sealed form is what the ledger keeps. For a gateway target what is sealed is a
+   * second, gateway-only password; the login's own is handed to the gateway and never leaves the connector.
    */
   private async grant(record: GrantRecord, target: Target, credentialKey: CredentialKey | undefined, status: 200 | 201): Promise<{ status: 200 | 201; body: GrantCreated }> {
     const now = this.context.now();
@@ -147,8 +152,9 @@ export class GrantService {
     let username: string;
     let credential: string | null = null;
     try {
+      const gateway = password !== undefined && target.config.access === 'gateway' ? { to: this.requireGateway(record), password: generatePassword() } : undefined;
       // Sealed before the database is touched, so a key nothing can be sealed to creates nothing.
-      if (password !== undefined) credential = await sealFor(credentialKey, { username: record.name, password });
+      if (password !== undefined) credential = await sealFor(credentialKey, { username: record.name, password: gateway?.password ?? password });
       ({ username } = await target.driver.grant({
         ...managedRef(record, this.context),
         grantId: record.grantId,
@@ -156,6 +162,9 @@ export class GrantService {
         notAfter: new Date(record.notAfter ?? now),
         enabled,
       }));
+      if (gateway && password !== undefined) {
+        await gateway.to.admit({ grantId: record.grantId, target: record.target, username, password: gateway.password, databasePassword: password });
+      }
     } catch (error) {
       const nothingCreated = error instanceof ConnectorError || (error instanceof DriverError && (error.code === 'conflict' || error.code === 'invalid_access'));
       const failed: GrantRecord = { ...granting, state: 'failed', needsCleanup: !nothingCreated, lastError: String((error as Error).message), updatedAt: this.context.now().toISOString() };
@@ -173,8 +182,18 @@ export class GrantService {
     return { status, body: this.created(done, target) };
   }
 
-  /** The same request again: the same answer, sealed credential included. Nothing on the database changes. */
+  /**
+   * The same request again: the same answer, sealed credential included. Nothing on the database changes. A gateway
+   * grant's sealed credential works only while this process holds its verifier (memory only): after a restart, or on
+   * another replica, it is refused here instead of being handed out dead.
+   */
   private async repeat(record: GrantRecord, target: Target): Promise<{ status: 200; body: GrantCreated }> {
+    if (target.config.access === 'gateway' && record.mode === 'ephemeral' && !this.context.gateway?.holds(record.grantId)) {
+      throw new ConnectorError(
+        'grant_conflict',
+        `the gateway credential of grant ${record.grantId} is no longer held: gateway credentials live in the memory of the connector process that issued them, so it was lost when the connector restarted (or is held by another replica); revoke this grant and request access with a new grantId`,
+      );
+    }
     this.context.metrics.grants.inc({ target: record.target, result: 'repeated' });
     return { status: 200, body: this.created(record, target) };
   }
@@ -189,6 +208,11 @@ export class GrantService {
       ...(record.notBefore ? { notBefore: record.notBefore } : {}),
       notAfter: record.notAfter ?? '',
     };
+  }
+
+  private requireGateway(record: GrantRecord): Gateway {
+    if (!this.context.gateway) throw new ConnectorError('internal', `target ${record.target} is behind the SQL gateway, which is not running`);
+    return this.context.gateway;
   }
 
   private requireTarget(record: GrantRecord): Target {

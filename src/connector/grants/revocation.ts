@@ -59,6 +59,8 @@ export async function revokeRecord(context: GrantContext, record: GrantRecord, r
   await context.ledger.update(attempt);
   failpoint('revoke.after-intent');
   try {
+    // The gateway closes its sessions itself before the login goes, and the grant's credential stops working.
+    await context.gateway?.end(record.grantId);
     const result = await driverRevoke(context, attempt);
     await confirmGone(context, attempt);
     failpoint('revoke.after-driver');

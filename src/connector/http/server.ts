@@ -14,6 +14,7 @@ import {
   type TargetList,
 } from '../../protocol';
 import { ConnectorError } from '../errors';
+import type { Gateway } from '../gateway/gateway';
 import type { GrantService } from '../grants/grant-service';
 import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
@@ -23,6 +24,8 @@ import { readBody } from './read-body';
 
 export interface ApiDependencies {
   grants: GrantService;
+  /** The SQL gateway, when configured: it serves gateway grants' activity. */
+  gateway?: Gateway | undefined;
   targets: Targets;
   secrets: readonly string[];
   /** Where accepted requests are remembered, so a replay is refused by every replica, before or after a restart. */
@@ -112,9 +115,16 @@ async function handle(deps: ApiDependencies, request: IncomingMessage): Promise<
       return { status: 200, body: { grants: await deps.grants.list(filter) } };
     });
   }
-  const grantPath = /^\/v1\/grants\/([^/]+)(\/extend)?$/.exec(path);
+  const grantPath = /^\/v1\/grants\/([^/]+)(\/extend|\/activity)?$/.exec(path);
   if (grantPath) {
     const grantId = parse(grantIdSchema, decodePathSegment(grantPath[1] ?? ''));
+    if (grantPath[2] === '/activity') {
+      return allow(method, ['GET'], async () => {
+        await deps.grants.get(grantId);
+        if (!deps.gateway) throw new ConnectorError('no_activity_record', `grant ${grantId} is not behind the SQL gateway: its statements are not seen by the connector`);
+        return { status: 200, body: await deps.gateway.activityPage(grantId, url.searchParams.get('next')) };
+      });
+    }
     if (grantPath[2]) {
       return allow(method, ['POST'], async () => ({ status: 200, body: await deps.grants.extend(grantId, parse(extendRequestSchema, json(body)).notAfter) }));
     }

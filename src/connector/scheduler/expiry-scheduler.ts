@@ -90,7 +90,10 @@ export class ExpiryScheduler {
         return intent;
       }),
     );
-    const names = records.filter(expiring).map((record) => record.name);
+    const cutOff = records.filter(expiring);
+    // The gateway closes its own sessions first, as in every revocation, so they end with its message and are recorded.
+    await Promise.all(cutOff.map((record) => this.context.gateway?.end(record.grantId)));
+    const names = cutOff.map((record) => record.name);
     if (names.length > 0 && driver?.cutOff) {
       try {
         await driver.cutOff({ names });
