@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { TargetConfig } from '../../src/connector/config/schema';
-import { ConnectorClient } from '../../src/protocol';
+import { RequesterClient } from '../../test/connector/support/requester-client';
 import { BENCH_SECRET } from './in-process';
 
 const CLI = resolve(__dirname, '../../src/connector/cli.ts');
@@ -19,7 +19,7 @@ export function residentMemory(pid: number): { rss: number; peak: number } {
 export interface ConnectorProcess {
   pid: number;
   url: string;
-  client: ConnectorClient;
+  client: RequesterClient;
   /** Milliseconds from spawn until the connector said it was listening. */
   listeningAfterMs: number;
   stop(): Promise<void>;
@@ -44,7 +44,7 @@ export async function spawnConnector(args: string[], compiledCli?: string): Prom
     pid,
     url,
     listeningAfterMs,
-    client: new ConnectorClient({ baseUrl: url, secrets: BENCH_SECRET }),
+    client: new RequesterClient({ baseUrl: url, secrets: BENCH_SECRET }),
     stop: () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null) return done();

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { checkTargets } from './config/check-targets';
 import { ConfigError, loadConfigFile } from './config/load-config';
 import { startConnector } from './connector';
 import { driverFactories } from './drivers/registry';
@@ -8,16 +9,18 @@ import { PGLITE_WARNING } from './drivers/pglite';
 import { embeddedDefaultConfig } from './embedded-default';
 import { createLogger } from './log';
 
-const USAGE = `Usage: jit-connector [--config FILE] [--data DIR] [--check]
+const USAGE = `Usage: jit-connector [--config FILE] [--data DIR] [--check [--offline]]
 
   --config FILE  YAML config (docs/connector.md). Without it: the embedded demo target on PGlite.
   --data DIR     where the embedded default keeps its ledger and database (default ./data)
-  --check        validate the config, print every problem, and exit
+  --check        validate the config, print every problem, then connect to each target and print what
+                 would make it degraded (unreachable, clock skew, no database-side expiry), and exit
+  --offline      with --check: validate the config only, connect to nothing
   --help         this text`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { config: { type: 'string' }, data: { type: 'string', default: './data' }, check: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    options: { config: { type: 'string' }, data: { type: 'string', default: './data' }, check: { type: 'boolean', default: false }, offline: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
   });
   if (values.help) {
     process.stdout.write(USAGE + '\n');
@@ -37,6 +40,9 @@ async function main(): Promise<number> {
   }
   if (values.check) {
     process.stdout.write(`config OK: ${config.targets.length} target(s): ${config.targets.map((target) => target.id).join(', ')}\n`);
+    if (values.offline) return 0;
+    const warnings = await checkTargets(config, driverFactories, createLogger({ level: 'silent' }));
+    for (const warning of warnings) process.stdout.write(`warning: ${warning}\n`);
     return 0;
   }
   if (config.targets.some((target) => target.engine === 'pglite')) process.stderr.write(`${PGLITE_WARNING}\n`);

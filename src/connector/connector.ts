@@ -1,14 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import type { ConnectorConfig } from './config/schema';
 import type { DriverFactory, Engine } from './drivers/driver';
+import { Gateway } from './gateway/gateway';
 import type { GrantContext } from './grants/context';
+import { connectorHealth } from './health';
 import { GrantService } from './grants/grant-service';
 import { Leases } from './grants/leases';
 import { createApiServer } from './http/server';
 import { openLedger } from './ledger/open-ledger';
+import type { GrantRecord } from './ledger/record';
 import type { Logger } from './log';
 import { createMetrics } from './metrics';
 import { reconcile } from './reconcile';
+import { DatabaseClock } from './scheduler/database-clock';
 import { ExpiryScheduler } from './scheduler/expiry-scheduler';
 import { closeTargets, openTargets } from './targets';
 
@@ -32,21 +36,37 @@ export interface StartOptions {
 export async function startConnector(options: StartOptions): Promise<RunningConnector> {
   const { config, log } = options;
   const ledger = await openLedger(config.ledger);
-  const targets = openTargets(config.targets, options.factories, log);
-  const metrics = createMetrics(async () => {
+  const gateway = await Gateway.start({ config, ledger, log });
+  const targets = openTargets(config.targets, options.factories, log, gateway?.endpoint);
+  const countByTarget = async (state: GrantRecord['state']): Promise<Map<string, number>> => {
     const counts = new Map<string, number>();
-    for (const record of await ledger.list(['active'])) counts.set(record.target, (counts.get(record.target) ?? 0) + 1);
+    for (const record of await ledger.list([state])) counts.set(record.target, (counts.get(record.target) ?? 0) + 1);
     return counts;
-  });
-  const now = options.now ?? (() => new Date());
-  const context: GrantContext = { ledger, targets, log, metrics, now, leases: new Leases(ledger, now, log) };
+  };
+  const metrics = createMetrics(countByTarget);
+  const clock = new DatabaseClock(targets, options.now ?? (() => new Date()), log);
+  await clock.measure();
+  clock.start();
+  const now = clock.now;
+  gateway?.serve(targets, now);
+  const context: GrantContext = { ledger, targets, log, metrics, now, leases: new Leases(ledger, now, log), gateway };
 
   await reconcile(context);
   context.leases.start();
   const scheduler = new ExpiryScheduler(context, { pollMs: options.pollMs, callback: config.callback && { url: config.callback.url, secrets: config.secrets } });
   scheduler.start();
 
-  const server = createApiServer({ grants: new GrantService(context), targets, secrets: config.secrets, metrics, log, now: context.now });
+  const server = createApiServer({
+    grants: new GrantService(context),
+    gateway: context.gateway,
+    targets,
+    secrets: config.secrets,
+    ledger,
+    metrics,
+    log,
+    now: context.now,
+    health: () => connectorHealth(targets, clock, () => countByTarget('revoking')),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.listen.port, config.listen.host, resolve);
@@ -64,7 +84,9 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
         server.closeIdleConnections();
       });
       await scheduler.stop();
+      await context.gateway?.close();
       context.leases.stop();
+      clock.stop();
       if (!(await closeTargets(targets))) log.warn({ event: 'connector.targets_close_timeout', detail: 'a database did not answer while its connections were closed' });
       await ledger.close();
       log.info({ event: 'connector.stopped' });

@@ -1,8 +1,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of one connector, on its own registry (several connectors can share a process in tests). */
-/** `countActive` answers the active-grants gauge at scrape time, from the ledger. */
-export function createMetrics(countActive: () => Promise<Map<string, number>> = async () => new Map()) {
+/** Grants in one ledger state, by target. */
+export type CountGrants = (state: 'active' | 'revoking') => Promise<Map<string, number>>;
+
+/** `count` answers the gauges of grants by state at scrape time, from the ledger. */
+export function createMetrics(count: CountGrants = async () => new Map()) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'jit_connector_' });
   return {
@@ -32,7 +35,17 @@ export function createMetrics(countActive: () => Promise<Map<string, number>> = 
       registers: [registry],
       async collect() {
         this.reset();
-        for (const [target, count] of await countActive()) this.set({ target }, count);
+        for (const [target, n] of await count('active')) this.set({ target }, n);
+      },
+    }),
+    revocationsPending: new Gauge({
+      name: 'jit_revocations_pending',
+      help: 'Grants whose revocation has begun and is not confirmed by the database yet (retried until it is).',
+      labelNames: ['target'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const [target, n] of await count('revoking')) this.set({ target }, n);
       },
     }),
     revocationLag: new Histogram({

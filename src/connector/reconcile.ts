@@ -56,6 +56,8 @@ async function revokeOrphan(context: GrantContext, target: Target, name: string,
   try {
     const ref = record ? managedRef(record, context) : { name, mode: 'ephemeral' as const, access: { memberOf: [], privileges: [] } };
     await target.driver.revoke(ref);
+    const { remaining } = await target.driver.verifyRevoked(ref);
+    if (remaining.length > 0) throw new Error(`still on the database: ${remaining.join('; ')}`);
     context.metrics.revocations.inc({ target: target.config.id, reason: 'reconciled' });
     context.log.warn({ event: 'reconcile.orphan_revoked', target: target.config.id, login: name, grantId: record?.grantId ?? null });
   } catch (error) {

@@ -12,16 +12,22 @@ export interface Target {
 
 export type Targets = ReadonlyMap<string, Target>;
 
-export function openTargets(configs: readonly TargetConfig[], factories: Record<Engine, DriverFactory>, log: Logger): Targets {
+export function openTargets(configs: readonly TargetConfig[], factories: Record<Engine, DriverFactory>, log: Logger, gateway?: { host: string; port: number }): Targets {
   return new Map(
     configs.map((config) => {
       const driver = factories[config.engine].create(
         { id: config.id, url: config.url, owner: config.owner, marker: config.marker, seed: config.seed, access: config.roles },
         log.child({ target: config.id }),
       );
-      return [config.id, { config, driver, connect: connectInfo(config) }];
+      return [config.id, { config, driver, connect: requesterConnect(config, gateway) }];
     }),
   );
+}
+
+/** A gateway target's requesters connect to the gateway's endpoint, for the target's database. */
+function requesterConnect(config: TargetConfig, gateway: { host: string; port: number } | undefined): ConnectInfo {
+  const direct = connectInfo(config);
+  return config.access === 'gateway' && gateway ? { host: gateway.host, port: gateway.port, database: direct.database } : direct;
 }
 
 /** How long shutdown waits for the drivers to close their connections. */

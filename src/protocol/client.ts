@@ -25,7 +25,6 @@ export interface ConnectorClientOptions {
   baseUrl: string;
   secrets: string | readonly string[];
   fetch?: FetchLike;
-  nowSeconds?: () => number;
 }
 
 /** A refused or failed call, with the connector's stable error code (or `unreachable` / `bad_response`). */
@@ -46,14 +45,12 @@ export class ConnectorRequestError extends Error {
   }
 }
 
-/** A client of connector protocol v1: signs every request and parses every answer. */
+/** A client of connector protocol v2: signs every request and parses every answer. */
 export class ConnectorClient {
   private readonly fetch: FetchLike;
-  private readonly nowSeconds: () => number;
 
   constructor(private readonly options: ConnectorClientOptions) {
     this.fetch = options.fetch ?? ((url, init) => fetch(url, init));
-    this.nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
   }
 
   createGrant(request: GrantRequestInput): Promise<GrantCreated> {
@@ -85,29 +82,33 @@ export class ConnectorClient {
   }
 
   /**
-   * The connector refuses a signature it has seen (replay), and a signature covers only the timestamp, method,
-   * path and body: the same request twice within one second would sign alike. So an identical request is signed
-   * with a later timestamp (the window allows 300 s of skew), and a refusal as a replay is retried that way.
+   * The connector refuses a signed content (timestamp, method, path, body digest) it has accepted before, from any
+   * client and on any replica: the same request twice within one second is a replay. So this client never signs one
+   * request twice with the same timestamp, waiting for the next second instead of signing ahead of the clock (which
+   * frequent polling would push out of the 300 s window), and a refusal as a replay (another client sent the same
+   * request in that second) is retried in the next second.
    */
-  private lastTimestamp = new Map<string, number>();
+  private readonly lastTimestamp = new Map<string, number>();
 
-  private timestampFor(key: string, minimum: number): number {
-    const timestamp = Math.max(this.nowSeconds(), minimum, (this.lastTimestamp.get(key) ?? 0) + 1);
+  private async timestampFor(key: string, after: number): Promise<number> {
+    const timestamp = Math.max(Math.floor(Date.now() / 1000), after + 1, (this.lastTimestamp.get(key) ?? 0) + 1);
     this.lastTimestamp.set(key, timestamp);
     if (this.lastTimestamp.size > 1000) this.lastTimestamp.delete(this.lastTimestamp.keys().next().value as string);
+    const wait = timestamp * 1000 - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     return timestamp;
   }
 
   private async call<T extends z.ZodType>(method: string, pathWithQuery: string, schema: T, payload?: unknown): Promise<z.infer<T>> {
     const body = payload === undefined ? '' : JSON.stringify(payload);
     const key = `${method} ${pathWithQuery} ${body}`;
-    let timestamp = this.timestampFor(key, 0);
+    let timestamp = await this.timestampFor(key, 0);
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.send(method, pathWithQuery, schema, body, timestamp);
       } catch (error) {
-        if (!(error instanceof ConnectorRequestError) || error.code !== 'replayed_signature' || attempt >= 5) throw error;
-        timestamp = this.timestampFor(key, timestamp + 1);
+        if (!(error instanceof ConnectorRequestError) || error.code !== 'replayed_request' || attempt >= 5) throw error;
+        timestamp = await this.timestampFor(key, timestamp);
       }
     }
   }

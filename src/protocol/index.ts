@@ -1,3 +1,4 @@
 export * from './schemas';
 export * from './signature';
 export * from './client';
+export * from './sealed-credential';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-/** Wire schemas of connector protocol v1 (docs/connector-api.md). Both sides parse with these. */
+/** Wire schemas of connector protocol v2 (docs/connector-api.md). Both sides parse with these. */
 
-export const PROTOCOL_VERSION = 'v1';
+export const PROTOCOL_VERSION = 'v2';
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export const grantIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'grantId must match [A-Za-z0-9._:-]{1,64}');
@@ -18,6 +18,19 @@ export const principalSchema = z.strictObject({
   dbUser: z.string().min(1).max(63).nullable().optional(),
 });
 
+/** The public half of the caller's per-grant X25519 key (RFC 8037); the credential is sealed to it. */
+export const credentialKeySchema = z.strictObject({
+  kty: z.literal('OKP'),
+  crv: z.literal('X25519'),
+  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'x must be the 32-byte public key in base64url'),
+});
+
+/** A JWE in compact serialization: five base64url parts, the second (the encrypted key) empty for ECDH-ES. */
+export const sealedCredentialSchema = z.string().max(4096).regex(/^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'credential must be a compact JWE');
+
+/** What a sealed credential holds once opened. */
+export const credentialPlaintextSchema = z.strictObject({ username: z.string().min(1), password: z.string().min(1) });
+
 export const grantRequestSchema = z
   .strictObject({
     grantId: grantIdSchema,
@@ -25,6 +38,7 @@ export const grantRequestSchema = z
     role: roleNameSchema,
     principal: principalSchema,
     mode: grantModeSchema.default('ephemeral'),
+    credentialKey: credentialKeySchema.optional(),
     notBefore: isoInstantSchema.optional(),
     notAfter: isoInstantSchema,
     ticket: z.string().max(64).optional(),
@@ -33,6 +47,12 @@ export const grantRequestSchema = z
   .superRefine((body, ctx) => {
     if (body.mode === 'existing-login' && !body.principal.dbUser) {
       ctx.addIssue({ code: 'custom', path: ['principal', 'dbUser'], message: 'existing-login mode needs principal.dbUser' });
+    }
+    if (body.mode === 'ephemeral' && !body.credentialKey) {
+      ctx.addIssue({ code: 'custom', path: ['credentialKey'], message: 'ephemeral mode needs credentialKey, the public X25519 JWK the credential is sealed to' });
+    }
+    if (body.mode === 'existing-login' && body.credentialKey) {
+      ctx.addIssue({ code: 'custom', path: ['credentialKey'], message: 'existing-login mode hands out no secret; send no credentialKey' });
     }
     if (body.notBefore && Date.parse(body.notBefore) >= Date.parse(body.notAfter)) {
       ctx.addIssue({ code: 'custom', path: ['notAfter'], message: 'notAfter must be after notBefore' });
@@ -49,7 +69,8 @@ export const grantCreatedSchema = z.strictObject({
   grantId: grantIdSchema,
   state: z.enum(['active', 'pending']),
   username: z.string(),
-  password: z.string().optional(),
+  /** Ephemeral mode: `{username, password}` sealed to the request's credentialKey; never a plaintext secret. */
+  credential: sealedCredentialSchema.optional(),
   connect: connectInfoSchema,
   notBefore: isoInstantSchema.optional(),
   notAfter: isoInstantSchema,
@@ -91,7 +112,8 @@ export const targetListSchema = z.strictObject({ targets: z.array(targetSummaryS
 
 export const healthSchema = z.strictObject({
   status: z.enum(['ok', 'degraded']),
-  targets: z.array(z.strictObject({ id: z.string(), reachable: z.boolean() })),
+  /** `problems` names why a target is degraded: unreachable, clock skew, no database-side expiry. */
+  targets: z.array(z.strictObject({ id: z.string(), reachable: z.boolean(), problems: z.array(z.string()) })),
 });
 
 export const revocationCallbackSchema = z.strictObject({
@@ -105,7 +127,7 @@ export const errorCodeSchema = z.enum([
   'missing_signature',
   'bad_signature',
   'stale_timestamp',
-  'replayed_signature',
+  'replayed_request',
   'payload_too_large',
   'bad_request',
   'unknown_target',
@@ -113,6 +135,7 @@ export const errorCodeSchema = z.enum([
   'grant_conflict',
   'grant_revoked',
   'not_found',
+  'no_activity_record',
   'method_not_allowed',
   'target_unavailable',
   'internal',
@@ -122,6 +145,8 @@ export const errorBodySchema = z.strictObject({
   error: z.strictObject({ code: errorCodeSchema, message: z.string() }),
 });
 
+export type CredentialKey = z.infer<typeof credentialKeySchema>;
+export type CredentialPlaintext = z.infer<typeof credentialPlaintextSchema>;
 export type GrantRequest = z.infer<typeof grantRequestSchema>;
 export type GrantRequestInput = z.input<typeof grantRequestSchema>;
 export type GrantCreated = z.infer<typeof grantCreatedSchema>;

@@ -1,3 +1,4 @@
+import { decodeProtectedHeader } from 'jose';
 import { runAs } from '../../src/connector/drivers/pglite';
 import { waitFor } from '../connector/support/harness';
 import { installApp, type AppUnderTest } from './support/install-app';
@@ -38,6 +39,12 @@ describe('auto-approved read-only access: request, policy, grant, use, expiry', 
       expect.stringMatching(/^Access to demo is active until .* UTC\.\nUse the sandbox SQL console to reach the embedded database demo on target demo as jit_\w+\.\nThe password is shown once in the access panel of this request\.$/),
     ]);
 
+    // Before the reveal, secret storage holds the grant's private key and the connector's sealed answer, never a password.
+    const kept = z
+      .strictObject({ grantId: z.literal(`${key}.1`), privateKey: z.object({ crv: z.literal('X25519'), d: z.string() }), sealed: z.string() })
+      .parse(site.runtime.inspect.secretsForTests()[`credential:${key}`]);
+    expect(decodeProtectedHeader(kept.sealed)).toMatchObject({ alg: 'ECDH-ES', enc: 'A256GCM' });
+
     const other = await resolve(site, requester2, 'revealCredential', {}, key);
     expect(other).toEqual({ ok: false, error: { code: 'forbidden', message: 'This action needs one of these roles: requester.' } });
     const beforeReveal = appCalls();
@@ -46,6 +53,7 @@ describe('auto-approved read-only access: request, policy, grant, use, expiry', 
     expect(credential.username).toMatch(/^jit_/);
     const again = await resolve(site, requester, 'revealCredential', {}, key);
     expect(again.ok).toBe(false);
+    expect(site.runtime.inspect.secretsForTests()[`credential:${key}`]).toBeUndefined();
     expect((await readTicket(site, key)).property).toMatchObject({ credential: { revealedAt: expect.any(String) } });
 
     const db = await app.demoDatabase();

@@ -6,7 +6,7 @@ import { driverFactories } from '../../src/connector/drivers/registry';
 import { PgliteDriver, runAs } from '../../src/connector/drivers/pglite';
 import { embeddedDefaultConfig } from '../../src/connector/embedded-default';
 import { silentLogger } from '../../src/connector/log';
-import { ConnectorClient } from '../../src/protocol';
+import { RequesterClient } from './support/requester-client';
 import { inSeconds } from './support/harness';
 
 describe('the embedded default (no --config)', () => {
@@ -15,7 +15,7 @@ describe('the embedded default (no --config)', () => {
     const config = embeddedDefaultConfig({ dataDir: mkdtempSync(join(tmpdir(), 'jit-embedded-')), secret, port: 0 });
     const connector = await startConnector({ config, factories: driverFactories, log: silentLogger() });
     try {
-      const client = new ConnectorClient({ baseUrl: connector.url, secrets: secret });
+      const client = new RequesterClient({ baseUrl: connector.url, secrets: secret });
       expect(await client.targets()).toEqual({
         targets: [{ id: 'demo', engine: 'pglite', environment: 'dev', roles: ['read', 'write'], connect: { host: 'embedded', port: 0, database: 'demo' } }],
       });

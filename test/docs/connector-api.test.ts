@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ConnectorError } from '../../src/connector/errors';
-import { computeSignature, errorCodeSchema } from '../../src/protocol';
+import { computeSignature, errorCodeSchema, signedContent, signingString } from '../../src/protocol';
 import vectors from '../protocol/signature-vectors.json';
 
 const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'connector-api.md'), 'utf8');
@@ -31,9 +31,10 @@ describe('docs/connector-api.md', () => {
   it('shows the OpenSSL check of the DELETE vector with its real digest and signing string', () => {
     const vector = vectors[1];
     expect(vector).toMatchObject({ method: 'DELETE', body: '' });
-    const signingString = `${vector?.timestamp}.${vector?.method}.${vector?.pathWithQuery}.`;
-    expect(doc).toContain(`printf '%s' '${signingString}' | openssl dgst -sha256 -hmac '${vector?.key}' -hex`);
-    expect(doc).toContain(`SHA2-256(stdin)= ${vector?.signature.slice('v1='.length)}`);
+    const content = signedContent(vector!);
+    expect(signingString(content)).toBe(['v2', vector?.timestamp, vector?.method, vector?.pathWithQuery, content.bodySha256].join('\n'));
+    expect(doc).toContain(`printf 'v2\\n%s\\n%s\\n%s\\n%s' ${vector?.timestamp} ${vector?.method} ${vector?.pathWithQuery} ${content.bodySha256} | openssl dgst -sha256 -hmac '${vector?.key}' -hex`);
+    expect(doc).toContain(`SHA2-256(stdin)= ${vector?.signature.slice('v2='.length)}`);
   });
 
   it('lists every error code, in order, with the status the connector answers', () => {

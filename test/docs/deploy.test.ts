@@ -71,7 +71,8 @@ describe('deploy/', () => {
   it('starts the compiled entry point the image and the unit run, and it validates the example config', () => {
     const cli = join(root, 'dist', 'connector', 'cli.js');
     if (!existsSync(cli)) throw new Error('dist/connector/cli.js is missing: npm install (prepare) or npm run build:connector builds it');
-    const output = execFileSync(process.execPath, [cli, '--config', join(root, 'deploy', 'connector.example.yaml'), '--check'], {
+    // --offline: the example's database hosts are placeholders, not servers to connect to.
+    const output = execFileSync(process.execPath, [cli, '--config', join(root, 'deploy', 'connector.example.yaml'), '--check', '--offline'], {
       env: { ...env, PATH: process.env.PATH ?? '' },
       encoding: 'utf8',
     });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { activityDigestSchema, activityPageSchema, statementRecordSchema } from '../../src/connector/gateway/statement-record';
 import * as protocol from '../../src/protocol/schemas';
 import { componentValidator, loadOpenApi, operations, type JsonSchema } from './support/openapi-document';
 import { shapeOf } from './support/schema-shape';
@@ -20,6 +21,9 @@ const PAIRS: [string, z.ZodType, 'input' | 'output'][] = [
   ['Instant', protocol.isoInstantSchema, 'output'],
   ['GrantMode', protocol.grantModeSchema, 'output'],
   ['Principal', protocol.principalSchema, 'input'],
+  ['CredentialKey', protocol.credentialKeySchema, 'input'],
+  ['SealedCredential', protocol.sealedCredentialSchema, 'output'],
+  ['CredentialPlaintext', protocol.credentialPlaintextSchema, 'output'],
   ['GrantRequest', protocol.grantRequestSchema, 'input'],
   ['ConnectInfo', protocol.connectInfoSchema, 'output'],
   ['GrantCreated', protocol.grantCreatedSchema, 'output'],
@@ -34,6 +38,9 @@ const PAIRS: [string, z.ZodType, 'input' | 'output'][] = [
   ['RevocationCallback', protocol.revocationCallbackSchema, 'output'],
   ['ErrorCode', protocol.errorCodeSchema, 'output'],
   ['ErrorBody', protocol.errorBodySchema, 'output'],
+  ['StatementRecord', statementRecordSchema, 'output'],
+  ['ActivityDigest', activityDigestSchema, 'output'],
+  ['ActivityPage', activityPageSchema, 'output'],
 ];
 
 const grantRequest = {
@@ -42,17 +49,24 @@ const grantRequest = {
   role: 'read',
   principal: { accountId: '5b10ac8d82e05b22cc7d4ef5', email: 'ana@example.com', dbUser: null },
   mode: 'ephemeral',
+  credentialKey: { kty: 'OKP', crv: 'X25519', x: 'hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo' },
   notBefore: '2026-11-21T10:00:00Z',
   notAfter: '2026-11-21T12:00:00+01:00',
   ticket: 'SD-123',
   reason: 'INC-88 slow checkout',
 };
+const sealed = 'eyJhbGciOiJFQ0RILUVTIiwiZW5jIjoiQTI1NkdDTSJ9..c6cZZmjL42E8zxOm.sgPeQswYDmS-AOX8q026dZ.4eRe1MxB_l-ga9RrhzYKDA';
 const status = { grantId: 'SD-1', target: 'demo', role: 'read', username: 'jit_sd_1_abcdef', state: 'active', notBefore: null, notAfter: '2026-11-21T12:00:00.000Z' };
 
 /** Bodies both sides must judge alike: valid ones, and ones each schema must refuse for the same reason. */
 const SAMPLES: [string, z.ZodType, unknown][] = [
   ['GrantRequest', protocol.grantRequestSchema, grantRequest],
+  ['GrantRequest', protocol.grantRequestSchema, { grantId: 'a', target: 'b', role: 'c', principal: { accountId: 'x' }, credentialKey: grantRequest.credentialKey, notAfter: '2026-11-21T12:00:00Z' }],
   ['GrantRequest', protocol.grantRequestSchema, { grantId: 'a', target: 'b', role: 'c', principal: { accountId: 'x' }, notAfter: '2026-11-21T12:00:00Z' }],
+  ['GrantRequest', protocol.grantRequestSchema, { ...grantRequest, mode: 'existing-login', principal: { accountId: 'x', dbUser: 'ana' } }],
+  ['GrantRequest', protocol.grantRequestSchema, { ...grantRequest, credentialKey: undefined, mode: 'existing-login', principal: { accountId: 'x', dbUser: 'ana' } }],
+  ['GrantRequest', protocol.grantRequestSchema, { ...grantRequest, credentialKey: { ...grantRequest.credentialKey, d: grantRequest.credentialKey.x } }],
+  ['GrantRequest', protocol.grantRequestSchema, { ...grantRequest, credentialKey: { ...grantRequest.credentialKey, crv: 'P-256' } }],
   ['GrantRequest', protocol.grantRequestSchema, { ...grantRequest, extra: 1 }],
   ['GrantRequest', protocol.grantRequestSchema, { ...grantRequest, grantId: 'SD 123' }],
   ['GrantRequest', protocol.grantRequestSchema, { ...grantRequest, grantId: 'x'.repeat(65) }],
@@ -62,7 +76,9 @@ const SAMPLES: [string, z.ZodType, unknown][] = [
   ['GrantRequest', protocol.grantRequestSchema, { ...grantRequest, principal: { accountId: '' } }],
   ['GrantRequest', protocol.grantRequestSchema, { ...grantRequest, principal: { accountId: 'a', dbUser: '' } }],
   ['GrantRequest', protocol.grantRequestSchema, { ...grantRequest, reason: 'r'.repeat(2001) }],
+  ['GrantCreated', protocol.grantCreatedSchema, { grantId: 'SD-1', state: 'active', username: 'u', credential: sealed, connect: { host: 'h', port: 5432, database: 'd' }, notAfter: '2026-11-21T12:00:00.000Z' }],
   ['GrantCreated', protocol.grantCreatedSchema, { grantId: 'SD-1', state: 'active', username: 'u', password: 'p', connect: { host: 'h', port: 5432, database: 'd' }, notAfter: '2026-11-21T12:00:00.000Z' }],
+  ['GrantCreated', protocol.grantCreatedSchema, { grantId: 'SD-1', state: 'active', username: 'u', credential: 'not.a.jwe', connect: { host: 'h', port: 5432, database: 'd' }, notAfter: '2026-11-21T12:00:00.000Z' }],
   ['GrantCreated', protocol.grantCreatedSchema, { grantId: 'SD-1', state: 'revoked', username: 'u', connect: { host: 'h', port: 5432, database: 'd' }, notAfter: '2026-11-21T12:00:00.000Z' }],
   ['GrantCreated', protocol.grantCreatedSchema, { grantId: 'SD-1', state: 'pending', username: 'u', connect: { host: 'h', port: 5.5, database: 'd' }, notAfter: '2026-11-21T12:00:00.000Z' }],
   ['GrantStatus', protocol.grantStatusSchema, status],
@@ -74,7 +90,8 @@ const SAMPLES: [string, z.ZodType, unknown][] = [
   ['RevokeResult', protocol.revokedSchema, { grantId: 'SD-1', state: 'revoking' }],
   ['RevokeResult', protocol.revokedSchema, { grantId: 'SD-1', state: 'revoking', revokedAt: '2026-11-21T12:00:00.000Z' }],
   ['RevokeResult', protocol.revokedSchema, { grantId: 'SD-1', state: 'revoked' }],
-  ['Health', protocol.healthSchema, { status: 'degraded', targets: [{ id: 'demo', reachable: false }] }],
+  ['Health', protocol.healthSchema, { status: 'degraded', targets: [{ id: 'demo', reachable: false, problems: ['unreachable'] }] }],
+  ['Health', protocol.healthSchema, { status: 'ok', targets: [{ id: 'demo', reachable: true }] }],
   ['Health', protocol.healthSchema, { status: 'down', targets: [] }],
   ['ErrorBody', protocol.errorBodySchema, { error: { code: 'grant_revoked', message: 'use a new grantId' } }],
   ['ErrorBody', protocol.errorBodySchema, { error: { code: 'teapot', message: 'no' } }],
@@ -84,7 +101,7 @@ const SAMPLES: [string, z.ZodType, unknown][] = [
   ['ExtendRequest', protocol.extendRequestSchema, { notAfter: '2026-11-21T14:00:00Z', reason: 'longer' }],
 ];
 
-describe('docs/openapi/connector-v1.yaml', () => {
+describe('docs/openapi/connector-v2.yaml', () => {
   it('is OpenAPI 3.1 with the HMAC headers as its default security', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.security).toEqual([{ jitTimestamp: [], jitSignature: [] }]);
@@ -106,6 +123,7 @@ describe('docs/openapi/connector-v1.yaml', () => {
         'DELETE /v1/grants/{grantId}',
         'POST /v1/grants',
         'POST /v1/grants/{grantId}/extend',
+        'GET /v1/grants/{grantId}/activity',
       ].sort(),
     );
   });

@@ -5,7 +5,7 @@ import { connectorClient } from '../connector/connector-access';
 import { logEvent } from '../log';
 import { MAX_DELAY_SECONDS, pushGrantJob, type GrantJob } from '../queue/grant-queue';
 import type { AppConfig } from '../storage/app-config';
-import { deleteCredential, storeCredential } from '../storage/credential-store';
+import { credentialKeyFor, deleteCredential, storeSealedCredential } from '../storage/credential-store';
 import { alertOwed, type StoredGrant } from '../storage/grant-entity';
 import { getGrant, updateGrant } from '../storage/grant-store';
 import { loadAppConfig, loadSettings } from '../storage/settings-store';
@@ -20,8 +20,8 @@ const GRANTABLE = new Set(['requested', 'approved', 'scheduled', 'granting']);
 
 /**
  * One grant job: only the job whose token the grant holds may act. Computes the window from now
- * (durations count from when access starts), asks the connector (idempotent by grantId), keeps the
- * one-time password in secret storage, and records the outcome on the ticket. A failure the connector
+ * (durations count from when access starts), asks the connector (idempotent by grantId) for a credential
+ * sealed to the grant's own key, keeps it in secret storage, and records the outcome on the ticket. A failure the connector
  * may recover from is retried with backoff (visible on the ticket from the first failure) until
  * maxGrantAttempts, then the grant fails.
  */
@@ -50,12 +50,14 @@ export async function runGrantJob(job: GrantJob): Promise<GrantOutcome> {
   let created: GrantCreated;
   try {
     const client = await connectorClient(settings.connectorUrl);
+    const credentialKey = await credentialKeyFor(current.ticket, grantId);
     created = await client.createGrant({
       grantId,
       target: current.record.target,
       role: current.record.role,
       principal: { accountId: current.record.requester.accountId, email: current.meta.requesterEmail ?? null },
       mode: 'ephemeral',
+      credentialKey,
       notBefore: window.notBefore.toISOString(),
       notAfter: window.notAfter.toISOString(),
       ticket: current.ticket,
@@ -90,12 +92,12 @@ async function recordGranted(
   const step: Step = breakGlass
     ? { event: 'break-glass', actor: current.record.requester.accountId, ...(current.meta.rule ? { rule: current.meta.rule } : {}), reasons: current.meta.reasons, set }
     : { event: 'grant-succeeded', actor: 'app', set };
-  if (created.password) await storeCredential(ticket, { grantId: created.grantId, password: created.password });
+  if (created.credential) await storeSealedCredential(ticket, created.grantId, created.credential);
   const written = await applySteps(current, settings, [step], {
     moves: breakGlass ? [{ transition: settings.transitions.approve }, { transition: settings.transitions.markGranted }] : [{ transition: settings.transitions.markGranted }],
     meta: { job: undefined, warnAt: warnAtOf(accessWindow, config) },
     ...(capped ? { publicExtra: adfDoc([[capped]]) } : {}),
-    secrets: created.password ? [created.password] : [],
+    secrets: created.credential ? [created.credential] : [],
   });
   if (!written) {
     // Someone else moved the grant on meanwhile (revoked while we granted): do not leave access behind.

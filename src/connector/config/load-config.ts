@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ConnectInfo } from '../../protocol';
 import type { DriverFactory, Engine } from '../drivers/driver';
 import { interpolate } from './interpolate';
@@ -17,7 +17,7 @@ export class ConfigError extends Error {
   }
 }
 
-export type PrivilegeCheckers = Record<Engine, Pick<DriverFactory, 'checkPrivilege'>>;
+export type PrivilegeCheckers = Record<Engine, Pick<DriverFactory, 'checkPrivilege' | 'createsObjects'>>;
 
 export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv, checkers: PrivilegeCheckers): ConnectorConfig {
   const problems: string[] = [];
@@ -31,7 +31,8 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
   const parsed = connectorConfigSchema.safeParse(interpolated);
   problems.push(...duplicateTargetIds(interpolated));
   if (!parsed.success) problems.push(...parsed.error.issues.map(describeIssue));
-  else problems.push(...privilegeProblems(parsed.data.targets, checkers));
+  problems.push(...privilegeProblems(interpolated, checkers));
+  if (parsed.success) problems.push(...ownerProblems(parsed.data.targets, checkers), ...sharedTags(parsed.data.targets));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(source, problems);
   return deepFreeze(parsed.data);
 }
@@ -69,16 +70,67 @@ function duplicateTargetIds(document: unknown): string[] {
   });
 }
 
-function privilegeProblems(targets: TargetConfig[], checkers: PrivilegeCheckers): string[] {
-  return targets.flatMap((target, targetIndex) =>
-    Object.entries(target.roles).flatMap(([role, access]) =>
-      access.privileges.flatMap((privilege, index) =>
-        checkers[target.engine]
-          .checkPrivilege(privilege)
-          .map((problem) => `targets[${targetIndex}].roles.${role}.privileges[${index}] (${JSON.stringify(privilege)}): ${problem}`),
+/** What the privilege check needs of one target, read from the raw document so a schema error elsewhere hides nothing. */
+const privilegeEntriesSchema = z.object({
+  engine: z.enum(['postgres', 'mysql', 'pglite']),
+  roles: z.record(z.string(), z.object({ privileges: z.array(z.unknown()).optional() })),
+});
+
+function privilegeProblems(document: unknown, checkers: PrivilegeCheckers): string[] {
+  const targets = (document as { targets?: unknown } | null)?.targets;
+  if (!Array.isArray(targets)) return [];
+  return targets.flatMap((raw: unknown, targetIndex) => {
+    const target = privilegeEntriesSchema.safeParse(raw);
+    if (!target.success) return [];
+    return Object.entries(target.data.roles).flatMap(([role, access]) =>
+      (access.privileges ?? []).flatMap((privilege, index) =>
+        typeof privilege !== 'string'
+          ? []
+          : checkers[target.data.engine]
+              .checkPrivilege(privilege)
+              .map((problem) => `targets[${targetIndex}].roles.${role}.privileges[${index}] (${JSON.stringify(privilege)}): ${problem}`),
       ),
-    ),
+    );
+  });
+}
+
+/** Objects a temporary login created outlive it only as the owner's, never the admin's: no owner, no such level. */
+function ownerProblems(targets: TargetConfig[], checkers: PrivilegeCheckers): string[] {
+  return targets.flatMap((target, targetIndex) =>
+    target.owner !== undefined
+      ? []
+      : Object.entries(target.roles).flatMap(([role, access]) => {
+          const creating = access.privileges.filter((privilege) => checkers[target.engine].createsObjects?.(privilege) === true);
+          if (creating.length === 0) return [];
+          return [
+            `targets[${targetIndex}].roles.${role}: ${creating.map((privilege) => JSON.stringify(privilege)).join(', ')} let a login create objects, ` +
+              `which are handed to the target's owner at revocation: set targets[${targetIndex}].owner (a NOLOGIN role) or drop the entry`,
+          ];
+        }),
   );
+}
+
+/**
+ * Two targets whose logins would carry the same tag: each would take the other's logins for orphans at start
+ * and revoke them. Logins are server-wide on both engines; PostgreSQL tags them with the target id as well as
+ * the marker, MySQL/MariaDB with the marker only, so two MySQL targets on one server need different markers.
+ */
+function sharedTags(targets: TargetConfig[]): string[] {
+  const seen = new Map<string, number>();
+  return targets.flatMap((target, index) => {
+    if (target.engine !== 'mysql') return [];
+    const url = new URL(target.url);
+    const key = `${url.hostname}:${url.port || '3306'}/${target.marker ?? 'jit_managed'}`;
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, index);
+      return [];
+    }
+    return [
+      `targets[${index}]: on the same server as targets[${first}] with the same marker (${target.marker ?? 'jit_managed'}), ` +
+        `so each would revoke the other's logins at start: give one of them another marker`,
+    ];
+  });
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -26,7 +26,24 @@ export const targetConfigSchema = z.strictObject({
   marker: z.string().regex(/^[a-z_][a-z0-9_]{0,31}$/, 'marker must be a plain lowercase identifier').optional(),
   /** pglite only: load the demo schema into an empty database. */
   seed: z.enum(['demo']).optional(),
+  /** direct (when omitted): requesters connect to the database; gateway: to the connector's SQL gateway, which records every statement. */
+  access: z.enum(['direct', 'gateway']).optional(),
+  /** gateway only: statements recorded normalized (literals replaced) or in full. */
+  record: z.enum(['normalized', 'full']).optional(),
   roles: z.record(roleNameSchema, accessSchema).refine((roles) => Object.keys(roles).length > 0, 'a target needs at least one role'),
+});
+
+const endpointSchema = z.strictObject({ host: z.string().min(1), port: z.number().int().min(0).max(65535) });
+
+const gatewaySchema = z.strictObject({
+  postgres: z
+    .strictObject({
+      listen: endpointSchema,
+      /** What requesters are told to connect to; the listen address when omitted. */
+      advertise: endpointSchema.optional(),
+      tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
+    })
+    .optional(),
 });
 
 const secretSchema = z.string().min(16, 'a signing secret needs at least 16 characters');
@@ -40,12 +57,22 @@ export const connectorConfigSchema = z
       .regex(/^(file:.+|postgres(ql)?:\/\/.+)$/, 'ledger must be file:<dir> or postgres://…')
       .default('file:./data/ledger'),
     callback: z.strictObject({ url: z.url({ protocol: /^https?$/ }) }).optional(),
+    gateway: gatewaySchema.optional(),
     targets: z.array(targetConfigSchema).min(1, 'at least one target is needed'),
   })
   .superRefine((config, ctx) => {
     config.targets.forEach((target, index) => {
       if (target.seed && target.engine !== 'pglite') {
         ctx.addIssue({ code: 'custom', path: ['targets', index, 'seed'], message: 'seed is only for pglite targets' });
+      }
+      if (target.access === 'gateway' && target.engine !== 'postgres') {
+        ctx.addIssue({ code: 'custom', path: ['targets', index, 'access'], message: 'the gateway serves postgres targets only so far' });
+      }
+      if (target.access === 'gateway' && !config.gateway?.postgres) {
+        ctx.addIssue({ code: 'custom', path: ['targets', index, 'access'], message: 'access: gateway needs a gateway.postgres block' });
+      }
+      if (target.record && target.access !== 'gateway') {
+        ctx.addIssue({ code: 'custom', path: ['targets', index, 'record'], message: 'record is only for targets with access: gateway' });
       }
     });
   });

@@ -21,6 +21,12 @@ export interface Driver {
   readonly maxUsernameLength: number;
 
   /**
+   * Why `name` (a requester's `dbUser`) can never be a login on this engine, or null. Checked before anything is
+   * recorded, so such a request is refused as invalid instead of failing on the database.
+   */
+  loginNameProblem?(name: string): string | null;
+
+  /**
    * Ephemeral: create login `name` with `password` (sent to the server only as a verifier/hash, never as
    * plaintext SQL), expiring at `notAfter` where the engine can enforce it, tagged as managed, with `access`.
    * If a managed login `name` already exists (a retried grant), rotate its password and make sure the access
@@ -38,19 +44,39 @@ export interface Driver {
   extend(request: ManagedRef & { notAfter: Date }): Promise<void>;
 
   /**
-   * End access now: disable the login first, terminate its sessions and confirm they are gone, hand objects it
-   * created to the target's owner, then drop the login (ephemeral) or revoke what was granted (existing-login).
+   * End access now: disable the login first, terminate its sessions and confirm they are gone, take back what it
+   * was granted, hand objects it created to the target's owner with nothing of the login's making able to run with
+   * more privilege than it had, then drop the login (ephemeral) or the group role (existing-login). A step that
+   * fails leaves the login disabled; calling again continues.
    */
   revoke(request: ManagedRef): Promise<RevokeResult>;
 
-  /** Every managed object on the target, for reconciliation at start. */
+  /**
+   * What is left on the database of a revoked grant, in words for the operator; empty only when the database
+   * shows nothing of it: no managed login or role of that name (so no session, privilege or membership either).
+   * A grant is reported revoked only after this came back empty.
+   */
+  verifyRevoked(request: ManagedRef): Promise<{ remaining: string[] }>;
+
+  /** Every managed object of this target, for reconciliation at start; never another target's. */
   listManaged(request: Record<string, never>): Promise<{ logins: ManagedLogin[] }>;
+
+  /**
+   * End the access of several ephemeral logins whose end has passed, at once and cheaply (one statement),
+   * where the database already refuses them new logins by itself (PostgreSQL VALID UNTIL): their open sessions
+   * are signalled to end. Returns without waiting; `revoke` follows for each and confirms. Only managed logins
+   * are touched.
+   */
+  cutOff?(request: { names: string[] }): Promise<{ signalled: number }>;
 
   /** Terminate every session of `username` and return once none is left (or throw `DriverError`). */
   terminateSessions(request: { username: string }): Promise<{ terminated: number }>;
 
   /** Cheap round trip to the server. Never throws. */
-  health(request: Record<string, never>): Promise<{ reachable: boolean; detail?: string }>;
+  health(request: Record<string, never>): Promise<TargetHealth>;
+
+  /** The database server's own clock now (the one its login expiry keeps), for the connector to compare with. */
+  databaseTime?(request: Record<string, never>): Promise<Date>;
 
   close(): Promise<void>;
 }
@@ -87,6 +113,13 @@ export interface GrantAccessResult {
   created: boolean;
 }
 
+export interface TargetHealth {
+  reachable: boolean;
+  detail?: string;
+  /** What keeps a reachable target from working fully, in words for an operator (none when absent). */
+  problems?: string[];
+}
+
 export interface RevokeResult {
   existed: boolean;
   sessionsTerminated: number;
@@ -100,7 +133,7 @@ export interface ManagedLogin {
 export interface DriverTarget {
   id: string;
   url: string;
-  /** Receives objects a temporary login created; defaults to the admin user. */
+  /** PostgreSQL: receives objects a temporary login created, disarmed; without it they are dropped with the login. */
   owner?: string | undefined;
   /** Tag of managed logins: the marker role (PostgreSQL) or the comment tag (MySQL). Default `jit_managed`. */
   marker?: string | undefined;
@@ -113,6 +146,11 @@ export interface DriverFactory {
   readonly engine: Engine;
   /** Problems with one privilege entry in this engine's GRANT syntax, for the config check at start. */
   checkPrivilege(text: string): string[];
+  /**
+   * Whether a privilege entry lets a login create objects that stay after it (PostgreSQL: CREATE on a schema or
+   * database). A level with one needs the target's `owner`, the only role such objects may be handed to.
+   */
+  createsObjects?(text: string): boolean;
   create(target: DriverTarget, log: Logger): Driver;
 }
 

@@ -1,3 +1,4 @@
+import type { Gateway } from '../gateway/gateway';
 import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
@@ -13,4 +14,6 @@ export interface GrantContext {
   now: () => Date;
   /** This replica's leases: whoever works on an existing grant holds its lease. */
   leases: Leases;
+  /** The SQL gateway, when the config has one: it issues gateway targets' credentials and closes their sessions. */
+  gateway?: Gateway | undefined;
 }

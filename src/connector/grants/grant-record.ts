@@ -41,6 +41,7 @@ export function newGrantRecord(request: GrantRequest, name: string, now: Date): 
     lastError: null,
     needsCleanup: false,
     callbackPending: false,
+    credential: null,
   };
 }
 
@@ -67,6 +68,7 @@ export function tombstone(grantId: string, now: Date): GrantRecord {
     lastError: null,
     needsCleanup: false,
     callbackPending: false,
+    credential: null,
   };
 }
 

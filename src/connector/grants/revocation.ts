@@ -13,10 +13,25 @@ export function managedRef(record: GrantRecord, context: GrantContext): ManagedR
   return { name: record.name, mode: record.mode, dbUser: record.dbUser ?? undefined, access: { memberOf: [...access.memberOf], privileges: [...access.privileges] } };
 }
 
-async function driverRevoke(context: GrantContext, record: GrantRecord) {
+function requireDriver(context: GrantContext, record: GrantRecord) {
   const target = context.targets.get(record.target);
   if (!target) throw new DriverError('failed', `target ${record.target} is not in the config`, false);
-  return target.driver.revoke(managedRef(record, context));
+  return target.driver;
+}
+
+async function driverRevoke(context: GrantContext, record: GrantRecord) {
+  return requireDriver(context, record).revoke(managedRef(record, context));
+}
+
+/** Throws unless the database shows nothing of the grant is left. */
+async function confirmGone(context: GrantContext, record: GrantRecord): Promise<void> {
+  const { remaining } = await requireDriver(context, record).verifyRevoked(managedRef(record, context));
+  if (remaining.length > 0) throw new DriverError('failed', `still on the database: ${remaining.join('; ')}`, true);
+}
+
+/** Whether the database shows nothing of a grant whose creation failed before anything was made. */
+export async function nothingLeft(context: GrantContext, record: GrantRecord): Promise<boolean> {
+  return (await requireDriver(context, record).verifyRevoked(managedRef(record, context))).remaining.length === 0;
 }
 
 function failure(context: GrantContext, record: GrantRecord, operation: string, error: unknown) {
@@ -33,8 +48,10 @@ function failure(context: GrantContext, record: GrantRecord, operation: string, 
 
 /**
  * Ends a grant's access. The ledger says `revoking` before the database is touched and `revoked`/`expired`
- * only after the driver confirmed it; a retryable failure leaves `revoking` with the next attempt scheduled,
- * so a revocation is never reported before it happened.
+ * only after the driver did it and the database shows nothing of the grant is left. Any failure leaves
+ * `revoking` with the next attempt scheduled (a revocation is never given up: what blocks it, say an object
+ * the login made in a database the admin may not enter, is the operator's to fix while the login stays
+ * disabled), so a revocation is never reported before it happened.
  */
 export async function revokeRecord(context: GrantContext, record: GrantRecord, reason: RevokeReason): Promise<GrantRecord> {
   const revokeReason = record.state === 'revoking' && record.revokeReason ? record.revokeReason : reason;
@@ -42,7 +59,10 @@ export async function revokeRecord(context: GrantContext, record: GrantRecord, r
   await context.ledger.update(attempt);
   failpoint('revoke.after-intent');
   try {
+    // The gateway closes its sessions itself before the login goes, and the grant's credential stops working.
+    await context.gateway?.end(record.grantId);
     const result = await driverRevoke(context, attempt);
+    await confirmGone(context, attempt);
     failpoint('revoke.after-driver');
     const endedAt = context.now();
     const expired = revokeReason === 'expired';
@@ -63,10 +83,11 @@ export async function revokeRecord(context: GrantContext, record: GrantRecord, r
     context.log.info({ event: 'grant.revoked', grantId: record.grantId, target: record.target, reason: revokeReason, existed: result.existed, sessionsTerminated: result.sessionsTerminated });
     return done;
   } catch (error) {
-    const { retryable, lastError, nextAttemptAt } = failure(context, attempt, 'revoke', error);
-    const failed: GrantRecord = { ...attempt, state: retryable ? 'revoking' : 'failed', lastError, nextAttemptAt, updatedAt: context.now().toISOString() };
-    await context.ledger.update(failed);
-    return failed;
+    const { lastError } = failure(context, attempt, 'revoke', error);
+    const nextAttemptAt = new Date(context.now().getTime() + retryDelayMs(attempt.attempts)).toISOString();
+    const pending: GrantRecord = { ...attempt, state: 'revoking', lastError, nextAttemptAt, updatedAt: context.now().toISOString() };
+    await context.ledger.update(pending);
+    return pending;
   }
 }
 
@@ -76,6 +97,7 @@ export async function cleanupRecord(context: GrantContext, record: GrantRecord):
   await context.ledger.update(attempt);
   try {
     await driverRevoke(context, attempt);
+    await confirmGone(context, attempt);
     const clean: GrantRecord = { ...attempt, needsCleanup: false, nextAttemptAt: null, updatedAt: context.now().toISOString() };
     await context.ledger.update(clean);
     context.log.info({ event: 'grant.cleaned_up', grantId: record.grantId, target: record.target });

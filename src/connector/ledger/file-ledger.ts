@@ -1,11 +1,16 @@
-import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync, unlinkSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { DirectoryLock } from './directory-lock';
 import { isDue, type Ledger } from './ledger';
 import { grantRecordSchema, type GrantRecord } from './record';
 
 const LOG_FILE = 'grants.jsonl';
 const INTENT_STATES: readonly GrantRecord['state'][] = ['granting', 'revoking'];
 const LOCK_FILE = 'LOCK';
+
+/** A remembered request (replay memory) shares the log with the grants; it is dropped once `until` has passed. */
+const requestLineSchema = z.strictObject({ request: z.string(), until: z.number() });
 
 /**
  * The embedded ledger: an append-only JSON-lines log in a directory, folded into memory at open and compacted
@@ -15,27 +20,38 @@ const LOCK_FILE = 'LOCK';
  * by the operating system, because
  * losing one to a power cut only leaves its intent, which start-up reconciliation settles the safe way (a grant
  * cut off is removed, a revocation cut off is finished). Writes in the same tick share one sync (group commit).
- * A torn last line from a crash is ignored. One process at a time: a lock file with the owner's pid guards the
- * directory.
+ * A torn last line from a crash is ignored. Accepted requests (replay memory) are lines of their own, written like
+ * an intent, and kept until their signing window has passed. One process at a time: an operating-system lock on
+ * the file LOCK, which ends with the process that holds it, guards the directory.
  */
 export class FileLedger implements Ledger {
   readonly exclusive = true;
   private readonly records = new Map<string, GrantRecord>();
   private readonly leases = new Map<string, number>();
+  private readonly requests = new Map<string, number>();
+  private requestsPrunedAt = 0;
   private fd: number;
   private lines = 0;
   private queue: { line: string; durable: boolean; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private flushScheduled = false;
 
-  private constructor(private readonly dir: string) {
+  private constructor(
+    private readonly dir: string,
+    private readonly lock: DirectoryLock,
+  ) {
     this.load();
     this.fd = this.compact();
   }
 
   static open(dir: string): FileLedger {
     mkdirSync(dir, { recursive: true });
-    acquireLock(join(dir, LOCK_FILE));
-    return new FileLedger(dir);
+    const lock = DirectoryLock.acquire(join(dir, LOCK_FILE), `the ledger at ${dir} is in use by another process; use a postgres:// ledger to run several connectors`);
+    try {
+      return new FileLedger(dir, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
 
   async get(grantId: string): Promise<GrantRecord | undefined> {
@@ -86,17 +102,34 @@ export class FileLedger implements Ledger {
     this.leases.delete(grantId);
   }
 
+  async rememberRequest(key: string, until: Date, now: Date): Promise<boolean> {
+    const at = now.getTime();
+    if (at - this.requestsPrunedAt >= 1000) {
+      this.requestsPrunedAt = at;
+      for (const [known, until] of this.requests) if (until < at) this.requests.delete(known);
+    }
+    const remembered = this.requests.get(key);
+    if (remembered !== undefined && remembered >= at) return false;
+    this.requests.set(key, until.getTime());
+    await this.append(JSON.stringify({ request: key, until: until.getTime() }) + '\n', true);
+    return true;
+  }
+
   async close(): Promise<void> {
     await this.flush();
     fdatasyncSync(this.fd);
     closeSync(this.fd);
-    unlinkSync(join(this.dir, LOCK_FILE));
+    this.lock.release();
   }
 
   private write(record: GrantRecord, durable: boolean): Promise<void> {
     this.records.set(record.grantId, { ...record });
+    return this.append(JSON.stringify(record) + '\n', durable);
+  }
+
+  private append(line: string, durable: boolean): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ line: JSON.stringify(record) + '\n', durable, resolve, reject });
+      this.queue.push({ line, durable, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => void this.flush());
@@ -118,7 +151,7 @@ export class FileLedger implements Ledger {
       batch.forEach((entry) => entry.reject(error));
       return;
     }
-    if (this.lines > 1000 && this.lines > 4 * this.records.size) {
+    if (this.lines > 1000 && this.lines > 4 * (this.records.size + this.requests.size)) {
       closeSync(this.fd);
       this.fd = this.compact();
     }
@@ -135,6 +168,11 @@ export class FileLedger implements Ledger {
       } catch {
         continue; // a line torn by a crash mid-append; everything before it was synced
       }
+      const request = requestLineSchema.safeParse(parsed);
+      if (request.success) {
+        this.requests.set(request.data.request, request.data.until);
+        continue;
+      }
       const record = grantRecordSchema.safeParse(parsed);
       if (record.success) this.records.set(record.data.grantId, record.data);
     }
@@ -145,35 +183,15 @@ export class FileLedger implements Ledger {
     const path = join(this.dir, LOG_FILE);
     const temporary = `${path}.tmp`;
     const fd = openSync(temporary, 'w');
-    writeSync(fd, [...this.records.values()].map((record) => JSON.stringify(record) + '\n').join(''));
+    const requests = [...this.requests].map(([request, until]) => JSON.stringify({ request, until }) + '\n');
+    writeSync(fd, [...this.records.values()].map((record) => JSON.stringify(record) + '\n').join('') + requests.join(''));
     fsyncSync(fd);
     closeSync(fd);
     renameSync(temporary, path);
     const dirFd = openSync(this.dir, 'r');
     fsyncSync(dirFd);
     closeSync(dirFd);
-    this.lines = this.records.size;
+    this.lines = this.records.size + this.requests.size;
     return openSync(path, 'a');
-  }
-}
-
-function acquireLock(path: string): void {
-  if (existsSync(path)) {
-    const pid = Number(readFileSync(path, 'utf8').trim());
-    if (pid && pid !== process.pid && processIsAlive(pid)) {
-      throw new Error(`the ledger at ${path.slice(0, -LOCK_FILE.length)} is in use by process ${pid}; use a postgres:// ledger to run several connectors`);
-    }
-  }
-  const fd = openSync(path, 'w');
-  writeSync(fd, String(process.pid));
-  closeSync(fd);
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

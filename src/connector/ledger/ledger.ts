@@ -26,6 +26,11 @@ export interface Ledger {
   renew(owner: string, now: Date, leaseMs: number): Promise<void>;
   /** Gives a lease back early (after the work is done or failed). */
   release(grantId: string, owner: string): Promise<void>;
+  /**
+   * Remembers an accepted request by `key` (a digest of its signed content) until `until`, durably and for every
+   * replica sharing the ledger; false when that key is remembered already, i.e. the request is a replay.
+   */
+  rememberRequest(key: string, until: Date, now: Date): Promise<boolean>;
   close(): Promise<void>;
 }
 

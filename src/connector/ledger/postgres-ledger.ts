@@ -25,7 +25,19 @@ CREATE TABLE IF NOT EXISTS jit_connector_grants (
 CREATE INDEX IF NOT EXISTS jit_connector_grants_due ON jit_connector_grants (not_after) WHERE state IN ('active', 'pending');
 CREATE INDEX IF NOT EXISTS jit_connector_grants_leased ON jit_connector_grants (lease_owner) WHERE lease_owner IS NOT NULL;
 CREATE INDEX IF NOT EXISTS jit_connector_grants_work ON jit_connector_grants (state) WHERE state IN ('granting', 'revoking') OR needs_cleanup OR callback_pending;
+CREATE TABLE IF NOT EXISTS jit_connector_requests (
+  request_key text PRIMARY KEY,
+  until       timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jit_connector_requests_until ON jit_connector_requests (until);
 `;
+
+/** Replay memory: a key is taken when it is new or its window has passed (then it is reused, not duplicated). */
+const REMEMBER_REQUEST = `
+INSERT INTO jit_connector_requests (request_key, until) VALUES ($1, $2)
+ON CONFLICT (request_key) DO UPDATE SET until = EXCLUDED.until WHERE jit_connector_requests.until < $3`;
+
+const PRUNE_EVERY_MS = 60_000;
 
 const COLUMNS = 'grant_id, state, not_before, not_after, next_attempt_at, updated_at, needs_cleanup, callback_pending, record';
 const VALUES = '$1, $2, $3, $4, $5, $6, $7, $8, $9';
@@ -50,6 +62,7 @@ RETURNING record`;
 
 export class PostgresLedger implements Ledger {
   readonly exclusive = false;
+  private requestsPrunedAt = 0;
 
   private constructor(private readonly pool: Pool) {}
 
@@ -124,6 +137,15 @@ export class PostgresLedger implements Ledger {
       grantId,
       owner,
     ]);
+  }
+
+  async rememberRequest(key: string, until: Date, now: Date): Promise<boolean> {
+    if (now.getTime() - this.requestsPrunedAt >= PRUNE_EVERY_MS) {
+      this.requestsPrunedAt = now.getTime();
+      await this.pool.query('DELETE FROM jit_connector_requests WHERE until < $1', [now.toISOString()]);
+    }
+    const { rowCount } = await this.pool.query(REMEMBER_REQUEST, [key, until.toISOString(), now.toISOString()]);
+    return rowCount === 1;
   }
 
   async close(): Promise<void> {

@@ -32,6 +32,11 @@ export const grantRecordSchema = z.object({
   needsCleanup: z.boolean().default(false),
   /** A revocation the connector made on its own, not yet reported to callback.url. */
   callbackPending: z.boolean().default(false),
+  /**
+   * Ephemeral mode: the credential as first answered, sealed to the requester's key (only its holder opens it).
+   * A repeat of the request answers with it again; the password itself is never kept.
+   */
+  credential: z.string().nullable().default(null),
 });
 
 export type GrantRecord = z.infer<typeof grantRecordSchema>;

@@ -49,16 +49,60 @@ export class ExpiryScheduler {
     await this.running;
   }
 
-  /** One pass over everything due now; exposed so tests and start-up can drive it. */
+  /**
+   * One pass over everything due now; exposed so tests and start-up can drive it. Everything due is claimed
+   * first, so a burst of expiries is cut off together (one statement per target, where the driver can) before
+   * the logins are dismantled one by one. Targets are worked on side by side: one that hangs holds up only its own.
+   */
   async runOnce(): Promise<number> {
-    let handled = 0;
+    const due: GrantRecord[] = [];
     for (;;) {
-      const due = await this.context.leases.claimDue(BATCH);
-      if (due.length === 0) return handled;
-      await forEachLimited(due, this.concurrency, (record) => this.handle(record));
-      handled += due.length;
-      if (due.length < BATCH || this.stopped) return handled;
+      const batch = await this.context.leases.claimDue(BATCH);
+      due.push(...batch);
+      if (batch.length < BATCH || this.stopped) break;
     }
+    if (due.length === 0) return 0;
+    const byTarget = new Map<string, GrantRecord[]>();
+    for (const record of due) byTarget.set(record.target, [...(byTarget.get(record.target) ?? []), record]);
+    await Promise.all(
+      [...byTarget].map(async ([targetId, records]) => {
+        const work = await this.cutOff(targetId, records);
+        await forEachLimited(work, this.concurrency, (record) => this.handle(record));
+      }),
+    );
+    return due.length;
+  }
+
+  /**
+   * Ends the access of every ephemeral login of one target past its end at once; the revocation of each follows
+   * and confirms. The ledger says `revoking` before the database is touched, as for every revocation.
+   */
+  private async cutOff(targetId: string, records: readonly GrantRecord[]): Promise<GrantRecord[]> {
+    const driver = this.context.targets.get(targetId)?.driver;
+    const now = this.context.now();
+    const expiring = (record: GrantRecord) =>
+      driver?.cutOff !== undefined && record.state === 'active' && record.mode === 'ephemeral' && record.notAfter !== null && Date.parse(record.notAfter) <= now.getTime();
+    const work = await Promise.all(
+      records.map(async (record) => {
+        if (!expiring(record)) return record;
+        const intent: GrantRecord = { ...record, state: 'revoking', revokeReason: 'expired', updatedAt: now.toISOString() };
+        await this.context.ledger.update(intent);
+        return intent;
+      }),
+    );
+    const cutOff = records.filter(expiring);
+    // The gateway closes its own sessions first, as in every revocation, so they end with its message and are recorded.
+    await Promise.all(cutOff.map((record) => this.context.gateway?.end(record.grantId)));
+    const names = cutOff.map((record) => record.name);
+    if (names.length > 0 && driver?.cutOff) {
+      try {
+        await driver.cutOff({ names });
+      } catch (error) {
+        // The revocation of each login that follows ends the sessions anyway.
+        this.context.log.warn({ event: 'scheduler.cut_off_failed', target: targetId, logins: names.length, error: (error as Error).message });
+      }
+    }
+    return work;
   }
 
   private schedule(delayMs: number): void {

@@ -12,11 +12,14 @@ const EMBEDDED_ROLES: Roles = {
   ddl: { memberOf: [], privileges: ['USAGE, CREATE ON SCHEMA shop', 'SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA shop'] },
 };
 
-// A real server's schema is unknown: PostgreSQL's predefined roles give read and write on every table.
+// A real server's schema is unknown: the tables of `public` in the URL's database, and nothing of any other
+// database of the cluster (unlike pg_read_all_data / pg_write_all_data, which reach every database).
+const POSTGRES_READ = ['USAGE ON SCHEMA public', 'SELECT ON ALL TABLES IN SCHEMA public', 'SELECT ON ALL SEQUENCES IN SCHEMA public'];
+const POSTGRES_WRITE = ['USAGE ON SCHEMA public', 'SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public', 'USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public'];
 const POSTGRES_ROLES: Roles = {
-  read: { memberOf: ['pg_read_all_data'], privileges: [] },
-  write: { memberOf: ['pg_read_all_data', 'pg_write_all_data'], privileges: [] },
-  ddl: { memberOf: ['pg_read_all_data', 'pg_write_all_data'], privileges: ['CREATE ON SCHEMA public'] },
+  read: { memberOf: [], privileges: POSTGRES_READ },
+  write: { memberOf: [], privileges: POSTGRES_WRITE },
+  ddl: { memberOf: [], privileges: [...POSTGRES_WRITE, 'USAGE, CREATE ON SCHEMA public'] },
 };
 
 function mysqlRoles(database: string): Roles {
@@ -28,24 +31,37 @@ function mysqlRoles(database: string): Roles {
 }
 
 /**
- * The tag of the logins this sandbox manages, one per data directory: the connector revokes managed logins
- * it has no record of at start, so a sandbox on a shared server must never claim another one's logins.
+ * The tag of the logins this sandbox manages. The connector revokes managed logins it has no record of at start,
+ * so a sandbox on a shared server must never claim another one's logins, yet must find its own after a crash.
+ * With --data: one marker per data directory, whose ledger remembers the grants. On a real server without
+ * --data the ledger is thrown away on exit, so the marker comes from the server, database and admin user
+ * (never the password): the next start there revokes whatever a killed run left.
  */
-export function sandboxMarker(dataDir: string): string {
-  return `jit_sandbox_${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`;
+export function sandboxMarker(options: { dataDir: string; dataDirIsTemporary: boolean; targetUrl?: string | undefined }): string {
+  let seed = options.dataDir;
+  if (options.targetUrl !== undefined && options.dataDirIsTemporary) {
+    const url = new URL(options.targetUrl);
+    seed = `${url.protocol}//${decodeURIComponent(url.username)}@${url.host}${url.pathname}`;
+  }
+  return `jit_sandbox_${createHash('sha256').update(seed).digest('hex').slice(0, 12)}`;
+}
+
+/** The NOLOGIN role that keeps what a `ddl` login created on a real PostgreSQL server, once it is revoked. */
+export function sandboxOwner(marker: string): string {
+  return `${marker}_owner`;
 }
 
 /** The connector's config: `shop-dev` and `shop-prod` on embedded databases, or both on `targetUrl`. */
-export function sandboxConnectorConfig(options: { dataDir: string; secret: string; port: number; targetUrl?: string | undefined; callbackUrl?: string | undefined }): ConnectorConfig {
-  const marker = sandboxMarker(options.dataDir);
+export function sandboxConnectorConfig(options: { dataDir: string; marker: string; secret: string; port: number; targetUrl?: string | undefined; callbackUrl?: string | undefined }): ConnectorConfig {
+  const { marker } = options;
   const targets = TARGETS.map(({ id, environment }) => {
     if (options.targetUrl === undefined) {
       return { id, environment, engine: 'pglite' as const, url: `pglite:${join(options.dataDir, id)}`, seed: 'demo' as const, marker, roles: EMBEDDED_ROLES };
     }
     const url = new URL(options.targetUrl);
     const engine = url.protocol === 'mysql:' ? ('mysql' as const) : ('postgres' as const);
-    const roles = engine === 'mysql' ? mysqlRoles(decodeURIComponent(url.pathname.slice(1)) || 'mysql') : POSTGRES_ROLES;
-    return { id, environment, engine, url: options.targetUrl, marker, roles };
+    if (engine === 'mysql') return { id, environment, engine, url: options.targetUrl, marker, roles: mysqlRoles(decodeURIComponent(url.pathname.slice(1)) || 'mysql') };
+    return { id, environment, engine, url: options.targetUrl, marker, owner: sandboxOwner(marker), roles: POSTGRES_ROLES };
   });
   return connectorConfigSchema.parse({
     listen: { host: '127.0.0.1', port: options.port },

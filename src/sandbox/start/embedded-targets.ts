@@ -40,6 +40,10 @@ class ConsoleCheckedDriver implements Driver {
     return result;
   }
 
+  verifyRevoked(request: ManagedRef) {
+    return this.inner.verifyRevoked(request);
+  }
+
   listManaged(request: Record<string, never>) {
     return this.inner.listManaged(request);
   }

@@ -18,7 +18,9 @@ import { sandboxConnectorConfig, sandboxMarker } from './connector-config';
 import { customUiPages, isBuilt, notBuiltWarning } from './custom-ui-pages';
 import { TARGETS } from './demo-directory';
 import { embeddedTargets } from './embedded-targets';
+import { endAllGrants } from './end-grants';
 import { freePort } from './free-port';
+import { ensureOwnerRole } from './owner-role';
 import { resolveOptions, type SandboxOptions, type SandboxOptionsInput } from './options';
 import { seedApp, type SeededApp } from './seed-app';
 import { seedDirectory, type SeededDirectory } from './seed-directory';
@@ -82,18 +84,25 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
   const embedded = embeddedTargets(passwords);
   const secret = randomBytes(32).toString('hex');
   const connectorLog = join(options.dataDir, 'connector.log');
+  const marker = sandboxMarker(options);
   const config = sandboxConnectorConfig({
     dataDir: options.dataDir,
+    marker,
     secret,
     port: connectorPort,
     targetUrl: options.targetUrl,
     callbackUrl: callback === undefined ? undefined : runtime.webTriggerUrl(callback.key),
   });
   const log = createLogger({ destination: pino.destination({ dest: connectorLog, sync: true, mkdir: true }) });
+  const owner = config.targets.find((target) => target.engine === 'postgres')?.owner;
+  if (options.targetUrl !== undefined && owner !== undefined) await ensureOwnerRole(options.targetUrl, owner);
   const [connector, directory] = await Promise.all([
     startConnector({ config, factories: { ...driverFactories, pglite: embedded.factory }, log }),
     seedDirectory(jsm, new Date()),
   ]);
+  // Grants a killed run left in a kept --data ledger: their tickets went with it. (Without --data on a real
+  // server, the fresh ledger knows nothing and start-up reconciliation has already revoked the marker's logins.)
+  await endAllGrants(connector);
   await Promise.all(TARGETS.map((target) => embedded.database(target.id)));
 
   const resolvers = appResolvers(runtime);
@@ -132,7 +141,7 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
         verifyEmbeddedPassword: (targetId, username, password) => passwords.verify(targetId, username, password),
         targetUrl: options.targetUrl,
         targetIds: config.targets.map((target) => target.id),
-        marker: sandboxMarker(options.dataDir),
+        marker,
       },
     },
     customUi: {
@@ -150,6 +159,7 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
     (stopping ??= (async () => {
       await web.close();
       await runtime.stop();
+      await endAllGrants(connector);
       await connector.stop();
       if (options.dataDirIsTemporary) await rm(options.dataDir, { recursive: true, force: true });
     })());

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ConnectorConfig } from '../../../src/connector/config/schema';
-import { ConnectorClient } from '../../../src/protocol';
+import { RequesterClient } from '../support/requester-client';
 import { SECRET } from '../support/harness';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -19,7 +19,7 @@ export interface Exit {
 /** The real connector (`node --import tsx src/connector/cli.ts --config FILE`) in a child process. */
 export interface ConnectorProcess {
   url: string;
-  client: ConnectorClient;
+  client: RequesterClient;
   child: ChildProcess;
   /** Every JSON line it wrote to stdout so far. */
   logs: LogLine[];
@@ -67,7 +67,7 @@ export async function spawnConnector(configPath: string, options: { failpoints?:
     child,
     logs,
     exited,
-    client: new ConnectorClient({ baseUrl: url, secrets: SECRET }),
+    client: new RequesterClient({ baseUrl: url, secrets: SECRET }),
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;

@@ -52,7 +52,7 @@ describeWith('postgres', 'connector with its database down during revocation', (
 
     expect(await connector.client.revokeGrant('DN-1.1')).toEqual({ grantId: 'DN-1.1', state: 'revoking' });
     expect(await connector.client.getGrant('DN-1.1')).toMatchObject({ state: 'revoking', revokeReason: 'requested' });
-    expect(await connector.client.health()).toEqual({ status: 'degraded', targets: [{ id: fixture.target.id, reachable: false }] });
+    expect(await connector.client.health()).toEqual({ status: 'degraded', targets: [{ id: fixture.target.id, reachable: false, problems: ['unreachable', 'revocation unconfirmed: 1 grant(s) still revoking, retried'] }] });
     const retried = await afterAttempts('DN-1.1', 2);
     expect(retried).toMatchObject({ state: 'revoking', lastError: expect.stringMatching(/^unreachable: /), nextAttemptAt: expect.any(String) });
     expect(await connector.client.getGrant('DN-1.1')).toMatchObject({ state: 'revoking' });

@@ -215,7 +215,7 @@ describeWith('postgres', 'connector under hostile input (property-based)', (admi
 
   it('afterwards the same process still serves, and the database is as it was', async () => {
     expect(connector.child.exitCode).toBeNull();
-    expect(await connector.client.health()).toEqual({ status: 'ok', targets: [{ id: fixture.target.id, reachable: true }] });
+    expect(await connector.client.health()).toEqual({ status: 'ok', targets: [{ id: fixture.target.id, reachable: true, problems: [] }] });
     expect(await fixture.managedCount()).toBe(managedBefore);
     const { rows } = await fixture.admin.query('SELECT rolname FROM pg_roles WHERE rolname = ANY($1::text[])', [[...namesTried].filter((name) => !name.includes('\0'))]);
     expect(rows).toEqual([]);

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileLedger } from '../../../src/connector/ledger/file-ledger';
@@ -33,14 +33,12 @@ describe('FileLedger', () => {
     await ledger.close();
   });
 
-  it('refuses a second live process on the same directory, names the pid', () => {
+  it('refuses a second holder of the same directory, and frees it at close', async () => {
     const path = dir();
     const ledger = FileLedger.open(path);
-    // A lock held by another live process (our parent) looks the same as one held by another connector.
-    writeFileSync(join(path, 'LOCK'), String(process.ppid));
-    expect(() => FileLedger.open(path)).toThrow(new RegExp(`in use by process ${process.ppid}`));
-    writeFileSync(join(path, 'LOCK'), String(process.pid));
-    return ledger.close();
+    expect(() => FileLedger.open(path)).toThrow(/is in use by another process/);
+    await ledger.close();
+    await FileLedger.open(path).close();
   });
 
   it('claims due work once per lease: expired actives, retries that are due, pending callbacks', async () => {

@@ -23,6 +23,7 @@ export function record(grantId: string, changes: Partial<GrantRecord> = {}): Gra
     lastError: null,
     needsCleanup: false,
     callbackPending: false,
+    credential: null,
     ...changes,
   };
 }

@@ -6,13 +6,13 @@ import type { ConnectorConfig } from '../../../src/connector/config/schema';
 import { startConnector, type RunningConnector } from '../../../src/connector/connector';
 import { driverFactories } from '../../../src/connector/drivers/registry';
 import { silentLogger } from '../../../src/connector/log';
-import { ConnectorClient } from '../../../src/protocol';
+import { RequesterClient } from './requester-client';
 import { uniqueSuffix } from '../../support/servers';
 
 export const SECRET = 'integration-test-secret-0123456789';
 
 export interface TestConnector extends RunningConnector {
-  client: ConnectorClient;
+  client: RequesterClient;
   dataDir: string;
 }
 
@@ -23,7 +23,7 @@ export async function startTestConnector(config: Omit<ConnectorConfig, 'listen' 
     log: silentLogger(),
     pollMs: 100,
   });
-  return { ...running, dataDir, client: new ConnectorClient({ baseUrl: running.url, secrets: SECRET }) };
+  return { ...running, dataDir, client: new RequesterClient({ baseUrl: running.url, secrets: SECRET }) };
 }
 
 /** A schema of its own in the PostgreSQL test database, with a table to grant on and an owner role. */

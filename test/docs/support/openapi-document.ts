@@ -5,9 +5,9 @@ import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
-/** docs/openapi/connector-v1.yaml, parsed, with ajv validators for its component schemas. */
+/** docs/openapi/connector-v2.yaml, parsed, with ajv validators for its component schemas. */
 
-export const OPENAPI_PATH = join(__dirname, '..', '..', '..', 'docs', 'openapi', 'connector-v1.yaml');
+export const OPENAPI_PATH = join(__dirname, '..', '..', '..', 'docs', 'openapi', 'connector-v2.yaml');
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -55,8 +55,8 @@ export function operations(doc: OpenApi): { method: string; path: string; operat
 export function componentValidator(doc: OpenApi): (schema: JsonSchema) => ValidateFunction {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
-  ajv.addSchema({ $id: 'connector-v1', components: doc.components }, 'connector-v1');
-  return (schema) => ajv.compile(JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, '"connector-v1#/components/')) as JsonSchema);
+  ajv.addSchema({ $id: 'connector-v2', components: doc.components }, 'connector-v2');
+  return (schema) => ajv.compile(JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, '"connector-v2#/components/')) as JsonSchema);
 }
 
 /** The JSON schema of one response of an operation, through `#/components/responses` when referenced. */

@@ -8,17 +8,23 @@ const ROOT = join(__dirname, '../../..');
 
 export type SandboxProcess = {
   url: string;
+  /** The --data directory given to it; empty when it chose its own. */
   dataDir: string;
   output(): string;
+  /** SIGTERM (a graceful stop), then removes the --data directory given to it. */
   stop(): Promise<void>;
+  /** Sends `signal` and waits for the process to exit; removes nothing. */
+  kill(signal: NodeJS.Signals): Promise<void>;
 };
 
-
-/** Starts what `npm start` runs (tsx on the sandbox CLI) in its own process and waits for its banner. */
-export async function startSandboxProcess(args: string[] = [], timeoutMs = 60_000): Promise<SandboxProcess> {
+/**
+ * Starts what `npm start` runs (tsx on the sandbox CLI) in its own process and waits for its banner. With
+ * `ownData: false` no --data is passed, so the sandbox picks its data directory itself.
+ */
+export async function startSandboxProcess(args: string[] = [], timeoutMs = 60_000, options: { ownData?: boolean } = {}): Promise<SandboxProcess> {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'jit-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/sandbox/start/cli.ts'), '--port', String(port), '--data', dataDir, ...args], {
+  const dataDir = options.ownData === false ? '' : mkdtempSync(join(tmpdir(), 'jit-e2e-'));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/sandbox/start/cli.ts'), '--port', String(port), ...(dataDir ? ['--data', dataDir] : []), ...args], {
     cwd: ROOT,
     env: { ...process.env, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,7 +55,11 @@ export async function startSandboxProcess(args: string[] = [], timeoutMs = 60_00
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
-      rmSync(dataDir, { recursive: true, force: true });
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+    kill: async (signal) => {
+      if (child.exitCode === null) child.kill(signal);
+      await exited;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { createPool, type Pool } from 'mysql2/promise';
+import { z } from 'zod';
 import type { Logger } from '../../log';
 import {
   DriverError,
@@ -9,18 +10,23 @@ import {
   type ManagedLogin,
   type ManagedRef,
   type RevokeResult,
+  type TargetHealth,
 } from '../driver';
 import type { OperationContext } from './context';
 import { toDriverError } from './errors';
 import { enableExistingLogin, grantExistingLogin, revokeExistingLogin } from './existing-login';
 import { enableEphemeral, extendEphemeral, grantEphemeral, revokeEphemeral } from './ephemeral';
 import { flavourOf, versionRow, type Flavour } from './flavour';
+import { databaseExpiryProblem } from './lock-event';
 import { terminateSessions } from './sessions';
 import { Db } from './sql';
 import { listTagged, markerProblem } from './tag';
+import { remaining } from './verify';
 
 const MAX_USERNAME_LENGTH = 32;
 const DEFAULT_MARKER = 'jit_managed';
+const REVOCATION_CONNECTIONS = 2;
+const epochRow = z.object({ epoch: z.union([z.string(), z.number()]).transform(Number) });
 
 function databaseOf(url: string): string | null {
   const path = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
@@ -31,6 +37,8 @@ export class MysqlDriver implements Driver {
   readonly engine = 'mysql' as const;
   readonly maxUsernameLength = MAX_USERNAME_LENGTH;
   private readonly pool: Pool;
+  /** Connections only revocations use (revoke, terminate sessions) and the clock reading that keeps them warm. */
+  private readonly revocations: Pool;
   private readonly marker: string;
   private readonly database: string | null;
   private flavour: Promise<Flavour> | null = null;
@@ -44,6 +52,18 @@ export class MysqlDriver implements Driver {
     if (problem) throw new Error(problem);
     this.database = databaseOf(target.url);
     this.pool = createPool({ uri: target.url, connectionLimit: 3, maxIdle: 1, idleTimeout: 60_000, connectTimeout: 5000 });
+    // Kept open (the clock is read through it every 30 s), so a revocation neither queues behind other work nor
+    // needs a new connection from a server that may be refusing them.
+    this.revocations = createPool({ uri: target.url, connectionLimit: REVOCATION_CONNECTIONS, maxIdle: REVOCATION_CONNECTIONS, idleTimeout: 3_600_000, connectTimeout: 5000 });
+  }
+
+  /**
+   * MySQL and MariaDB keep account names in utf8mb3 columns: a character outside the Basic Multilingual Plane
+   * cannot be stored, and comparing one with them is an error (1267), not a miss.
+   */
+  loginNameProblem(name: string): string | null {
+    if ([...name].some((char) => (char.codePointAt(0) ?? 0) > 0xffff)) return 'a login name cannot hold characters outside the Basic Multilingual Plane (such as emoji)';
+    return null;
   }
 
   grant(request: GrantAccess): Promise<GrantAccessResult> {
@@ -68,9 +88,15 @@ export class MysqlDriver implements Driver {
   }
 
   revoke(request: ManagedRef): Promise<RevokeResult> {
-    return this.operation('revoke', (ctx) =>
-      request.mode === 'ephemeral' ? revokeEphemeral(ctx, request) : revokeExistingLogin(ctx, request),
+    return this.operation(
+      'revoke',
+      (ctx) => (request.mode === 'ephemeral' ? revokeEphemeral(ctx, request) : revokeExistingLogin(ctx, request)),
+      this.revocations,
     );
+  }
+
+  verifyRevoked(request: ManagedRef): Promise<{ remaining: string[] }> {
+    return this.operation('verify revocation', async (ctx) => ({ remaining: await remaining(ctx, request) }));
   }
 
   listManaged(_request: Record<string, never>): Promise<{ logins: ManagedLogin[] }> {
@@ -81,31 +107,46 @@ export class MysqlDriver implements Driver {
   }
 
   terminateSessions(request: { username: string }): Promise<{ terminated: number }> {
-    return this.operation('terminate sessions', async (ctx) => ({
-      terminated: await terminateSessions(ctx.db, request.username, true),
-    }));
+    return this.operation(
+      'terminate sessions',
+      async (ctx) => ({ terminated: await terminateSessions(ctx.db, request.username, true) }),
+      this.revocations,
+    );
   }
 
-  async health(_request: Record<string, never>): Promise<{ reachable: boolean; detail?: string }> {
+  async health(_request: Record<string, never>): Promise<TargetHealth> {
     try {
-      await this.pool.query('SELECT 1');
-      return { reachable: true };
+      const problem = await this.operation('health check', (ctx) => databaseExpiryProblem(ctx.db, ctx.database));
+      return { reachable: true, problems: problem === null ? [] : [problem] };
     } catch (error) {
       return { reachable: false, detail: toDriverError(error, 'health check').message };
     }
   }
 
+  /** Seconds since the epoch by the server's clock, so neither side's time zone enters into it. */
+  databaseTime(_request: Record<string, never>): Promise<Date> {
+    return this.operation(
+      'read the database clock',
+      async (ctx) => {
+        const [row] = await ctx.db.rows(epochRow, 'SELECT UNIX_TIMESTAMP(NOW(6)) AS epoch');
+        if (!row) throw new DriverError('failed', 'the database returned no time', true);
+        return new Date(Math.round(row.epoch * 1000));
+      },
+      this.revocations,
+    );
+  }
+
   async close(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.revocations.end()]);
   }
 
   /**
    * Run `body` on one admin connection. The session is set up for our statements: UTC, so lock events fire
    * at notAfter; no NO_BACKSLASH_ESCAPES, because mysql2 escapes string literals with backslashes.
    */
-  private async operation<T>(action: string, body: (ctx: OperationContext) => Promise<T>): Promise<T> {
+  private async operation<T>(action: string, body: (ctx: OperationContext) => Promise<T>, pool: Pool = this.pool): Promise<T> {
     try {
-      const connection = await this.pool.getConnection();
+      const connection = await pool.getConnection();
       try {
         await connection.query("SET time_zone = '+00:00', sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')");
         const flavour = await this.detectFlavour(new Db(connection, 'mysql'));

@@ -1,6 +1,7 @@
 import { DriverError, type GrantAccess, type GrantAccessResult, type ManagedRef, type RevokeResult } from '../driver';
 import { grantAccess, parseAccess } from './access';
 import { LOGIN_HOST, type OperationContext } from './context';
+import { dropDefinedObjects } from './defined-objects';
 import { dropLock, scheduleLock, schedulerOn } from './lock-event';
 import { cachingSha2PasswordHash, nativePasswordHash } from './password-hash';
 import { terminateSessions } from './sessions';
@@ -98,7 +99,12 @@ export async function extendEphemeral(ctx: OperationContext, request: ManagedRef
   await scheduleLockIfPossible(ctx, request.name, request.notAfter);
 }
 
-/** Lock first (no new sessions), kill and confirm sessions gone (DROP USER leaves them running), then drop. */
+/**
+ * Lock first (no new sessions); strip every privilege and role, so whatever the login defined runs with
+ * nothing from here on; kill and confirm its sessions gone (DROP USER leaves them running); drop everything it
+ * defined (triggers, routines, views, events), then its sessions once more (an event may have started one
+ * meanwhile), then the login.
+ */
 export async function revokeEphemeral(ctx: OperationContext, request: ManagedRef): Promise<RevokeResult> {
   const { db } = ctx;
   const { name } = request;
@@ -109,7 +115,10 @@ export async function revokeEphemeral(ctx: OperationContext, request: ManagedRef
     return { existed: false, sessionsTerminated: 0 };
   }
   await db.run('ALTER USER ? ACCOUNT LOCK', [account(name, LOGIN_HOST)]);
-  const sessionsTerminated = await terminateSessions(db, name, true);
+  await db.run('REVOKE ALL PRIVILEGES, GRANT OPTION FROM ?', [account(name, LOGIN_HOST)]);
+  let sessionsTerminated = await terminateSessions(db, name, true);
+  await dropDefinedObjects(db, name, LOGIN_HOST);
+  sessionsTerminated += await terminateSessions(db, name, true);
   await db.run('DROP USER ?', [account(name, LOGIN_HOST)]);
   if (ctx.database !== null) await dropLock(db, ctx.database, name);
   return { existed: true, sessionsTerminated };

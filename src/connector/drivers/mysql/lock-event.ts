@@ -32,6 +32,15 @@ export async function schedulerOn(db: Db): Promise<boolean> {
   return row?.scheduler.toUpperCase() === 'ON';
 }
 
+/** Why the database cannot end this target's logins by itself, or null when the lock events can. */
+export async function databaseExpiryProblem(db: Db, database: string | null): Promise<string | null> {
+  if (database === null) return 'no database-side expiry: the target URL names no database to hold the lock events; logins end only when the connector revokes them';
+  if (!(await schedulerOn(db))) {
+    return "no database-side expiry: the server's event_scheduler is OFF, so lock events never fire and logins end only when the connector revokes them (SET GLOBAL event_scheduler = ON, and event_scheduler=ON in the server config)";
+  }
+  return null;
+}
+
 /** Create the lock event, or move it to `notAfter` when it is already there (a retried grant, an extend). */
 export async function scheduleLock(db: Db, database: string, login: string, host: string, notAfter: Date): Promise<void> {
   const name = lockEventName(login);

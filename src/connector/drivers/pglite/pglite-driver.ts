@@ -132,6 +132,13 @@ export class PgliteDriver implements Driver {
     });
   }
 
+  verifyRevoked(request: ManagedRef): Promise<{ remaining: string[] }> {
+    return this.#run(`verify revocation of ${request.name}`, async (db) => {
+      const role = await findRole(db, request.name, this.#marker);
+      return { remaining: role?.managed ? [`role ${JSON.stringify(request.name)} still exists`] : [] };
+    });
+  }
+
   listManaged(_request: Record<string, never>): Promise<{ logins: ManagedLogin[] }> {
     return this.#run('list managed roles', async (db) => ({ logins: await listManagedRoles(db, this.#marker) }));
   }

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { z } from 'zod';
 import type { Logger } from '../../log';
 import {
   DriverError,
@@ -15,8 +16,9 @@ import type { PgContext } from './context';
 import { toDriverError } from './errors';
 import { attachGroupRole, existingLoginUser, grant } from './grant';
 import { assertRoleName } from './names';
+import { cutOffSessions } from './cut-off';
 import { createPool, withClient } from './pool';
-import { revoke } from './revoke';
+import { remaining, revoke } from './revoke';
 import { DEFAULT_POLLING, terminateAndConfirm, type SessionPolling } from './sessions';
 import { setLogin, setValidUntil, sql } from './statements';
 
@@ -36,6 +38,8 @@ async function classified<T>(action: string, work: () => Promise<T>): Promise<T>
   }
 }
 
+const epochRows = z.tuple([z.object({ epoch: z.union([z.string(), z.number()]).transform(Number) })]);
+
 export class PostgresDriver implements Driver {
   readonly engine = 'postgres';
   readonly maxUsernameLength = 63;
@@ -48,6 +52,8 @@ export class PostgresDriver implements Driver {
     if (target.owner !== undefined) assertRoleName(target.owner, 'owner role');
     this.ctx = {
       pool: createPool(target.url, log.child({ engine: 'postgres' })),
+      url: target.url,
+      target: target.id,
       marker,
       owner: target.owner,
       polling: options.polling ?? DEFAULT_POLLING,
@@ -84,9 +90,13 @@ export class PostgresDriver implements Driver {
     return classified('revoke', () => revoke(this.ctx, request));
   }
 
+  verifyRevoked(request: ManagedRef): Promise<{ remaining: string[] }> {
+    return classified('verify revocation', async () => ({ remaining: await remaining(this.ctx, request) }));
+  }
+
   listManaged(_request: Record<string, never>): Promise<{ logins: ManagedLogin[] }> {
     return classified('list managed roles', async () => ({
-      logins: await withClient(this.pool, (client) => managedRoles(client, this.ctx.marker)),
+      logins: await withClient(this.pool, (client) => managedRoles(client, this.ctx.marker, this.ctx.target)),
     }));
   }
 
@@ -112,6 +122,18 @@ export class PostgresDriver implements Driver {
     }
   }
 
+  cutOff(request: { names: string[] }): Promise<{ signalled: number }> {
+    return classified('cut off sessions', async () => ({ signalled: await cutOffSessions(this.pool, request.names, this.ctx.marker) }));
+  }
+
+  /** Seconds since the epoch by the server's clock (clock_timestamp: now, not the transaction's start). */
+  databaseTime(_request: Record<string, never>): Promise<Date> {
+    return classified('read the database clock', async () => {
+      const { rows } = await this.pool.query('SELECT extract(epoch FROM clock_timestamp()) AS epoch');
+      return new Date(Math.round(epochRows.parse(rows)[0].epoch * 1000));
+    });
+  }
+
   close(): Promise<void> {
     this.closing ??= this.pool.end();
     return this.closing;
@@ -121,7 +143,7 @@ export class PostgresDriver implements Driver {
   private onManaged(name: string, work: (client: PoolClient) => Promise<void>): Promise<void> {
     assertRoleName(name, 'login name');
     return withClient(this.pool, async (client) => {
-      const state = await roleState(client, name, this.ctx.marker);
+      const state = await roleState(client, name, this.ctx.marker, this.ctx.target);
       if (!state.exists || !state.managed) {
         throw new DriverError('not_managed', `no managed role ${JSON.stringify(name)} on the target`, false);
       }

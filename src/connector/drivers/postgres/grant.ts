@@ -14,7 +14,7 @@ import { commentOnRole, createGroupRole, createLogin, grantRole, rotateLogin, sq
 /** A role of this name that we may reuse for this grant: managed, and not recorded for a different grant. */
 function assertReusable(state: Extract<RoleState, { exists: true }>, request: GrantAccess): void {
   if (!state.managed) {
-    throw new DriverError('conflict', `role ${JSON.stringify(request.name)} exists and is not managed by the connector`, false);
+    throw new DriverError('conflict', `role ${JSON.stringify(request.name)} exists and is not managed by the connector for this target`, false);
   }
   if (state.grantId !== null && state.grantId !== request.grantId) {
     throw new DriverError('conflict', `managed role ${JSON.stringify(request.name)} belongs to another grant`, false);
@@ -43,13 +43,13 @@ async function grantEphemeral(ctx: PgContext, request: GrantAccess): Promise<Gra
     withClient(ctx.pool, async (client) => {
       await ensureMarker(client, ctx.marker);
       return inTransaction(client, async () => {
-        const state = await roleState(client, request.name, ctx.marker);
+        const state = await roleState(client, request.name, ctx.marker, ctx.target);
         if (state.exists) {
           assertReusable(state, request);
           await client.query(rotateLogin(login));
         } else {
           await client.query(createLogin({ ...login, marker: ctx.marker }));
-          await client.query(commentOnRole(request.name, encodeGrantComment(request.grantId)));
+          await client.query(commentOnRole(request.name, encodeGrantComment({ grantId: request.grantId, target: ctx.target })));
         }
         await client.query(sql.aclLock);
         await applyAccess(client, request.access, request.name);
@@ -75,12 +75,12 @@ async function grantExistingLogin(ctx: PgContext, request: GrantAccess, dbUser: 
       await ensureMarker(client, ctx.marker);
       return inTransaction(client, async () => {
         await assertDbUserExists(client, dbUser);
-        const state = await roleState(client, request.name, ctx.marker);
+        const state = await roleState(client, request.name, ctx.marker, ctx.target);
         if (state.exists) {
           assertReusable(state, request);
         } else {
           await client.query(createGroupRole(request.name, ctx.marker));
-          await client.query(commentOnRole(request.name, encodeGrantComment(request.grantId)));
+          await client.query(commentOnRole(request.name, encodeGrantComment({ grantId: request.grantId, target: ctx.target })));
         }
         await client.query(sql.aclLock);
         await applyAccess(client, request.access, request.name);

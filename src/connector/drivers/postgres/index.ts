@@ -1,9 +1,10 @@
 import type { DriverFactory } from '../driver';
 import { PostgresDriver } from './driver';
-import { checkPrivilege } from './privileges';
+import { checkPrivilege, createsObjects } from './privileges';
 
 export const postgresDriver: DriverFactory = {
   engine: 'postgres',
   checkPrivilege,
+  createsObjects,
   create: (target, log) => new PostgresDriver(target, log),
 };

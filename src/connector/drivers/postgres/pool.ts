@@ -1,21 +1,20 @@
-import { Pool, type PoolClient } from 'pg';
+import { Client, Pool, type PoolClient } from 'pg';
 import type { Logger } from '../../log';
 import { isConnectionFailure } from './errors';
 import { sql } from './statements';
 
+const SESSION = {
+  connectionTimeoutMillis: 5_000,
+  application_name: 'jit-connector',
+  // A customer transaction holding a lock on an object the login owns must not stall a revocation forever:
+  // fail with 55P03 (retryable) instead and let the connector try again.
+  lock_timeout: 10_000,
+  statement_timeout: 30_000,
+} as const;
+
 /** A small pool per target; the connector does a handful of short administrative statements at a time. */
 export function createPool(url: string, log: Logger): Pool {
-  const pool = new Pool({
-    connectionString: url,
-    max: 16,
-    connectionTimeoutMillis: 5_000,
-    idleTimeoutMillis: 30_000,
-    application_name: 'jit-connector',
-    // A customer transaction holding a lock on an object the login owns must not stall a revocation forever:
-    // fail with 55P03 (retryable) instead and let the connector try again.
-    lock_timeout: 10_000,
-    statement_timeout: 30_000,
-  });
+  const pool = new Pool({ connectionString: url, max: 16, idleTimeoutMillis: 30_000, ...SESSION });
   // An idle client whose server went away emits 'error' on the pool; unhandled, it would end the process.
   pool.on('error', (error) => log.warn({ err: { name: error.name, code: 'code' in error ? error.code : undefined } }, 'postgres idle client error'));
   return pool;
@@ -50,5 +49,19 @@ export async function inTransaction<T>(client: PoolClient, work: () => Promise<T
   } catch (error) {
     await client.query(sql.rollback).catch(() => undefined);
     throw error;
+  }
+}
+
+/** One short session as the admin in another database of the target's cluster. */
+export async function withDatabase<T>(url: string, database: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const address = new URL(url);
+  address.pathname = `/${encodeURIComponent(database)}`;
+  const client = new Client({ connectionString: address.toString(), ...SESSION });
+  client.on('error', ignoreConnectionError);
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }

@@ -170,3 +170,14 @@ export function checkPrivilege(text: string): string[] {
   const result = parsePrivilege(text);
   return result.ok ? [] : result.problems;
 }
+
+/**
+ * Whether an entry lets a login create objects that outlive its sessions (CREATE on a schema or a database;
+ * temporary objects die with the session). Those must be handed to the target's owner at revocation, so
+ * such a level needs one.
+ */
+export function createsObjects(text: string): boolean {
+  const result = parsePrivilege(text);
+  if (!result.ok || (result.value.kind !== 'SCHEMA' && result.value.kind !== 'DATABASE')) return false;
+  return result.value.privileges.some((privilege) => privilege === 'CREATE' || privilege === 'ALL PRIVILEGES');
+}

@@ -24,8 +24,10 @@ describeWith('mysql', 'MySQL/MariaDB driver (real server)', (url) => {
   const customer = `cust_${sfx}`;
   const customerPassword = 'Cust-pw-1';
   const server = new URL(url);
+  /** The test database: the one in the server URL (jit_test unless the environment names another). */
+  const db = decodeURIComponent(server.pathname.slice(1));
   const access = {
-    read: { memberOf: [], privileges: [`SELECT ON jit_test.${table}`] },
+    read: { memberOf: [], privileges: [`SELECT ON ${db}.${table}`] },
     viaRole: { memberOf: [readRole], privileges: [] },
   };
   let admin: Connection;
@@ -35,7 +37,7 @@ describeWith('mysql', 'MySQL/MariaDB driver (real server)', (url) => {
   /** A fresh login name with this file's suffix, so parallel runs never meet. */
   const loginName = (label: string): string => `jit_${label}${n++}_${sfx}`;
 
-  const connectAs = (user: string, password: string, database: string | undefined = 'jit_test'): Promise<Connection> =>
+  const connectAs = (user: string, password: string, database: string | undefined = db): Promise<Connection> =>
     mysql.createConnection({ host: server.hostname, port: Number(server.port || 3306), user, password, database });
 
   async function connectErrno(user: string, password: string, database?: string): Promise<number | undefined> {
@@ -81,7 +83,7 @@ describeWith('mysql', 'MySQL/MariaDB driver (real server)', (url) => {
     await admin.query('CREATE TABLE ?? (id INT PRIMARY KEY)', [otherTable]);
     await admin.query('INSERT INTO ?? VALUES (1), (2)', [table]);
     await admin.query('CREATE ROLE ??', [readRole]);
-    await admin.query(`GRANT SELECT ON jit_test.?? TO ??`, [table, readRole]);
+    await admin.query('GRANT SELECT ON ??.?? TO ??', [db, table, readRole]);
     await admin.query('CREATE USER ?@? IDENTIFIED BY ?', [customer, '%', customerPassword]);
     driver = mysqlDriver.create({ id: 'mysql-test', url, access }, silentLogger());
   });
@@ -92,8 +94,8 @@ describeWith('mysql', 'MySQL/MariaDB driver (real server)', (url) => {
     for (const { user, host } of z.array(z.object({ user: z.string(), host: z.string() })).parse(rows)) {
       await admin.query(host === '' ? 'DROP ROLE ??' : 'DROP USER ?@?', host === '' ? [user] : [user, host]);
     }
-    const [events] = await admin.query("SELECT EVENT_NAME AS name FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'jit_test' AND EVENT_NAME LIKE ?", [`%${sfx}%`]);
-    for (const { name } of z.array(z.object({ name: z.string() })).parse(events)) await admin.query('DROP EVENT jit_test.??', [name]);
+    const [events] = await admin.query('SELECT EVENT_NAME AS name FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? AND EVENT_NAME LIKE ?', [db, `%${sfx}%`]);
+    for (const { name } of z.array(z.object({ name: z.string() })).parse(events)) await admin.query('DROP EVENT ??.??', [db, name]);
     await admin.query('DROP TABLE ??, ??', [table, otherTable]);
     await admin.end();
   });
@@ -246,7 +248,7 @@ describeWith('mysql', 'MySQL/MariaDB driver (real server)', (url) => {
 
     test('grants the level to the customer login through a managed role, then takes exactly that away', async () => {
       const name = loginName('g');
-      await admin.query('GRANT SELECT ON jit_test.?? TO ?@?', [otherTable, customer, '%']);
+      await admin.query('GRANT SELECT ON ??.?? TO ?@?', [db, otherTable, customer, '%']);
       expect(await connectErrno(customer, customerPassword)).toBeUndefined();
 
       await expect(driver.grant(existing(name))).resolves.toEqual({ username: customer, created: true });
@@ -309,8 +311,8 @@ describeWith('mysql', 'MySQL/MariaDB driver (real server)', (url) => {
     const eventAt = async (name: string): Promise<string[]> => {
       await admin.query("SET time_zone = '+00:00'");
       const [rows] = await admin.query(
-        "SELECT DATE_FORMAT(EXECUTE_AT, '%Y-%m-%d %H:%i:%s') AS at FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'jit_test' AND EVENT_NAME = ?",
-        [`jit_lock_${name}`],
+        "SELECT DATE_FORMAT(EXECUTE_AT, '%Y-%m-%d %H:%i:%s') AS at FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? AND EVENT_NAME = ?",
+        [db, `jit_lock_${name}`],
       );
       return z.array(z.object({ at: z.string() })).parse(rows).map((row) => row.at);
     };
@@ -343,7 +345,7 @@ describeWith('mysql', 'MySQL/MariaDB driver (real server)', (url) => {
   });
 
   test('health reports reachability and never throws; an unreachable server is a retryable error', async () => {
-    await expect(driver.health({})).resolves.toEqual({ reachable: true });
+    await expect(driver.health({})).resolves.toMatchObject({ reachable: true });
     const down = mysqlDriver.create({ id: 'down', url: 'mysql://root@127.0.0.1:1/jit_test', access }, silentLogger());
     const health = await down.health({});
     expect(health.reachable).toBe(false);

@@ -85,11 +85,14 @@ describe('PGlite driver', () => {
     expect((await runAs(db, 'jit_retry', 'SELECT count(*)::int AS n FROM shop.orders')).rows).toEqual([{ n: 6 }]);
   });
 
-  test('revoke: runAs refuses, the role is gone, a second revoke reports existed: false', async () => {
+  test('revoke: runAs refuses, the role is gone (verifyRevoked finds nothing), a second revoke reports existed: false', async () => {
     await driver.grant(ephemeral('jit_revoked', DEMO_ACCESS.read));
     expect((await runAs(db, 'jit_revoked', 'SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    const ref = { name: 'jit_revoked', mode: 'ephemeral' as const, access: DEMO_ACCESS.read };
+    expect(await driver.verifyRevoked(ref)).toEqual({ remaining: ['role "jit_revoked" still exists'] });
 
-    expect(await driver.revoke({ name: 'jit_revoked', mode: 'ephemeral', access: DEMO_ACCESS.read })).toEqual({ existed: true, sessionsTerminated: 0 });
+    expect(await driver.revoke(ref)).toEqual({ existed: true, sessionsTerminated: 0 });
+    expect(await driver.verifyRevoked(ref)).toEqual({ remaining: [] });
     expect(await rejection(runAs(db, 'jit_revoked', 'SELECT 1'))).toMatchObject({ name: 'RunAsError', code: 'not_a_managed_login' });
     expect(await roleExists('jit_revoked')).toBe(false);
     expect(await driver.revoke({ name: 'jit_revoked', mode: 'ephemeral', access: DEMO_ACCESS.read })).toEqual({ existed: false, sessionsTerminated: 0 });

@@ -4,7 +4,11 @@ import {
   commentOnRole,
   createLogin,
   grantPrivilege,
+  dropOwned,
+  dropRoutine,
+  dropRule,
   reassignOwned,
+  revokeAllOn,
   rotateLogin,
 } from '../../../../src/connector/drivers/postgres/statements';
 
@@ -32,8 +36,16 @@ describe('statements', () => {
     expect(reassignOwned(name, name)).toBe(`REASSIGN OWNED BY ${quoted} TO ${quoted}`);
   });
 
-  it('hands owned objects to CURRENT_USER when no owner is configured', () => {
-    expect(reassignOwned('jit_a', undefined)).toBe('REASSIGN OWNED BY "jit_a" TO CURRENT_USER');
+  it('drops what a role owns, with what depends on it when asked', () => {
+    expect(dropOwned('jit_a', false)).toBe('DROP OWNED BY "jit_a"');
+    expect(dropOwned('jit_a', true)).toBe('DROP OWNED BY "jit_a" CASCADE');
+  });
+
+  it('takes back grants and drops code by the names the catalog rendered, quoting only the role names', () => {
+    expect(revokeAllOn('TABLE', 'public."Loot"', null)).toBe('REVOKE ALL ON TABLE public."Loot" FROM PUBLIC');
+    expect(revokeAllOn('LARGE OBJECT', '16401', 'a"b')).toBe('REVOKE ALL ON LARGE OBJECT 16401 FROM "a""b"');
+    expect(dropRule('r"1', 's.t')).toBe('DROP RULE IF EXISTS "r""1" ON s.t');
+    expect(dropRoutine('s.f(integer)')).toBe('DROP ROUTINE IF EXISTS s.f(integer) CASCADE');
   });
 
   it('quotes comment literals, backslashes included', () => {

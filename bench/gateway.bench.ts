@@ -1,0 +1,101 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { PG_URL, benchSuffix, postgresBenchTarget } from './support/databases';
+import { startBenchConnector } from './support/in-process';
+import { ms, ratio, summarize } from './support/stats';
+import { markdownTable } from './support/table';
+
+/**
+ * pgbench's select-only transaction through the SQL gateway against the same transaction sent straight to
+ * PostgreSQL by a login of the same access level, in the same run, at 1 and 8 clients. Each client count runs
+ * direct, gateway, direct, gateway, so drift on a shared machine hits both alike. Latency comes from pgbench's
+ * per-transaction log. The gateway parses, classifies, normalizes and records every statement as it does in use.
+ */
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CLIENTS = [1, 8];
+const ROUNDS = 2;
+const run = promisify(execFile);
+const principal = { accountId: 'bench', email: 'bench@example.com', dbUser: null };
+
+interface Result {
+  tps: number;
+  latenciesMs: number[];
+}
+
+async function pgbench(endpoint: { host: string; port: number; database: string }, login: { username: string; password: string }, schema: string, clients: number): Promise<Result> {
+  const logDir = mkdtempSync(join(tmpdir(), 'jit-pgbench-'));
+  try {
+    const { stdout } = await run(
+      'pgbench',
+      ['-n', '-S', '-c', String(clients), '-j', String(clients), '-T', String(SECONDS), '-l', `--log-prefix=${join(logDir, 'tx')}`, '-h', endpoint.host, '-p', String(endpoint.port), '-U', login.username, endpoint.database],
+      { env: { ...process.env, PGPASSWORD: login.password, PGSSLMODE: 'disable', PGOPTIONS: `-c search_path=${schema}` }, maxBuffer: 16 * 1024 * 1024 },
+    );
+    const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1]);
+    // Each log line: client_id transaction_no latency_us script_no epoch epoch_us.
+    const latenciesMs = readdirSync(logDir).flatMap((file) =>
+      readFileSync(join(logDir, file), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => Number(line.split(' ')[2]) / 1000),
+    );
+    return { tps, latenciesMs };
+  } finally {
+    rmSync(logDir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const suffix = benchSuffix();
+  const fixture = await postgresBenchTarget(suffix);
+  const schema = `s_${suffix}`;
+  await run('pgbench', ['-i', '-s', '1', '-q', PG_URL], { env: { ...process.env, PGOPTIONS: `-c search_path=${schema}` } });
+  const directTarget = fixture.target;
+  const gatewayTarget = { ...directTarget, id: `gw-${suffix}`, access: 'gateway' as const };
+  const connector = await startBenchConnector([directTarget, gatewayTarget], { gateway: { postgres: { listen: { host: '127.0.0.1', port: 0 } } } });
+  try {
+    const notAfter = new Date(Date.now() + 3600_000).toISOString();
+    const grant = (grantId: string, target: string) => connector.client.createGrant({ grantId, target, role: 'read', principal, mode: 'ephemeral', notAfter, ticket: 'BENCH-1', reason: 'bench' });
+    const directGrant = await grant(`bench-direct-${suffix}`, directTarget.id);
+    const gatewayGrant = await grant(`bench-gateway-${suffix}`, gatewayTarget.id);
+    const rows: string[][] = [];
+    for (const clients of CLIENTS) {
+      const results = { direct: [] as Result[], gateway: [] as Result[] };
+      for (let round = 0; round < ROUNDS; round += 1) {
+        results.direct.push(await pgbench(directGrant.connect, { username: directGrant.username, password: directGrant.password ?? '' }, schema, clients));
+        results.gateway.push(await pgbench(gatewayGrant.connect, { username: gatewayGrant.username, password: gatewayGrant.password ?? '' }, schema, clients));
+      }
+      const tps = (list: Result[]) => list.reduce((sum, result) => sum + result.tps, 0) / list.length;
+      const latency = (list: Result[]) => summarize(list.flatMap((result) => result.latenciesMs));
+      const direct = latency(results.direct);
+      const gateway = latency(results.gateway);
+      rows.push([
+        String(clients),
+        tps(results.direct).toFixed(0),
+        tps(results.gateway).toFixed(0),
+        ratio(tps(results.gateway), tps(results.direct)),
+        ms(direct.p50),
+        ms(gateway.p50),
+        ms(gateway.p50 - direct.p50),
+        ms(direct.p99),
+        ms(gateway.p99),
+      ]);
+    }
+    const activity = await connector.context.gateway?.activityPage(`bench-gateway-${suffix}`, null);
+    process.stdout.write(`pgbench -S (select-only, simple protocol), ${ROUNDS} × ${SECONDS} s per side and client count, alternating; ${activity?.digest.statements ?? 0} statements recorded through the gateway.\n\n`);
+    process.stdout.write(markdownTable(['clients', 'direct tps', 'gateway tps', 'gateway / direct', 'direct p50', 'gateway p50', 'added p50', 'direct p99', 'gateway p99'], rows));
+    await connector.client.revokeGrant(directGrant.grantId);
+    await connector.client.revokeGrant(gatewayGrant.grantId);
+  } finally {
+    await connector.stop();
+    await fixture.cleanup();
+  }
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

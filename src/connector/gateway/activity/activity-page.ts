@@ -1,0 +1,21 @@
+import { ConnectorError } from '../../errors';
+import type { Ledger } from '../../ledger/ledger';
+import type { Targets } from '../../targets';
+import { digestOf, type ActivityPage } from '../statement-record';
+import type { ActivityLog } from './activity-log';
+
+export const ACTIVITY_PAGE_SIZE = 500;
+
+/** `GET /v1/grants/{id}/activity`: one page of the record and the digest of all of it; `next` is the following page. */
+export async function activityPage(deps: { ledger: Ledger; targets: Targets; activity: ActivityLog | undefined }, grantId: string, next: string | null): Promise<ActivityPage> {
+  const record = await deps.ledger.get(grantId);
+  if (!record || record.state === 'tombstone') throw new ConnectorError('not_found', `no grant ${grantId}`);
+  if (deps.targets.get(record.target)?.config.access !== 'gateway' || !deps.activity) {
+    throw new ConnectorError('no_activity_record', `grant ${grantId} is for a direct target: its statements are not seen by the connector`);
+  }
+  if (next !== null && !/^\d{1,15}$/.test(next)) throw new ConnectorError('bad_request', 'next must be a value a previous page returned');
+  const from = next === null ? 0 : Number(next);
+  const all = await deps.activity.all(grantId);
+  const statements = all.slice(from, from + ACTIVITY_PAGE_SIZE);
+  return { grantId, statements, digest: digestOf(all), next: from + statements.length < all.length ? String(from + statements.length) : null };
+}

@@ -1,0 +1,51 @@
+import { Pool } from 'pg';
+import { z } from 'zod';
+import { statementRecordSchema, type StatementRecord } from '../statement-record';
+import type { ActivityLog } from './activity-log';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS jit_connector_activity (
+  seq       bigserial PRIMARY KEY,
+  grant_id  text NOT NULL,
+  statement jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jit_connector_activity_grant ON jit_connector_activity (grant_id, seq);
+`;
+
+const rowSchema = z.object({ statement: statementRecordSchema });
+
+/** The shared ledger's activity record: one row per statement, so every replica's gateway writes to one record. */
+export class PostgresActivityLog implements ActivityLog {
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  private constructor(private readonly pool: Pool) {}
+
+  static async open(url: string): Promise<PostgresActivityLog> {
+    const pool = new Pool({ connectionString: url, max: 2 });
+    pool.on('error', () => undefined);
+    await pool.query(SCHEMA);
+    return new PostgresActivityLog(pool);
+  }
+
+  append(grantId: string, statement: StatementRecord): Promise<void> {
+    const insert = this.pool.query('INSERT INTO jit_connector_activity (grant_id, statement) VALUES ($1, $2)', [grantId, JSON.stringify(statement)]);
+    this.inFlight.add(insert);
+    void insert.finally(() => this.inFlight.delete(insert)).catch(() => undefined);
+    return insert.then(() => undefined);
+  }
+
+  async all(grantId: string): Promise<StatementRecord[]> {
+    await this.settled();
+    const result = await this.pool.query('SELECT statement FROM jit_connector_activity WHERE grant_id = $1 ORDER BY seq', [grantId]);
+    return result.rows.map((row) => rowSchema.parse(row).statement);
+  }
+
+  async close(): Promise<void> {
+    await this.settled();
+    await this.pool.end();
+  }
+
+  private async settled(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+}
