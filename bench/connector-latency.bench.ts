@@ -5,7 +5,7 @@ import { scramSha256Verifier } from '../src/connector/drivers/postgres/scram';
 import { generatePassword } from '../src/connector/grants/usernames';
 import { MYSQL_URL, PG_URL, benchSuffix, mysqlBenchTarget, postgresBenchTarget } from './support/databases';
 import { startBenchConnector } from './support/in-process';
-import { StatementCapture, type Statement } from './support/statement-capture';
+import { StatementCapture, type Engine, type Statement } from './support/statement-capture';
 import { ms, ratio, summarize, timed } from './support/stats';
 import { markdownTable } from './support/table';
 
@@ -71,7 +71,7 @@ interface Samples {
   statements: { grant: number; revoke: number };
 }
 
-async function measure(capture: StatementCapture, targetId: string, client: Awaited<ReturnType<typeof startBenchConnector>>['client'], baseline: Baseline, run: string): Promise<Samples> {
+async function measure(capture: StatementCapture, engine: Engine, targetId: string, client: Awaited<ReturnType<typeof startBenchConnector>>['client'], baseline: Baseline, run: string): Promise<Samples> {
   const samples: Samples = { http: [], grant: [], revoke: [], baselineGrant: [], baselineRevoke: [], statements: { grant: 0, revoke: 0 } };
   let next = 0;
   const chunk = async (size: number, record: boolean) => {
@@ -80,14 +80,14 @@ async function measure(capture: StatementCapture, targetId: string, client: Awai
     for (const grantId of ids) {
       capture.record();
       const took = await timed(() => client.createGrant({ grantId, target: targetId, role: 'read', principal, mode: 'ephemeral', notAfter: new Date(Date.now() + 3_600_000).toISOString() }));
-      recorded.push({ grant: capture.take(), revoke: [] });
+      recorded.push({ grant: capture.take(engine), revoke: [] });
       if (record) samples.grant.push(took);
     }
     for (const [index, grantId] of ids.entries()) {
       capture.record();
       const took = await timed(() => client.revokeGrant(grantId));
       const entry = recorded[index];
-      if (entry) entry.revoke = capture.take();
+      if (entry) entry.revoke = capture.take(engine);
       if (record) samples.revoke.push(took);
       const http = await timed(() => client.getGrant(`${grantId}.none`).catch(() => undefined));
       if (record) samples.http.push(http);
@@ -138,10 +138,10 @@ async function main(): Promise<void> {
   const table: string[][] = [];
   try {
     const pgBaseline = await postgresBaseline();
-    table.push(...rows('PostgreSQL', await measure(capture, pg.target.id, connector.client, pgBaseline, `pg${suffix}`)));
+    table.push(...rows('PostgreSQL', await measure(capture, 'postgres', pg.target.id, connector.client, pgBaseline, `pg${suffix}`)));
     await pgBaseline.close();
     const myBaseline = await mysqlBaseline();
-    table.push(...rows('MariaDB', await measure(capture, my.target.id, connector.client, myBaseline, `my${suffix}`)));
+    table.push(...rows('MariaDB', await measure(capture, 'mysql', my.target.id, connector.client, myBaseline, `my${suffix}`)));
     await myBaseline.close();
   } finally {
     await connector.stop();
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
   );
   process.stdout.write(
     '\nConnector: a signed request through `ConnectorClient` (Node fetch) to a connector in this process on its file ledger ' +
-      '(two synced ledger writes per operation), sequential. Baseline: the same statements the driver sent for that ' +
+      '(the request remembered for replay and two ledger writes per operation, each synced to disk), sequential. Baseline: the same statements the driver sent for that ' +
       'operation (recorded from pg/mysql2 in this process), sent one after another over one plain connection. The grant ' +
       'baseline includes computing the password verifier (PostgreSQL: SCRAM-SHA-256, 4096 PBKDF2 iterations; MariaDB: ' +
       'mysql_native_password hash), because the CREATE ROLE / CREATE USER statement carries it and cannot be sent without it. "Signed HTTP round trip only" is a signed GET of an unknown grant (fetch, signature ' +

@@ -5,8 +5,11 @@ import { z } from 'zod';
 /**
  * Records the statements the connector's drivers send, by wrapping the client libraries' `query` in this
  * process, so a baseline can send exactly the same SQL over one plain connection. Recording is off until
- * `record` is called; `take` returns what was recorded since and empties the buffer.
+ * `record` is called; `take` returns what was recorded since for one engine (the connector also reads every
+ * target's clock now and then, which must not land in another engine's baseline) and empties the buffer.
  */
+export type Engine = 'postgres' | 'mysql';
+
 export interface Statement {
   text: string;
   values: unknown[];
@@ -29,7 +32,7 @@ const mysqlArgs = z.union([
 ]);
 
 export class StatementCapture {
-  private buffer: Statement[] | null = null;
+  private buffer: (Statement & { engine: Engine })[] | null = null;
 
   private constructor() {}
 
@@ -38,12 +41,12 @@ export class StatementCapture {
     const capture = new StatementCapture();
     const pgQuery = PgClient.prototype.query;
     PgClient.prototype.query = function (this: PgClient, ...args: unknown[]) {
-      capture.buffer?.push(pgArgs.parse(args));
+      capture.buffer?.push({ ...pgArgs.parse(args), engine: 'postgres' });
       return Reflect.apply(pgQuery, this, args);
     } as typeof pgQuery;
     const mysqlQuery = MysqlConnection.prototype.query;
     MysqlConnection.prototype.query = function (this: MysqlConnection, ...args: unknown[]) {
-      capture.buffer?.push(mysqlArgs.parse(args));
+      capture.buffer?.push({ ...mysqlArgs.parse(args), engine: 'mysql' });
       return Reflect.apply(mysqlQuery, this, args);
     } as typeof mysqlQuery;
     return capture;
@@ -53,8 +56,8 @@ export class StatementCapture {
     this.buffer = [];
   }
 
-  take(): Statement[] {
-    const taken = this.buffer ?? [];
+  take(engine: Engine): Statement[] {
+    const taken = (this.buffer ?? []).filter((statement) => statement.engine === engine).map(({ text, values }) => ({ text, values }));
     this.buffer = null;
     return taken;
   }
