@@ -17,7 +17,7 @@ import { toDriverError } from './errors';
 import { attachGroupRole, existingLoginUser, grant } from './grant';
 import { assertRoleName } from './names';
 import { cutOffSessions } from './cut-off';
-import { createPool, withClient } from './pool';
+import { createPool, createRevocationPool, withClient } from './pool';
 import { remaining, revoke } from './revoke';
 import { DEFAULT_POLLING, terminateAndConfirm, type SessionPolling } from './sessions';
 import { setLogin, setValidUntil, sql } from './statements';
@@ -44,6 +44,8 @@ export class PostgresDriver implements Driver {
   readonly engine = 'postgres';
   readonly maxUsernameLength = 63;
   private readonly ctx: PgContext;
+  /** The same target through the connections kept for revocations. */
+  private readonly revocationCtx: PgContext;
   private closing: Promise<void> | undefined;
 
   constructor(target: DriverTarget, log: Logger, options: PostgresDriverOptions = {}) {
@@ -58,6 +60,7 @@ export class PostgresDriver implements Driver {
       owner: target.owner,
       polling: options.polling ?? DEFAULT_POLLING,
     };
+    this.revocationCtx = { ...this.ctx, pool: createRevocationPool(target.url, log.child({ engine: 'postgres', pool: 'revocations' })) };
   }
 
   private get pool(): Pool {
@@ -87,11 +90,11 @@ export class PostgresDriver implements Driver {
   }
 
   revoke(request: ManagedRef): Promise<RevokeResult> {
-    return classified('revoke', () => revoke(this.ctx, request));
+    return classified('revoke', () => revoke(this.revocationCtx, request));
   }
 
   verifyRevoked(request: ManagedRef): Promise<{ remaining: string[] }> {
-    return classified('verify revocation', async () => ({ remaining: await remaining(this.ctx, request) }));
+    return classified('verify revocation', async () => ({ remaining: await remaining(this.revocationCtx, request) }));
   }
 
   listManaged(_request: Record<string, never>): Promise<{ logins: ManagedLogin[] }> {
@@ -103,7 +106,7 @@ export class PostgresDriver implements Driver {
   terminateSessions(request: { username: string }): Promise<{ terminated: number }> {
     return classified('terminate sessions', async () => {
       assertRoleName(request.username, 'username');
-      return { terminated: await terminateAndConfirm(this.pool, request.username, this.ctx.polling) };
+      return { terminated: await terminateAndConfirm(this.revocationCtx.pool, request.username, this.ctx.polling) };
     });
   }
 
@@ -123,19 +126,22 @@ export class PostgresDriver implements Driver {
   }
 
   cutOff(request: { names: string[] }): Promise<{ signalled: number }> {
-    return classified('cut off sessions', async () => ({ signalled: await cutOffSessions(this.pool, request.names, this.ctx.marker) }));
+    return classified('cut off sessions', async () => ({ signalled: await cutOffSessions(this.revocationCtx.pool, request.names, this.ctx.marker) }));
   }
 
-  /** Seconds since the epoch by the server's clock (clock_timestamp: now, not the transaction's start). */
+  /**
+   * Seconds since the epoch by the server's clock (clock_timestamp: now, not the transaction's start). Read on a
+   * revocation connection, which the reading every 30 s keeps open.
+   */
   databaseTime(_request: Record<string, never>): Promise<Date> {
     return classified('read the database clock', async () => {
-      const { rows } = await this.pool.query('SELECT extract(epoch FROM clock_timestamp()) AS epoch');
+      const { rows } = await this.revocationCtx.pool.query('SELECT extract(epoch FROM clock_timestamp()) AS epoch');
       return new Date(Math.round(epochRows.parse(rows)[0].epoch * 1000));
     });
   }
 
   close(): Promise<void> {
-    this.closing ??= this.pool.end();
+    this.closing ??= Promise.all([this.pool.end(), this.revocationCtx.pool.end()]).then(() => undefined);
     return this.closing;
   }
 

@@ -14,7 +14,21 @@ const SESSION = {
 
 /** A small pool per target; the connector does a handful of short administrative statements at a time. */
 export function createPool(url: string, log: Logger): Pool {
-  const pool = new Pool({ connectionString: url, max: 16, idleTimeoutMillis: 30_000, ...SESSION });
+  return watched(new Pool({ connectionString: url, max: 16, idleTimeoutMillis: 30_000, ...SESSION }), log);
+}
+
+/**
+ * Connections only revocations use (revoke, verify, cut off, terminate) and the clock reading that keeps one
+ * open. Idle ones are never closed, so a revocation neither queues behind grant work nor needs a new connection
+ * from a server that may be refusing them (max_connections reached, the host out of file descriptors).
+ */
+export function createRevocationPool(url: string, log: Logger): Pool {
+  return watched(new Pool({ connectionString: url, max: REVOCATION_CONNECTIONS, idleTimeoutMillis: 0, ...SESSION }), log);
+}
+
+const REVOCATION_CONNECTIONS = 8;
+
+function watched(pool: Pool, log: Logger): Pool {
   // An idle client whose server went away emits 'error' on the pool; unhandled, it would end the process.
   pool.on('error', (error) => log.warn({ err: { name: error.name, code: 'code' in error ? error.code : undefined } }, 'postgres idle client error'));
   return pool;
