@@ -205,10 +205,10 @@ describe('Custom UI in the browser', () => {
 
     const key = await rest.raise(REQUESTER, 'shop-prod', 'read-only', 'PT1H');
     await waitForState(key, 'awaiting-approval');
-    const panel = await open('jira:issuePanel', APPROVER, 'light', key);
+    const panel = await open('jira:issuePanel', REQUESTER, 'light', key);
     await panel.getByTestId('grant-state').waitFor();
     const panelFocus = () => panel.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
-    for (let press = 0; press < 20 && (await panelFocus()) !== 'Revoke now'; press += 1) await panel.keyboard.press('Tab');
+    for (let press = 0; press < 20 && (await panelFocus()) !== 'Cancel request'; press += 1) await panel.keyboard.press('Tab');
     await panel.keyboard.press('Enter');
     await panel.getByRole('dialog').waitFor();
     expect(await panel.evaluate(() => Boolean(document.activeElement?.closest('[role="dialog"]')))).toBe(true);
@@ -216,14 +216,14 @@ describe('Custom UI in the browser', () => {
     await panel.getByRole('dialog').waitFor({ state: 'detached' });
     expect(await rest.state(APPROVER, key)).toBe('awaiting-approval');
 
-    // Revoking a request still waiting for approval, by keyboard: the workflow's Revoke access from Waiting for approval.
-    for (let press = 0; press < 20 && (await panelFocus()) !== 'Revoke now'; press += 1) await panel.keyboard.press('Tab');
+    // Cancelling a request still waiting for approval, by keyboard (nothing was granted, so nothing is revoked).
+    for (let press = 0; press < 20 && (await panelFocus()) !== 'Cancel request'; press += 1) await panel.keyboard.press('Tab');
     await panel.keyboard.press('Enter');
     await panel.getByRole('dialog').waitFor();
-    for (let press = 0; press < 10 && (await panelFocus()) !== 'Revoke'; press += 1) await panel.keyboard.press('Tab');
+    for (let press = 0; press < 10 && (await panelFocus()) !== 'Yes, cancel'; press += 1) await panel.keyboard.press('Tab');
     await panel.keyboard.press('Enter');
     await waitForState(key, 'revoked');
-    expect(await rest.status(APPROVER, key)).toBe('Access revoked');
+    expect(await rest.status(APPROVER, key)).toBe('Canceled');
     await panel.close();
   });
 });
