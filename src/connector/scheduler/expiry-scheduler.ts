@@ -162,7 +162,7 @@ export class ExpiryScheduler {
 
   private async report(record: GrantRecord): Promise<void> {
     const callback = this.options.callback;
-    const delivered = !callback || (await reportRevocation(callback.url, callback.secrets, record, this.context.now()));
+    const delivered = !callback || (await reportRevocation(callback.url, callback.secrets, record, this.context.now(), await this.context.gateway?.digest(record.grantId, record.target)));
     const attempts = delivered ? 0 : record.attempts + 1;
     await this.context.ledger.update({
       ...record,
