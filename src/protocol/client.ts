@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import {
+  activityDigestAnswerSchema,
   errorBodySchema,
   grantCreatedSchema,
   grantListSchema,
@@ -7,6 +8,7 @@ import {
   healthSchema,
   revokedSchema,
   targetListSchema,
+  type ActivityDigest,
   type GrantCreated,
   type GrantList,
   type GrantRequestInput,
@@ -71,6 +73,11 @@ export class ConnectorClient {
 
   extendGrant(grantId: string, notAfter: string): Promise<GrantStatus> {
     return this.call('POST', `/v1/grants/${encodeURIComponent(grantId)}/extend`, grantStatusSchema, { notAfter });
+  }
+
+  /** The digest of what was run under a gateway grant; `404 no_activity_record` for a grant on a direct target. */
+  async activityDigest(grantId: string): Promise<ActivityDigest> {
+    return (await this.call('GET', `/v1/grants/${encodeURIComponent(grantId)}/activity`, activityDigestAnswerSchema)).digest;
   }
 
   targets(): Promise<TargetList> {
