@@ -1,6 +1,6 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
-  activityDigestAnswerSchema,
+  activityDigestSchema,
   errorBodySchema,
   grantCreatedSchema,
   grantListSchema,
@@ -19,6 +19,9 @@ import {
   type TargetList,
 } from './schemas';
 import { signRequest } from './signature';
+
+/** `GET /v1/grants/{grantId}/activity` (an ActivityPage) read for its digest only: the page's statements are not kept. */
+const activityDigestAnswerSchema = z.object({ digest: activityDigestSchema });
 
 /** The slice of `fetch` the client needs; satisfied by Node's fetch and by `@forge/api`'s. */
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<{ status: number; text(): Promise<string> }>;

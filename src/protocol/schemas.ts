@@ -128,9 +128,6 @@ export const activityDigestSchema = z.strictObject({
   last: z.string().nullable(),
 });
 
-/** `GET /v1/grants/{grantId}/activity` read for its digest only (the page's statements are not kept). */
-export const activityDigestAnswerSchema = z.object({ digest: activityDigestSchema });
-
 export const revocationCallbackSchema = z.strictObject({
   grantId: grantIdSchema,
   state: z.enum(['revoked', 'expired']),

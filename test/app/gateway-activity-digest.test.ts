@@ -105,3 +105,51 @@ describeWith('postgres', 'the ticket records what was run through the SQL gatewa
     expect(after.public.join('\n')).not.toMatch(/Database activity/);
   });
 });
+
+describeWith('postgres', 'the sweep records what was run through the SQL gateway when the callback was lost', (url) => {
+  let app: AppUnderTest;
+  let fixture: Awaited<ReturnType<typeof postgresFixture>>;
+  beforeAll(async () => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    fixture = await postgresFixture(url);
+    // No callback URL: only the sweep sees the connector's expiries, and it asks for the digest itself.
+    app = await installApp({ callback: false, gateway: true, extraTargets: [{ ...fixture.target, environment: 'dev', access: 'gateway' }] });
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await app?.stop();
+    await fixture?.cleanup();
+  });
+
+  it('writes the digest comment once, from GET /v1/grants/{id}/activity', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: fixture.target.id, accessLevel: 'read-only', duration: 'PT2S' });
+    const credential = z.object({ username: z.string(), password: z.string() }).parse(await resolveOk(site, site.people.requester, 'revealCredential', {}, key));
+    const client = new Client({ host: '127.0.0.1', port: app.connector.context.gateway?.endpoint.port, database: new URL(url).pathname.slice(1), user: credential.username, password: credential.password });
+    client.on('error', () => undefined);
+    await client.connect();
+    await client.query(`SELECT count(*) FROM ${fixture.schema}.orders WHERE total = 20`);
+    await client.query('SELECT 1 FROM pg_catalog.pg_class WHERE false');
+    const expired = async () => (await app.connector.client.listGrants('expired')).grants.some((grant) => grant.grantId === `${key}.1`);
+    await waitFor(async () => ((await expired()) ? true : undefined), 10_000, 200);
+    await client.end().catch(() => undefined);
+
+    for (const _ of [1, 2]) await site.runtime.runScheduledTrigger('expiry-sweep');
+    const ended = await readTicket(site, key);
+    expect(ended.status).toBe('Access expired');
+    const digest = await app.connector.client.activityDigest(`${key}.1`);
+    expect(digest).toMatchObject({ sessions: 1, statements: 2, byKind: { read: 2, write: 0, ddl: 0, other: 0 }, tables: ['pg_catalog.pg_class', `${fixture.schema}.orders`].sort() });
+    expect(ended.internal.filter((text) => HEADING.test(text))).toEqual([
+      [
+        `Database activity under grant ${key}.1, through the SQL gateway:`,
+        'Sessions: 1',
+        'Statements: 2 (read 2, write 0, DDL 0, other 0)',
+        `Tables touched: ${digest.tables.join(', ')}`,
+        'Refused statements: 0',
+        'Errors: 0',
+        `First statement: ${digest.first}; last statement: ${digest.last}`,
+      ].join('\n'),
+    ]);
+    expect(ended.public.join('\n')).not.toMatch(/Database activity/);
+  });
+});
