@@ -3,6 +3,9 @@ import { ConnectorRequestError, type ActivityDigest, type ConnectorClient } from
 import { logEvent } from '../log';
 import type { GrantMeta, StoredGrant } from '../storage/grant-entity';
 
+/** Tables named in the comment; a long session's others are counted (a Jira comment has a size limit). */
+export const TABLES_SHOWN = 50;
+
 /** What the connector says was run under a grant: its digest, `unreadable`, or `none` when it keeps no record of it (a direct target). */
 export type ActivityReading = ActivityDigest | 'unreadable' | 'none';
 
@@ -38,9 +41,15 @@ export function activityComment(grantId: string, reading: ActivityDigest | 'unre
     [heading],
     [`Sessions: ${sessions}`],
     [`Statements: ${statements} (read ${byKind.read}, write ${byKind.write}, DDL ${byKind.ddl}, other ${byKind.other})`],
-    [`Tables touched: ${tables.length > 0 ? tables.join(', ') : 'none'}`],
+    [`Tables touched: ${tablesText(tables)}`],
     [`Refused statements: ${blocked}`],
     [`Errors: ${errors}`],
     [first !== null && last !== null ? `First statement: ${first}; last statement: ${last}` : 'No statement was run.'],
   ]);
+}
+
+function tablesText(tables: readonly string[]): string {
+  if (tables.length === 0) return 'none';
+  const shown = tables.slice(0, TABLES_SHOWN).join(', ');
+  return tables.length > TABLES_SHOWN ? `${shown} and ${tables.length - TABLES_SHOWN} more` : shown;
 }
