@@ -1,4 +1,6 @@
+import { mkdirSync, renameSync, rmdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { verifySignature } from '../../../src/protocol';
 import { inSeconds, SECRET, waitFor } from '../support/harness';
@@ -82,4 +84,31 @@ describeWith('postgres', 'SQL gateway: the end-of-grant callback carries the dig
     expect(callback.body).not.toHaveProperty('activity');
     expect(callback.body).toMatchObject({ grantId: 'GW-CB.2', state: 'expired', reason: 'expired' });
   }, 30_000);
+
+  it('holds the callback back while the activity record cannot be read, then sends it with the digest', async () => {
+    const created = await env.grant('GW-CB.3', { notAfter: inSeconds(2) });
+    const client = await env.connect(created.username, created.password);
+    await client.query(`SELECT count(*) FROM ${env.fixture.schema}.orders`);
+    expect((await env.activity('GW-CB.3')).body.statements).toHaveLength(1);
+    // The embedded ledger's record made unreadable: its path is a directory for a while.
+    const record = join(env.connector.dataDir, 'ledger', 'activity.jsonl');
+    renameSync(record, `${record}.away`);
+    mkdirSync(record);
+    try {
+      const held = await waitFor(async () => {
+        const grant = await env.connector.context.ledger.get('GW-CB.3');
+        // Revoked (attempt 1), then the callback held back and rescheduled with the backoff.
+        return grant?.state === 'expired' && grant.nextAttemptAt !== null ? grant : undefined;
+      }, 20_000);
+      expect(held).toMatchObject({ callbackPending: true, attempts: 2 });
+      expect(callbacks.some((entry) => entry.body.grantId === 'GW-CB.3')).toBe(false);
+    } finally {
+      rmdirSync(record);
+      renameSync(`${record}.away`, record);
+    }
+    const callback = await waitFor(async () => callbacks.find((entry) => entry.body.grantId === 'GW-CB.3'), 20_000);
+    expect(callback.verified).toBe(true);
+    expect(callback.body).toMatchObject({ grantId: 'GW-CB.3', state: 'expired', activity: { sessions: 1, statements: 1, byKind: { read: 1, write: 0, ddl: 0, other: 0 } } });
+    await client.end().catch(() => undefined);
+  }, 40_000);
 });
