@@ -1,5 +1,6 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
+  activityDigestSchema,
   errorBodySchema,
   grantCreatedSchema,
   grantListSchema,
@@ -7,6 +8,7 @@ import {
   healthSchema,
   revokedSchema,
   targetListSchema,
+  type ActivityDigest,
   type GrantCreated,
   type GrantList,
   type GrantRequestInput,
@@ -17,6 +19,9 @@ import {
   type TargetList,
 } from './schemas';
 import { signRequest } from './signature';
+
+/** `GET /v1/grants/{grantId}/activity` (an ActivityPage) read for its digest only: the page's statements are not kept. */
+const activityDigestAnswerSchema = z.object({ digest: activityDigestSchema });
 
 /** The slice of `fetch` the client needs; satisfied by Node's fetch and by `@forge/api`'s. */
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<{ status: number; text(): Promise<string> }>;
@@ -71,6 +76,11 @@ export class ConnectorClient {
 
   extendGrant(grantId: string, notAfter: string): Promise<GrantStatus> {
     return this.call('POST', `/v1/grants/${encodeURIComponent(grantId)}/extend`, grantStatusSchema, { notAfter });
+  }
+
+  /** The digest of what was run under a gateway grant; `404 no_activity_record` for a grant on a direct target. */
+  async activityDigest(grantId: string): Promise<ActivityDigest> {
+    return (await this.call('GET', `/v1/grants/${encodeURIComponent(grantId)}/activity`, activityDigestAnswerSchema)).digest;
   }
 
   targets(): Promise<TargetList> {

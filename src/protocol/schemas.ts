@@ -116,11 +116,25 @@ export const healthSchema = z.strictObject({
   targets: z.array(z.strictObject({ id: z.string(), reachable: z.boolean(), problems: z.array(z.string()) })),
 });
 
+/** What was run under a gateway grant, summed up (PROTOCOL.md v2, activity): counts, tables and times, never literals. */
+export const activityDigestSchema = z.strictObject({
+  sessions: z.number().int(),
+  statements: z.number().int(),
+  byKind: z.strictObject({ read: z.number().int(), write: z.number().int(), ddl: z.number().int(), other: z.number().int() }),
+  tables: z.array(z.string()),
+  blocked: z.number().int(),
+  errors: z.number().int(),
+  first: z.string().nullable(),
+  last: z.string().nullable(),
+});
+
 export const revocationCallbackSchema = z.strictObject({
   grantId: grantIdSchema,
   state: z.enum(['revoked', 'expired']),
   revokedAt: isoInstantSchema,
   reason: z.string(),
+  /** The digest of the grant's activity record: for gateway targets only. */
+  activity: activityDigestSchema.optional(),
 });
 
 export const errorCodeSchema = z.enum([
@@ -159,6 +173,7 @@ export type TargetSummary = z.infer<typeof targetSummarySchema>;
 export type TargetList = z.infer<typeof targetListSchema>;
 export type Health = z.infer<typeof healthSchema>;
 export type RevocationCallback = z.infer<typeof revocationCallbackSchema>;
+export type ActivityDigest = z.infer<typeof activityDigestSchema>;
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 export type ConnectInfo = z.infer<typeof connectInfoSchema>;

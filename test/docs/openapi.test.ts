@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { activityDigestSchema, activityPageSchema, statementRecordSchema } from '../../src/connector/gateway/statement-record';
+import { activityPageSchema, statementRecordSchema } from '../../src/connector/gateway/statement-record';
 import * as protocol from '../../src/protocol/schemas';
 import { componentValidator, loadOpenApi, operations, type JsonSchema } from './support/openapi-document';
 import { shapeOf } from './support/schema-shape';
@@ -39,7 +39,7 @@ const PAIRS: [string, z.ZodType, 'input' | 'output'][] = [
   ['ErrorCode', protocol.errorCodeSchema, 'output'],
   ['ErrorBody', protocol.errorBodySchema, 'output'],
   ['StatementRecord', statementRecordSchema, 'output'],
-  ['ActivityDigest', activityDigestSchema, 'output'],
+  ['ActivityDigest', protocol.activityDigestSchema, 'output'],
   ['ActivityPage', activityPageSchema, 'output'],
 ];
 
@@ -97,6 +97,7 @@ const SAMPLES: [string, z.ZodType, unknown][] = [
   ['ErrorBody', protocol.errorBodySchema, { error: { code: 'teapot', message: 'no' } }],
   ['RevocationCallback', protocol.revocationCallbackSchema, { grantId: 'SD-1', state: 'expired', revokedAt: '2026-11-21T12:00:00.412Z', reason: 'expired' }],
   ['RevocationCallback', protocol.revocationCallbackSchema, { grantId: 'SD-1', state: 'revoking', revokedAt: '2026-11-21T12:00:00.412Z', reason: 'expired' }],
+  ['RevocationCallback', protocol.revocationCallbackSchema, { grantId: 'SD-1', state: 'expired', revokedAt: '2026-11-21T12:00:00.412Z', reason: 'expired', activity: { sessions: 1 } }],
   ['ExtendRequest', protocol.extendRequestSchema, { notAfter: '2026-11-21T14:00:00Z' }],
   ['ExtendRequest', protocol.extendRequestSchema, { notAfter: '2026-11-21T14:00:00Z', reason: 'longer' }],
 ];

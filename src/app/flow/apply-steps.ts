@@ -43,6 +43,8 @@ export interface StepOptions {
    */
   deferInternalComment?: boolean;
   meta?: Partial<GrantMeta>;
+  /** A further internal comment of its own, after the audit entry (what was run under a gateway grant). */
+  internalExtra?: AdfDoc;
   /** Values that must never appear in what is written (the grant's password). */
   secrets?: readonly string[];
 }
@@ -82,6 +84,7 @@ export async function applySteps(stored: StoredGrant, settings: Settings, steps:
         [
           ...(options.moves ?? []).map((move) => ({ kind: 'move' as const, move })),
           ...(internal.length > 0 && !deferredAudit ? [{ kind: 'comment' as const, visibility: 'internal' as const, body: { version: 1 as const, type: 'doc' as const, content: internal } }] : []),
+          ...(options.internalExtra ? [{ kind: 'comment' as const, visibility: 'internal' as const, body: options.internalExtra }] : []),
           ...(publicBody && options.publicComment !== false ? [{ kind: 'comment' as const, visibility: 'public' as const, body: publicBody }] : []),
           ...(options.property !== false ? [{ kind: 'property' as const }] : []),
         ],

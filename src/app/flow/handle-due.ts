@@ -9,6 +9,7 @@ import { updateGrant } from '../storage/grant-store';
 import { publicNote } from './apply-steps';
 import { applyEffects } from './apply-effects';
 import { deliverAlert } from './break-glass-alert';
+import { readActivity } from './activity-digest';
 import { recordAccessEnded } from './end-access';
 import { revokeAccess } from './revoke-access';
 
@@ -70,12 +71,13 @@ async function confirmEnd(stored: StoredGrant, settings: Settings): Promise<void
     const client = await connectorClient(settings.connectorUrl);
     const status = await client.getGrant(grantId);
     if (status.state === 'expired' || status.state === 'revoked') {
-      await recordAccessEnded(stored, settings, status.state, 'sweep', `the sweep found the grant ${status.state} at the connector${status.revokeReason ? ` (${status.revokeReason})` : ''}`);
+      const activity = await readActivity(client, grantId);
+      await recordAccessEnded(stored, settings, status.state, 'sweep', `the sweep found the grant ${status.state} at the connector${status.revokeReason ? ` (${status.revokeReason})` : ''}`, activity);
       return;
     }
     if (status.state === 'revoking') return;
     await client.revokeGrant(grantId);
-    await recordAccessEnded(stored, settings, 'expired', 'sweep', 'the window had closed; the sweep revoked the grant at the connector');
+    await recordAccessEnded(stored, settings, 'expired', 'sweep', 'the window had closed; the sweep revoked the grant at the connector', await readActivity(client, grantId));
   } catch (error) {
     if (!(error instanceof ConnectorRequestError)) throw error;
     logEvent('sweep.connector-unavailable', { ticket: stored.ticket, code: error.code });

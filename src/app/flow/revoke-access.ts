@@ -6,6 +6,7 @@ import { logEvent } from '../log';
 import { deleteCredential } from '../storage/credential-store';
 import type { StoredGrant } from '../storage/grant-entity';
 import { updateGrant } from '../storage/grant-store';
+import { activityStep, readActivity, type ActivityReading } from './activity-digest';
 import { applySteps, internalNote } from './apply-steps';
 
 export interface RevokeOptions {
@@ -23,10 +24,12 @@ export interface RevokeOptions {
  */
 export async function revokeAccess(stored: StoredGrant, settings: Settings, actor: string, reason: string, options: RevokeOptions = {}): Promise<StoredGrant | undefined> {
   const event = options.event ?? 'revoked';
+  let activity: ActivityReading | undefined;
   if (stored.record.grantId !== undefined) {
     try {
       const client = await connectorClient(settings.connectorUrl);
       await client.revokeGrant(stored.record.grantId);
+      activity = await readActivity(client, stored.record.grantId);
     } catch (error) {
       if (!(error instanceof ConnectorRequestError) || !error.retryable) throw error;
       logEvent('revoke.deferred', { ticket: stored.ticket, code: error.code });
@@ -37,5 +40,6 @@ export async function revokeAccess(stored: StoredGrant, settings: Settings, acto
     }
   }
   await deleteCredential(stored.ticket);
-  return applySteps(stored, settings, [{ event, actor, note: reason }], { moves: options.moves ?? [], meta: { revokeRequested: undefined } });
+  const { comment, meta } = stored.record.grantId === undefined ? {} : activityStep(stored, stored.record.grantId, activity);
+  return applySteps(stored, settings, [{ event, actor, note: reason }], { moves: options.moves ?? [], meta: { ...meta, revokeRequested: undefined }, ...(comment ? { internalExtra: comment } : {}) });
 }

@@ -51,6 +51,8 @@ export const grantMetaSchema = z.strictObject({
   effects: z.array(ticketEffectSchema).default([]),
   /** The internal audit comment of steps whose comment waits for the next steps' (an approval the grant follows at once). */
   deferredAudit: adfDocSchema.optional(),
+  /** The ticket has its comment on what was run under the grant (a gateway target's activity digest). */
+  activityRecorded: z.literal(true).optional(),
   /** The ticket was deleted: the grant is ended and nothing is written to Jira for it any more. */
   ticketDeleted: z.strictObject({ at: instant, by: z.string() }).optional(),
 });

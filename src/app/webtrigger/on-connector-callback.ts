@@ -60,12 +60,12 @@ export async function onConnectorCallback(request: unknown): Promise<WebTriggerR
   }
   const callback = revocationCallbackSchema.safeParse(json);
   if (!callback.success) return reply(400, { error: 'bad_request' });
-  const { grantId, state, reason } = callback.data;
+  const { grantId, state, reason, activity } = callback.data;
   const ticket = ticketOfGrantId(grantId);
   const stored = ticket === undefined ? undefined : await getGrant(ticket);
   // Idempotent: a repeated or late callback for a grant that is no longer active changes nothing.
   if (!stored || stored.record.grantId !== grantId || stored.record.state !== 'active') return reply(200, { applied: false });
-  await recordAccessEnded(stored, await loadSettings(), state, 'connector', `the connector reports the grant ${state} (${reason})`);
+  await recordAccessEnded(stored, await loadSettings(), state, 'connector', `the connector reports the grant ${state} (${reason})`, activity ?? 'none');
   logEvent('callback.applied', { ticket: stored.ticket, state });
   return reply(200, { applied: true });
 }

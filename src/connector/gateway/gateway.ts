@@ -8,7 +8,8 @@ import { openActivityLog } from './activity/open-activity-log';
 import { GatewayCredentials } from './gateway-credentials';
 import { parserReady } from './parse-statements';
 import { PostgresGateway } from './postgres-gateway';
-import type { ActivityPage } from './statement-record';
+import type { ActivityDigest } from '../../protocol';
+import { digestOf, type ActivityPage } from './statement-record';
 
 export interface GatewayDependencies {
   config: ConnectorConfig;
@@ -72,6 +73,12 @@ export class Gateway {
 
   activityPage(grantId: string, next: string | null): Promise<ActivityPage> {
     return activityPage({ ledger: this.deps.ledger, targets: this.targets, activity: this.activity }, grantId, next);
+  }
+
+  /** The digest of a grant's whole record, for the end-of-grant callback; undefined for a grant on a direct target. */
+  async digest(grantId: string, target: string): Promise<ActivityDigest | undefined> {
+    if (this.targets.get(target)?.config.access !== 'gateway') return undefined;
+    return digestOf(await this.activity.all(grantId));
   }
 
   async close(): Promise<void> {

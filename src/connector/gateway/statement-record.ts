@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { activityDigestSchema, type ActivityDigest } from '../../protocol';
 
 export const statementKindSchema = z.enum(['read', 'write', 'ddl', 'other']);
 export type StatementKind = z.infer<typeof statementKindSchema>;
@@ -20,18 +21,6 @@ export const statementRecordSchema = z.strictObject({
   params: z.array(z.string().nullable()).optional(),
 });
 export type StatementRecord = z.infer<typeof statementRecordSchema>;
-
-export const activityDigestSchema = z.strictObject({
-  sessions: z.number().int(),
-  statements: z.number().int(),
-  byKind: z.strictObject({ read: z.number().int(), write: z.number().int(), ddl: z.number().int(), other: z.number().int() }),
-  tables: z.array(z.string()),
-  blocked: z.number().int(),
-  errors: z.number().int(),
-  first: z.string().nullable(),
-  last: z.string().nullable(),
-});
-export type ActivityDigest = z.infer<typeof activityDigestSchema>;
 
 /** The answer of `GET /v1/grants/{grantId}/activity`: one page of the record, the digest of all of it. */
 export const activityPageSchema = z.strictObject({

@@ -162,7 +162,16 @@ export class ExpiryScheduler {
 
   private async report(record: GrantRecord): Promise<void> {
     const callback = this.options.callback;
-    const delivered = !callback || (await reportRevocation(callback.url, callback.secrets, record, this.context.now()));
+    let delivered = true;
+    if (callback) {
+      try {
+        delivered = await reportRevocation(callback.url, callback.secrets, record, this.context.now(), await this.context.gateway?.digest(record.grantId, record.target));
+      } catch (error) {
+        // The activity record could not be read: the callback waits for it, with the backoff of an unanswered one.
+        this.context.log.warn({ event: 'callback.activity_unreadable', grantId: record.grantId, error: (error as Error).message });
+        delivered = false;
+      }
+    }
     const attempts = delivered ? 0 : record.attempts + 1;
     await this.context.ledger.update({
       ...record,

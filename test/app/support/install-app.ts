@@ -35,7 +35,14 @@ export interface AppUnderTest {
  * does it: connector URL and secret, targets, request types and fields, policies.
  */
 export async function installApp(
-  options: { callback?: boolean; alertWebhookUrl?: string; extraEgress?: string[]; extraTargets?: TargetConfig[]; /** Shortens the platform's time limits (test of a cut-off invocation). */ msPerLimitSecond?: number } = {},
+  options: {
+    callback?: boolean;
+    alertWebhookUrl?: string;
+    /** Serves the connector's SQL gateway on a free loopback port (for targets with `access: gateway`). */
+    gateway?: boolean; extraEgress?: string[];     extraTargets?: TargetConfig[];
+    /** Shortens the platform's time limits (test of a cut-off invocation). */
+    msPerLimitSecond?: number;
+  } = {},
 ): Promise<AppUnderTest> {
   const connectorPort = await freePort();
   const connectorUrl = `http://127.0.0.1:${connectorPort}`;
@@ -45,6 +52,7 @@ export async function installApp(
   const config = {
     listen: { host: '127.0.0.1', port: connectorPort },
     ...(options.callback === false ? {} : { callback: { url: site.runtime.webTriggerUrl('connector-callback') } }),
+    ...(options.gateway ? { gateway: { postgres: { listen: { host: '127.0.0.1', port: 0 } } } } : {}),
     targets: [{ id: 'demo', engine: 'pglite' as const, url: `pglite:${join(dataDir, 'demo-db')}`, environment: 'dev', seed: 'demo' as const, connect: { host: 'demo.db.internal', port: 5432, database: 'demo' }, roles: { read: DEMO_ACCESS.read, write: DEMO_ACCESS.write } }, ...(options.extraTargets ?? [])],
   };
   let connector = await startTestConnector(config, dataDir);

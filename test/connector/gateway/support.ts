@@ -5,13 +5,14 @@ import { inSeconds, postgresFixture, SECRET, startTestConnector, type TestConnec
 export const principal = { accountId: 'acc-ana', email: 'ana@example.com', dbUser: null };
 
 /** A connector whose one PostgreSQL target sits behind its gateway, listening on a free loopback port. */
-export async function gatewayConnector(adminUrl: string, options: { record?: 'normalized' | 'full'; tls?: { cert: string; key: string } } = {}) {
+export async function gatewayConnector(adminUrl: string, options: { record?: 'normalized' | 'full'; tls?: { cert: string; key: string }; callback?: { url: string } } = {}) {
   const fixture = await postgresFixture(adminUrl);
   const target = { ...fixture.target, access: 'gateway' as const, ...(options.record ? { record: options.record } : {}) };
   const direct = { ...fixture.target, id: `d${fixture.target.id}`.slice(0, 40) };
   const connector = await startTestConnector({
     targets: [target, direct],
     gateway: { postgres: { listen: { host: '127.0.0.1', port: 0 }, ...(options.tls ? { tls: options.tls } : {}) } },
+    ...(options.callback ? { callback: options.callback } : {}),
   });
   const gateway = connector.context.gateway;
   if (!gateway) throw new Error('the gateway did not start');
