@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { installApp, type AppUnderTest } from './support/install-app';
+import { installedApp } from './support/install-app';
 import { answerApproval, raise, readTicket, resolveOk } from './support/ticket';
 
 jest.setTimeout(90_000);
@@ -14,20 +14,12 @@ const settingsView = z.object({
 
 // Separation of duties fails closed: an approval is counted only against a group the settings still name.
 describe('an approval whose approver group was removed from the settings', () => {
-  let app: AppUnderTest;
-  beforeAll(async () => {
-    jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    app = await installApp();
-  });
-  afterAll(async () => {
-    jest.restoreAllMocks();
-    await app.stop();
-  });
+  const app = installedApp();
 
   it('counts no one, keeps the request waiting and asks the admins to act', async () => {
-    const { site } = app;
+    const { site } = app();
     const { requester, approver, admin } = site.people;
-    const key = await raise(site, app.ids, requester, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H' });
+    const key = await raise(site, app().ids, requester, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H' });
     expect((await readTicket(site, key)).property).toMatchObject({ state: 'awaiting-approval', approval: { group: 'dba-leads' } });
 
     // An admin removes the group (and the rule that named it) while the request waits.
@@ -46,6 +38,6 @@ describe('an approval whose approver group was removed from the settings', () =>
     expect(refused.property).toMatchObject({ state: 'awaiting-approval', approvers: [] });
     expect(refused.internal.at(-1)).toMatch(/^Approval refused: the approver group "dba-leads" of this request is not in the app settings, so no approval counts; an administrator \(jira-admins, site-admins, jira-administrators\) restores the group/);
     expect(refused.internal.at(-1)).toContain(`Refused approval by ${approver}`);
-    expect((await app.connector.client.listGrants('active')).grants.map((grant) => grant.grantId)).not.toContain(`${key}.1`);
+    expect((await app().connector.client.listGrants('active')).grants.map((grant) => grant.grantId)).not.toContain(`${key}.1`);
   });
 });

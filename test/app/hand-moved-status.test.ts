@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { runAs } from '../../src/connector/drivers/pglite';
 import { settle } from './support/app-site';
-import { installApp, type AppUnderTest } from './support/install-app';
+import { installedApp } from './support/install-app';
 import { answerApproval, raise, readTicket, resolveOk, transitionAs, type TicketView } from './support/ticket';
 
 jest.setTimeout(120_000);
@@ -43,34 +43,26 @@ const ROWS: Row[] = [
 ];
 
 describe('a person moves the ticket to a status the app owns', () => {
-  let app: AppUnderTest;
-  beforeAll(async () => {
-    jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    app = await installApp();
-  });
-  afterAll(async () => {
-    jest.restoreAllMocks();
-    await app.stop();
-  });
+  const app = installedApp();
 
   /** A request in the starting state; for an active one, the requester's revealed login. */
   async function start(kind: Start): Promise<{ key: string; login?: z.infer<typeof credentialSchema> }> {
-    const { site } = app;
+    const { site } = app();
     const { requester } = site.people;
     if (kind === 'active') {
-      const key = await raise(site, app.ids, requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H' });
+      const key = await raise(site, app().ids, requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H' });
       return { key, login: credentialSchema.parse(await resolveOk(site, requester, 'revealCredential', {}, key)) };
     }
-    if (kind === 'awaiting-approval') return { key: await raise(site, app.ids, requester, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H' }) };
+    if (kind === 'awaiting-approval') return { key: await raise(site, app().ids, requester, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H' }) };
     // Approved while the connector is down: the first attempt failed and the grant waits (granting) for its retry.
-    await app.connector.stop();
-    const key = await raise(site, app.ids, requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H' });
-    await app.restartConnector();
+    await app().connector.stop();
+    const key = await raise(site, app().ids, requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H' });
+    await app().restartConnector();
     return { key };
   }
 
   it.each(ROWS.map((row) => [`${row.start}, ${row.transition} by the ${row.by}`, row] as const))('%s', async (_label, row) => {
-    const { site } = app;
+    const { site } = app();
     const { key, login } = await start(row.start);
     if (row.start === 'approved') expect(await readTicket(site, key)).toMatchObject({ status: 'Approved', property: { state: 'granting' } });
     const before = await readTicket(site, key);
@@ -86,9 +78,9 @@ describe('a person moves the ticket to a status the app owns', () => {
     if (row.publicLast) expect(after.public.at(-1)).toBe(row.publicLast);
     // Declined and cancelled tickets say what happened; none is left showing an approval it no longer has.
     expect(after.property?.state).not.toBe('approved');
-    if (row.connector) expect((await app.connector.client.getGrant(`${key}.1`)).state).toBe(row.connector);
+    if (row.connector) expect((await app().connector.client.getGrant(`${key}.1`)).state).toBe(row.connector);
     if (login && row.loginWorks !== undefined) {
-      const db = await app.demoDatabase();
+      const db = await app().demoDatabase();
       if (row.loginWorks) expect((await runAs(db, login.username, 'SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
       else await expect(runAs(db, login.username, 'SELECT 1')).rejects.toMatchObject({ code: 'not_a_managed_login' });
     }

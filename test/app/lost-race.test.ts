@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ForgeProductEvent } from '../../src/sandbox/jsm';
 import { settle } from './support/app-site';
-import { installApp, type AppUnderTest } from './support/install-app';
+import { installedApp } from './support/install-app';
 import { raise, readTicket } from './support/ticket';
 
 jest.setTimeout(90_000);
@@ -9,23 +9,15 @@ jest.setTimeout(90_000);
 // Forge names no error code for a failed transaction condition (the emulator answers with none, so @forge/kvs
 // reports UNKNOWN_ERROR): the app must recognise a lost race without relying on a code.
 describe('two deliveries of one event racing to take a request in', () => {
-  let app: AppUnderTest;
-  beforeAll(async () => {
-    jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    app = await installApp();
-  });
-  afterAll(async () => {
-    jest.restoreAllMocks();
-    await app.stop();
-  });
+  const app = installedApp();
 
   it('lets one win and the other stop quietly: one grant, no failed invocation', async () => {
-    const { site } = app;
+    const { site } = app();
     const created: ForgeProductEvent[] = [];
     const unsubscribe = site.jsm.onEvent((event) => {
       if (event.eventType === 'avi:jira:created:issue') created.push(event);
     });
-    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H' });
+    const key = await raise(site, app().ids, site.people.requester, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H' });
     unsubscribe();
     const [event] = created;
     if (event === undefined) throw new Error('no created event');

@@ -111,3 +111,23 @@ async function demoDatabaseOf(connector: TestConnector) {
   if (!(driver instanceof PgliteDriver)) throw new Error('the demo target is not PGlite');
   return driver.database();
 }
+
+/**
+ * A fresh app for the enclosing `describe`, installed before its tests (console quiet) and stopped after them;
+ * call the returned function inside a test to reach it.
+ */
+export function installedApp(...options: Parameters<typeof installApp>): () => AppUnderTest {
+  let app: AppUnderTest | undefined;
+  beforeAll(async () => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    app = await installApp(...options);
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await app?.stop();
+  });
+  return () => {
+    if (!app) throw new Error('the app is installed in beforeAll; reach it from inside a test');
+    return app;
+  };
+}
