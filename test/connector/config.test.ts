@@ -86,6 +86,18 @@ targets:
     expect(problems.length).toBeGreaterThanOrEqual(9);
   });
 
+  it('takes guards on gateway targets only, and only the known ones', () => {
+    const gateway = VALID.replace('targets:', 'gateway: { postgres: { listen: { host: 127.0.0.1, port: 6432 } } }\ntargets:').replace('    owner: orders_owner', '    owner: orders_owner\n    access: gateway');
+    const guarded = gateway.replace('read:  { memberOf: [orders_read] }', 'read:  { memberOf: [orders_read], guard: [read-only, no-drop] }');
+    expect(parseConfig(guarded, 'test.yml', env, checkers).targets[0]?.roles.read?.guard).toEqual(['read-only', 'no-drop']);
+    expect(problemsOf(guarded.replace('no-drop]', 'no-truncate]'))).toEqual([
+      'targets[0].roles.read.guard[1]: Invalid option: expected one of "no-ddl"|"no-drop"|"no-unqualified-write"|"read-only"',
+    ]);
+    expect(problemsOf(VALID.replace('read:  { memberOf: [orders_read] }', 'read:  { memberOf: [orders_read], guard: [read-only] }'))).toEqual([
+      'targets[0].roles.read.guard: guard is only for targets with access: gateway (a direct login is not seen by the connector)',
+    ]);
+  });
+
   it('checks privileges with the engine once the shape is valid', () => {
     const text = VALID.replace('SELECT, INSERT, UPDATE ON TABLE public.orders', 'DROP EVERYTHING');
     expect(problemsOf(text)).toEqual(['targets[0].roles.write.privileges[0] ("DROP EVERYTHING"): expected PRIVILEGES ON KIND NAME']);

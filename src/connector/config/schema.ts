@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { roleNameSchema, targetIdSchema } from '../../protocol';
+import { guardSchema } from '../gateway/guards/guard-schema';
 
 const accessSchema = z
   .strictObject({
     memberOf: z.array(z.string().min(1).max(63)).default([]),
     privileges: z.array(z.string().min(1).max(500)).default([]),
+    /** gateway targets only: statements the gateway refuses for this level before they reach the database. */
+    guard: z.array(guardSchema).optional(),
   })
   .refine((access) => access.memberOf.length + access.privileges.length > 0, {
     message: 'an access level needs at least one memberOf role or privilege',
@@ -73,6 +76,11 @@ export const connectorConfigSchema = z
       }
       if (target.record && target.access !== 'gateway') {
         ctx.addIssue({ code: 'custom', path: ['targets', index, 'record'], message: 'record is only for targets with access: gateway' });
+      }
+      for (const [role, level] of Object.entries(target.roles)) {
+        if (level.guard && target.access !== 'gateway') {
+          ctx.addIssue({ code: 'custom', path: ['targets', index, 'roles', role, 'guard'], message: 'guard is only for targets with access: gateway (a direct login is not seen by the connector)' });
+        }
       }
     });
   });

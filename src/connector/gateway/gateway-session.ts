@@ -1,10 +1,13 @@
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../log';
 import type { BackendConnection } from './backend-connection';
+import { checkGuards } from './guards/check-guards';
+import type { Guard } from './guards/guard-schema';
+import { queryMessage, refusedParse, refusedStatement } from './guards/refused-statement';
 import type { StatementRecord } from './statement-record';
 import { StatementTracker, type RecordMode } from './statement-tracker';
 import { BackendScanner, errorResponse } from './wire/backend-messages';
-import { MessageFramer, ProtocolViolation } from './wire/frontend-messages';
+import { MessageFramer, MessageReader, ProtocolViolation } from './wire/frontend-messages';
 
 export interface SessionOptions {
   id: string;
@@ -12,6 +15,8 @@ export interface SessionOptions {
   client: Duplex;
   backend: BackendConnection;
   mode: RecordMode;
+  /** The access level's guards; none: every statement is relayed as sent. */
+  guards: readonly Guard[];
   record: (statement: StatementRecord) => void;
   log: Logger;
   now: () => Date;
@@ -40,8 +45,7 @@ export class GatewaySession {
     client.on('data', (chunk: Buffer) => {
       let messages: Buffer[];
       try {
-        messages = framer.push(chunk);
-        for (const message of messages) tracker.fromClient(message);
+        messages = framer.push(chunk).map((message) => this.guarded(message));
       } catch (error) {
         if (!(error instanceof ProtocolViolation)) throw error;
         this.end('08P01', `protocol violation: ${error.message}`);
@@ -78,6 +82,25 @@ export class GatewaySession {
     server.on('error', () => this.destroy());
     client.once('end', () => this.destroy());
     server.once('end', () => this.destroy());
+  }
+
+  /**
+   * Records a client message and returns what goes to the database: the message itself, or for a Query or Parse
+   * the guards refuse, one whose statement only fails with the guard's message.
+   */
+  private guarded(message: Buffer): Buffer {
+    const type = message[0];
+    if (this.options.guards.length === 0 || (type !== 0x51 && type !== 0x50)) {
+      this.tracker.fromClient(message);
+      return message;
+    }
+    const reader = new MessageReader(message);
+    if (type === 0x50) reader.cstring();
+    const refusal = checkGuards(this.options.guards, reader.cstring());
+    this.tracker.fromClient(message, refusal && { guard: refusal.guard, index: refusal.index });
+    if (refusal === undefined) return message;
+    this.options.log.info({ event: 'gateway.statement_refused', grantId: this.grantId, session: this.id, guard: refusal.guard });
+    return type === 0x51 ? queryMessage(refusedStatement(refusal)) : refusedParse(message, refusal);
   }
 
   /** Tells the client why (a FATAL error it shows), then closes both sides; resolves once both are closed. */

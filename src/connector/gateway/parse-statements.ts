@@ -41,7 +41,8 @@ const WRITES = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', '
 const READS = new Set(['VariableShowStmt', 'FetchStmt', 'ClosePortalStmt']);
 const DDL = /^(Create|Alter|Drop|Rename|Comment|Grant|Revoke|Reassign|Reindex|Cluster|Refresh|Define|Index|View|Rule|CompositeType|SecLabel|AlterDefaultPrivileges)/;
 
-function kindOf(type: string, body: unknown): StatementKind {
+/** The kind of one statement, by its parse-tree node type (shared with the guards). */
+export function kindOf(type: string, body: unknown): StatementKind {
   const node = body as Record<string, unknown>;
   if (type === 'SelectStmt') return node.intoClause ? 'ddl' : 'read';
   if (WRITES.has(type)) return 'write';

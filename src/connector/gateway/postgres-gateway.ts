@@ -10,6 +10,7 @@ import type { ActivityLog } from './activity/activity-log';
 import { cancelBackend, openBackend, type BackendConnection, type ClientStartup } from './backend-connection';
 import type { GatewayCredentials, GatewayLogin } from './gateway-credentials';
 import { GatewaySession } from './gateway-session';
+import type { Guard } from './guards/guard-schema';
 import { backendKeyData, errorResponse, parameterStatus, readyForQuery } from './wire/backend-messages';
 import { guardUntilAuthenticated } from './wire/preauth-guard';
 import { startupStream } from './wire/startup-stream';
@@ -170,9 +171,10 @@ export class PostgresGateway {
       return;
     }
     const targetDatabase = decodeURIComponent(new URL(target.config.url).pathname.slice(1));
+    const guards = target.config.roles[record.role]?.guard ?? [];
     let backend: BackendConnection;
     try {
-      backend = await openBackend(target.config.url, { username: record.username, password: login.databasePassword, database: targetDatabase }, startup);
+      backend = await openBackend(target.config.url, { username: record.username, password: login.databasePassword, database: targetDatabase }, withGuards(startup, guards));
     } catch (error) {
       this.options.log.warn({ event: 'gateway.backend_failed', grantId: login.grantId, target: login.target, error: (error as Error).message });
       client.end(errorResponse({ severity: 'FATAL', code: '08006', message: 'the gateway could not open a session on the database' }));
@@ -188,6 +190,7 @@ export class PostgresGateway {
       client,
       backend,
       mode,
+      guards,
       record: (statement) => {
         this.options.activity.append(login.grantId, statement).catch((error: unknown) => {
           this.options.log.error({ event: 'gateway.record_failed', grantId: login.grantId, error: (error as Error).message });
@@ -223,6 +226,16 @@ export class PostgresGateway {
     const record = await this.options.ledger.get(grantId);
     return record?.state === 'active' && record.notAfter !== null && Date.parse(record.notAfter) > now().getTime();
   }
+}
+
+/**
+ * A read-only level's session starts in the database's read-only transaction mode, after whatever options the
+ * client passed (the last setting wins), so a write the parser cannot see (inside a function) fails there too
+ * (25006). The read-only guard refuses every statement that would lift it.
+ */
+function withGuards(startup: ClientStartup, guards: readonly Guard[]): ClientStartup {
+  if (!guards.includes('read-only')) return startup;
+  return { ...startup, options: [startup.options, '-c default_transaction_read_only=on'].filter(Boolean).join(' ') };
 }
 
 function toArrayBuffer(buffer: Buffer): ArrayBuffer {

@@ -7,6 +7,8 @@ export type RecordMode = 'normalized' | 'full';
 
 interface Query {
   raw: string;
+  /** Set when a guard refused it: the database got a statement that fails in its place. */
+  blocked?: { guard: string; index: number };
   /** Parsed on first use, off the path of the message; undefined when the text does not parse. */
   statements?: ParsedStatement[] | undefined;
   parsed: boolean;
@@ -46,18 +48,21 @@ export class StatementTracker {
     private readonly clock: { now: () => Date; monotonic: () => number },
   ) {}
 
-  /** A whole client message, before it is relayed. Throws ProtocolViolation for a malformed one. */
-  fromClient(message: Buffer): void {
+  /**
+   * A whole client message, before it is relayed. Throws ProtocolViolation for a malformed one. `blocked`: a guard
+   * refused this Query or Parse, which is recorded with its own text and the guard's name.
+   */
+  fromClient(message: Buffer, blocked?: { guard: string; index: number }): void {
     const type = String.fromCharCode(message[0] ?? 0);
     const reader = new MessageReader(message);
     switch (type) {
       case 'Q':
-        this.enqueue(this.query(reader.cstring()), undefined);
+        this.enqueue(this.query(reader.cstring(), blocked), undefined);
         this.groupsSent += 1;
         break;
       case 'P': {
         const name = reader.cstring();
-        this.prepared.set(name, this.query(reader.cstring()));
+        this.prepared.set(name, this.query(reader.cstring(), blocked));
         break;
       }
       case 'B': {
@@ -132,8 +137,8 @@ export class StatementTracker {
     this.queue.length = 0;
   }
 
-  private query(raw: string): Query {
-    return { raw, parsed: false };
+  private query(raw: string, blocked: { guard: string; index: number } | undefined): Query {
+    return blocked ? { raw, blocked, parsed: false } : { raw, parsed: false };
   }
 
   private enqueue(query: Query, params: (string | null)[] | undefined): void {
@@ -146,7 +151,7 @@ export class StatementTracker {
     // Pipelined statements queue behind each other: each one's time starts when the one before it ended.
     const startedAt = Math.max(running.queuedAt, this.startedAt);
     this.startedAt = finishedAt;
-    const statement = statements?.[running.index];
+    const statement = statements?.[running.query.blocked?.index ?? running.index];
     if (statements !== undefined && running.index + 1 < statements.length) Object.assign(running, { index: running.index + 1, rows: 0, queuedAt: finishedAt });
     else this.queue.shift();
     // An empty query string runs nothing and is answered with EmptyQueryResponse.
@@ -160,7 +165,7 @@ export class StatementTracker {
       tables: statement?.tables ?? [],
       rows,
       ms: Math.round((finishedAt - startedAt) * 1000) / 1000,
-      blocked: null,
+      blocked: running.query.blocked?.guard ?? null,
       error,
       ...(full && running.params ? { params: running.params } : {}),
     });

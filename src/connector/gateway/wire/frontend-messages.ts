@@ -61,6 +61,11 @@ export class MessageReader {
     return this.need(length);
   }
 
+  /** Where the next field starts, from the message's type byte. */
+  position(): number {
+    return this.offset;
+  }
+
   private need(length: number): Buffer {
     if (length < 0 || this.offset + length > this.message.length) throw new ProtocolViolation('a field runs past the end of its message');
     const slice = this.message.subarray(this.offset, this.offset + length);
