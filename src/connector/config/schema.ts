@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { roleNameSchema, targetIdSchema } from '../../protocol';
 import { guardSchema } from '../gateway/guards/guard-schema';
+import { maskingSchema } from '../gateway/masking/mask-schema';
 
 const accessSchema = z
   .strictObject({
@@ -8,6 +9,8 @@ const accessSchema = z
     privileges: z.array(z.string().min(1).max(500)).default([]),
     /** gateway targets only: statements the gateway refuses for this level before they reach the database. */
     guard: z.array(guardSchema).optional(),
+    /** gateway targets only: this level sees the target's masked columns in the clear. */
+    unmasked: z.boolean().optional(),
   })
   .refine((access) => access.memberOf.length + access.privileges.length > 0, {
     message: 'an access level needs at least one memberOf role or privilege',
@@ -33,6 +36,8 @@ export const targetConfigSchema = z.strictObject({
   access: z.enum(['direct', 'gateway']).optional(),
   /** gateway only: statements recorded normalized (literals replaced) or in full. */
   record: z.enum(['normalized', 'full']).optional(),
+  /** gateway only: `schema.table.column` -> how it is shown to levels without `unmasked: true`. */
+  masking: maskingSchema.optional(),
   roles: z.record(roleNameSchema, accessSchema).refine((roles) => Object.keys(roles).length > 0, 'a target needs at least one role'),
 });
 
@@ -77,9 +82,14 @@ export const connectorConfigSchema = z
       if (target.record && target.access !== 'gateway') {
         ctx.addIssue({ code: 'custom', path: ['targets', index, 'record'], message: 'record is only for targets with access: gateway' });
       }
+      if (target.masking && target.access !== 'gateway') {
+        ctx.addIssue({ code: 'custom', path: ['targets', index, 'masking'], message: 'masking is only for targets with access: gateway (a direct login reads the database itself: leave the column out of its privileges instead)' });
+      }
       for (const [role, level] of Object.entries(target.roles)) {
-        if (level.guard && target.access !== 'gateway') {
-          ctx.addIssue({ code: 'custom', path: ['targets', index, 'roles', role, 'guard'], message: 'guard is only for targets with access: gateway (a direct login is not seen by the connector)' });
+        for (const key of ['guard', 'unmasked'] as const) {
+          if (level[key] !== undefined && target.access !== 'gateway') {
+            ctx.addIssue({ code: 'custom', path: ['targets', index, 'roles', role, key], message: `${key} is only for targets with access: gateway (a direct login is not seen by the connector)` });
+          }
         }
       }
     });

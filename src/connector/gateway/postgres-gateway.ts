@@ -10,7 +10,11 @@ import type { ActivityLog } from './activity/activity-log';
 import { cancelBackend, openBackend, type BackendConnection, type ClientStartup } from './backend-connection';
 import type { GatewayCredentials, GatewayLogin } from './gateway-credentials';
 import { GatewaySession } from './gateway-session';
+import { checkGuards, type Refusal } from './guards/check-guards';
 import type { Guard } from './guards/guard-schema';
+import { checkMasking } from './masking/check-masking';
+import { loadMaskingCatalog, type MaskingCatalog } from './masking/masking-catalog';
+import { ResultMasker } from './masking/result-masker';
 import { backendKeyData, errorResponse, parameterStatus, readyForQuery } from './wire/backend-messages';
 import { guardUntilAuthenticated } from './wire/preauth-guard';
 import { startupStream } from './wire/startup-stream';
@@ -50,6 +54,8 @@ export class PostgresGateway {
   private readonly server: Server;
   private readonly live = new Map<number, Live>();
   private readonly tls: { cert: Buffer; key: Buffer } | undefined;
+  /** Keys the `hash` mask: equal values hash alike within this process, and no one outside it can recompute them. */
+  private readonly hashKey = randomBytes(32);
   /** Set once the targets are open (their connect info names this gateway's bound address) and their clock runs. */
   private serving: Serving | undefined;
 
@@ -171,10 +177,15 @@ export class PostgresGateway {
       return;
     }
     const targetDatabase = decodeURIComponent(new URL(target.config.url).pathname.slice(1));
-    const guards = target.config.roles[record.role]?.guard ?? [];
+    const level = target.config.roles[record.role];
+    const guards = level?.guard ?? [];
+    const masking = level?.unmasked === true ? undefined : target.config.masking;
+    let catalog: MaskingCatalog | undefined;
     let backend: BackendConnection;
     try {
-      backend = await openBackend(target.config.url, { username: record.username, password: login.databasePassword, database: targetDatabase }, withGuards(startup, guards));
+      backend = await openBackend(target.config.url, { username: record.username, password: login.databasePassword, database: targetDatabase }, withGuards(startup, guards), async (session) => {
+        if (masking !== undefined) catalog = await loadMaskingCatalog(session, masking);
+      });
     } catch (error) {
       this.options.log.warn({ event: 'gateway.backend_failed', grantId: login.grantId, target: login.target, error: (error as Error).message });
       client.end(errorResponse({ severity: 'FATAL', code: '08006', message: 'the gateway could not open a session on the database' }));
@@ -190,7 +201,8 @@ export class PostgresGateway {
       client,
       backend,
       mode,
-      guards,
+      screen: screenFor(guards, catalog),
+      masker: catalog && new ResultMasker(catalog, this.hashKey),
       record: (statement) => {
         this.options.activity.append(login.grantId, statement).catch((error: unknown) => {
           this.options.log.error({ event: 'gateway.record_failed', grantId: login.grantId, error: (error as Error).message });
@@ -236,6 +248,12 @@ export class PostgresGateway {
 function withGuards(startup: ClientStartup, guards: readonly Guard[]): ClientStartup {
   if (!guards.includes('read-only')) return startup;
   return { ...startup, options: [startup.options, '-c default_transaction_read_only=on'].filter(Boolean).join(' ') };
+}
+
+/** The level's guards first, then its masking; none of either: statements are relayed without a second parse. */
+function screenFor(guards: readonly Guard[], catalog: MaskingCatalog | undefined): ((sql: string) => Refusal | undefined) | undefined {
+  if (guards.length === 0 && catalog === undefined) return undefined;
+  return (sql) => checkGuards(guards, sql) ?? (catalog && checkMasking(catalog, sql));
 }
 
 function toArrayBuffer(buffer: Buffer): ArrayBuffer {

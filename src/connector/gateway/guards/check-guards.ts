@@ -2,9 +2,9 @@ import { parseSync } from 'libpg-query';
 import { kindOf } from '../parse-statements';
 import type { Guard } from './guard-schema';
 
-/** Why a statement was refused: the guard, and a message for the requester naming it. */
+/** Why a statement was refused: the guard (or `masking`), and a message for the requester naming it. */
 export interface Refusal {
-  guard: Guard;
+  guard: Guard | 'masking';
   /** Which statement of the query string (0-based) was refused. */
   index: number;
   message: string;
@@ -12,10 +12,12 @@ export interface Refusal {
   parameters: number;
 }
 
-type Node = Record<string, unknown>;
+export type Node = Record<string, unknown>;
+
+export const UNPARSED = 'the statement does not parse, so it cannot be checked';
 
 /** Every node of a parse tree, with the key it sits under (`DeleteStmt`, `FuncCall`, …). */
-function* nodes(value: unknown, key = ''): Generator<[string, Node]> {
+export function* nodes(value: unknown, key = ''): Generator<[string, Node]> {
   if (Array.isArray(value)) {
     for (const item of value) yield* nodes(item, key);
     return;
@@ -100,7 +102,7 @@ const CHECKS: Record<Guard, (type: string, body: Node) => string | undefined> = 
   'no-unqualified-write': unqualifiedWriteProblem,
 };
 
-function refusal(guard: Guard, index: number, reason: string, tree?: unknown): Refusal {
+export function refusal(guard: Guard | 'masking', index: number, reason: string, tree?: unknown): Refusal {
   let parameters = 0;
   for (const [key, node] of nodes(tree)) if (key === 'ParamRef' && typeof node.number === 'number') parameters = Math.max(parameters, node.number);
   return { guard, index, message: `refused by the gateway's ${guard} guard: ${reason}`, parameters };
@@ -118,7 +120,7 @@ export function checkGuards(guards: readonly Guard[], sql: string): Refusal | un
   try {
     tree = parseSync(sql) as typeof tree;
   } catch {
-    return refusal(first, 0, 'the statement does not parse, so it cannot be checked');
+    return refusal(first, 0, UNPARSED);
   }
   const statements = tree.stmts ?? [];
   for (const [index, statement] of statements.entries()) {
