@@ -10,13 +10,17 @@ interface Column {
   binary: boolean;
 }
 
+/** A prepared statement or portal as the client made it; a new Parse or Bind of the same name makes a new one. */
+interface Described {
+  columns?: Column[] | null;
+}
+interface Portal extends Described {
+  statement: Described | undefined;
+  formats: number[];
+}
+
 /** Client requests whose answers may carry a RowDescription or rows, in the order the server answers them. */
-type Pending =
-  | { kind: 'describe-statement'; name: string }
-  | { kind: 'describe-portal'; name: string }
-  | { kind: 'execute'; portal: string }
-  | { kind: 'query' }
-  | { kind: 'sync' };
+type Pending = { kind: 'describe'; target: Described } | { kind: 'execute'; portal: Portal | undefined } | { kind: 'query' } | { kind: 'sync' };
 
 export class MaskingUnknown extends Error {
   override readonly name = 'MaskingUnknown';
@@ -26,13 +30,14 @@ export class MaskingUnknown extends Error {
  * Masks the values of masked columns in the rows the server sends, by the origin of each result column (the table
  * OID and attribute number of RowDescription). It follows which RowDescription describes which rows: a simple
  * query's own, a portal's Describe, or the Describe of the prepared statement a portal was bound to (with the
- * Bind's result formats). Rows it cannot match to a description throw MaskingUnknown: the session ends rather
- * than send them.
+ * Bind's result formats), each taken as it was when the client sent the request, since the server answers a
+ * pipeline in order. Rows it cannot match to a description throw MaskingUnknown: the session ends rather than
+ * send them.
  */
 export class ResultMasker {
   private readonly pending: Pending[] = [];
-  private readonly statements = new Map<string, Column[] | null>();
-  private readonly portals = new Map<string, { statement: string; formats: number[]; columns?: Column[] | null }>();
+  private readonly statements = new Map<string, Described>();
+  private readonly portals = new Map<string, Portal>();
   private queryColumns: Column[] | null | undefined;
   private buffered = Buffer.alloc(0);
 
@@ -47,20 +52,22 @@ export class ResultMasker {
         this.pending.push({ kind: 'query' });
         break;
       case 'P':
-        this.statements.delete(reader.cstring());
+        this.statements.set(reader.cstring(), {});
         break;
       case 'B': {
         const bind = readBind(message);
-        this.portals.set(bind.portal, { statement: bind.statement, formats: bind.resultFormats });
+        this.portals.set(bind.portal, { statement: this.statements.get(bind.statement), formats: bind.resultFormats });
         break;
       }
       case 'D': {
         const kind = String.fromCharCode(reader.byte());
-        this.pending.push(kind === 'S' ? { kind: 'describe-statement', name: reader.cstring() } : { kind: 'describe-portal', name: reader.cstring() });
+        const name = reader.cstring();
+        // A Describe of something that does not exist is answered with an error; a fresh object stands in for it.
+        this.pending.push({ kind: 'describe', target: (kind === 'S' ? this.statements.get(name) : this.portals.get(name)) ?? {} });
         break;
       }
       case 'E':
-        this.pending.push({ kind: 'execute', portal: reader.cstring() });
+        this.pending.push({ kind: 'execute', portal: this.portals.get(reader.cstring()) });
         break;
       case 'C': {
         const kind = String.fromCharCode(reader.byte());
@@ -98,17 +105,18 @@ export class ResultMasker {
     switch (type) {
       case 'T': {
         const columns = this.describe(message);
-        if (head?.kind === 'describe-statement') this.statements.set(head.name, columns);
-        else if (head?.kind === 'describe-portal') this.setPortalColumns(head.name, columns);
-        else if (head?.kind === 'query') this.queryColumns = columns;
+        if (head?.kind === 'describe') {
+          head.target.columns = columns;
+          this.pending.shift();
+        } else if (head?.kind === 'query') this.queryColumns = columns;
         else throw new MaskingUnknown('a row description answered no request');
-        if (head.kind !== 'query') this.pending.shift();
         return message;
       }
       case 'n':
-        if (head?.kind === 'describe-statement') this.statements.set(head.name, null);
-        else if (head?.kind === 'describe-portal') this.setPortalColumns(head.name, null);
-        if (head?.kind === 'describe-statement' || head?.kind === 'describe-portal') this.pending.shift();
+        if (head?.kind === 'describe') {
+          head.target.columns = null;
+          this.pending.shift();
+        }
         return message;
       case 'D':
         return this.maskRow(message, this.rowColumns(head));
@@ -134,17 +142,12 @@ export class ResultMasker {
     }
   }
 
-  private setPortalColumns(name: string, columns: Column[] | null): void {
-    const portal = this.portals.get(name);
-    if (portal) portal.columns = columns;
-  }
-
   private rowColumns(head: Pending | undefined): Column[] {
     if (head?.kind === 'query' && this.queryColumns) return this.queryColumns;
     if (head?.kind === 'execute') {
-      const portal = this.portals.get(head.portal);
+      const portal = head.portal;
       if (portal?.columns) return portal.columns;
-      const described = portal && this.statements.get(portal.statement);
+      const described = portal?.statement?.columns;
       if (portal && described) {
         return described.map((column, index) => ({ ...column, binary: (portal.formats.length === 1 ? portal.formats[0] : portal.formats[index]) === 1 }));
       }
