@@ -10,9 +10,12 @@ export const maskKindSchema = z.enum(['email', 'partial', 'hash', 'null']);
 export type MaskKind = z.infer<typeof maskKindSchema>;
 
 /** `schema.table.column` -> kind; names as the catalog spells them (unquoted, case kept), without dots. */
-export const maskingSchema = z.record(
-  z.string().regex(/^[^.\s"]+\.[^.\s"]+\.[^.\s"]+$/, 'a masked column is named schema.table.column, as the catalog spells them'),
-  maskKindSchema,
-);
+export const maskingSchema = z.record(z.string(), maskKindSchema).superRefine((masking, ctx) => {
+  for (const name of Object.keys(masking)) {
+    if (!/^[^.\s"]+\.[^.\s"]+\.[^.\s"]+$/.test(name)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'a masked column is named schema.table.column, as the catalog spells them' });
+    }
+  }
+});
 
 export type MaskingConfig = z.infer<typeof maskingSchema>;
