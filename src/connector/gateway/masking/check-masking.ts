@@ -12,6 +12,7 @@ const QUERY_RUNNERS = new Set([
   'database_to_xml_and_xmlschema', 'database_to_xmlschema', 'ts_stat',
 ]);
 const RELATION_KEYS = new Set(['RangeVar', 'relation', 'rel']);
+const WRITES = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
 
 function lastName(list: unknown): string {
   const parts = (list ?? []) as { String?: { sval?: string } }[];
@@ -55,14 +56,19 @@ function statementProblem(catalog: MaskingCatalog, type: string, body: Node): st
   }
   if (!touchesMasked) return undefined;
   if (type === 'CopyStmt') return 'COPY cannot mask its rows: select the columns instead';
+  for (const [key, node] of nodes(body, type)) {
+    // The server's own error messages show a failing row's or key's values (check, not-null and unique violations).
+    if (WRITES.has(key)) return 'a write to a table with masked columns could show their values in an error message';
+    if (key === 'JoinExpr' && node.isNatural === true) return 'a NATURAL JOIN could match on a masked column';
+    if (key === 'JoinExpr' && ((node.usingClause ?? []) as { String?: { sval?: string } }[]).some((item) => catalog.columnNames.has(item.String?.sval ?? ''))) {
+      return 'a JOIN … USING a masked column could reveal its values';
+    }
+  }
   const allowed = outputColumns(type, body);
   for (const clause of ['sortClause', 'groupClause', 'distinctClause']) {
     for (const [key] of nodes(body[clause], clause)) if (key === 'A_Const') return 'ordering or grouping by position could reveal masked values';
   }
   for (const [key, node] of nodes(body, type)) {
-    if (key === 'ResTarget' && type !== 'SelectStmt' && typeof node.name === 'string' && catalog.columnNames.has(node.name)) {
-      return `masked column ${node.name} cannot be written`;
-    }
     if (key !== 'ColumnRef') continue;
     const fields = (node.fields ?? []) as { String?: { sval?: string }; A_Star?: unknown }[];
     const name = lastName(fields);
