@@ -98,4 +98,26 @@ describeWith('mysql', 'hostile: a column-scoped level never reads the columns it
     await expect(driver.verifyRevoked(request)).resolves.toEqual({ remaining: [] });
     expect(await columnGrants(name)).toBe(0);
   });
+
+  test('an existing login gets the column grants through a managed role, and keeps none of them', async () => {
+    const customer = `cu_${sfx}`;
+    const password = 'Cust-pw-1';
+    await admin.query('CREATE USER ?@? IDENTIFIED BY ?', [customer, '%', password]);
+    const name = `jit_cr_${sfx}`;
+    const request = { name, mode: 'existing-login' as const, dbUser: customer, access, grantId: `COLR-${sfx}`, notAfter: new Date(Date.now() + 3_600_000), enabled: true };
+    await driver.grant(request);
+    const session = await mysql.createConnection({ host: server.hostname, port: Number(server.port || 3306), user: customer, password, database: db });
+    sessions.push(session);
+    expect(await outcome(session, `SELECT id FROM ${table} WHERE id = 1`)).toEqual([{ id: 1 }]);
+    expect(await outcome(session, `SELECT email FROM ${table} WHERE id = 1`)).toBe(ER_COLUMNACCESS_DENIED);
+    expect(await columnGrants(name)).toBe(2);
+
+    await driver.revoke(request);
+    await expect(driver.verifyRevoked(request)).resolves.toEqual({ remaining: [] });
+    expect(await columnGrants(name)).toBe(0);
+    // With nothing left on the database, the login may not even open it; its table is refused by name.
+    const after = await mysql.createConnection({ host: server.hostname, port: Number(server.port || 3306), user: customer, password });
+    sessions.push(after);
+    expect(DENIED).toContain(await outcome(after, `SELECT id FROM \`${db}\`.${table} WHERE id = 1`));
+  });
 });
