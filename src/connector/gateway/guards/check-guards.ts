@@ -16,16 +16,21 @@ export type Node = Record<string, unknown>;
 
 export const UNPARSED = 'the statement does not parse, so it cannot be checked';
 
-/** Every node of a parse tree, with the key it sits under (`DeleteStmt`, `FuncCall`, …). */
-export function* nodes(value: unknown, key = ''): Generator<[string, Node]> {
-  if (Array.isArray(value)) {
-    for (const item of value) yield* nodes(item, key);
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  const node = value as Node;
-  yield [key, node];
-  for (const [child, inner] of Object.entries(node)) yield* nodes(inner, child);
+/** Every node of a parse tree, with the key it sits under (`DeleteStmt`, `FuncCall`, …), in one walk. */
+export function nodes(value: unknown, key = ''): [string, Node][] {
+  const found: [string, Node][] = [];
+  const walk = (item: unknown, under: string): void => {
+    if (Array.isArray(item)) {
+      for (const element of item) walk(element, under);
+      return;
+    }
+    if (item === null || typeof item !== 'object') return;
+    const node = item as Node;
+    found.push([under, node]);
+    for (const child in node) walk(node[child], child);
+  };
+  walk(value, key);
+  return found;
 }
 
 /** Statements whose effect the parser cannot see (their body is code run by the server): every guard refuses them. */
@@ -58,12 +63,12 @@ function asksReadWrite(node: Node): boolean {
   return value !== 1;
 }
 
-function readOnlyProblem(type: string, body: Node): string | undefined {
+function readOnlyProblem(type: string, body: Node, all: [string, Node][]): string | undefined {
   if (!READ_ONLY_TOP.has(type)) return `${label(type)} is not a read`;
   if (type === 'CopyStmt' && body.is_from) return 'COPY FROM writes';
   if (type === 'SelectStmt' && body.intoClause) return 'SELECT INTO creates a table';
   if (type === 'VariableSetStmt' && READ_ONLY_SETTINGS.has(String(body.name ?? '').toLowerCase())) return 'the read-only mode cannot be changed';
-  for (const [key, node] of nodes(body, type)) {
+  for (const [key, node] of all) {
     if (DATA_WRITES.has(key)) return `it contains ${label(key)}`;
     if (key === 'SelectStmt' && node.intoClause) return 'SELECT INTO creates a table';
     if (key === 'LockingClause') return 'FOR UPDATE/SHARE locks rows';
@@ -74,8 +79,8 @@ function readOnlyProblem(type: string, body: Node): string | undefined {
   return undefined;
 }
 
-function dropProblem(type: string, body: Node): string | undefined {
-  for (const [key, node] of nodes(body, type)) {
+function dropProblem(_type: string, _body: Node, all: [string, Node][]): string | undefined {
+  for (const [key, node] of all) {
     if (key.startsWith('Drop') && key.endsWith('Stmt')) return 'DROP is not allowed';
     if (key === 'TruncateStmt') return 'TRUNCATE is not allowed';
     if (key === 'AlterTableCmd' && String(node.subtype ?? '').startsWith('AT_Drop')) return 'ALTER … DROP is not allowed';
@@ -83,8 +88,8 @@ function dropProblem(type: string, body: Node): string | undefined {
   return undefined;
 }
 
-function unqualifiedWriteProblem(type: string, body: Node): string | undefined {
-  for (const [key, node] of nodes(body, type)) {
+function unqualifiedWriteProblem(_type: string, _body: Node, all: [string, Node][]): string | undefined {
+  for (const [key, node] of all) {
     if ((key === 'UpdateStmt' || key === 'DeleteStmt') && node.whereClause === undefined) return `${key === 'UpdateStmt' ? 'UPDATE' : 'DELETE'} without WHERE`;
     if (key === 'TruncateStmt') return 'TRUNCATE empties whole tables';
   }
@@ -95,7 +100,7 @@ function ddlProblem(type: string, body: Node): string | undefined {
   return kindOf(type, body) === 'ddl' ? 'schema and privilege changes are not allowed' : undefined;
 }
 
-const CHECKS: Record<Guard, (type: string, body: Node) => string | undefined> = {
+const CHECKS: Record<Guard, (type: string, body: Node, all: [string, Node][]) => string | undefined> = {
   'read-only': readOnlyProblem,
   'no-ddl': ddlProblem,
   'no-drop': dropProblem,
@@ -126,9 +131,10 @@ export function checkGuards(guards: readonly Guard[], sql: string): Refusal | un
   for (const [index, statement] of statements.entries()) {
     const [type, body] = Object.entries(statement.stmt ?? {})[0] ?? ['', {}];
     const node = body as Node;
-    for (const [key] of nodes(node, type)) if (OPAQUE.has(key)) return refusal(first, index, `${key === 'DoStmt' ? 'DO' : 'CALL'} runs code the gateway cannot check`, tree);
+    const all = nodes(node, type);
+    for (const [key] of all) if (OPAQUE.has(key)) return refusal(first, index, `${key === 'DoStmt' ? 'DO' : 'CALL'} runs code the gateway cannot check`, tree);
     for (const guard of guards) {
-      const problem = CHECKS[guard](type, node);
+      const problem = CHECKS[guard](type, node, all);
       if (problem !== undefined) return refusal(guard, index, problem, tree);
     }
   }

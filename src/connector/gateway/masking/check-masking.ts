@@ -36,7 +36,8 @@ function statementProblem(catalog: MaskingCatalog, type: string, body: Node): st
   }
   const names = new Set<string>();
   let touchesMasked = false;
-  for (const [key, node] of nodes(body, type)) {
+  const all = nodes(body, type);
+  for (const [key, node] of all) {
     if (RELATION_KEYS.has(key) && typeof node.relname === 'string') {
       if (SIDE_CHANNELS.has(node.relname)) return `${node.relname} shows column values`;
       if (catalog.views.has(node.relname)) return `${node.relname} is built on a masked column: select from its tables instead`;
@@ -56,7 +57,7 @@ function statementProblem(catalog: MaskingCatalog, type: string, body: Node): st
   }
   if (!touchesMasked) return undefined;
   if (type === 'CopyStmt') return 'COPY cannot mask its rows: select the columns instead';
-  for (const [key, node] of nodes(body, type)) {
+  for (const [key, node] of all) {
     // The server's own error messages show a failing row's or key's values (check, not-null and unique violations).
     if (WRITES.has(key)) return 'a write to a table with masked columns could show their values in an error message';
     if (key === 'JoinExpr' && node.isNatural === true) return 'a NATURAL JOIN could match on a masked column';
@@ -68,7 +69,7 @@ function statementProblem(catalog: MaskingCatalog, type: string, body: Node): st
   for (const clause of ['sortClause', 'groupClause', 'distinctClause']) {
     for (const [key] of nodes(body[clause], clause)) if (key === 'A_Const') return 'ordering or grouping by position could reveal masked values';
   }
-  for (const [key, node] of nodes(body, type)) {
+  for (const [key, node] of all) {
     if (key !== 'ColumnRef') continue;
     const fields = (node.fields ?? []) as { String?: { sval?: string }; A_Star?: unknown }[];
     const name = lastName(fields);
