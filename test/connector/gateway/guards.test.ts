@@ -57,7 +57,7 @@ describeWith('postgres', 'SQL gateway guards (real PostgreSQL, pg and psql clien
 
   it('read-only: reads run, and no way of writing reaches the database', async () => {
     const before = await table();
-    const { client } = await grantAs('GD-1.1', 'ro');
+    const { client, username, password } = await grantAs('GD-1.1', 'ro');
     expect(await outcome(client, `SELECT id FROM ${orders} WHERE id = $1`, [1])).toEqual({ rows: [{ id: 1 }] });
     expect(await outcome(client, 'SHOW transaction_read_only')).toEqual({ rows: [{ transaction_read_only: 'on' }] });
     const writes = [
@@ -89,6 +89,11 @@ describeWith('postgres', 'SQL gateway guards (real PostgreSQL, pg and psql clien
     expect(await outcome(client, `SELECT ${env.fixture.schema}.bump()`)).toMatchObject({ code: '25006' });
     expect(await outcome(client, 'SELECT 2 AS two')).toEqual({ rows: [{ two: 2 }] });
     await client.end();
+    // A client's own startup options cannot lift the read-only mode: the gateway's setting comes after them.
+    const lifted = await env.connect(username, password, { options: '-c default_transaction_read_only=off' });
+    expect(await outcome(lifted, 'SHOW default_transaction_read_only')).toEqual({ rows: [{ default_transaction_read_only: 'on' }] });
+    expect(await outcome(lifted, `SELECT ${env.fixture.schema}.bump()`)).toMatchObject({ code: '25006' });
+    await lifted.end();
     expect(await table()).toEqual(before);
     expect((await env.fixture.admin.query(`SELECT to_regclass('${env.fixture.schema}.stolen') AS t`)).rows).toEqual([{ t: null }]);
 
