@@ -1,7 +1,11 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Client } from 'pg';
 import { describeWith } from '../../support/servers';
 import { inSeconds } from '../support/harness';
 import { gatewayConnector, principal } from './support';
+
+const run = promisify(execFile);
 
 /** The raw values behind the masked columns: none of them may appear in anything a masked level gets. */
 const SECRETS = ['ana@', 'bo@', '0101', '0102', '123-45', '987-65', 'vip', 'late payer'];
@@ -26,6 +30,7 @@ describeWith('postgres', 'SQL gateway masking: the evasion corpus on the real se
   let env: Awaited<ReturnType<typeof gatewayConnector>>;
   let s: string;
   let masked: Client;
+  let maskedCredential: { username: string; password: string };
 
   beforeAll(async () => {
     env = await gatewayConnector(adminUrl, {
@@ -49,7 +54,9 @@ describeWith('postgres', 'SQL gateway masking: the evasion corpus on the real se
     Object.assign(env.target, {
       masking: { [`${s}.customers.email`]: 'email', [`${s}.customers.phone`]: 'partial', [`${s}.customers.ssn`]: 'hash', [`${s}.customers.note`]: 'null' },
     });
-    masked = await grantAs('MK-1.1', 'support');
+    const grant = await grantAs('MK-1.1', 'support');
+    masked = grant.client;
+    maskedCredential = grant;
   });
 
   afterAll(async () => {
@@ -57,9 +64,10 @@ describeWith('postgres', 'SQL gateway masking: the evasion corpus on the real se
     await env?.stop();
   });
 
-  async function grantAs(grantId: string, role: string): Promise<Client> {
+  async function grantAs(grantId: string, role: string): Promise<{ client: Client; username: string; password: string }> {
     const created = await env.connector.client.createGrant({ grantId, target: env.target.id, role, principal, mode: 'ephemeral', notAfter: inSeconds(600), ticket: 'SD-1', reason: 'test' });
-    return env.connect(created.username, created.password ?? '');
+    const password = created.password ?? '';
+    return { client: await env.connect(created.username, password), username: created.username, password };
   }
 
   const refused = { code: '42501', message: expect.stringContaining("refused by the gateway's masking") };
@@ -82,6 +90,15 @@ describeWith('postgres', 'SQL gateway masking: the evasion corpus on the real se
     const second = await masked.query({ text: `SELECT ssn FROM ${c} ORDER BY id`, values: [] });
     expect(second.rows).toEqual(first.rows);
     expect(JSON.stringify(first.rows)).not.toContain('123-45');
+  });
+
+  it('masks what psql shows, and refuses its \\copy', async () => {
+    const psql = (command: string) =>
+      run('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-At', '-h', '127.0.0.1', '-p', String(env.port), '-U', maskedCredential.username, '-d', env.database, '-c', command], {
+        env: { ...process.env, PGPASSWORD: maskedCredential.password, PGSSLMODE: 'disable', PGCONNECT_TIMEOUT: '10' },
+      });
+    expect((await psql(`SELECT email, phone, note FROM ${s}.customers ORDER BY id`)).stdout).toBe('a***@secret.example|+***1|\nb***@secret.example|+***2|\n');
+    await expect(psql(`\\copy ${s}.customers TO STDOUT`)).rejects.toMatchObject({ stderr: expect.stringContaining("refused by the gateway's masking: COPY cannot mask its rows") });
   });
 
   const corpus: [string, (schema: string) => string][] = [
@@ -143,12 +160,12 @@ describeWith('postgres', 'SQL gateway masking: the evasion corpus on the real se
       rows: [{ column_name: 'email' }],
     });
     const { body } = await env.activity('MK-1.1');
-    expect(body.statements.filter((statement) => statement.blocked === 'masking').length).toBe(corpus.length + 2);
+    expect(body.statements.filter((statement) => statement.blocked === 'masking').length).toBe(corpus.length + 3); // the corpus, the two extended-protocol attempts and psql's \copy
     expect(JSON.stringify(body)).not.toContain('ana@secret');
   });
 
   it('an unmasked level sees the values in the clear', async () => {
-    const clear = await grantAs('MK-2.1', 'break-glass');
+    const { client: clear } = await grantAs('MK-2.1', 'break-glass');
     expect(await outcome(clear, `SELECT email, phone, note FROM ${s}.customers WHERE id = 1`)).toEqual({ rows: [{ email: 'ana@secret.example', phone: '+1 555 0101', note: 'vip' }] });
     expect(await outcome(clear, `SELECT upper(email) AS e FROM ${s}.customers WHERE id = 2`)).toEqual({ rows: [{ e: 'BO@SECRET.EXAMPLE' }] });
     await clear.end();
