@@ -34,6 +34,8 @@ describe('checkGuards', () => {
     ['PREPARE p AS DELETE FROM t WHERE id = 1', 'read-only#0: it contains DELETE'],
     ['DECLARE c CURSOR FOR SELECT * FROM t FOR UPDATE', 'read-only#0: FOR UPDATE/SHARE locks rows'],
     ['COPY t FROM STDIN', 'read-only#0: COPY FROM writes'],
+    ["COPY t TO '/tmp/t.csv'", 'read-only#0: COPY to a server file or program writes on the server'],
+    ["COPY t TO PROGRAM 'cat'", 'read-only#0: COPY to a server file or program writes on the server'],
     ['SELECT * INTO u FROM t', 'read-only#0: SELECT INTO creates a table'],
     ['CREATE TABLE u (a int)', 'read-only#0: CREATE is not a read'],
     ['DO $$ BEGIN DELETE FROM t; END $$', 'read-only#0: DO runs code the gateway cannot check'],

@@ -66,6 +66,7 @@ function asksReadWrite(node: Node): boolean {
 function readOnlyProblem(type: string, body: Node, all: [string, Node][]): string | undefined {
   if (!READ_ONLY_TOP.has(type)) return `${label(type)} is not a read`;
   if (type === 'CopyStmt' && body.is_from) return 'COPY FROM writes';
+  if (type === 'CopyStmt' && body.filename !== undefined) return 'COPY to a server file or program writes on the server';
   if (type === 'SelectStmt' && body.intoClause) return 'SELECT INTO creates a table';
   if (type === 'VariableSetStmt' && READ_ONLY_SETTINGS.has(String(body.name ?? '').toLowerCase())) return 'the read-only mode cannot be changed';
   for (const [key, node] of all) {
