@@ -2,7 +2,8 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from '../log';
 import type { BackendConnection } from './backend-connection';
 import type { StatementRecord } from './statement-record';
-import { StatementTracker, type RecordMode } from './statement-tracker';
+import type { RecordMode } from './statement-pipeline';
+import { StatementTracker } from './statement-tracker';
 import { BackendScanner, errorResponse } from './wire/backend-messages';
 import { MessageFramer, ProtocolViolation } from './wire/frontend-messages';
 

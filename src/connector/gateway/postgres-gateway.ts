@@ -10,6 +10,7 @@ import type { ActivityLog } from './activity/activity-log';
 import { cancelBackend, openBackend, type BackendConnection, type ClientStartup } from './backend-connection';
 import type { GatewayCredentials, GatewayLogin } from './gateway-credentials';
 import { GatewaySession } from './gateway-session';
+import { activityRecorder } from './statement-pipeline';
 import { backendKeyData, errorResponse, parameterStatus, readyForQuery } from './wire/backend-messages';
 import { guardUntilAuthenticated } from './wire/preauth-guard';
 import { startupStream } from './wire/startup-stream';
@@ -188,11 +189,7 @@ export class PostgresGateway {
       client,
       backend,
       mode,
-      record: (statement) => {
-        this.options.activity.append(login.grantId, statement).catch((error: unknown) => {
-          this.options.log.error({ event: 'gateway.record_failed', grantId: login.grantId, error: (error as Error).message });
-        });
-      },
+      record: activityRecorder(this.options.activity, this.options.log, login.grantId),
       log: this.options.log,
       now: serving.now,
     });

@@ -1,0 +1,207 @@
+import type { Duplex } from 'node:stream';
+import type { Connection, FieldPacket } from 'mysql2';
+import type { Logger } from '../../log';
+import { parseMysqlStatements } from '../parse-mysql-statements';
+import type { StatementRecord } from '../statement-record';
+import { statementRecord, type ParsedStatement, type RecordMode, type StatementOutcome } from '../statement-pipeline';
+import { columnDefinition, textRow } from './mysql-backend';
+import { eofPacket, errPacket, lenenc, okPacket, packet, ProtocolViolation, STATUS_AUTOCOMMIT, STATUS_MORE_RESULTS, type Packet, type PacketFramer } from './packets';
+
+const COM = { QUIT: 0x01, INIT_DB: 0x02, QUERY: 0x03, PING: 0x0e } as const;
+/** ER_UNKNOWN_COM_ERROR, ER_CONNECTION_KILLED. */
+const UNKNOWN_COMMAND = { errno: 1047, sqlState: '08S01' };
+const KILLED = { errno: 1927, sqlState: '70100' };
+
+export interface MysqlSessionOptions {
+  id: string;
+  grantId: string;
+  client: Duplex;
+  /** The framer that read the handshake: it may hold the start of the first command. */
+  framer: PacketFramer;
+  /** Commands that arrived with the credentials, before the session was open. */
+  early: Packet[];
+  backend: Connection;
+  mode: RecordMode;
+  record: (statement: StatementRecord) => void;
+  log: Logger;
+  now: () => Date;
+}
+
+/**
+ * One requester session on the MySQL wire: each command is read whole, its statements parsed and classified, run
+ * on the gateway's own database session, its answer written back as it streams in (rows are never gathered in
+ * memory), and each statement recorded once its result is complete. Commands run one at a time, in order.
+ */
+export class MysqlSession {
+  readonly id: string;
+  readonly grantId: string;
+  private readonly closed: Promise<void>;
+  private queue: Promise<void> = Promise.resolve();
+  /** The sequence number of the next packet the running command's answer writes; undefined while idle. */
+  private answering: number | undefined;
+  private status = STATUS_AUTOCOMMIT;
+  private ended = false;
+  private readonly clock = { now: () => this.options.now(), monotonic: () => performance.now() };
+
+  constructor(private readonly options: MysqlSessionOptions) {
+    this.id = options.id;
+    this.grantId = options.grantId;
+    const { client, backend } = options;
+    this.closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    client.on('data', (chunk: Buffer) => this.receive(chunk));
+    client.on('error', () => this.destroy());
+    client.once('end', () => this.destroy());
+    backend.on('error', () => this.end(KILLED.errno, 'the database session was lost'));
+    backend.once('end', () => this.end(KILLED.errno, 'the database session was lost'));
+    for (const command of options.early) this.enqueue(command);
+    this.receive(Buffer.alloc(0));
+    client.resume();
+  }
+
+  /** Answers the running command (if any) with `message` and closes both sides; resolves once the client is gone. */
+  end(errno: number, message: string): Promise<void> {
+    if (!this.ended) {
+      this.ended = true;
+      this.options.log.info({ event: 'gateway.session_ended', grantId: this.grantId, session: this.id, errno });
+      if (this.answering !== undefined) this.options.client.end(errPacket(this.answering, { ...KILLED, errno, message }));
+      else this.options.client.end();
+      this.options.backend.destroy();
+      setTimeout(() => this.options.client.destroy(), 1000).unref();
+    }
+    return this.closed;
+  }
+
+  whenClosed(): Promise<void> {
+    return this.closed;
+  }
+
+  private destroy(): void {
+    this.ended = true;
+    this.options.client.destroy();
+    this.options.backend.destroy();
+  }
+
+  private receive(chunk: Buffer): void {
+    let packets: Packet[];
+    try {
+      packets = this.options.framer.push(chunk);
+    } catch (error) {
+      if (!(error instanceof ProtocolViolation)) throw error;
+      this.options.log.warn({ event: 'gateway.protocol_violation', grantId: this.grantId, session: this.id, error: error.message });
+      void this.end(UNKNOWN_COMMAND.errno, `protocol violation: ${error.message}`);
+      return;
+    }
+    for (const command of packets) this.enqueue(command);
+  }
+
+  private enqueue(command: Packet): void {
+    this.queue = this.queue.then(() => (this.ended ? undefined : this.command(command)));
+  }
+
+  private async command(command: Packet): Promise<void> {
+    const code = command.payload[0];
+    const body = command.payload.subarray(1);
+    if (command.sequence !== 0) return void this.end(UNKNOWN_COMMAND.errno, 'protocol violation: a command out of sequence');
+    this.answering = 1;
+    try {
+      switch (code) {
+        case COM.QUERY:
+          return await this.query(body.toString('utf8'));
+        case COM.INIT_DB:
+          return await this.query(`USE ${quoteIdentifier(body.toString('utf8'))}`);
+        case COM.PING:
+          return this.write(okPacket(1, { status: this.status }));
+        case COM.QUIT:
+          return this.destroy();
+        default:
+          // Prepared statements, COM_CHANGE_USER, replication and the rest are refused, and nothing is relayed.
+          return this.write(errPacket(1, { ...UNKNOWN_COMMAND, message: `the SQL gateway does not relay command 0x${(code ?? 0).toString(16)}: send statements as text queries` }));
+      }
+    } finally {
+      this.answering = undefined;
+    }
+  }
+
+  private write(bytes: Buffer): void {
+    if (!this.ended) this.options.client.write(bytes);
+  }
+
+  private next(): number {
+    const sequence = this.answering ?? 0;
+    this.answering = (sequence + 1) & 0xff;
+    return sequence;
+  }
+
+  /** Runs one COM_QUERY through the pipeline: parse and classify, run, write the answer as it comes, record. */
+  private query(sql: string): Promise<void> {
+    const statements = parseMysqlStatements(sql);
+    const { backend, client } = this.options;
+    let index = 0;
+    let rows = 0;
+    let fields: FieldPacket[] | undefined;
+    let startedAt = performance.now();
+    let done = false;
+    const record = (outcome: Pick<StatementOutcome, 'rows' | 'error'>, last: boolean) => {
+      // Each statement of the text is one record; a CALL's several results add up to its one.
+      if (!last && (statements === undefined || index + 1 >= statements.length)) return;
+      const statement: ParsedStatement | undefined = statements?.[index];
+      const finishedAt = performance.now();
+      this.options.record(statementRecord({ session: this.id, mode: this.options.mode, statement, raw: sql, outcome: { ...outcome, startedAt, finishedAt } }, this.clock));
+      index += 1;
+      rows = 0;
+      startedAt = finishedAt;
+    };
+    const endResultSet = (more: boolean) => {
+      if (!fields) return;
+      this.write(eofPacket(this.next(), this.status | (more ? STATUS_MORE_RESULTS : 0)));
+      fields = undefined;
+      record({ rows, error: null }, !more);
+    };
+    return new Promise<void>((resolve) => {
+      const running = backend.query({ sql, rowsAsArray: true, typeCast: (field) => field.buffer() });
+      running.on('fields', (next: FieldPacket[] | undefined) => {
+        endResultSet(true);
+        if (!next) return;
+        fields = next;
+        this.write(packet(this.next(), lenenc(next.length)));
+        for (const field of next) this.write(columnDefinition(this.next(), field));
+        this.write(eofPacket(this.next(), this.status));
+      });
+      running.on('result', (row: unknown) => {
+        if (fields) {
+          rows += 1;
+          if (!client.write(textRow(this.next(), row as (Buffer | null)[]))) {
+            backend.pause();
+            client.once('drain', () => backend.resume());
+          }
+          return;
+        }
+        const ok = row as { affectedRows: number; insertId: number; serverStatus?: number; warningStatus?: number; info?: string };
+        this.status = (ok.serverStatus ?? STATUS_AUTOCOMMIT) & ~STATUS_MORE_RESULTS;
+        this.write(okPacket(this.next(), { affectedRows: ok.affectedRows, insertId: ok.insertId, status: ok.serverStatus ?? STATUS_AUTOCOMMIT, warnings: ok.warningStatus ?? 0, info: ok.info ?? '' }));
+        record({ rows: ok.affectedRows, error: null }, ((ok.serverStatus ?? 0) & STATUS_MORE_RESULTS) === 0);
+      });
+      running.on('error', (error: { errno?: number; sqlState?: string; sqlMessage?: string; message: string; fatal?: boolean }) => {
+        if (done) return;
+        done = true;
+        // The error ends the command; a result set before it was complete (the server went on to the next statement).
+        endResultSet(true);
+        const sqlState = error.sqlState ?? 'HY000';
+        if (error.errno !== undefined && !error.fatal) this.write(errPacket(this.next(), { errno: error.errno, sqlState, message: error.sqlMessage ?? error.message }));
+        record({ rows: null, error: { code: sqlState, message: error.sqlMessage ?? error.message } }, true);
+        resolve();
+      });
+      running.on('end', () => {
+        if (done) return;
+        done = true;
+        endResultSet(false);
+        resolve();
+      });
+    });
+  }
+}
+
+/** A database name as an identifier: backticks doubled, as the server reads them. */
+function quoteIdentifier(name: string): string {
+  return `\`${name.replaceAll('`', '``')}\``;
+}
