@@ -49,6 +49,7 @@ const gatewaySchema = z.strictObject({
     .strictObject({
       listen: endpointSchema,
       advertise: endpointSchema.optional(),
+      tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
     })
     .optional(),
 });

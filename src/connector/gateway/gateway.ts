@@ -55,7 +55,7 @@ export class Gateway {
     const activity = await openActivityLog(deps.config.ledger);
     const common = { ledger: deps.ledger, credentials, activity, log: deps.log };
     const postgres = settings.postgres && new PostgresGateway({ listen: settings.postgres.listen, tls: settings.postgres.tls, ...common });
-    const mysql = settings.mysql && new MysqlGateway({ listen: settings.mysql.listen, ...common });
+    const mysql = settings.mysql && new MysqlGateway({ listen: settings.mysql.listen, tls: settings.mysql.tls, ...common });
     const endpoints: GatewayEndpoints = {};
     if (postgres && settings.postgres) endpoints.postgres = settings.postgres.advertise ?? { host: settings.postgres.listen.host, port: (await postgres.listen()).port };
     if (mysql && settings.mysql) endpoints.mysql = settings.mysql.advertise ?? { host: settings.mysql.listen.host, port: (await mysql.listen()).port };

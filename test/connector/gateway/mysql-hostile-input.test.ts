@@ -1,8 +1,15 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describeWith } from '../../support/servers';
 import { waitFor } from '../support/harness';
 import { mysqlGatewayConnector } from './mysql-support';
+
+const run = promisify(execFile);
 
 /** A raw client: what it sends is bytes the test chooses; what it receives is kept in order. */
 class RawClient {
@@ -160,5 +167,56 @@ describeWith('mysql', 'hostile input at the MySQL-wire gateway', (adminUrl) => {
     expect(await outOfSequence.whenClosed()).toBe(true);
     await waitFor(async () => ((await env.databaseSessions(grant.username)) === 0 && env.mysqlGateway.sessionCount('MH-4.1') === 0 ? true : undefined));
     expect((await env.activity('MH-4.1')).body.statements).toEqual([]);
+  });
+});
+
+describeWith('mysql', 'the MySQL-wire gateway with TLS', (adminUrl) => {
+  let env: Awaited<ReturnType<typeof mysqlGatewayConnector>>;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jit-gateway-tls-'));
+    const tls = { cert: join(dir, 'gateway.crt'), key: join(dir, 'gateway.key') };
+    await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', tls.key, '-out', tls.cert, '-subj', '/CN=localhost', '-days', '1']);
+    env = await mysqlGatewayConnector(adminUrl, { tls });
+  });
+
+  afterAll(async () => {
+    await env?.stop();
+  });
+
+  it('serves mysql2 and the mariadb client over TLS, and refuses a client that does not ask for TLS', async () => {
+    const grant = await env.grant('MT-1.1');
+    const session = await env.connect(grant.username, grant.password, { ssl: { rejectUnauthorized: false } });
+    const [rows] = await session.query('SELECT id FROM orders WHERE id = 2');
+    expect(rows).toEqual([{ id: 2 }]);
+    await session.end();
+    const { stdout } = await run('mariadb', ['--protocol=TCP', '-h', '127.0.0.1', '-P', String(env.port), '-u', grant.username, '--ssl', env.database, '--batch', '--skip-column-names', '-e', "SHOW STATUS LIKE 'Ssl_cipher'; SELECT 5"], {
+      env: { ...process.env, MYSQL_PWD: grant.password },
+    });
+    // The database session itself is the gateway's own; the client's TLS ends at the gateway.
+    expect(stdout.split('\n')).toEqual([expect.stringMatching(/^Ssl_cipher\t/), '5', '']);
+    await expect(env.connect(grant.username, grant.password)).rejects.toMatchObject({ errno: 1045, message: 'the SQL gateway requires TLS' });
+    // node-sql-parser's grammar does not know SHOW STATUS: recorded without text, since its literals cannot be told apart.
+    expect((await env.activity('MT-1.1')).body.statements.map(({ kind, sql }) => ({ kind, sql }))).toEqual([
+      { kind: 'read', sql: 'SELECT `id` FROM `orders` WHERE `id` = ?' },
+      { kind: 'other', sql: null },
+      { kind: 'read', sql: 'SELECT ?' },
+    ]);
+  });
+
+  it('refuses a downgrade: a plaintext handshake after the TLS request never reaches authentication', async () => {
+    const grant = await env.grant('MT-2.1');
+    const client = new RawClient(env.port);
+    const greeting = (await client.packet()) ?? Buffer.alloc(0);
+    const sslRequest = Buffer.alloc(32);
+    sslRequest.writeUInt32LE(0x200 | 0x800 | 0x8000 | 0x80000, 0);
+    sslRequest[8] = 45;
+    client.write(frame(1, sslRequest));
+    const plaintext = handshakeResponse(greeting, grant.username, grant.password);
+    plaintext[3] = 2;
+    client.write(plaintext);
+    expect(await client.packet()).toBeUndefined();
+    expect(await env.databaseSessions(grant.username)).toBe(0);
+    expect(env.mysqlGateway.sessionCount('MT-2.1')).toBe(0);
   });
 });

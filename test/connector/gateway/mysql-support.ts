@@ -8,7 +8,7 @@ import { principal, type ActivityBody } from './support';
 export const errnoOf = (error: unknown): number => z.object({ errno: z.number() }).parse(error).errno;
 
 /** A connector whose one MySQL/MariaDB target sits behind its MySQL-wire gateway on a free loopback port. */
-export async function mysqlGatewayConnector(adminUrl: string, options: { record?: 'normalized' | 'full' } = {}) {
+export async function mysqlGatewayConnector(adminUrl: string, options: { record?: 'normalized' | 'full'; tls?: { cert: string; key: string } } = {}) {
   const sfx = uniqueSuffix();
   const database = `jit_gw_${sfx}`;
   const marker = `jit_m_${sfx}`;
@@ -32,7 +32,7 @@ export async function mysqlGatewayConnector(adminUrl: string, options: { record?
       write: { memberOf: [], privileges: [`SELECT, INSERT, UPDATE ON ${database}.orders`] },
     },
   };
-  const connector = await startTestConnector({ targets: [target], gateway: { mysql: { listen: { host: '127.0.0.1', port: 0 } } } });
+  const connector = await startTestConnector({ targets: [target], gateway: { mysql: { listen: { host: '127.0.0.1', port: 0 }, ...(options.tls ? { tls: options.tls } : {}) } } });
   const gateway = connector.context.gateway;
   const port = gateway?.endpoints.mysql?.port;
   if (!gateway?.mysql || port === undefined) throw new Error('the MySQL gateway did not start');

@@ -16,10 +16,8 @@ export interface MysqlSessionOptions {
   id: string;
   grantId: string;
   client: Duplex;
-  /** The framer that read the handshake: it may hold the start of the first command. */
+  /** The framer that read the handshake: it may hold commands sent right behind the credentials. */
   framer: PacketFramer;
-  /** Commands that arrived with the credentials, before the session was open. */
-  early: Packet[];
   backend: Connection;
   mode: RecordMode;
   record: (statement: StatementRecord) => void;
@@ -53,7 +51,6 @@ export class MysqlSession {
     client.once('end', () => this.destroy());
     backend.on('error', () => this.end(KILLED.errno, 'the database session was lost'));
     backend.once('end', () => this.end(KILLED.errno, 'the database session was lost'));
-    for (const command of options.early) this.enqueue(command);
     this.receive(Buffer.alloc(0));
     client.resume();
   }
@@ -82,16 +79,15 @@ export class MysqlSession {
   }
 
   private receive(chunk: Buffer): void {
-    let packets: Packet[];
+    const { framer } = this.options;
+    framer.push(chunk);
     try {
-      packets = this.options.framer.push(chunk);
+      for (let command = framer.next(); command; command = framer.next()) this.enqueue(command);
     } catch (error) {
       if (!(error instanceof ProtocolViolation)) throw error;
       this.options.log.warn({ event: 'gateway.protocol_violation', grantId: this.grantId, session: this.id, error: error.message });
       void this.end(UNKNOWN_COMMAND.errno, `protocol violation: ${error.message}`);
-      return;
     }
-    for (const command of packets) this.enqueue(command);
   }
 
   private enqueue(command: Packet): void {

@@ -12,24 +12,37 @@ export interface Packet {
   payload: Buffer;
 }
 
-/** Cuts a byte stream into whole packets; refuses one larger than `limit` before buffering it. */
+/**
+ * Cuts a byte stream into whole packets, one at a time, so that what follows a packet stays unread until the reader
+ * is ready for it (the TLS hello behind an SSL request, the commands behind the credentials). A packet larger than
+ * `limit` is refused before it is buffered.
+ */
 export class PacketFramer {
   private buffered: Buffer = Buffer.alloc(0);
 
   /** Raised once the client is authenticated: before that, nothing larger than a handshake is buffered. */
   constructor(public limit = MAX_PAYLOAD) {}
 
-  push(chunk: Buffer): Packet[] {
+  push(chunk: Buffer): void {
     this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
-    const packets: Packet[] = [];
-    while (this.buffered.length >= 4) {
-      const length = this.buffered.readUIntLE(0, 3);
-      if (length > this.limit) throw new ProtocolViolation(`a packet of ${length} bytes is over the gateway's limit of ${this.limit}`);
-      if (this.buffered.length < 4 + length) break;
-      packets.push({ sequence: this.buffered[3] ?? 0, payload: this.buffered.subarray(4, 4 + length) });
-      this.buffered = this.buffered.subarray(4 + length);
-    }
-    return packets;
+  }
+
+  /** The next whole packet, or undefined until more bytes come. Throws ProtocolViolation for an oversized one. */
+  next(): Packet | undefined {
+    if (this.buffered.length < 4) return undefined;
+    const length = this.buffered.readUIntLE(0, 3);
+    if (length > this.limit) throw new ProtocolViolation(`a packet of ${length} bytes is over the gateway's limit of ${this.limit}`);
+    if (this.buffered.length < 4 + length) return undefined;
+    const packet = { sequence: this.buffered[3] ?? 0, payload: this.buffered.subarray(4, 4 + length) };
+    this.buffered = this.buffered.subarray(4 + length);
+    return packet;
+  }
+
+  /** The bytes not read yet, handed over (to a TLS layer that reads them next). */
+  drain(): Buffer {
+    const rest = this.buffered;
+    this.buffered = Buffer.alloc(0);
+    return rest;
   }
 }
 
