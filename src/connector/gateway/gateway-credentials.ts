@@ -38,8 +38,12 @@ export class GatewayCredentials {
   }
 
   holds(grantId: string): boolean {
-    for (const login of this.byUsername.values()) if (login.grantId === grantId) return true;
-    return false;
+    return this.ofGrant(grantId) !== undefined;
+  }
+
+  ofGrant(grantId: string): GatewayLogin | undefined {
+    for (const login of this.byUsername.values()) if (login.grantId === grantId) return login;
+    return undefined;
   }
 
   find(username: string): GatewayLogin | undefined {

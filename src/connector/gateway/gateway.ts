@@ -4,6 +4,8 @@ import type { Logger } from '../log';
 import type { Targets } from '../targets';
 import type { ActivityLog } from './activity/activity-log';
 import { activityPage } from './activity/activity-page';
+import { runConsoleStatement } from './console/run-console-statement';
+import type { QueryResult } from '../../protocol';
 import { openActivityLog } from './activity/open-activity-log';
 import { GatewayCredentials } from './gateway-credentials';
 import { MysqlGateway } from './mysql-gateway';
@@ -41,6 +43,7 @@ export class Gateway {
   ) {}
 
   private targets: Targets = new Map();
+  private now: () => Date = () => new Date();
 
   /**
    * Binds the gateway's listeners for the config's gateway.postgres and gateway.mysql blocks (undefined when it has
@@ -64,6 +67,7 @@ export class Gateway {
 
   serve(targets: Targets, now: () => Date): void {
     this.targets = targets;
+    this.now = now;
     this.postgres?.serve(targets, now);
     this.mysql?.serve(targets, now);
   }
@@ -86,6 +90,11 @@ export class Gateway {
     this.credentials.forget(grantId);
     const closed = (await Promise.all([this.postgres?.endSessions(grantId), this.mysql?.endSessions(grantId)])).reduce<number>((sum, count) => sum + (count ?? 0), 0);
     if (closed > 0) this.deps.log.info({ event: 'gateway.sessions_closed', grantId, sessions: closed });
+  }
+
+  /** `POST /v1/grants/{grantId}/query`: one statement as the grant, through the pipeline (runConsoleStatement). */
+  query(grantId: string, sql: string): Promise<QueryResult> {
+    return runConsoleStatement({ ledger: this.deps.ledger, targets: this.targets, credentials: this.credentials, activity: this.activity, now: this.now }, grantId, sql);
   }
 
   activityPage(grantId: string, next: string | null): Promise<ActivityPage> {
