@@ -12,7 +12,7 @@ import { MysqlGateway } from './mysql-gateway';
 import { parserReady } from './parse-statements';
 import { PostgresGateway } from './postgres-gateway';
 import type { ActivityDigest } from '../../protocol';
-import { digestOf, type ActivityPage } from './statement-record';
+import { DigestBuilder, type ActivityPage } from './statement-record';
 
 export interface GatewayDependencies {
   config: ConnectorConfig;
@@ -104,7 +104,9 @@ export class Gateway {
   /** The digest of a grant's whole record, for the end-of-grant callback; undefined for a grant on a direct target. */
   async digest(grantId: string, target: string): Promise<ActivityDigest | undefined> {
     if (this.targets.get(target)?.config.access !== 'gateway') return undefined;
-    return digestOf(await this.activity.all(grantId));
+    const digest = new DigestBuilder();
+    await this.activity.scan(grantId, (statement) => digest.add(statement));
+    return digest.digest();
   }
 
   async close(): Promise<void> {
