@@ -90,6 +90,18 @@ describeWith('mysql', 'SQL gateway on the MySQL wire', (adminUrl) => {
     expect(errnoOf(await env.connect(grant.username, grant.password).catch((error: unknown) => error))).toBe(ER_ACCESS_DENIED);
   });
 
+  it('records a statement cut off by the revoke with the code that ended it', async () => {
+    const grant = await env.grant('MY-6.1');
+    const session = await env.connect(grant.username, grant.password);
+    const sleeping = session.query('SELECT SLEEP(5)').catch((error: unknown) => error);
+    await waitFor(async () => ((await env.databaseSessions(grant.username)) === 1 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await env.connector.client.revokeGrant('MY-6.1');
+    expect(await sleeping).toMatchObject({ errno: 1927 });
+    const { body } = await env.activity('MY-6.1');
+    expect(body.statements.map(({ sql, error }) => ({ sql, error }))).toEqual([{ sql: 'SELECT SLEEP(?)', error: '70100' }]);
+  });
+
   it('refuses a credential for another grant, a wrong password, an unknown user and another database alike', async () => {
     const first = await env.grant('MY-5.1');
     const second = await env.grant('MY-5.2');

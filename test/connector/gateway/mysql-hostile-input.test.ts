@@ -157,6 +157,25 @@ describeWith('mysql', 'hostile input at the MySQL-wire gateway', (adminUrl) => {
     expect(body.statements.map((statement) => statement.sql)).toEqual(['SELECT ?']);
   });
 
+  it('answers pipelined commands in order, one at a time', async () => {
+    const grant = await env.grant('MH-5.1');
+    const client = await loggedIn(grant.username, grant.password);
+    const queries = ['SELECT 1', 'SELECT * FROM secrets', 'SELECT id FROM orders WHERE id = 2'];
+    client.write(Buffer.concat(queries.map((sql) => frame(0, Buffer.concat([Buffer.from([0x03]), Buffer.from(sql)])))));
+    // A result set is its column count (1), the column's definition ("def" first), EOF, one row (a one-character
+    // value) and EOF; an error is one packet.
+    const answers: number[] = [];
+    for (let packets = 0; packets < 5 + 1 + 5; packets += 1) answers.push((await client.packet())?.[0] ?? -1);
+    expect(answers).toEqual([1, 3, 0xfe, 1, 0xfe, 0xff, 1, 3, 0xfe, 1, 0xfe]);
+    client.destroy();
+    const { body } = await env.activity('MH-5.1');
+    expect(body.statements.map(({ sql, error }) => ({ sql, error }))).toEqual([
+      { sql: 'SELECT ?', error: null },
+      { sql: 'SELECT * FROM `secrets`', error: '42000' },
+      { sql: 'SELECT `id` FROM `orders` WHERE `id` = ?', error: null },
+    ]);
+  });
+
   it('ends a session that announces a command over 16 MiB or sends one out of sequence, and records nothing of it', async () => {
     const grant = await env.grant('MH-4.1');
     const oversized = await loggedIn(grant.username, grant.password);

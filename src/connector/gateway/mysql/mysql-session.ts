@@ -11,6 +11,9 @@ const COM = { QUIT: 0x01, INIT_DB: 0x02, QUERY: 0x03, PING: 0x0e } as const;
 /** ER_UNKNOWN_COM_ERROR, ER_CONNECTION_KILLED. */
 const UNKNOWN_COMMAND = { errno: 1047, sqlState: '08S01' };
 const KILLED = { errno: 1927, sqlState: '70100' };
+const LOST = { errno: 2013, sqlState: '08S01' };
+/** Commands read ahead of the one running; beyond this the client is not read until they have run. */
+const MAX_QUEUED_COMMANDS = 16;
 
 export interface MysqlSessionOptions {
   id: string;
@@ -38,6 +41,9 @@ export class MysqlSession {
   /** The sequence number of the next packet the running command's answer writes; undefined while idle. */
   private answering: number | undefined;
   private status = STATUS_AUTOCOMMIT;
+  private queued = 0;
+  /** Records the running statement as ended by the session's end (with that SQLSTATE), if one is running. */
+  private cutOff: ((code: string) => void) | undefined;
   private ended = false;
   private readonly clock = { now: () => this.options.now(), monotonic: () => performance.now() };
 
@@ -49,8 +55,8 @@ export class MysqlSession {
     client.on('data', (chunk: Buffer) => this.receive(chunk));
     client.on('error', () => this.destroy());
     client.once('end', () => this.destroy());
-    backend.on('error', () => this.end(KILLED.errno, 'the database session was lost'));
-    backend.once('end', () => this.end(KILLED.errno, 'the database session was lost'));
+    backend.on('error', () => this.end(LOST.errno, 'the database session was lost'));
+    backend.once('end', () => this.end(LOST.errno, 'the database session was lost'));
     this.receive(Buffer.alloc(0));
     client.resume();
   }
@@ -60,7 +66,8 @@ export class MysqlSession {
     if (!this.ended) {
       this.ended = true;
       this.options.log.info({ event: 'gateway.session_ended', grantId: this.grantId, session: this.id, errno });
-      if (this.answering !== undefined) this.options.client.end(errPacket(this.answering, { ...KILLED, errno, message }));
+      this.cutOff?.(errno === LOST.errno ? LOST.sqlState : KILLED.sqlState);
+      if (this.answering !== undefined) this.options.client.end(errPacket(this.answering, { errno, sqlState: errno === LOST.errno ? LOST.sqlState : KILLED.sqlState, message }));
       else this.options.client.end();
       this.options.backend.destroy();
       setTimeout(() => this.options.client.destroy(), 1000).unref();
@@ -91,7 +98,13 @@ export class MysqlSession {
   }
 
   private enqueue(command: Packet): void {
-    this.queue = this.queue.then(() => (this.ended ? undefined : this.command(command)));
+    this.queued += 1;
+    if (this.queued >= MAX_QUEUED_COMMANDS) this.options.client.pause();
+    this.queue = this.queue.then(async () => {
+      if (!this.ended) await this.command(command);
+      this.queued -= 1;
+      if (this.queued === 0 && !this.ended) this.options.client.resume();
+    });
   }
 
   private async command(command: Packet): Promise<void> {
@@ -115,6 +128,7 @@ export class MysqlSession {
       }
     } finally {
       this.answering = undefined;
+      this.cutOff = undefined;
     }
   }
 
@@ -154,6 +168,13 @@ export class MysqlSession {
       record({ rows, error: null }, !more);
     };
     return new Promise<void>((resolve) => {
+      // The session's end destroys the database session, and mysql2 then says nothing more of this query.
+      this.cutOff = (code) => {
+        if (done) return;
+        done = true;
+        record({ rows: null, error: { code } }, true);
+        resolve();
+      };
       const running = backend.query({ sql, rowsAsArray: true, typeCast: (field) => field.buffer() });
       running.on('fields', (next: FieldPacket[] | undefined) => {
         endResultSet(true);
@@ -182,7 +203,8 @@ export class MysqlSession {
         done = true;
         // The error ends the command; a result set before it was complete (the server went on to the next statement).
         endResultSet(true);
-        const sqlState = error.sqlState ?? 'HY000';
+        // A statement cut off by the session's end (revoke, expiry) or a lost database session may have done its work.
+        const sqlState = error.fatal ? (this.ended ? KILLED.sqlState : LOST.sqlState) : (error.sqlState ?? 'HY000');
         if (error.errno !== undefined && !error.fatal) this.write(errPacket(this.next(), { errno: error.errno, sqlState, message: error.sqlMessage ?? error.message }));
         record({ rows: null, error: { code: sqlState, message: error.sqlMessage ?? error.message } }, true);
         resolve();
