@@ -90,6 +90,17 @@ describeWith('mysql', 'SQL gateway on the MySQL wire', (adminUrl) => {
     expect(errnoOf(await env.connect(grant.username, grant.password).catch((error: unknown) => error))).toBe(ER_ACCESS_DENIED);
   });
 
+  it('closes the sessions at expiry with no DELETE, and the credential stops working', async () => {
+    const grant = await env.grant('MY-7.1', { notAfter: new Date(Date.now() + 2500).toISOString() });
+    const session = await env.connect(grant.username, grant.password);
+    await session.query('SELECT 1');
+    await waitFor(async () => ((await env.connector.client.getGrant('MY-7.1')).state === 'expired' ? true : undefined), 15_000);
+    expect(env.mysqlGateway.sessionCount('MY-7.1')).toBe(0);
+    await expect(session.query('SELECT 1')).rejects.toMatchObject({ fatal: true });
+    expect(await env.databaseSessions(grant.username)).toBe(0);
+    expect(errnoOf(await env.connect(grant.username, grant.password).catch((error: unknown) => error))).toBe(ER_ACCESS_DENIED);
+  });
+
   it('records a statement cut off by the revoke with the code that ended it', async () => {
     const grant = await env.grant('MY-6.1');
     const session = await env.connect(grant.username, grant.password);
@@ -119,5 +130,30 @@ describeWith('mysql', 'SQL gateway on the MySQL wire', (adminUrl) => {
     await env.connector.client.revokeGrant('MY-5.1');
     expect(await refusal(first.username, first.password)).toBe(ER_ACCESS_DENIED);
     expect(await refusal(second.username, second.password)).toBeUndefined();
+  });
+});
+
+describeWith('mysql', 'SQL gateway on the MySQL wire, recording in full', (adminUrl) => {
+  let env: Awaited<ReturnType<typeof mysqlGatewayConnector>>;
+
+  beforeAll(async () => {
+    env = await mysqlGatewayConnector(adminUrl, { record: 'full' });
+  });
+
+  afterAll(async () => {
+    await env?.stop();
+  });
+
+  it('records each statement as sent, literals and the server message included', async () => {
+    const grant = await env.grant('MF-1.1');
+    const session = await env.connect(grant.username, grant.password);
+    await session.query("SELECT note FROM orders WHERE note = 'first'  ");
+    await session.query('DELETE FROM orders WHERE id = 1').catch(() => undefined);
+    await session.end();
+    const { body } = await env.activity('MF-1.1');
+    expect(body.statements.map(({ sql, error }) => ({ sql, error }))).toEqual([
+      { sql: "SELECT note FROM orders WHERE note = 'first'", error: null },
+      { sql: 'DELETE FROM orders WHERE id = 1', error: expect.stringMatching(/^42000 DELETE command denied to user/) },
+    ]);
   });
 });
