@@ -36,6 +36,9 @@ const LITERALS = new Set([
  */
 export function parseMysqlStatements(sql: string): ParsedStatement[] | undefined {
   if (sql.trim() === '') return [];
+  // The server runs what an executable comment holds (`/*! … */`, MariaDB's `/*M! … */`), which the grammar
+  // skips as a comment: read that way, `SELECT 1 /*! UNION SELECT … */` would be recorded as less than it does.
+  if (EXECUTABLE_COMMENT.test(sql)) return undefined;
   for (const { parser, option } of GRAMMARS) {
     let parsed: ReturnType<MySqlParser['parse']>;
     try {
@@ -44,6 +47,7 @@ export function parseMysqlStatements(sql: string): ParsedStatement[] | undefined
       continue;
     }
     const asts = (Array.isArray(parsed.ast) ? parsed.ast : [parsed.ast]) as unknown as Node[];
+    if (asts.some(hasNumericName)) return undefined;
     if (asts.length === 1) {
       const [ast] = asts as [Node];
       return [statementOf(parser, option, ast, sql.trim().replace(/;\s*$/, ''), parsed.tableList)];
@@ -58,6 +62,20 @@ export function parseMysqlStatements(sql: string): ParsedStatement[] | undefined
 }
 
 type Node = Record<string, unknown>;
+
+const EXECUTABLE_COMMENT = /\/\*M?!/;
+
+/**
+ * The grammar reads some numbers as column names (`1e5`); MySQL reads them as numbers. A name that starts with a
+ * digit may be such a literal, so the statement is not recorded from this reading.
+ */
+function hasNumericName(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasNumericName);
+  if (value === null || typeof value !== 'object') return false;
+  const node = value as Node;
+  if (node.type === 'column_ref' && typeof node.column === 'string' && /^\d/.test(node.column)) return true;
+  return Object.values(node).some(hasNumericName);
+}
 
 function statementOf(parser: MySqlParser, option: { database: string }, ast: Node, text: string, tableList: string[]): ParsedStatement {
   return { kind: kindOf(ast), tables: tablesOf(tableList), text, normalized: parser.sqlify(withPlaceholders(ast) as never, option) };
