@@ -62,6 +62,31 @@ describeWith('mysql', 'SQL gateway on the MySQL wire', (adminUrl) => {
     ]);
   });
 
+  it('serves prepared statements (mysql2 execute) with the values the database itself gives, parameters never recorded', async () => {
+    const grant = await env.grant('MY-8.1');
+    const session = await env.connect(grant.username, grant.password);
+    const sql =
+      "SELECT id, total, note, blob_col, ? AS n, ? AS s, ? AS nothing, CAST('2020-01-02 03:04:05.678' AS DATETIME(3)) AS dt, CAST('2020-01-02' AS DATE) AS d, " +
+      "CAST('-838:59:59' AS TIME) AS t, CAST(18446744073709551615 AS UNSIGNED) AS big, 1.5e0 AS dbl, -3 AS neg FROM orders WHERE id <= ? ORDER BY id";
+    const params = [42, 'secret-param', null, 2];
+    const [viaGateway, gatewayFields] = await session.execute(sql, params);
+    const [direct] = await env.admin.execute(sql.replace('FROM orders', `FROM ${env.database}.orders`), params);
+    expect(viaGateway).toEqual(direct);
+    expect((viaGateway as unknown[]).length).toBe(2);
+    expect(gatewayFields.map((field) => field.name)).toEqual(['id', 'total', 'note', 'blob_col', 'n', 's', 'nothing', 'dt', 'd', 't', 'big', 'dbl', 'neg']);
+    const [written] = await session.execute('UPDATE orders SET note = ? WHERE id = ?', ['changed', 2]);
+    expect(written).toMatchObject({ affectedRows: 1 });
+    await expect(session.execute('SELECT * FROM secrets WHERE id = ?', [1])).rejects.toMatchObject({ errno: ER_TABLEACCESS_DENIED });
+    await session.end();
+    const { body } = await env.activity('MY-8.1');
+    expect(body.statements.map(({ kind, rows, error, params: recorded }) => ({ kind, rows, error, params: recorded }))).toEqual([
+      { kind: 'read', rows: 2, error: null, params: undefined },
+      { kind: 'write', rows: 1, error: null, params: undefined },
+      { kind: 'read', rows: null, error: '42000', params: undefined },
+    ]);
+    expect(JSON.stringify(body)).not.toContain('secret-param');
+  });
+
   it('serves the mariadb command-line client', async () => {
     const grant = await env.grant('MY-3.1');
     const { stdout } = await run('mariadb', ['--protocol=TCP', '-h', '127.0.0.1', '-P', String(env.port), '-u', grant.username, env.database, '--batch', '--skip-column-names', '-e', 'SELECT id, note FROM orders WHERE id = 1; SHOW TABLES'], {
@@ -149,11 +174,13 @@ describeWith('mysql', 'SQL gateway on the MySQL wire, recording in full', (admin
     const session = await env.connect(grant.username, grant.password);
     await session.query("SELECT note FROM orders WHERE note = 'first'  ");
     await session.query('DELETE FROM orders WHERE id = 1').catch(() => undefined);
+    await session.execute('SELECT id FROM orders WHERE note = ? OR id = ? OR blob_col = ? OR note = ?', ['first', 2, Buffer.from([1, 2]), null]);
     await session.end();
     const { body } = await env.activity('MF-1.1');
-    expect(body.statements.map(({ sql, error }) => ({ sql, error }))).toEqual([
-      { sql: "SELECT note FROM orders WHERE note = 'first'", error: null },
-      { sql: 'DELETE FROM orders WHERE id = 1', error: expect.stringMatching(/^42000 DELETE command denied to user/) },
+    expect(body.statements.map(({ sql, error, params }) => ({ sql, error, params }))).toEqual([
+      { sql: "SELECT note FROM orders WHERE note = 'first'", error: null, params: undefined },
+      { sql: 'DELETE FROM orders WHERE id = 1', error: expect.stringMatching(/^42000 DELETE command denied to user/), params: undefined },
+      { sql: 'SELECT id FROM orders WHERE note = ? OR id = ? OR blob_col = ? OR note = ?', error: null, params: ['first', '2', '\\x0102', null] },
     ]);
   });
 });

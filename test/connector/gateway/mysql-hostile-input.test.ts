@@ -143,13 +143,22 @@ describeWith('mysql', 'hostile input at the MySQL-wire gateway', (adminUrl) => {
     expect(await client.whenClosed()).toBe(true);
   });
 
-  it('refuses commands it does not relay (change user, prepared statements, replication) and runs nothing for them', async () => {
+  it('refuses commands it does not relay (change user, field list, replication, cursors) and runs nothing for them', async () => {
     const grant = await env.grant('MH-3.1');
     const client = await loggedIn(grant.username, grant.password);
-    for (const command of [Buffer.concat([Buffer.from([0x11]), Buffer.from('root\0')]), Buffer.concat([Buffer.from([0x16]), Buffer.from('SELECT 1')]), Buffer.from([0x12, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0])]) {
+    for (const command of [Buffer.concat([Buffer.from([0x11]), Buffer.from('root\0')]), Buffer.from([0x04, 0x6f, 0x72, 0]), Buffer.from([0x12, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0])]) {
       client.write(frame(0, command));
       expect(errnoOf(await client.packet())).toBe(1047);
     }
+    // An execution of a statement never prepared, then one with a cursor.
+    client.write(frame(0, Buffer.from([0x17, 9, 0, 0, 0, 0, 1, 0, 0, 0])));
+    expect(errnoOf(await client.packet())).toBe(1243);
+    client.write(frame(0, Buffer.concat([Buffer.from([0x16]), Buffer.from('SELECT 7')])));
+    const prepared = await client.packet();
+    expect(prepared?.[0]).toBe(0);
+    for (let packet = 0; packet < 2; packet += 1) await client.packet();
+    client.write(frame(0, Buffer.from([0x17, ...(prepared ?? Buffer.alloc(5)).subarray(1, 5), 1, 1, 0, 0, 0])));
+    expect(errnoOf(await client.packet())).toBe(1047);
     client.write(frame(0, Buffer.concat([Buffer.from([0x03]), Buffer.from('SELECT 7')])));
     expect((await client.packet())?.[0]).toBe(1);
     client.destroy();
@@ -174,6 +183,18 @@ describeWith('mysql', 'hostile input at the MySQL-wire gateway', (adminUrl) => {
       { sql: 'SELECT * FROM `secrets`', error: '42000' },
       { sql: 'SELECT `id` FROM `orders` WHERE `id` = ?', error: null },
     ]);
+  });
+
+  it('ends a session that sends a malformed execution or long data for a prepared statement', async () => {
+    const grant = await env.grant('MH-6.1');
+    for (const command of [Buffer.from([0x17, 1, 0]), Buffer.from([0x18, 1, 0, 0, 0, 0, 0, 0x61])]) {
+      const client = await loggedIn(grant.username, grant.password);
+      client.write(frame(0, Buffer.concat([Buffer.from([0x16]), Buffer.from('SELECT ?')])));
+      for (let packet = 0; packet < 3; packet += 1) await client.packet();
+      client.write(frame(0, command));
+      expect(await client.whenClosed()).toBe(true);
+    }
+    expect((await env.activity('MH-6.1')).body.statements).toEqual([]);
   });
 
   it('ends a session that announces a command over 16 MiB or sends one out of sequence, and records nothing of it', async () => {
