@@ -104,11 +104,17 @@ function tablesOf(tableList: string[]): string[] {
   return [...tables].sort();
 }
 
-/** A copy of the tree with every literal node replaced by a `?` placeholder. */
+/** Replaces every literal node of the tree, in place, by a `?` placeholder (the tree is not used after this). */
 function withPlaceholders(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withPlaceholders);
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      value[index] = withPlaceholders(item);
+    });
+    return value;
+  }
   if (value === null || typeof value !== 'object') return value;
   const node = value as Node;
   if (typeof node.type === 'string' && LITERALS.has(node.type)) return { type: 'origin', value: '?' };
-  return Object.fromEntries(Object.entries(node).map(([key, inner]) => [key, withPlaceholders(inner)]));
+  for (const [key, inner] of Object.entries(node)) node[key] = withPlaceholders(inner);
+  return node;
 }
