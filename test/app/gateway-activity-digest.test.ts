@@ -32,7 +32,7 @@ describeWith('postgres', 'the ticket records what was run through the SQL gatewa
   const connectAsRequester = async (credential: { username: string; password: string }) => {
     const gateway = app.connector.context.gateway;
     if (!gateway) throw new Error('the gateway did not start');
-    const client = new Client({ host: '127.0.0.1', port: gateway.endpoint.port, database: new URL(url).pathname.slice(1), user: credential.username, password: credential.password });
+    const client = new Client({ host: '127.0.0.1', port: gateway.endpoints.postgres?.port ?? 0, database: new URL(url).pathname.slice(1), user: credential.username, password: credential.password });
     client.on('error', () => undefined);
     await client.connect();
     return client;
@@ -125,7 +125,7 @@ describeWith('postgres', 'the sweep records what was run through the SQL gateway
     const { site } = app;
     const key = await raise(site, app.ids, site.people.requester, { target: fixture.target.id, accessLevel: 'read-only', duration: 'PT2S' });
     const credential = z.object({ username: z.string(), password: z.string() }).parse(await resolveOk(site, site.people.requester, 'revealCredential', {}, key));
-    const client = new Client({ host: '127.0.0.1', port: app.connector.context.gateway?.endpoint.port, database: new URL(url).pathname.slice(1), user: credential.username, password: credential.password });
+    const client = new Client({ host: '127.0.0.1', port: app.connector.context.gateway?.endpoints.postgres?.port, database: new URL(url).pathname.slice(1), user: credential.username, password: credential.password });
     client.on('error', () => undefined);
     await client.connect();
     await client.query(`SELECT count(*) FROM ${fixture.schema}.orders WHERE total = 20`);

@@ -52,6 +52,14 @@ const gatewaySchema = z.strictObject({
       tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
     })
     .optional(),
+  /** The MySQL-wire listener, for mysql targets (MySQL and MariaDB) with access: gateway. */
+  mysql: z
+    .strictObject({
+      listen: endpointSchema,
+      advertise: endpointSchema.optional(),
+      tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
+    })
+    .optional(),
 });
 
 const secretSchema = z.string().min(16, 'a signing secret needs at least 16 characters');
@@ -73,11 +81,14 @@ export const connectorConfigSchema = z
       if (target.seed && target.engine !== 'pglite') {
         ctx.addIssue({ code: 'custom', path: ['targets', index, 'seed'], message: 'seed is only for pglite targets' });
       }
-      if (target.access === 'gateway' && target.engine !== 'postgres') {
-        ctx.addIssue({ code: 'custom', path: ['targets', index, 'access'], message: 'the gateway serves postgres targets only so far' });
+      if (target.access === 'gateway' && target.engine === 'pglite') {
+        ctx.addIssue({ code: 'custom', path: ['targets', index, 'access'], message: 'the gateway serves postgres and mysql targets' });
       }
-      if (target.access === 'gateway' && !config.gateway?.postgres) {
+      if (target.access === 'gateway' && target.engine === 'postgres' && !config.gateway?.postgres) {
         ctx.addIssue({ code: 'custom', path: ['targets', index, 'access'], message: 'access: gateway needs a gateway.postgres block' });
+      }
+      if (target.access === 'gateway' && target.engine === 'mysql' && !config.gateway?.mysql) {
+        ctx.addIssue({ code: 'custom', path: ['targets', index, 'access'], message: 'access: gateway needs a gateway.mysql block' });
       }
       if (target.record && target.access !== 'gateway') {
         ctx.addIssue({ code: 'custom', path: ['targets', index, 'record'], message: 'record is only for targets with access: gateway' });

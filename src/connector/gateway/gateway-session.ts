@@ -5,7 +5,8 @@ import type { Refusal } from './guards/check-guards';
 import { queryMessage, refusedParse, refusedStatement } from './guards/refused-statement';
 import { MaskingUnknown, type ResultMasker } from './masking/result-masker';
 import type { StatementRecord } from './statement-record';
-import { StatementTracker, type RecordMode } from './statement-tracker';
+import type { RecordMode } from './statement-pipeline';
+import { StatementTracker } from './statement-tracker';
 import { BackendScanner, errorResponse } from './wire/backend-messages';
 import { MessageFramer, MessageReader, ProtocolViolation } from './wire/frontend-messages';
 

@@ -15,6 +15,7 @@ import type { Guard } from './guards/guard-schema';
 import { checkMasking } from './masking/check-masking';
 import { loadMaskingCatalog, type MaskingCatalog } from './masking/masking-catalog';
 import { ResultMasker } from './masking/result-masker';
+import { activityRecorder } from './statement-pipeline';
 import { backendKeyData, errorResponse, parameterStatus, readyForQuery } from './wire/backend-messages';
 import { guardUntilAuthenticated } from './wire/preauth-guard';
 import { startupStream } from './wire/startup-stream';
@@ -203,11 +204,7 @@ export class PostgresGateway {
       mode,
       screen: screenFor(guards, catalog),
       masker: catalog && new ResultMasker(catalog, this.hashKey),
-      record: (statement) => {
-        this.options.activity.append(login.grantId, statement).catch((error: unknown) => {
-          this.options.log.error({ event: 'gateway.record_failed', grantId: login.grantId, error: (error as Error).message });
-        });
-      },
+      record: activityRecorder(this.options.activity, this.options.log, login.grantId),
       log: this.options.log,
       now: serving.now,
     });

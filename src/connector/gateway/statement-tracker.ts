@@ -1,9 +1,8 @@
-import { parseStatements, type ParsedStatement } from './parse-statements';
+import { parseStatements } from './parse-statements';
 import type { StatementRecord } from './statement-record';
+import { statementRecord, type ParsedStatement, type RecordMode } from './statement-pipeline';
 import { readError, type BackendEvent } from './wire/backend-messages';
 import { MessageReader, readBind } from './wire/frontend-messages';
-
-export type RecordMode = 'normalized' | 'full';
 
 interface Query {
   raw: string;
@@ -109,7 +108,7 @@ export class StatementTracker {
       case 'E':
         if (current && event.body) {
           const error = readError(event.body);
-          this.complete(current, null, this.mode === 'full' ? `${error.code} ${error.message}` : error.code);
+          this.complete(current, null, error);
           this.dropGroup(current.group);
         }
         break;
@@ -133,7 +132,7 @@ export class StatementTracker {
    */
   end(code: string): void {
     const head = this.queue[0];
-    if (head !== undefined && head.group === this.groupsDone) this.complete(head, null, code);
+    if (head !== undefined && head.group === this.groupsDone) this.complete(head, null, { code });
     this.queue.length = 0;
   }
 
@@ -145,7 +144,7 @@ export class StatementTracker {
     this.queue.push({ group: this.groupsSent, query, index: 0, params, queuedAt: this.clock.monotonic(), rows: 0 });
   }
 
-  private complete(running: Running, rows: number | null, error: string | null): void {
+  private complete(running: Running, rows: number | null, error: { code: string; message?: string } | null): void {
     const statements = parsed(running.query);
     const finishedAt = this.clock.monotonic();
     // Pipelined statements queue behind each other: each one's time starts when the one before it ended.
@@ -156,19 +155,12 @@ export class StatementTracker {
     else this.queue.shift();
     // An empty query string runs nothing and is answered with EmptyQueryResponse.
     if (statements?.length === 0) return;
-    const full = this.mode === 'full';
-    this.record({
-      at: new Date(this.clock.now().getTime() - (finishedAt - startedAt)).toISOString(),
-      session: this.session,
-      kind: statement?.kind ?? 'other',
-      sql: full ? (statement?.text ?? running.query.raw) : (statement?.normalized ?? null),
-      tables: statement?.tables ?? [],
-      rows,
-      ms: Math.round((finishedAt - startedAt) * 1000) / 1000,
-      blocked: running.query.blocked?.guard ?? null,
-      error,
-      ...(full && running.params ? { params: running.params } : {}),
-    });
+    this.record(
+      statementRecord(
+        { session: this.session, mode: this.mode, statement, raw: running.query.raw, params: running.params, blocked: running.query.blocked?.guard, outcome: { rows, error, startedAt, finishedAt } },
+        this.clock,
+      ),
+    );
   }
 
   private dropGroup(group: number): void {

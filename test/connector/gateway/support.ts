@@ -20,7 +20,7 @@ export async function gatewayConnector(
   });
   const gateway = connector.context.gateway;
   if (!gateway) throw new Error('the gateway did not start');
-  const { port } = gateway.endpoint;
+  const port = gateway.endpoints.postgres?.port ?? 0;
   const grant = async (grantId: string, changes: Record<string, unknown> = {}) => {
     const created = await connector.client.createGrant({ grantId, target: target.id, role: 'write', principal, mode: 'ephemeral', notAfter: inSeconds(600), ticket: 'SD-1', reason: 'test', ...changes });
     return { ...created, password: created.password ?? '' };
