@@ -13,6 +13,7 @@ export function banner(sandbox: RunningSandbox): string {
     `  REST API        ${sandbox.url}/rest/servicedeskapi/servicedesk  (Basic auth: a demo user's email, any token)`,
     `  Service desk    ${sandbox.directory.projectKey} (id ${sandbox.directory.serviceDeskId}); approved change ${sandbox.directory.changeKey}`,
     `  Targets         ${targets}`,
+    ...(sandbox.gatewayEndpoint === undefined ? [] : [`  SQL gateway     ${sandbox.gatewayEndpoint.host}:${sandbox.gatewayEndpoint.port}  (requesters connect here; it records what they run)`]),
     `  Sweep           every ${sandbox.options.sweepSeconds} s`,
     `  Data            ${sandbox.options.dataDir}${sandbox.options.dataDirIsTemporary ? ' (temporary, removed on exit)' : ''}`,
     `  Connector log   ${sandbox.connectorLog}`,

@@ -51,23 +51,38 @@ export function sandboxOwner(marker: string): string {
   return `${marker}_owner`;
 }
 
-/** The connector's config: `shop-dev` and `shop-prod` on embedded databases, or both on `targetUrl`. */
-export function sandboxConnectorConfig(options: { dataDir: string; marker: string; secret: string; port: number; targetUrl?: string | undefined; callbackUrl?: string | undefined }): ConnectorConfig {
-  const { marker } = options;
+/** Where the sandbox's SQL gateway listens: this machine only, on a port the system picks. */
+const GATEWAY_LISTEN = { listen: { host: '127.0.0.1', port: 0 } };
+
+/**
+ * The connector's config: `shop-dev` and `shop-prod` on embedded databases, or both on `targetUrl`; with `gateway`,
+ * both behind the connector's SQL gateway for that URL's wire protocol.
+ */
+export function sandboxConnectorConfig(options: {
+  dataDir: string;
+  marker: string;
+  secret: string;
+  port: number;
+  targetUrl?: string | undefined;
+  gateway?: boolean | undefined;
+  callbackUrl?: string | undefined;
+}): ConnectorConfig {
+  const { marker, targetUrl } = options;
+  const engine = targetUrl === undefined ? undefined : new URL(targetUrl).protocol === 'mysql:' ? ('mysql' as const) : ('postgres' as const);
+  const access = options.gateway ? { access: 'gateway' as const } : {};
   const targets = TARGETS.map(({ id, environment }) => {
-    if (options.targetUrl === undefined) {
+    if (targetUrl === undefined || engine === undefined) {
       return { id, environment, engine: 'pglite' as const, url: `pglite:${join(options.dataDir, id)}`, seed: 'demo' as const, marker, roles: EMBEDDED_ROLES };
     }
-    const url = new URL(options.targetUrl);
-    const engine = url.protocol === 'mysql:' ? ('mysql' as const) : ('postgres' as const);
-    if (engine === 'mysql') return { id, environment, engine, url: options.targetUrl, marker, roles: mysqlRoles(decodeURIComponent(url.pathname.slice(1)) || 'mysql') };
-    return { id, environment, engine, url: options.targetUrl, marker, owner: sandboxOwner(marker), roles: POSTGRES_ROLES };
+    if (engine === 'mysql') return { id, environment, engine, url: targetUrl, marker, ...access, roles: mysqlRoles(decodeURIComponent(new URL(targetUrl).pathname.slice(1)) || 'mysql') };
+    return { id, environment, engine, url: targetUrl, marker, owner: sandboxOwner(marker), ...access, roles: POSTGRES_ROLES };
   });
   return connectorConfigSchema.parse({
     listen: { host: '127.0.0.1', port: options.port },
     secrets: [options.secret],
     ledger: `file:${join(options.dataDir, 'ledger')}`,
     ...(options.callbackUrl ? { callback: { url: options.callbackUrl } } : {}),
+    ...(options.gateway && engine !== undefined ? { gateway: { [engine]: GATEWAY_LISTEN } } : {}),
     targets,
   });
 }

@@ -4,10 +4,12 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
-export const USAGE = `Usage: npm start -- [--port N] [--target-url URL] [--sweep-seconds N] [--data DIR]
+export const USAGE = `Usage: npm start -- [--port N] [--target-url URL [--gateway]] [--sweep-seconds N] [--data DIR]
 
   --port N           where the browser UI and the JSM-compatible REST API listen (default 8080)
   --target-url URL   postgres://… or mysql://… admin URL: grant on that server instead of the embedded database
+  --gateway          with --target-url: requesters connect through the connector's SQL gateway, which records
+                     what they run (the embedded database cannot be put behind it: see docs/local-platform.md)
   --sweep-seconds N  period of the app's scheduled sweep (default 10)
   --data DIR         keep the connector's ledger and the embedded databases here (default: a fresh temporary directory)
   --help             this text`;
@@ -17,12 +19,20 @@ const targetUrlSchema = z
   .regex(/^(postgres(ql)?|mysql|mariadb):\/\/.+/, '--target-url must be a postgres://… or mysql://… URL')
   .transform((url) => url.replace(/^mariadb:/, 'mysql:'));
 
-export const sandboxOptionsSchema = z.strictObject({
-  port: z.coerce.number().int().min(0).max(65535).default(8080),
-  targetUrl: targetUrlSchema.optional(),
-  sweepSeconds: z.coerce.number().int().min(1).max(3600).default(10),
-  dataDir: z.string().min(1).optional(),
-});
+export const sandboxOptionsSchema = z
+  .strictObject({
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    targetUrl: targetUrlSchema.optional(),
+    gateway: z.boolean().default(false),
+    sweepSeconds: z.coerce.number().int().min(1).max(3600).default(10),
+    dataDir: z.string().min(1).optional(),
+  })
+  // PGlite's only session is the superuser's, and a statement can take it back from the grant's role
+  // (set_config('session_authorization', …)): no gateway session on it could be held to the grant.
+  .refine((options) => !options.gateway || options.targetUrl !== undefined, {
+    path: ['gateway'],
+    message: '--gateway needs --target-url: the embedded database cannot hold a session to the grant\'s role (see docs/local-platform.md)',
+  });
 
 export type SandboxOptionsInput = z.input<typeof sandboxOptionsSchema>;
 export type SandboxOptions = Omit<z.infer<typeof sandboxOptionsSchema>, 'dataDir'> & { dataDir: string; dataDirIsTemporary: boolean };
@@ -41,6 +51,7 @@ export function parseCommandLine(argv: string[]): { help: true } | { help: false
     options: {
       port: { type: 'string' },
       'target-url': { type: 'string' },
+      gateway: { type: 'boolean', default: false },
       'sweep-seconds': { type: 'string' },
       data: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -52,6 +63,7 @@ export function parseCommandLine(argv: string[]): { help: true } | { help: false
     input: {
       ...(values.port !== undefined ? { port: values.port } : {}),
       ...(values['target-url'] !== undefined ? { targetUrl: values['target-url'] } : {}),
+      ...(values.gateway ? { gateway: true } : {}),
       ...(values['sweep-seconds'] !== undefined ? { sweepSeconds: values['sweep-seconds'] } : {}),
       ...(values.data !== undefined ? { dataDir: values.data } : {}),
     },

@@ -38,6 +38,8 @@ export type RunningSandbox = {
   connectorUrl: string;
   /** Where the connector writes its JSON log lines. */
   connectorLog: string;
+  /** Where requesters connect with --gateway: the SQL gateway's address on this machine. */
+  gatewayEndpoint: { host: string; port: number } | undefined;
   startedInMs: number;
   /** What is not built yet, with the command that builds it; printed with the banner. */
   warnings: string[];
@@ -91,6 +93,7 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
     secret,
     port: connectorPort,
     targetUrl: options.targetUrl,
+    gateway: options.gateway,
     callbackUrl: callback === undefined ? undefined : runtime.webTriggerUrl(callback.key),
   });
   const log = createLogger({ destination: pino.destination({ dest: connectorLog, sync: true, mkdir: true }) });
@@ -140,6 +143,7 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
         embeddedDatabase: (targetId) => embedded.database(targetId),
         verifyEmbeddedPassword: (targetId, username, password) => passwords.verify(targetId, username, password),
         targetUrl: options.targetUrl,
+        connectInfo: (targetId) => connector.context.targets.get(targetId)?.connect,
         targetIds: config.targets.map((target) => target.id),
         marker,
       },
@@ -163,5 +167,6 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
       await connector.stop();
       if (options.dataDirIsTemporary) await rm(options.dataDir, { recursive: true, force: true });
     })());
-  return { url: web.url, options, directory, app, connectorUrl: connector.url, connectorLog, startedInMs: Date.now() - started, warnings, jsm, runtime, connector, stop };
+  const gatewayEndpoint = connector.context.gateway?.endpoints.postgres ?? connector.context.gateway?.endpoints.mysql;
+  return { url: web.url, options, directory, app, connectorUrl: connector.url, connectorLog, gatewayEndpoint, startedInMs: Date.now() - started, warnings, jsm, runtime, connector, stop };
 }

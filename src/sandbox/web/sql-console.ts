@@ -32,8 +32,10 @@ export type SqlConsoleDeps = {
   embeddedDatabase(targetId: string): Promise<PGlite> | undefined;
   /** The sandbox's own password check for embedded targets (PGlite authenticates nobody). */
   verifyEmbeddedPassword(targetId: string, username: string, password: string): boolean;
-  /** The admin URL real targets are on (`--target-url`); its host, port and database are reused. */
+  /** The admin URL real targets are on (`--target-url`): its scheme says which client the console uses. */
   targetUrl?: string | undefined;
+  /** Where a requester connects for the target, as the ticket says: the database, or the SQL gateway. */
+  connectInfo(targetId: string): { host: string; port: number; database: string } | undefined;
   targetIds: readonly string[];
   /** The tag of the logins the connector manages on embedded targets. */
   marker: string;
@@ -72,12 +74,13 @@ async function onEmbedded(db: PGlite, request: SqlRequest, marker: string): Prom
   }
 }
 
-async function onPostgres(targetUrl: string, request: SqlRequest): Promise<SqlResult> {
-  const url = new URL(targetUrl);
+type Address = { host: string; port: number; database: string };
+
+async function onPostgres(address: Address, request: SqlRequest): Promise<SqlResult> {
   const client = new pg.Client({
-    host: url.hostname,
-    port: url.port ? Number(url.port) : 5432,
-    database: decodeURIComponent(url.pathname.slice(1)) || 'postgres',
+    host: address.host,
+    port: address.port,
+    database: address.database || 'postgres',
     user: request.username,
     password: request.password,
     connectionTimeoutMillis: 5000,
@@ -98,14 +101,13 @@ async function onPostgres(targetUrl: string, request: SqlRequest): Promise<SqlRe
   }
 }
 
-async function onMysql(targetUrl: string, request: SqlRequest): Promise<SqlResult> {
-  const url = new URL(targetUrl);
+async function onMysql(address: Address, request: SqlRequest): Promise<SqlResult> {
   let connection: mysql.Connection;
   try {
     connection = await mysql.createConnection({
-      host: url.hostname,
-      port: url.port ? Number(url.port) : 3306,
-      database: decodeURIComponent(url.pathname.slice(1)) || undefined,
+      host: address.host,
+      port: address.port,
+      database: address.database || undefined,
       user: request.username,
       password: request.password,
       connectTimeout: 5000,
@@ -135,6 +137,7 @@ export async function runConsoleQuery(deps: SqlConsoleDeps, request: SqlRequest)
     }
     return onEmbedded(await embedded, request, deps.marker);
   }
-  if (deps.targetUrl === undefined) throw new SqlConsoleError('unknown_target', `no database behind ${request.target}`);
-  return deps.targetUrl.startsWith('mysql:') ? onMysql(deps.targetUrl, request) : onPostgres(deps.targetUrl, request);
+  const address = deps.connectInfo(request.target);
+  if (deps.targetUrl === undefined || address === undefined) throw new SqlConsoleError('unknown_target', `no database behind ${request.target}`);
+  return deps.targetUrl.startsWith('mysql:') ? onMysql(address, request) : onPostgres(address, request);
 }

@@ -1,0 +1,142 @@
+import { execFile } from 'node:child_process';
+import { Client } from 'pg';
+import { z } from 'zod';
+import { describeWith } from '../../support/servers';
+import { discoverForm, restClient } from './rest-client';
+import { startSandboxProcess, type SandboxProcess } from './sandbox-process';
+
+jest.setTimeout(240_000);
+
+const jitAccess = z.looseObject({ state: z.string(), username: z.string().optional() });
+const issueWithProperty = z.looseObject({ properties: z.looseObject({ 'jit-access': jitAccess.optional() }) });
+const comments = z.looseObject({ comments: z.array(z.looseObject({ body: z.unknown(), jsdPublic: z.boolean() })) });
+const transitions = z.looseObject({ transitions: z.array(z.looseObject({ id: z.string(), name: z.string() })) });
+const created = z.looseObject({ issueKey: z.string() });
+const revealed = z.looseObject({
+  result: z.looseObject({
+    ok: z.literal(true),
+    data: z.looseObject({ username: z.string(), password: z.string(), connect: z.looseObject({ host: z.string(), port: z.number(), database: z.string() }) }),
+  }),
+});
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > until) return value;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+function psql(connect: { host: string; port: number; database: string }, user: string, password: string, sql: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const args = ['-h', connect.host, '-p', String(connect.port), '-U', user, '-d', connect.database, '-X', '-At', '-v', 'ON_ERROR_STOP=1', '-c', sql];
+    execFile('psql', args, { env: { ...process.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '5' }, timeout: 30_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describeWith('postgres', 'npm start --gateway: the demo targets behind the SQL gateway on real PostgreSQL', (pgUrl) => {
+  let sandbox: SandboxProcess;
+  let admin: Client;
+  let rest: ReturnType<typeof restClient>;
+  let form: Awaited<ReturnType<typeof discoverForm>>;
+
+  beforeAll(async () => {
+    admin = new Client({ connectionString: pgUrl });
+    await admin.connect();
+    // The read level's privileges cover the tables of `public` that exist when the grant is made.
+    await admin.query('DROP TABLE IF EXISTS public.gateway_demo_orders');
+    await admin.query('CREATE TABLE public.gateway_demo_orders (id int PRIMARY KEY, note text)');
+    await admin.query("INSERT INTO public.gateway_demo_orders VALUES (1, 'first'), (2, 'second')");
+    sandbox = await startSandboxProcess(['--target-url', pgUrl, '--gateway', '--sweep-seconds', '2']);
+    rest = restClient(sandbox.url);
+    form = await discoverForm(rest.as('ana@example.com'));
+  });
+  afterAll(async () => {
+    await sandbox?.stop();
+    await admin?.query('DROP TABLE IF EXISTS public.gateway_demo_orders');
+    await admin?.end();
+  });
+
+  const ana = () => rest.as('ana@example.com');
+  const ticket = async (key: string) => issueWithProperty.parse((await rest.as('lead@example.com').get(`/rest/api/3/issue/${key}?properties=jit-access`)).body);
+
+  it('gives the gateway address in the ticket, records what psql and the pg driver ran, ends their sessions on revoke, and puts the digest in the ticket', async () => {
+    const banner = /SQL gateway\s+(127\.0\.0\.1):(\d+)/.exec(sandbox.output());
+    expect(banner).not.toBeNull();
+    const gatewayPort = Number(banner?.[2]);
+
+    const raised = await ana().post('/rest/servicedeskapi/request', {
+      serviceDeskId: form.serviceDeskId,
+      requestTypeId: form.requestTypeId,
+      requestFieldValues: {
+        summary: 'Read shop-dev through the gateway',
+        [form.fields.target.fieldId]: { value: 'shop-dev' },
+        [form.fields.accessLevel.fieldId]: { value: 'read-only' },
+        [form.fields.duration.fieldId]: 'PT10M',
+        [form.fields.justification.fieldId]: 'INC-90 order notes',
+      },
+    });
+    expect(raised.status).toBe(201);
+    const key = created.parse(raised.body).issueKey;
+    const active = await eventually(() => ticket(key), (issue) => issue.properties['jit-access']?.state === 'active', 30_000);
+    const username = active.properties['jit-access']?.username ?? '';
+    expect(username).toMatch(/^jit_/);
+
+    const reveal = await fetch(`${sandbox.url}/sandbox/api/resolver`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('ana@example.com:t').toString('base64')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ functionKey: 'revealCredential', issueKey: key, payload: {} }),
+    });
+    const credential = revealed.parse(await reveal.json()).result.data;
+    const server = new URL(pgUrl);
+    expect(credential.connect).toEqual({ host: '127.0.0.1', port: gatewayPort, database: server.pathname.slice(1) });
+    expect(credential.username).toBe(username);
+
+    // The credential the ticket gives is the gateway's: the database itself does not take it.
+    const direct = await psql({ host: server.hostname, port: Number(server.port || 5432), database: server.pathname.slice(1) }, username, credential.password, 'SELECT 1');
+    expect(direct.code).not.toBe(0);
+    expect(direct.stderr).toMatch(/password authentication failed/);
+
+    const viaPsql = await psql(credential.connect, username, credential.password, 'SELECT current_user; SELECT count(*) FROM public.gateway_demo_orders');
+    expect({ code: viaPsql.code, stderr: viaPsql.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(viaPsql.stdout.trim().split('\n')).toEqual([username, '2']);
+
+    const client = new Client({ ...credential.connect, user: username, password: credential.password });
+    const ended = new Promise<Error>((resolve) => client.once('error', resolve));
+    // The FATAL comes first, then the closed socket.
+    client.on('error', () => undefined);
+    await client.connect();
+    expect((await client.query('SELECT note FROM public.gateway_demo_orders WHERE id = $1', [2])).rows).toEqual([{ note: 'second' }]);
+    expect((await client.query("SELECT note FROM public.gateway_demo_orders WHERE note = 'literal-never-recorded'")).rowCount).toBe(0);
+    await expect(client.query('UPDATE public.gateway_demo_orders SET note = NULL')).rejects.toMatchObject({ code: '42501' });
+
+    const resolve = transitions.parse((await ana().get(`/rest/api/3/issue/${key}/transitions`)).body).transitions.find((t) => t.name === 'Resolve');
+    expect((await ana().post(`/rest/api/3/issue/${key}/transitions`, { transition: { id: resolve?.id } })).status).toBe(204);
+    await eventually(() => ticket(key), (issue) => issue.properties['jit-access']?.state === 'revoked', 30_000);
+    // The open session was ended by the revoke, not left to run.
+    expect(await ended).toMatchObject({ code: '57P01' });
+    await client.end().catch(() => undefined);
+    expect((await admin.query('SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1', [username])).rows).toEqual([]);
+
+    const thread = await eventually(
+      async () => JSON.stringify(comments.parse((await rest.as('lead@example.com').get(`/rest/api/3/issue/${key}/comment`)).body).comments),
+      (text) => text.includes('Database activity under grant'),
+      30_000,
+    );
+    expect(thread).toContain('through the SQL gateway');
+    expect(thread).toContain('Sessions: 2');
+    expect(thread).toMatch(/Statements: \d+ \(read \d+, write \d+, DDL 0/);
+    expect(thread).toContain('gateway_demo_orders');
+    expect(thread).toContain('Errors: 1');
+    expect(thread).not.toContain('literal-never-recorded');
+    expect(thread).not.toContain(credential.password);
+    expect(sandbox.output()).not.toContain(credential.password);
+  });
+
+  it('refuses --gateway without --target-url: the embedded database cannot hold a session to the grant', async () => {
+    await expect(startSandboxProcess(['--gateway'], 30_000)).rejects.toThrow(/--gateway needs --target-url/);
+  });
+});
