@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { Client } from 'pg';
 import { z } from 'zod';
+import { docBlock } from '../../docs/support/doc-blocks';
 import { describeWith } from '../../support/servers';
 import { discoverForm, restClient } from './rest-client';
 import { startSandboxProcess, type SandboxProcess } from './sandbox-process';
@@ -45,6 +46,15 @@ function psql(connect: { host: string; port: number; database: string }, user: s
   return new Promise((resolve) => {
     const args = ['-h', connect.host, '-p', String(connect.port), '-U', user, '-d', connect.database, '-X', '-At', '-v', 'ON_ERROR_STOP=1', '-c', sql];
     execFile('psql', args, { env: { ...process.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '5' }, timeout: 30_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Runs a shell script with bash (errors and failed pipes stop it) and returns what it printed. */
+function bash(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('bash', ['-eo', 'pipefail', '-c', script], { timeout: 120_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
   });
@@ -167,6 +177,35 @@ describeWith('postgres', 'npm start --gateway: the demo targets behind the SQL g
     expect(thread).not.toContain('literal-never-recorded');
     expect(thread).not.toContain(credential.password);
     expect(sandbox.output()).not.toContain(credential.password);
+  });
+
+  it("runs the README's gateway walk-through, pasted after the REST walk-through", async () => {
+    const rest = docBlock('README.md', 'rest-walkthrough');
+    expect(rest).toContain('B=http://localhost:8080');
+    const result = await bash([rest.replace('B=http://localhost:8080', `B=${sandbox.url}`), docBlock('README.md', 'gateway-walkthrough')].join('\n'));
+    expect(result.code).toBe(0);
+    // psql's own report of the refused SET SESSION AUTHORIZATION is the only thing on stderr.
+    expect(result.stderr.trim()).toMatch(/^ERROR: {2}permission denied to set session authorization "postgres"$/);
+    const port = /SQL gateway\s+127\.0\.0\.1:(\d+)/.exec(sandbox.output())?.[1];
+    const lines = result.stdout.trim().split('\n');
+    const after = lines.slice(lines.findIndex((line) => line.startsWith('Database activity')));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        `{"host":"127.0.0.1","port":${port},"database":"${new URL(pgUrl).pathname.slice(1)}"}`,
+        expect.stringMatching(/^jit_\w+$/),
+        'refused',
+        expect.stringMatching(/^DBA-\d+ revoked$/),
+      ]),
+    );
+    expect(after).toEqual([
+      expect.stringMatching(/^Database activity under grant \S+, through the SQL gateway:$/),
+      'Sessions: 2',
+      'Statements: 3 (read 2, write 0, DDL 0, other 1)',
+      'Tables touched: pg_catalog.pg_tables',
+      'Refused statements: 0',
+      'Errors: 1',
+      expect.stringMatching(/^First statement: \S+; last statement: \S+$/),
+    ]);
   });
 
   it('refuses --gateway without --target-url: the embedded database cannot hold a session to the grant', async () => {
