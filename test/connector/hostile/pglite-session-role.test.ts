@@ -1,4 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pgliteClass } from '../../../src/connector/drivers/pglite/load-pglite';
 
 /**
@@ -7,7 +10,8 @@ import { pgliteClass } from '../../../src/connector/drivers/pglite/load-pglite';
  * authenticated user is a superuser become anyone again. The strongest hold there is, SET SESSION AUTHORIZATION
  * to the grant's login (RESET ROLE, SET ROLE and the other resets then stay the login), still falls to SQL the
  * login may run: SET SESSION AUTHORIZATION itself, or set_config, directly or from a function that runs SQL
- * (which no screen of the statement's text can see). A gateway session on PGlite would hand
+ * (which no screen of the statement's text can see). Nor does an instance opened as the login (PGlite's
+ * `username` option): the login is only its current role, under the superuser's session. A gateway session on PGlite would hand
  * its requester the whole database. Should a PGlite release close these, this test fails and the refusal can be
  * reconsidered.
  */
@@ -59,3 +63,25 @@ describe('PGlite cannot hold a session to a login', () => {
     expect(await asLogin(sql)).toEqual({ currentUser: 'postgres', sessionUser: 'postgres', readsPrivate: true });
   });
 });
+
+test('an instance opened as the login (the username option) is still the superuser underneath', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jit-pglite-username-'));
+  try {
+    const setup = await pgliteClass().create(dir);
+    await setup.exec(`CREATE ROLE ${LOGIN} LOGIN; CREATE TABLE private_notes (note text)`);
+    await setup.close();
+    const asLoginInstance = await pgliteClass().create(dir, { username: LOGIN });
+    try {
+      // The login is only the current role; the session's user is the superuser, so RESET ROLE is enough.
+      expect((await asLoginInstance.query('SELECT current_user, session_user')).rows).toEqual([{ current_user: LOGIN, session_user: 'postgres' }]);
+      await expect(asLoginInstance.query('SELECT note FROM private_notes')).rejects.toMatchObject({ code: '42501' });
+      await asLoginInstance.exec('RESET ROLE');
+      expect((await asLoginInstance.query('SELECT current_user, session_user')).rows).toEqual([{ current_user: 'postgres', session_user: 'postgres' }]);
+      expect((await asLoginInstance.query('SELECT note FROM private_notes')).rows).toEqual([]);
+    } finally {
+      await asLoginInstance.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
