@@ -1,24 +1,12 @@
 import { execFile } from 'node:child_process';
 import { Client } from 'pg';
-import { z } from 'zod';
 import { docBlock } from '../../docs/support/doc-blocks';
 import { describeWith } from '../../support/servers';
+import { bannerGatewayPort, gatewayTicket } from './gateway-ticket';
 import { discoverForm, restClient } from './rest-client';
 import { startSandboxProcess, type SandboxProcess } from './sandbox-process';
 
 jest.setTimeout(240_000);
-
-const jitAccess = z.looseObject({ state: z.string(), username: z.string().optional() });
-const issueWithProperty = z.looseObject({ properties: z.looseObject({ 'jit-access': jitAccess.optional() }) });
-const comments = z.looseObject({ comments: z.array(z.looseObject({ body: z.unknown(), jsdPublic: z.boolean() })) });
-const transitions = z.looseObject({ transitions: z.array(z.looseObject({ id: z.string(), name: z.string() })) });
-const created = z.looseObject({ issueKey: z.string() });
-const revealed = z.looseObject({
-  result: z.looseObject({
-    ok: z.literal(true),
-    data: z.looseObject({ username: z.string(), password: z.string(), connect: z.looseObject({ host: z.string(), port: z.number(), database: z.string() }) }),
-  }),
-});
 
 const ESCAPES = [
   'RESET ROLE',
@@ -32,15 +20,6 @@ const ESCAPES = [
   "DO $$ BEGIN PERFORM set_config('session_authorization', 'postgres', false); END $$",
   "SELECT query_to_xml('SELECT set_config(''session_authorization'', ''postgres'', false)', true, true, '')",
 ];
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > until) return value;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
 
 function psql(connect: { host: string; port: number; database: string }, user: string, password: string, sql: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -83,37 +62,13 @@ describeWith('postgres', 'npm start --gateway: the demo targets behind the SQL g
     await admin?.end();
   });
 
-  const ana = () => rest.as('ana@example.com');
-  const ticket = async (key: string) => issueWithProperty.parse((await rest.as('lead@example.com').get(`/rest/api/3/issue/${key}?properties=jit-access`)).body);
-
   it('gives the gateway address in the ticket, records what psql and the pg driver ran, ends their sessions on revoke, and puts the digest in the ticket', async () => {
-    const banner = /SQL gateway\s+(127\.0\.0\.1):(\d+)/.exec(sandbox.output());
-    expect(banner).not.toBeNull();
-    const gatewayPort = Number(banner?.[2]);
-
-    const raised = await ana().post('/rest/servicedeskapi/request', {
-      serviceDeskId: form.serviceDeskId,
-      requestTypeId: form.requestTypeId,
-      requestFieldValues: {
-        summary: 'Read shop-dev through the gateway',
-        [form.fields.target.fieldId]: { value: 'shop-dev' },
-        [form.fields.accessLevel.fieldId]: { value: 'read-only' },
-        [form.fields.duration.fieldId]: 'PT10M',
-        [form.fields.justification.fieldId]: 'INC-90 order notes',
-      },
-    });
-    expect(raised.status).toBe(201);
-    const key = created.parse(raised.body).issueKey;
-    const active = await eventually(() => ticket(key), (issue) => issue.properties['jit-access']?.state === 'active', 30_000);
-    const username = active.properties['jit-access']?.username ?? '';
+    const gatewayPort = bannerGatewayPort(sandbox.output());
+    expect(gatewayPort).toBeDefined();
+    const ticket = gatewayTicket(sandbox.url, rest, form);
+    const { key, username } = await ticket.raiseActive('shop-dev');
     expect(username).toMatch(/^jit_/);
-
-    const reveal = await fetch(`${sandbox.url}/sandbox/api/resolver`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from('ana@example.com:t').toString('base64')}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ functionKey: 'revealCredential', issueKey: key, payload: {} }),
-    });
-    const credential = revealed.parse(await reveal.json()).result.data;
+    const credential = await ticket.reveal(key);
     const server = new URL(pgUrl);
     expect(credential.connect).toEqual({ host: '127.0.0.1', port: gatewayPort, database: server.pathname.slice(1) });
     expect(credential.username).toBe(username);
@@ -156,19 +111,13 @@ describeWith('postgres', 'npm start --gateway: the demo targets behind the SQL g
     });
     expect(await consoleAnswer.json()).toMatchObject({ columns: ['n'], rows: [['2']] });
 
-    const resolve = transitions.parse((await ana().get(`/rest/api/3/issue/${key}/transitions`)).body).transitions.find((t) => t.name === 'Resolve');
-    expect((await ana().post(`/rest/api/3/issue/${key}/transitions`, { transition: { id: resolve?.id } })).status).toBe(204);
-    await eventually(() => ticket(key), (issue) => issue.properties['jit-access']?.state === 'revoked', 30_000);
+    expect(await ticket.resolve(key)).toBe('revoked');
     // The open session was ended by the revoke, not left to run.
     expect(await ended).toMatchObject({ code: '57P01' });
     await client.end().catch(() => undefined);
     expect((await admin.query('SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1', [username])).rows).toEqual([]);
 
-    const thread = await eventually(
-      async () => JSON.stringify(comments.parse((await rest.as('lead@example.com').get(`/rest/api/3/issue/${key}/comment`)).body).comments),
-      (text) => text.includes('Database activity under grant'),
-      30_000,
-    );
+    const thread = await ticket.activityThread(key);
     expect(thread).toContain('through the SQL gateway');
     expect(thread).toContain('Sessions: 3');
     expect(thread).toMatch(/Statements: \d+ \(read \d+, write \d+, DDL 0/);
@@ -186,7 +135,7 @@ describeWith('postgres', 'npm start --gateway: the demo targets behind the SQL g
     expect(result.code).toBe(0);
     // psql's own report of the refused SET SESSION AUTHORIZATION is the only thing on stderr.
     expect(result.stderr.trim()).toMatch(/^ERROR: {2}permission denied to set session authorization "postgres"$/);
-    const port = /SQL gateway\s+127\.0\.0\.1:(\d+)/.exec(sandbox.output())?.[1];
+    const port = bannerGatewayPort(sandbox.output());
     const lines = result.stdout.trim().split('\n');
     const after = lines.slice(lines.findIndex((line) => line.startsWith('Database activity')));
     expect(lines).toEqual(
