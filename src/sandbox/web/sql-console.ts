@@ -84,7 +84,8 @@ async function onPostgres(address: Address, request: SqlRequest): Promise<SqlRes
     user: request.username,
     password: request.password,
     connectionTimeoutMillis: 5000,
-    statement_timeout: 15_000,
+    // As a startup option, which the SQL gateway passes on to the database session (it drops other parameters).
+    options: '-c statement_timeout=15000',
   });
   try {
     await client.connect();

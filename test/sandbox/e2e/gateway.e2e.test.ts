@@ -107,9 +107,10 @@ describeWith('postgres', 'npm start --gateway: the demo targets behind the SQL g
     const consoleAnswer = await fetch(`${sandbox.url}/sandbox/api/sql`, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from('ana@example.com:t').toString('base64')}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ target: 'shop-dev', username, password: credential.password, sql: 'SELECT count(*) AS n FROM public.gateway_demo_orders' }),
+      body: JSON.stringify({ target: 'shop-dev', username, password: credential.password, sql: "SELECT count(*) AS n, current_setting('statement_timeout') AS t FROM public.gateway_demo_orders" }),
     });
-    expect(await consoleAnswer.json()).toMatchObject({ columns: ['n'], rows: [['2']] });
+    // Its statement time limit reaches the database session through the gateway too.
+    expect(await consoleAnswer.json()).toMatchObject({ columns: ['n', 't'], rows: [['2', '15s']] });
 
     expect(await ticket.resolve(key)).toBe('revoked');
     // The open session was ended by the revoke, not left to run.
