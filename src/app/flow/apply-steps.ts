@@ -45,6 +45,10 @@ export interface StepOptions {
   meta?: Partial<GrantMeta>;
   /** A further internal comment of its own, after the audit entry (what was run under a gateway grant). */
   internalExtra?: AdfDoc;
+  /** Comment on the steps (the audit entry and the requester's comment; default true). */
+  comments?: boolean;
+  /** Notes of their own, after the steps' comments (a failed attempt, the warning before the end). */
+  notes?: readonly { visibility: 'internal' | 'public'; body: AdfDoc }[];
   /** Values that must never appear in what is written (the grant's password). */
   secrets?: readonly string[];
 }
@@ -59,7 +63,8 @@ export interface StepOptions {
  */
 export async function applySteps(stored: StoredGrant, settings: Settings, steps: readonly Step[], options: StepOptions = {}): Promise<StoredGrant | undefined> {
   let record: GrantRecord = stored.record;
-  const internal: AdfDoc['content'] = [...(stored.meta.deferredAudit?.content ?? [])];
+  const commented = options.comments !== false;
+  const internal: AdfDoc['content'] = commented ? [...(stored.meta.deferredAudit?.content ?? [])] : [];
   let publicDoc: AdfDoc | null = null;
   for (const step of steps) {
     record = recordTransition(record, {
@@ -71,12 +76,17 @@ export async function applySteps(stored: StoredGrant, settings: Settings, steps:
       ...(step.approver ? { approver: step.approver } : {}),
       ...(step.set ? { set: step.set } : {}),
     });
+    if (!commented) continue;
     const actorName = step.actorName ?? (step.actor === record.requester.accountId ? stored.meta.requesterName : undefined);
     const comments = ticketComments(record, settings, step.reasons ?? [], actorName);
     internal.push(...comments.internal.content);
     if (comments.public) publicDoc = comments.public;
   }
-  const deferredAudit: AdfDoc | undefined = options.deferInternalComment && internal.length > 0 ? { version: 1, type: 'doc', content: internal } : undefined;
+  const deferredAudit: AdfDoc | undefined = !commented
+    ? stored.meta.deferredAudit
+    : options.deferInternalComment && internal.length > 0
+    ? { version: 1, type: 'doc', content: internal }
+    : undefined;
   const publicBody = publicDoc && options.publicExtra ? { ...publicDoc, content: [...publicDoc.content, ...options.publicExtra.content] } : publicDoc;
   const owed = stored.meta.ticketDeleted
     ? []
@@ -86,6 +96,7 @@ export async function applySteps(stored: StoredGrant, settings: Settings, steps:
           ...(internal.length > 0 && !deferredAudit ? [{ kind: 'comment' as const, visibility: 'internal' as const, body: { version: 1 as const, type: 'doc' as const, content: internal } }] : []),
           ...(options.internalExtra ? [{ kind: 'comment' as const, visibility: 'internal' as const, body: options.internalExtra }] : []),
           ...(publicBody && options.publicComment !== false ? [{ kind: 'comment' as const, visibility: 'public' as const, body: publicBody }] : []),
+          ...(options.notes ?? []).map((note) => ({ kind: 'comment' as const, ...note })),
           ...(options.property !== false ? [{ kind: 'property' as const }] : []),
         ],
         new Date(),

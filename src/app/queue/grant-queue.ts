@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from '@forge/events';
 import { z } from 'zod';
+import { MAX_JOB_DELAY_SECONDS } from '../../core';
 
 /** The queue of grant jobs (manifest `consumer`): one job per attempt to grant a ticket's access. */
 export const GRANT_QUEUE = 'grant-jobs';
 /** The platform's longest delivery delay; windows further out are left to the sweep. */
-export const MAX_DELAY_SECONDS = 900;
+export const MAX_DELAY_SECONDS = MAX_JOB_DELAY_SECONDS;
 /** How long after the expected delivery the sweep re-sends a grant job it has not seen finish. */
 export const JOB_GRACE_MS = 10 * 60_000;
 

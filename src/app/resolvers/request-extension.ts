@@ -1,8 +1,7 @@
-import { computeExtension, decide, formatDuration, grantIdOf, parseDuration, plannedWindowOf, type Settings } from '../../core';
+import { computeExtension, decide, formatDuration, grantIdOf, parseDuration, plannedWindowOf, warnAtOf, type Settings } from '../../core';
 import { AppError } from '../app-error';
 import { connectorClient } from '../connector/connector-access';
 import { applySteps, internalNote, publicNote } from '../flow/apply-steps';
-import { warnAtOf } from '../flow/warn-at';
 import { jira } from '../jira/jira-client';
 import type { AppConfig } from '../storage/app-config';
 import type { StoredGrant } from '../storage/grant-entity';
@@ -105,7 +104,7 @@ async function extend(
   await client.extendGrant(grantIdOf(record), notAfter);
   const nextWindow = { notBefore: window.notBefore, notAfter };
   const written = await applySteps(grant, settings, [{ event: 'extended', actor, ...(rule ? { rule } : {}), ...(approver ? { approver } : {}), note: result.explanation, reasons, set: { window: nextWindow } }], {
-    meta: { pendingExtension: undefined, warnAt: warnAtOf(nextWindow, config) },
+    meta: { pendingExtension: undefined, warnAt: warnAtOf(nextWindow, config.warnBeforeMinutes) },
   });
   if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
   return { outcome: 'extended', notAfter, reasons: [...reasons, result.explanation] };
