@@ -8,7 +8,7 @@ import { EFFECTS_REPLAY_AFTER_MS, type StoredGrant } from '../storage/grant-enti
 import { getGrant, updateGrant } from '../storage/grant-store';
 import type { TicketEffect } from '../storage/ticket-effect';
 
-type NewEffect = TicketEffect extends infer E ? (E extends TicketEffect ? Omit<E, 'id' | 'at' | 'attempted'> : never) : never;
+export type NewEffect = TicketEffect extends infer E ? (E extends TicketEffect ? Omit<E, 'id' | 'at' | 'attempted'> : never) : never;
 
 /** Effects to store with a step, each with its own id. */
 export function newEffects(effects: readonly NewEffect[], at: Date): TicketEffect[] {

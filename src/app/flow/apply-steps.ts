@@ -1,19 +1,16 @@
 import {
-  GRANT_PROPERTY_KEY,
   adfDoc,
   recordTransition,
-  serializeRecord,
   type AdfDoc,
   type GrantRecord,
   type GrantRecordPatch,
   type LifecycleEvent,
   type Settings,
 } from '../../core';
-import { jira } from '../jira/jira-client';
 import type { Move } from '../jira/move-ticket';
 import type { GrantMeta, StoredGrant } from '../storage/grant-entity';
 import { updateGrant } from '../storage/grant-store';
-import { applyEffects, newEffects } from './apply-effects';
+import { applyEffects, newEffects, type NewEffect } from './apply-effects';
 import { ticketComments } from './ticket-comments';
 
 export interface Step {
@@ -88,35 +85,62 @@ export async function applySteps(stored: StoredGrant, settings: Settings, steps:
     ? { version: 1, type: 'doc', content: internal }
     : undefined;
   const publicBody = publicDoc && options.publicExtra ? { ...publicDoc, content: [...publicDoc.content, ...options.publicExtra.content] } : publicDoc;
-  const owed = stored.meta.ticketDeleted
-    ? []
-    : newEffects(
-        [
+  return storeAndApply(
+    stored,
+    record,
+    { ...options.meta, deferredAudit },
+    [
           ...(options.moves ?? []).map((move) => ({ kind: 'move' as const, move })),
           ...(internal.length > 0 && !deferredAudit ? [{ kind: 'comment' as const, visibility: 'internal' as const, body: { version: 1 as const, type: 'doc' as const, content: internal } }] : []),
           ...(options.internalExtra ? [{ kind: 'comment' as const, visibility: 'internal' as const, body: options.internalExtra }] : []),
           ...(publicBody && options.publicComment !== false ? [{ kind: 'comment' as const, visibility: 'public' as const, body: publicBody }] : []),
           ...(options.notes ?? []).map((note) => ({ kind: 'comment' as const, ...note })),
           ...(options.property !== false ? [{ kind: 'property' as const }] : []),
-        ],
-        new Date(),
-      );
-  const meta = { ...stored.meta, ...options.meta, deferredAudit, effects: [...stored.meta.effects, ...owed] };
-  // The record and the ticket writes it owes are one storage write (the outbox), then applied.
+    ],
+    options.secrets ?? [],
+  );
+}
+
+export interface Note {
+  visibility: 'internal' | 'public';
+  lines: readonly string[];
+}
+
+export interface TicketWrites {
+  moves?: readonly Move[];
+  notes?: readonly Note[];
+  /** Mirror the record to the `jit-access` property. */
+  property?: boolean;
+  /** The record changed outside a lifecycle step (a credential revealed). */
+  record?: GrantRecord;
+  meta?: Partial<GrantMeta>;
+  secrets?: readonly string[];
+}
+
+/**
+ * Ticket writes outside a lifecycle step (a refused approval, a ticket put back, a revocation deferred, an
+ * extension asked for, a credential revealed): stored with the grant's change in one write conditioned
+ * on the version read, then applied, as a step's are. Undefined when another writer got there first.
+ */
+export function oweTicketWrites(stored: StoredGrant, writes: TicketWrites): Promise<StoredGrant | undefined> {
+  return storeAndApply(
+    stored,
+    writes.record ?? stored.record,
+    writes.meta ?? {},
+    [
+      ...(writes.moves ?? []).map((move) => ({ kind: 'move' as const, move })),
+      ...(writes.notes ?? []).map((note) => ({ kind: 'comment' as const, visibility: note.visibility, body: adfDoc(note.lines.map((line) => [line])) })),
+      ...(writes.property ? [{ kind: 'property' as const }] : []),
+    ],
+    writes.secrets ?? [],
+  );
+}
+
+/** The record and the ticket writes it owes are one storage write (the outbox), then applied; a deleted ticket gets only the store. */
+async function storeAndApply(stored: StoredGrant, record: GrantRecord, change: Partial<GrantMeta>, writes: readonly NewEffect[], secrets: readonly string[]): Promise<StoredGrant | undefined> {
+  const owed = stored.meta.ticketDeleted ? [] : newEffects(writes, new Date());
+  const meta = { ...stored.meta, ...change, effects: [...stored.meta.effects, ...owed] };
   const written = await updateGrant(stored, { ...stored, record, meta });
   if (!written || owed.length === 0) return written;
-  return applyEffects(written, new Set(owed.map((effect) => effect.id)), options.secrets ?? []);
-}
-
-export async function writeProperty(record: GrantRecord, secrets: readonly string[] = []): Promise<void> {
-  await jira.setProperty(record.ticket, GRANT_PROPERTY_KEY, serializeRecord(record, secrets));
-}
-
-/** A note on the ticket outside the lifecycle (a refused approval, a failed attempt), as one internal comment. */
-export async function internalNote(ticket: string, lines: readonly string[]): Promise<void> {
-  await jira.addComment(ticket, adfDoc(lines.map((line) => [line])), 'internal');
-}
-
-export async function publicNote(ticket: string, lines: readonly string[]): Promise<void> {
-  await jira.addComment(ticket, adfDoc(lines.map((line) => [line])), 'public');
+  return applyEffects(written, new Set(owed.map((effect) => effect.id)), secrets);
 }

@@ -5,7 +5,7 @@ import { logEvent } from '../log';
 import type { AppConfig } from '../storage/app-config';
 import type { StoredGrant } from '../storage/grant-entity';
 import { updateGrant } from '../storage/grant-store';
-import { internalNote } from './apply-steps';
+import { oweTicketWrites } from './apply-steps';
 
 /** Failed deliveries after which the admins are told in the ticket (the sweep keeps retrying). */
 export const ALERT_ESCALATE_AFTER = 3;
@@ -45,14 +45,14 @@ export async function deliverAlert(stored: StoredGrant, config: AppConfig): Prom
   if (await sendAlert(record, config, record.reviewTask)) return updateGrant(stored, { ...stored, meta: { ...meta, alertSent: true } });
   const failures = meta.alertFailures + 1;
   const escalate = failures >= ALERT_ESCALATE_AFTER && meta.alertEscalatedAt === undefined;
-  const written = await updateGrant(stored, { ...stored, meta: { ...meta, alertFailures: failures, ...(escalate ? { alertEscalatedAt: new Date().toISOString() } : {}) } });
-  if (written && escalate && !meta.ticketDeleted) {
-    await internalNote(record.ticket, [
-      `Administrators (${config.adminGroups.join(', ')}): the break-glass alert for this access could not be delivered after ${failures} attempts${config.alertWebhookUrl ? ` to ${new URL(config.alertWebhookUrl).host}` : ' (no alert destination is set)'}.`,
-      'Check the alert destination in the app settings; the app keeps trying every five minutes until one is delivered.',
-    ]);
-  }
-  return written;
+  const escalation = [
+    `Administrators (${config.adminGroups.join(', ')}): the break-glass alert for this access could not be delivered after ${failures} attempts${config.alertWebhookUrl ? ` to ${new URL(config.alertWebhookUrl).host}` : ' (no alert destination is set)'}.`,
+    'Check the alert destination in the app settings; the app keeps trying every five minutes until one is delivered.',
+  ];
+  return oweTicketWrites(stored, {
+    meta: { alertFailures: failures, ...(escalate ? { alertEscalatedAt: new Date().toISOString() } : {}) },
+    notes: escalate ? [{ visibility: 'internal', lines: escalation }] : [],
+  });
 }
 
 async function sendAlert(record: GrantRecord, config: AppConfig, reviewTask: string | undefined): Promise<boolean> {
