@@ -62,6 +62,16 @@ async function perform(stored: StoredGrant, effect: TicketEffect, secrets: reado
     case 'property':
       await jira.setProperty(ticket, GRANT_PROPERTY_KEY, serializeRecord(stored.record, secrets));
       return;
+    case 'notify':
+      // Jira keeps no trace of a notification to check, so a replay may send the email again: better twice than never.
+      try {
+        await jira.notify(ticket, { subject: effect.subject, textBody: effect.text, groups: [effect.group] });
+      } catch (error) {
+        // A group missing on the site is refused (400); the internal note said it already, so the email is dropped, not retried for ever.
+        if (!(isAppError(error, 'jira_error') && error.context.status === 400)) throw error;
+        logEvent('effects.notify-refused', { ticket });
+      }
+      return;
   }
 }
 

@@ -111,6 +111,8 @@ export interface TicketWrites {
   notes?: readonly Note[];
   /** Mirror the record to the `jit-access` property. */
   property?: boolean;
+  /** An email to the members of these groups, after the notes: one per group, so a group missing on the site costs only its own. */
+  notify?: { subject: string; text: string; groups: readonly string[] };
   /** The record changed outside a lifecycle step (a credential revealed). */
   record?: GrantRecord;
   meta?: Partial<GrantMeta>;
@@ -130,10 +132,16 @@ export function oweTicketWrites(stored: StoredGrant, writes: TicketWrites): Prom
     [
       ...(writes.moves ?? []).map((move) => ({ kind: 'move' as const, move })),
       ...(writes.notes ?? []).map((note) => ({ kind: 'comment' as const, visibility: note.visibility, body: adfDoc(note.lines.map((line) => [line])) })),
+      ...notifications(writes.notify),
       ...(writes.property ? [{ kind: 'property' as const }] : []),
     ],
     writes.secrets ?? [],
   );
+}
+
+function notifications(notify: TicketWrites['notify']): NewEffect[] {
+  if (!notify) return [];
+  return notify.groups.map((group) => ({ kind: 'notify' as const, subject: notify.subject, text: notify.text, group }));
 }
 
 /** The record and the ticket writes it owes are one storage write (the outbox), then applied; a deleted ticket gets only the store. */

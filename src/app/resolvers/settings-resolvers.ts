@@ -16,6 +16,21 @@ function refuseUnreachable(address: string, what: string): void {
   if (problem !== undefined) throw new AppError('invalid_payload', problem);
 }
 
+/**
+ * Break-glass grants before anyone looks, so its request type is never enabled without somewhere to
+ * alert: a save that maps it, or that drops the alert destination while it is mapped, is refused.
+ */
+function refuseSilentBreakGlass(mapped: { before: string | undefined; after: string | undefined }, alert: { before: string | undefined; after: string | undefined }): void {
+  if (mapped.after === undefined || alert.after !== undefined) return;
+  if (mapped.after === mapped.before && alert.before === undefined) return;
+  throw new AppError(
+    'invalid_payload',
+    mapped.after === mapped.before
+      ? 'The alert destination cannot be removed while the break-glass request type is enabled: nobody would be told of emergency access. Unmap the break-glass request type first, or set another alert destination.'
+      : 'The break-glass request type cannot be enabled without an alert destination: nobody would be told of emergency access. Set the alert webhook (App options on the Setup tab) in this save or before it, then enable break-glass.',
+  );
+}
+
 export const getSettings = defineResolver('getSettings', {
   roles: ['admin'],
   handler: async ({ settings, config }) => ({
@@ -38,6 +53,10 @@ export const saveSettingsResolver = defineResolver('saveSettings', {
     if (!parsed.success) throw new AppError('invalid_payload', `The app config is not valid: ${parsed.error.message}`);
     const appConfig = parsed.data;
     if (appConfig.alertWebhookUrl !== undefined && appConfig.alertWebhookUrl !== config.alertWebhookUrl) refuseUnreachable(appConfig.alertWebhookUrl, 'alert webhook');
+    refuseSilentBreakGlass(
+      { before: current.requestTypes.breakGlass, after: settings.requestTypes.breakGlass },
+      { before: config.alertWebhookUrl, after: appConfig.alertWebhookUrl },
+    );
     await saveSettings(settings);
     await saveAppConfig(appConfig);
     return { saved: true as const };

@@ -3,7 +3,7 @@ import { adfDocSchema } from '../../core';
 
 /**
  * A write to the ticket that a lifecycle step owes, kept with the grant until it is applied (the outbox):
- * a workflow move, a comment, or the `jit-access` property (always the record as stored when it is
+ * a workflow move, a comment, the `jit-access` property, or an email notification (always the record as stored when it is
  * applied, so a late replay never writes an older one). `attempted` marks one that was tried and may have
  * reached Jira, which a replay checks before doing it again.
  */
@@ -15,6 +15,8 @@ export const ticketEffectSchema = z.discriminatedUnion('kind', [
   z.strictObject({ ...common, kind: z.literal('move'), move: moveSchema }),
   z.strictObject({ ...common, kind: z.literal('comment'), visibility: z.enum(['internal', 'public']), body: adfDocSchema }),
   z.strictObject({ ...common, kind: z.literal('property') }),
+  /** An email to the members of a Jira group, for what must not wait for someone to open the ticket. */
+  z.strictObject({ ...common, kind: z.literal('notify'), subject: z.string().min(1).max(255), text: z.string().min(1).max(2000), group: z.string().min(1) }),
 ]);
 
 export type TicketEffect = z.infer<typeof ticketEffectSchema>;
