@@ -7,8 +7,36 @@ import { logEvent } from '../log';
 import { EFFECTS_REPLAY_AFTER_MS, type StoredGrant } from '../storage/grant-entity';
 import { getGrant, updateGrant } from '../storage/grant-store';
 import type { TicketEffect } from '../storage/ticket-effect';
+import type { TicketWritesJob } from '../queue/grant-queue';
 
 export type NewEffect = TicketEffect extends infer E ? (E extends TicketEffect ? Omit<E, 'id' | 'at' | 'attempted'> : never) : never;
+
+/** How long a ticket-write job waits before the platform delivers it again, while its writes are still owed. */
+export const TICKET_WRITES_RETRY_SECONDS = 30;
+
+/** How long a ticket-write job waits for an earlier claim's writes to be applied before it asks to be delivered again. */
+const WAIT_FOR_EARLIER_MS = 20_000;
+
+/**
+ * A ticket-write job (queue consumer): applies the writes its claim recorded, in the outbox's order, so it
+ * waits while an earlier claim's writes are still being applied. Returns the seconds after which the
+ * platform should deliver it again while any of its writes is still owed (Jira failed, or the wait ran
+ * out); undefined when none is.
+ */
+export async function applyTicketWrites(job: TicketWritesJob): Promise<number | undefined> {
+  const own = new Set(job.writes);
+  const waitUntil = Date.now() + WAIT_FOR_EARLIER_MS;
+  for (;;) {
+    const stored = await getGrant(job.ticket);
+    const after = stored && (await applyEffects(stored, own));
+    const owed = after?.meta.effects ?? [];
+    if (!owed.some((effect) => own.has(effect.id))) return undefined;
+    const [first] = owed;
+    // Its own write failed, or the earlier claim's writer gave up on one for now: no point waiting.
+    if (!first || own.has(first.id) || first.stalled || Date.now() > waitUntil) return TICKET_WRITES_RETRY_SECONDS;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
 
 /** Effects to store with a step, each with its own id. */
 export function newEffects(effects: readonly NewEffect[], at: Date): TicketEffect[] {
@@ -28,7 +56,7 @@ export async function applyEffects(stored: StoredGrant, own: ReadonlySet<string>
   let current = stored;
   for (const effect of stored.meta.effects) {
     if (!own.has(effect.id) && Date.parse(effect.at) + EFFECTS_REPLAY_AFTER_MS > Date.now()) return current;
-    const marked = await rewrite(current, (effects) => effects.map((candidate) => (candidate.id === effect.id ? { ...candidate, attempted: true } : candidate)));
+    const marked = await rewrite(current, (effects) => effects.map((candidate) => (candidate.id === effect.id ? { ...withoutStall(candidate), attempted: true } : candidate)));
     if (!marked || !marked.meta.effects.some((candidate) => candidate.id === effect.id)) return marked ?? current;
     try {
       await perform(marked, effect, secrets);
@@ -36,8 +64,8 @@ export async function applyEffects(stored: StoredGrant, own: ReadonlySet<string>
       logEvent('effects.failed', { ticket: stored.ticket, kind: effect.kind, error: error instanceof Error ? error.message.slice(0, 200) : 'error' });
       // A workflow that does not offer the move changed nothing, so its replay must not pass for done; after
       // any other failure Jira may have applied the write, and the replay looks before doing it again.
-      if (!isAppError(error, 'invalid_state')) return marked;
-      return (await rewrite(marked, (effects) => effects.map((candidate) => (candidate.id === effect.id ? { ...candidate, attempted: false } : candidate)))) ?? marked;
+      const attempted = !isAppError(error, 'invalid_state');
+      return (await rewrite(marked, (effects) => effects.map((candidate) => (candidate.id === effect.id ? { ...candidate, attempted, stalled: true as const } : candidate)))) ?? marked;
     }
     current = (await rewrite(marked, (effects) => effects.filter((candidate) => candidate.id !== effect.id))) ?? marked;
   }
@@ -73,6 +101,11 @@ async function perform(stored: StoredGrant, effect: TicketEffect, secrets: reado
       }
       return;
   }
+}
+
+function withoutStall(effect: TicketEffect): TicketEffect {
+  const { stalled: _stalled, ...rest } = effect;
+  return rest;
 }
 
 /** Writes the grant with its effects changed, re-reading once if another writer got there first. */

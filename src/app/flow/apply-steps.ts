@@ -1,6 +1,7 @@
 import {
   adfDoc,
   recordTransition,
+  serializeRecord,
   type AdfDoc,
   type GrantRecord,
   type GrantRecordPatch,
@@ -10,7 +11,8 @@ import {
 import type { Move } from '../jira/move-ticket';
 import type { GrantMeta, StoredGrant } from '../storage/grant-entity';
 import { updateGrant } from '../storage/grant-store';
-import { applyEffects, newEffects, type NewEffect } from './apply-effects';
+import { newEffects, type NewEffect } from './apply-effects';
+import { pushTicketWritesJob } from '../queue/grant-queue';
 import { ticketComments } from './ticket-comments';
 
 export interface Step {
@@ -54,7 +56,7 @@ export interface StepOptions {
  * Applies lifecycle steps to a grant: the record and the ticket writes it owes (workflow moves, one
  * internal comment holding the audit entry of every step, the requester's comment, the property) are
  * stored in one write conditioned on the version read (so a duplicate delivery that lost the race does
- * nothing and gets undefined), then applied (`applyEffects`); what a failure leaves, the sweep replays.
+ * nothing and gets undefined), then handed to the queue consumer; what it cannot apply, the sweep replays.
  * Steps applied together share one comment to keep Jira calls per lifecycle low, and so do steps whose
  * comment was deferred (`deferInternalComment`). A deleted ticket gets only the store.
  */
@@ -144,11 +146,17 @@ function notifications(notify: TicketWrites['notify']): NewEffect[] {
   return notify.groups.map((group) => ({ kind: 'notify' as const, subject: notify.subject, text: notify.text, group }));
 }
 
-/** The record and the ticket writes it owes are one storage write (the outbox), then applied; a deleted ticket gets only the store. */
+/**
+ * The claim: the record and the ticket writes it owes are one storage write (the outbox), then the writes
+ * are handed to the queue consumer, which applies them in an invocation of its own (the sweep replays what
+ * it could not). A deleted ticket gets only the store. The property is checked for the grant's secrets here,
+ * where they are known.
+ */
 async function storeAndApply(stored: StoredGrant, record: GrantRecord, change: Partial<GrantMeta>, writes: readonly NewEffect[], secrets: readonly string[]): Promise<StoredGrant | undefined> {
   const owed = stored.meta.ticketDeleted ? [] : newEffects(writes, new Date());
+  if (owed.some((effect) => effect.kind === 'property')) serializeRecord(record, secrets);
   const meta = { ...stored.meta, ...change, effects: [...stored.meta.effects, ...owed] };
   const written = await updateGrant(stored, { ...stored, record, meta });
-  if (!written || owed.length === 0) return written;
-  return applyEffects(written, new Set(owed.map((effect) => effect.id)), secrets);
+  if (written && owed.length > 0) await pushTicketWritesJob({ ticket: stored.ticket, writes: owed.map((effect) => effect.id) });
+  return written;
 }
