@@ -90,6 +90,9 @@ async function perform(stored: StoredGrant, effect: TicketEffect, secrets: reado
     case 'property':
       await jira.setProperty(ticket, GRANT_PROPERTY_KEY, serializeRecord(stored.record, secrets));
       return;
+    case 'link':
+      await jira.linkIssues(ticket, effect.to, effect.linkType);
+      return;
     case 'notify':
       // Jira keeps no trace of a notification to check, so a replay may send the email again: better twice than never.
       try {
