@@ -47,19 +47,20 @@ export function newEffects(effects: readonly NewEffect[], at: Date): TicketEffec
  * Applies the ticket writes a grant owes, in order, each once in outcome: an effect is marked attempted
  * before its call and removed when done. A replay of an attempted effect first checks whether it reached
  * Jira (a move the workflow no longer offers from the current status was made; a comment already on the
- * ticket was posted). An invocation applies the effects it wrote (`own`) and those whose writer had its
- * chance (EFFECTS_REPLAY_AFTER_MS), never another live writer's: the run stops at the first it may not
- * take, so the order holds. The first failure stops the run too; what is left stays with the grant, and
- * the sweep replays it. Returns the grant as stored afterwards; never throws for a Jira failure.
+ * ticket was posted). A ticket-write job applies the effects its claim recorded (`own`) and those whose
+ * writer had its chance (EFFECTS_REPLAY_AFTER_MS), never another live writer's: the run stops at the first
+ * it may not take, so the order holds. The first failure stops the run too and marks the effect stalled;
+ * what is left stays with the grant, and the sweep replays it. Returns the grant as stored afterwards;
+ * never throws for a Jira failure.
  */
-export async function applyEffects(stored: StoredGrant, own: ReadonlySet<string>, secrets: readonly string[] = []): Promise<StoredGrant> {
+export async function applyEffects(stored: StoredGrant, own: ReadonlySet<string>): Promise<StoredGrant> {
   let current = stored;
   for (const effect of stored.meta.effects) {
     if (!own.has(effect.id) && Date.parse(effect.at) + EFFECTS_REPLAY_AFTER_MS > Date.now()) return current;
     const marked = await rewrite(current, (effects) => effects.map((candidate) => (candidate.id === effect.id ? { ...withoutStall(candidate), attempted: true } : candidate)));
     if (!marked || !marked.meta.effects.some((candidate) => candidate.id === effect.id)) return marked ?? current;
     try {
-      await perform(marked, effect, secrets);
+      await perform(marked, effect);
     } catch (error) {
       logEvent('effects.failed', { ticket: stored.ticket, kind: effect.kind, error: error instanceof Error ? error.message.slice(0, 200) : 'error' });
       // A workflow that does not offer the move changed nothing, so its replay must not pass for done; after
@@ -72,7 +73,7 @@ export async function applyEffects(stored: StoredGrant, own: ReadonlySet<string>
   return current;
 }
 
-async function perform(stored: StoredGrant, effect: TicketEffect, secrets: readonly string[]): Promise<void> {
+async function perform(stored: StoredGrant, effect: TicketEffect): Promise<void> {
   const ticket = stored.ticket;
   switch (effect.kind) {
     case 'move':
@@ -88,7 +89,7 @@ async function perform(stored: StoredGrant, effect: TicketEffect, secrets: reado
       await jira.addComment(ticket, effect.body, effect.visibility);
       return;
     case 'property':
-      await jira.setProperty(ticket, GRANT_PROPERTY_KEY, serializeRecord(stored.record, secrets));
+      await jira.setProperty(ticket, GRANT_PROPERTY_KEY, serializeRecord(stored.record));
       return;
     case 'link':
       await jira.linkIssues(ticket, effect.to, effect.linkType);
