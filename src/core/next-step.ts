@@ -45,6 +45,8 @@ export interface StepSettings {
 }
 
 export type GrantEvent =
+  /** The request was approved (by policy or by its approvers): these steps, then on to access. */
+  | { kind: 'approved'; steps: StepSpec[]; moves: TicketMove[] }
   /** The queue delivered the grant job carrying `token`. */
   | { kind: 'job-delivered'; token: string }
   /** The connector created the access (idempotent by grant id). */
@@ -58,8 +60,11 @@ export type TicketMove = { transition: string } | { toStatus: string };
 
 export type GrantEffect =
   | { kind: 'move'; move: TicketMove }
-  /** The internal audit comment of the steps and, when `public`, the requester's comment of the last one. */
-  | { kind: 'step-comments'; public: boolean; publicExtra?: AdfDoc }
+  /**
+   * The internal audit comment of the steps and, when `public`, the requester's comment of the last one;
+   * `defer` keeps the audit with the grant for the next steps' comment (an approval the grant follows at once).
+   */
+  | { kind: 'step-comments'; public: boolean; publicExtra?: AdfDoc; defer?: true }
   | { kind: 'comment'; visibility: 'internal' | 'public'; body: AdfDoc }
   /** The `jit-access` property, as the record is stored. */
   | { kind: 'property' }
@@ -77,7 +82,8 @@ export type GrantEffect =
   /** Write the grant unchanged, so the store files it under its derived phase. */
   | { kind: 'refile' };
 
-export type StepSpec = Omit<TransitionInput, 'at'> & { reasons?: readonly string[] };
+/** A lifecycle step to record; `actorName` is the actor's display name when already read, for the comment. */
+export type StepSpec = Omit<TransitionInput, 'at'> & { reasons?: readonly string[]; actorName?: string };
 
 export interface NextStep {
   /** Lifecycle steps to record, in order. */
@@ -95,6 +101,8 @@ const GRANTABLE = new Set(['requested', 'approved', 'scheduled', 'granting']);
 
 export function nextStep(grant: GrantFacts, event: GrantEvent, context: StepSettings, now: Date): NextStep {
   switch (event.kind) {
+    case 'approved':
+      return approved(grant, event, context, now);
     case 'job-delivered':
       return jobDelivered(grant, event.token, context, now);
     case 'access-created':
@@ -112,6 +120,29 @@ function withSteps(grant: GrantFacts, steps: StepSpec[], now: Date, rest: Omit<N
   let record = grant.record;
   for (const step of steps) record = recordTransition(record, { ...step, at: now });
   return { steps, record, ...rest };
+}
+
+/**
+ * Approval steps, then on to access: a window open now queues the grant job at once, and the approval's
+ * audit waits for the grant's comment (one Jira call fewer; the requester hears when access starts); one
+ * that opens later records `window-not-open` (the requester is told when), with the job delayed when the
+ * opening is within the queue's reach and otherwise left to the sweep.
+ */
+function approved(grant: GrantFacts, event: Extract<GrantEvent, { kind: 'approved' }>, context: StepSettings, now: Date): NextStep {
+  const window = grantWindow(grant.record, grant, context.settings, now);
+  const opensInMs = window.ok ? window.notBefore.getTime() - now.getTime() : 0;
+  if (!window.ok || opensInMs <= OPEN_NOW_MS) {
+    return withSteps(grant, event.steps, now, {
+      job: { deliverAt: now.toISOString() },
+      effects: [...ticketWrites(grant, event.moves, { public: false, defer: true }, false), { kind: 'queue-job' }],
+    });
+  }
+  const set: GrantRecordPatch = { window: { notBefore: window.notBefore.toISOString(), notAfter: window.notAfter.toISOString() } };
+  const reachable = opensInMs / 1000 <= MAX_JOB_DELAY_SECONDS;
+  return withSteps(grant, [...event.steps, { event: 'window-not-open', actor: 'app', set }], now, {
+    job: reachable ? { deliverAt: window.notBefore.toISOString() } : 'clear',
+    effects: [...ticketWrites(grant, event.moves, { public: true }), ...(reachable ? [{ kind: 'queue-job' as const }] : [])],
+  });
 }
 
 /** Only the job whose token the grant holds acts, on a grant that may still be granted. */
@@ -241,10 +272,10 @@ function due(grant: GrantFacts, now: Date): NextStep {
   }
 }
 
-/** The ticket writes of steps: the moves, the steps' comments, the property; none for a deleted ticket. */
-function ticketWrites(grant: GrantFacts, moves: readonly TicketMove[], comments: { public: boolean; publicExtra?: AdfDoc }): GrantEffect[] {
+/** The ticket writes of steps: the moves, the steps' comments, the property (unless the next steps write it); none for a deleted ticket. */
+function ticketWrites(grant: GrantFacts, moves: readonly TicketMove[], comments: { public: boolean; publicExtra?: AdfDoc; defer?: true }, property = true): GrantEffect[] {
   if (grant.ticketDeleted) return [];
-  return [...moves.map((move): GrantEffect => ({ kind: 'move', move })), { kind: 'step-comments', ...comments }, { kind: 'property' }];
+  return [...moves.map((move): GrantEffect => ({ kind: 'move', move })), { kind: 'step-comments', ...comments }, ...(property ? [{ kind: 'property' as const }] : [])];
 }
 
 /** When to warn before the end: `warnBeforeMinutes` before it, for grants at least twice that long. */

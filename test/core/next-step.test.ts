@@ -27,7 +27,7 @@ function summary(next: NextStep): string {
       case 'comment':
         return `${effect.visibility}-note`;
       case 'step-comments':
-        return effect.public ? 'comments' : 'audit';
+        return effect.public ? 'comments' : effect.defer ? 'audit' : 'audit-now';
       case 'retry-job':
         return `retry(${effect.afterSeconds})`;
       case 'create-access':
@@ -50,7 +50,21 @@ const unreachable = (message = 'connector_unavailable: down'): GrantEvent => ({ 
 const ended = activeRecord();
 const pastEnd = new Date(Date.parse(ended.window?.notAfter ?? '') + 60_000);
 
+const waiting = (): GrantRecord => recordTransition(requested(), { event: 'policy-needs-approval', at: T0, actor: 'app', set: { approval: { group: 'dba-leads', count: 1 } } });
+const approval = (): GrantEvent => ({ kind: 'approved', steps: [{ event: 'approval-approved', actor: 'acc-lead', approver: 'acc-lead' }], moves: [] });
+const byPolicy: GrantEvent = { kind: 'approved', steps: [{ event: 'policy-approved', actor: 'app' }], moves: [{ transition: 'Approved by policy' }] };
+
 const TABLE: ReadonlyArray<[string, GrantFacts, GrantEvent, Date, string]> = [
+  // Approved: on to access.
+  ['approved by policy, window open now: the job at once, the audit waits for the grant', facts(requested(), { job: undefined }), byPolicy, minutes(3), 'policy-approved -> approved | new@09:03:00 | move(Approved by policy), audit, queue-job'],
+  [
+    'approved by the approvers for a start in ten minutes: told when, the job delayed',
+    facts(waiting(), { job: undefined, requestedStart: minutes(13).toISOString() }),
+    approval(),
+    minutes(3),
+    'approval-approved+window-not-open -> scheduled | new@09:13:00 | comments, property, queue-job',
+  ],
+  ['approved for a start beyond the queue\'s reach: left to the sweep', facts(waiting(), { job: undefined, requestedStart: minutes(60).toISOString() }), approval(), minutes(3), 'approval-approved+window-not-open -> scheduled | clear | comments, property'],
   // The grant job.
   ['a job carrying another token is a stale duplicate', facts(approved()), { kind: 'job-delivered', token: 'old' }, minutes(3), '- -> approved | keep | -'],
   ['an approved grant starts and asks the connector', facts(approved()), { kind: 'job-delivered', token: TOKEN }, minutes(3), 'grant-started -> granting | job-1@09:03:00 | create(09:03-11:03)'],

@@ -64,6 +64,7 @@ export async function applyNext(stored: StoredGrant, next: NextStep, settings: S
       moves: writes.flatMap((effect) => (effect.kind === 'move' ? [effect.move] : [])),
       comments: stepComments !== undefined,
       publicComment: stepComments?.public ?? false,
+      deferInternalComment: stepComments?.defer === true,
       ...(stepComments?.publicExtra ? { publicExtra: stepComments.publicExtra } : {}),
       notes: writes.flatMap((effect) => (effect.kind === 'comment' ? [{ visibility: effect.visibility, body: effect.body }] : [])),
       property: writes.some((effect) => effect.kind === 'property'),

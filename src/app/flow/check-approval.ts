@@ -34,6 +34,7 @@ export async function checkApproval(stored: StoredGrant, settings: Settings, con
     return approveAndSchedule(
       stored,
       settings,
+      config,
       [
         {
           event: 'approval-approved',

@@ -100,7 +100,7 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
       });
     }
     default:
-      return approveAndSchedule(stored, settings, [step], [{ transition: settings.transitions.approve }]);
+      return approveAndSchedule(stored, settings, config, [step], [{ transition: settings.transitions.approve }]);
   }
 }
 

@@ -17,17 +17,14 @@ function refuseUnreachable(address: string, what: string): void {
 }
 
 /**
- * Break-glass grants before anyone looks, so its request type is never enabled without somewhere to
- * alert: a save that maps it, or that drops the alert destination while it is mapped, is refused.
+ * Break-glass grants before anyone looks, so a save that enables its request type without somewhere to
+ * alert is refused. (A destination removed later fails closed at intake: break-glass requests are denied.)
  */
-function refuseSilentBreakGlass(mapped: { before: string | undefined; after: string | undefined }, alert: { before: string | undefined; after: string | undefined }): void {
-  if (mapped.after === undefined || alert.after !== undefined) return;
-  if (mapped.after === mapped.before && alert.before === undefined) return;
+function refuseSilentBreakGlass(mapped: { before: string | undefined; after: string | undefined }, alertWebhookUrl: string | undefined): void {
+  if (mapped.after === undefined || mapped.after === mapped.before || alertWebhookUrl !== undefined) return;
   throw new AppError(
     'invalid_payload',
-    mapped.after === mapped.before
-      ? 'The alert destination cannot be removed while the break-glass request type is enabled: nobody would be told of emergency access. Unmap the break-glass request type first, or set another alert destination.'
-      : 'The break-glass request type cannot be enabled without an alert destination: nobody would be told of emergency access. Set the alert webhook (App options on the Setup tab) in this save or before it, then enable break-glass.',
+    'The break-glass request type cannot be enabled without an alert destination: nobody would be told of emergency access. Set the alert webhook (App options on the Setup tab) in this save or before it, then enable break-glass.',
   );
 }
 
@@ -53,10 +50,7 @@ export const saveSettingsResolver = defineResolver('saveSettings', {
     if (!parsed.success) throw new AppError('invalid_payload', `The app config is not valid: ${parsed.error.message}`);
     const appConfig = parsed.data;
     if (appConfig.alertWebhookUrl !== undefined && appConfig.alertWebhookUrl !== config.alertWebhookUrl) refuseUnreachable(appConfig.alertWebhookUrl, 'alert webhook');
-    refuseSilentBreakGlass(
-      { before: current.requestTypes.breakGlass, after: settings.requestTypes.breakGlass },
-      { before: config.alertWebhookUrl, after: appConfig.alertWebhookUrl },
-    );
+    refuseSilentBreakGlass({ before: current.requestTypes.breakGlass, after: settings.requestTypes.breakGlass }, appConfig.alertWebhookUrl);
     await saveSettings(settings);
     await saveAppConfig(appConfig);
     return { saved: true as const };
