@@ -113,6 +113,14 @@ export const jira = {
     await call(route`/rest/api/3/issue/${key}/properties/${propertyKey}`, { method: 'PUT', body: json });
   },
 
+  /** An email about the issue to the members of `groups` (Jira's mail queue; only those who may see the issue get it). */
+  async notify(key: string, message: { subject: string; textBody: string; groups: readonly string[] }): Promise<void> {
+    await call(route`/rest/api/3/issue/${key}/notify`, {
+      method: 'POST',
+      body: { subject: message.subject, textBody: message.textBody, to: { groups: message.groups.map((name) => ({ name })) } },
+    });
+  },
+
   getApprovals(key: string): Promise<Approvals> {
     return read(approvalsSchema, route`/rest/servicedeskapi/request/${key}/approval`);
   },
@@ -139,7 +147,7 @@ export const jira = {
     return read(createdFieldSchema, route`/rest/api/3/field`, { method: 'POST', body: input });
   },
 
-  createIssue(input: { projectKey: string; issueTypeId: string; summary: string; description: AdfDoc; assigneeAccountId?: string }): Promise<{ id: string; key: string }> {
+  createIssue(input: { projectKey: string; issueTypeId: string; summary: string; description: AdfDoc; assigneeAccountId?: string; dueDate?: string }): Promise<{ id: string; key: string }> {
     return read(createdIssueSchema, route`/rest/api/3/issue`, {
       method: 'POST',
       body: {
@@ -149,6 +157,7 @@ export const jira = {
           summary: input.summary,
           description: input.description,
           ...(input.assigneeAccountId ? { assignee: { accountId: input.assigneeAccountId } } : {}),
+          ...(input.dueDate ? { duedate: input.dueDate } : {}),
         },
       },
     });

@@ -23,6 +23,7 @@ export const OPERATION_POLICIES: Readonly<Record<string, OperationPolicy>> = {
   'PUT /rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}': { scopes: [['write:jira-work'], ['write:issue.property:jira']] },
   'DELETE /rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}': { scopes: [['write:jira-work'], ['delete:issue.property:jira']] },
   'GET /rest/api/3/issueLinkType': { scopes: [['read:jira-work'], ['read:issue-link-type:jira']] },
+  'POST /rest/api/3/issue/{issueIdOrKey}/notify': { scopes: [['write:jira-work'], ['send:notification:jira']] },
   'POST /rest/api/3/issueLink': { scopes: [['write:jira-work'], ['write:comment:jira', 'write:issue:jira', 'write:issue-link:jira']] },
   'GET /rest/api/3/field': { scopes: [['read:jira-work'], ['read:field:jira', 'read:avatar:jira', 'read:project-category:jira', 'read:project:jira', 'read:field-configuration:jira']] },
   'POST /rest/api/3/field': { scopes: [['manage:jira-configuration'], ['write:field:jira', 'read:avatar:jira', 'read:field:jira', 'read:project-category:jira', 'read:project:jira', 'read:field-configuration:jira']] },

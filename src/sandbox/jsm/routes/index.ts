@@ -7,6 +7,7 @@ import { commentRoutes } from './platform-comments';
 import { fieldRoutes } from './platform-fields';
 import { issueRoutes } from './platform-issues';
 import { linkRoutes } from './platform-links';
+import { notifyRoutes } from './platform-notify';
 import { projectRoutes } from './platform-projects';
 import { propertyRoutes } from './platform-properties';
 import { searchRoutes } from './platform-search';
@@ -21,6 +22,7 @@ export const routes: Route[] = [
   ...commentRoutes,
   ...propertyRoutes,
   ...linkRoutes,
+  ...notifyRoutes,
   ...fieldRoutes,
   ...userRoutes,
   ...searchRoutes,
