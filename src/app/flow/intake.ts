@@ -11,6 +11,7 @@ import {
 import { jira } from '../jira/jira-client';
 import type { CustomerRequest } from '../jira/jira-schemas';
 import { planJob, pushGrantJob } from '../queue/grant-queue';
+import { readRequestForm } from '../portal/read-request-form';
 import type { AppConfig } from '../storage/app-config';
 import type { StoredGrant } from '../storage/grant-entity';
 import { createGrant, updateGrant } from '../storage/grant-store';
@@ -29,7 +30,8 @@ import { approveAndSchedule } from './schedule-grant';
 export async function intake(request: CustomerRequest, settings: Settings, config: AppConfig): Promise<StoredGrant | undefined> {
   const kind = requestKind(request, settings);
   if (kind === null) return undefined;
-  const fields = readRequestFields(request, config);
+  // The portal form's answers (an issue property) win over the text fields REST clients fill in.
+  const fields = { ...readRequestFields(request, config), ...(await readRequestForm(request.issueKey)) };
   const change = fields.changeKey ? await readChange(fields.changeKey, config) : undefined;
   const requester = request.reporter.accountId;
   const needsGroups = settings.policies.some((rule) => rule.enabled && rule.when.requesterGroups);
@@ -116,6 +118,7 @@ function decideRequest(
     accessLevel: fields.accessLevel,
     requester: { accountId: who.requester, groups: who.groups },
     ...(fields.duration ? { duration: fields.duration } : {}),
+    ...(fields.requestedStart ? { requestedStart: fields.requestedStart } : {}),
     breakGlass: who.breakGlass,
     ...(change ? { change } : {}),
     ...(fields.justification ? { justification: fields.justification } : {}),

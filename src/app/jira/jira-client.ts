@@ -12,8 +12,10 @@ import {
   groupMembersSchema,
   issueSchema,
   projectSchema,
+  propertySchema,
   requestTypePageSchema,
   requestTypeSchema,
+  searchPageSchema,
   serviceDeskPageSchema,
   serviceDeskSchema,
   transitionsSchema,
@@ -111,6 +113,16 @@ export const jira = {
   /** `json` is the property's JSON text, already checked for secrets and size by the caller. */
   async setProperty(key: string, propertyKey: string, json: string): Promise<void> {
     await call(route`/rest/api/3/issue/${key}/properties/${propertyKey}`, { method: 'PUT', body: json });
+  },
+
+  /** An issue property's value; a missing property is AppError `jira_error` with status 404. */
+  async getProperty(key: string, propertyKey: string): Promise<unknown> {
+    return (await read(propertySchema, route`/rest/api/3/issue/${key}/properties/${propertyKey}`)).value;
+  },
+
+  /** Issues matching `jql` (built by the caller from constants and checked values only), newest first. */
+  async searchIssues(jql: string, fields: readonly string[], maxResults: number): Promise<Issue[]> {
+    return (await read(searchPageSchema, route`/rest/api/3/search/jql`, { method: 'POST', body: { jql, fields, maxResults } })).issues;
   },
 
   getApprovals(key: string): Promise<Approvals> {

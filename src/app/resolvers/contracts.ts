@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { accessRequestSchema, grantRecordSchema, grantStateSchema, isoDurationSchema, settingsSchema, targetSchema } from '../../core';
 import { healthSchema, targetSummarySchema } from '../../protocol';
+import { changeOptionSchema, formOptionsSchema } from '../portal/request-form';
 import { appConfigSchema } from '../storage/app-config';
 
 /**
@@ -141,6 +142,15 @@ export const contracts = {
       notAfter: instant.optional(),
       reasons: z.array(z.string()),
     }),
+  },
+  requestForm: {
+    /** The request type the portal form is on (its view context's `request.typeId`). */
+    payload: z.strictObject({ requestTypeId: z.string().min(1).max(40) }),
+    result: formOptionsSchema,
+  },
+  findChanges: {
+    payload: z.strictObject({ query: z.string().trim().max(100).default('') }),
+    result: z.strictObject({ changes: z.array(changeOptionSchema) }),
   },
   retryGrant: {
     payload: z.strictObject(ticketRef),

@@ -135,7 +135,18 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
         sweepSeconds: options.sweepSeconds,
       }),
       invokeResolver: async (accountId: string, request: ResolverRequest) =>
-        resolvers.raw(accountId, request.functionKey, request.payload ?? {}, request.issueKey ? await issueContext(jsm, request.issueKey) : undefined, request.moduleKey),
+        resolvers.raw(
+          accountId,
+          request.functionKey,
+          request.payload ?? {},
+          request.issueKey
+            ? await issueContext(jsm, request.issueKey)
+            : request.requestTypeId
+              ? { portal: { id: Number(directory.serviceDeskId) }, request: { typeId: Number(request.requestTypeId) } }
+              : undefined,
+          request.moduleKey,
+        ),
+      raisePortalRequest: (accountId, request, properties) => jsm.raisePortalRequest(accountId, request, properties),
       sql: {
         embeddedDatabase: (targetId) => embedded.database(targetId),
         verifyEmbeddedPassword: (targetId, username, password) => passwords.verify(targetId, username, password),

@@ -27,38 +27,41 @@ function onBehalfOf(ctx: RouteContext, who: string | undefined): string {
   return user.accountId;
 }
 
+/** JSM's create request: the public API's, and the portal's (with its create-form panels' issue properties). */
+export function createCustomerRequest(ctx: RouteContext, raw: unknown, properties: ReadonlyMap<string, unknown> = new Map()): Response {
+  const body = parseBody(createRequestBody, raw);
+  const desk = ctx.state.serviceDesks.get(body.serviceDeskId);
+  if (!desk) throw new ApiError(404, 'The service desk does not exist or you do not have permission to view it.', {}, 'sd.servicedesk.error.not.found');
+  const type = ctx.state.requestTypes.get(body.requestTypeId);
+  if (!type || type.serviceDeskId !== desk.id) throw fieldError(`The request type '${body.requestTypeId}' does not exist in this service desk.`);
+  const reporterId = onBehalfOf(ctx, body.raiseOnBehalfOf);
+  const participants = body.requestParticipants ?? [];
+  const unknownParticipant = participants.find((id) => !ctx.state.users.has(id));
+  if (unknownParticipant) throw fieldError(`The user '${unknownParticipant}' does not exist.`);
+  const values = new Map<string, unknown>();
+  for (const [fieldId, raw] of Object.entries(body.requestFieldValues)) {
+    const entry = type.fields.find((f) => f.fieldId === fieldId);
+    const field = ctx.state.fields.get(fieldId);
+    if (!entry || !field) throw fieldError(`The field '${fieldId}' is not valid for this request type.`);
+    const result = normalizeFieldValue(ctx.state, field, raw);
+    if (!result.ok) throw fieldError(`${entry.name}: ${result.error}`);
+    values.set(fieldId, result.value);
+  }
+  const missing = type.fields.find((f) => f.required && (values.get(f.fieldId) ?? null) === null);
+  if (missing) throw fieldError(`${missing.name}: this field is required.`);
+  const issue = ctx.ops.create(
+    { projectKey: desk.projectKey, issueTypeId: type.issueTypeId, values, reporterId, assigneeId: null, participants, request: { serviceDeskId: desk.id, requestTypeId: type.id }, properties: new Map(properties) },
+    ctx.actor.accountId,
+  );
+  return json(customerRequestView(ctx.state, issue), 201);
+}
+
 export const requestRoutes: Route[] = [
   {
     method: 'POST',
     path: '/rest/servicedeskapi/request',
     flavour: 'jsm',
-    handler: async (ctx) => {
-      const body = parseBody(createRequestBody, await ctx.json());
-      const desk = ctx.state.serviceDesks.get(body.serviceDeskId);
-      if (!desk) throw new ApiError(404, 'The service desk does not exist or you do not have permission to view it.', {}, 'sd.servicedesk.error.not.found');
-      const type = ctx.state.requestTypes.get(body.requestTypeId);
-      if (!type || type.serviceDeskId !== desk.id) throw fieldError(`The request type '${body.requestTypeId}' does not exist in this service desk.`);
-      const reporterId = onBehalfOf(ctx, body.raiseOnBehalfOf);
-      const participants = body.requestParticipants ?? [];
-      const unknownParticipant = participants.find((id) => !ctx.state.users.has(id));
-      if (unknownParticipant) throw fieldError(`The user '${unknownParticipant}' does not exist.`);
-      const values = new Map<string, unknown>();
-      for (const [fieldId, raw] of Object.entries(body.requestFieldValues)) {
-        const entry = type.fields.find((f) => f.fieldId === fieldId);
-        const field = ctx.state.fields.get(fieldId);
-        if (!entry || !field) throw fieldError(`The field '${fieldId}' is not valid for this request type.`);
-        const result = normalizeFieldValue(ctx.state, field, raw);
-        if (!result.ok) throw fieldError(`${entry.name}: ${result.error}`);
-        values.set(fieldId, result.value);
-      }
-      const missing = type.fields.find((f) => f.required && (values.get(f.fieldId) ?? null) === null);
-      if (missing) throw fieldError(`${missing.name}: this field is required.`);
-      const issue = ctx.ops.create(
-        { projectKey: desk.projectKey, issueTypeId: type.issueTypeId, values, reporterId, assigneeId: null, participants, request: { serviceDeskId: desk.id, requestTypeId: type.id } },
-        ctx.actor.accountId,
-      );
-      return json(customerRequestView(ctx.state, issue), 201);
-    },
+    handler: async (ctx) => createCustomerRequest(ctx, await ctx.json()),
   },
   {
     method: 'GET',

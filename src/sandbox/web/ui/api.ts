@@ -10,6 +10,8 @@ export type SandboxInfo = {
   serviceDeskId: string;
   projectKey: string;
   changeKey: string;
+  /** The app's request field ids (target, accessLevel, duration, justification, change): its portal form asks for these. */
+  fields: Record<string, string>;
   targets: { id: string; environment: string; engine: string }[];
   sweepSeconds: number;
 };

@@ -90,7 +90,7 @@ function App() {
     h(
       'main',
       null,
-      route.page === 'portal' ? h(PortalPage, { user, info, onRaised: (key: string) => (window.location.hash = `#/ticket/${key}`) }) : null,
+      route.page === 'portal' ? h(PortalPage, { user, info, theme, onRaised: (key: string) => (window.location.hash = `#/ticket/${key}`) }) : null,
       route.page === 'queue' ? h(QueuePage, { user, refresh: 0, onOpen: (key: string) => (window.location.hash = `#/ticket/${key}`) }) : null,
       route.page === 'ticket' ? h(TicketPage, { user, issueKey: route.key, theme, panel: pageOfType(info.pages, 'jira:issuePanel'), onLogin }) : null,
       route.page === 'console' ? h(ConsolePage, { user, info, draft, onDraft: setDraft }) : null,
