@@ -73,6 +73,7 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
       ...(request.reporter.emailAddress ? { requesterEmail: request.reporter.emailAddress } : {}),
       ...(request.reporter.displayName ? { requesterName: request.reporter.displayName.slice(0, 255) } : {}),
       ...(fields.justification ? { justification: fields.justification } : {}),
+      ...(fields.requestedStart ? { requestedStart: fields.requestedStart } : {}),
       ...(change ? { change } : {}),
       ...(job ? { job } : {}),
       rule: decision.rule,
