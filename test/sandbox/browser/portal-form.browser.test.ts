@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import type { FrameLocator, Page } from 'playwright-core';
+import { launchChromium, seriousViolations } from '../../browser/support/chromium';
+import { startSandboxProcess, type SandboxProcess } from '../e2e/sandbox-process';
+import { ensureUiBuilt } from '../e2e/ui-builds';
+
+jest.setTimeout(180_000);
+
+/** The app's portal form as a customer meets it on the sandbox portal, the way JSM renders the panel. */
+describe('the portal form in a browser', () => {
+  let sandbox: SandboxProcess;
+  let chromium: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  const form = (): FrameLocator => page.frameLocator('[data-testid="portal-form-panel"]');
+  const choose = async (label: string, option: RegExp) => {
+    await form().getByLabel(label, { exact: true }).click();
+    await form().getByRole('option', { name: option }).click();
+  };
+  const property = async (key: string) => {
+    const response = await fetch(`${sandbox.url}/rest/api/3/issue/${key}/properties/jit-request`, { headers: { authorization: `Basic ${btoa('admin@example.com:x')}` } });
+    return z.object({ value: z.unknown() }).parse(await response.json()).value;
+  };
+
+  beforeAll(async () => {
+    await ensureUiBuilt();
+    sandbox = await startSandboxProcess();
+    chromium = await launchChromium();
+    page = await chromium.context.newPage();
+  });
+  afterEach(() => {
+    expect(chromium.cspViolations.splice(0)).toEqual([]);
+  });
+  afterAll(async () => {
+    await chromium?.close();
+    await sandbox?.stop();
+  });
+
+  it('refuses to send until every problem is fixed, naming them all at once, then raises the request with the answers', async () => {
+    await page.goto(`${sandbox.url}/#/portal`);
+    await page.getByTestId('user-picker').selectOption('ana@example.com');
+    await form().getByLabel('Database', { exact: true }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    const panelFrame = page.frames().find((frame) => frame.url().includes('/app/jit-portal-form/'));
+    if (!panelFrame) throw new Error('the portal form panel has no frame');
+    expect(await seriousViolations(panelFrame)).toEqual([]);
+
+    await page.getByTestId('raise').click();
+    expect(await page.getByTestId('portal-message').locator('p').allInnerTexts()).toEqual([
+      'Summary: this field is required.',
+      'Database access: some answers need attention (see the list in that section).',
+    ]);
+    expect(await form().getByTestId('form-problems').locator('li').allInnerTexts()).toEqual([
+      'Database: Choose the database.',
+      'Access level: Choose the access level.',
+      'Reason: Say why you need access (at least 10 characters): the ticket keeps it for the audit.',
+    ]);
+    expect(page.url()).toMatch(/#\/portal$/);
+
+    await page.getByLabel('Summary *', { exact: true }).fill('Apply the orders index');
+    await choose('Database', /^shop-prod — prod/);
+    await choose('Access level', /^Schema change$/);
+    // The level's limits and its need for a change show before anything is sent.
+    await form().getByText('Apply an approved change to the schema during its planned window. 2 hours by default, at most 8 hours.', { exact: false }).waitFor();
+    await form().getByText('Change request: Schema change needs an approved change request: pick it.').waitFor();
+    await form().getByLabel('Reason', { exact: true }).fill('short');
+    await form().getByText('Reason: Say why you need access').first().waitFor();
+
+    await form().getByLabel('Change request (required)').fill('index');
+    const change = form().getByRole('option', { name: /^CHG-1 · Quarterly index maintenance on shop-prod — Awaiting implementation, planned .+ UTC – .+ UTC$/ });
+    await change.click();
+    await choose('Duration', /^8 hours$/);
+    await form().getByLabel('Reason', { exact: true }).fill('CHG-1: add the orders index');
+    await form().getByTestId('form-problems').waitFor({ state: 'detached' });
+
+    await page.getByTestId('raise').click();
+    await page.waitForURL(/#\/ticket\/DBA-\d+$/);
+    const key = /DBA-\d+$/.exec(page.url())?.[0] ?? '';
+    expect(await property(key)).toEqual({ target: 'shop-prod', accessLevel: 'schema-change', duration: 'PT8H', changeKey: 'CHG-1', justification: 'CHG-1: add the orders index' });
+  });
+
+  it('warns on the break-glass type of what follows, and offers only break-glass levels', async () => {
+    await page.goto(`${sandbox.url}/#/portal`);
+    await page.getByTestId('user-picker').selectOption('ana@example.com');
+    await page.getByRole('button', { name: 'Emergency database access (break-glass)' }).click();
+    const warning = form().getByTestId('break-glass-warning');
+    await warning.waitFor();
+    expect(await warning.innerText()).toContain('an alert goes to the security channel');
+    expect(await warning.innerText()).toContain('a review task is opened');
+    await form().getByLabel('Access level', { exact: true }).click();
+    expect(await form().getByRole('option').allInnerTexts()).toEqual(['Emergency fix']);
+    expect(await form().getByLabel('Start (optional)').count()).toBe(0);
+  });
+});
