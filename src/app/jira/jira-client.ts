@@ -1,7 +1,7 @@
 import api, { route, type Route } from '@forge/api';
 import type { z } from 'zod';
 import { adfToText, type AdfDoc } from '../../core';
-import { AppError } from '../app-error';
+import { AppError, isAppError } from '../app-error';
 import {
   approvalsSchema,
   commentPageSchema,
@@ -20,6 +20,7 @@ import {
   serviceDeskSchema,
   transitionsSchema,
   userGroupsSchema,
+  userSchema,
   type Approvals,
   type CustomerRequest,
   type Issue,
@@ -136,6 +137,16 @@ export const jira = {
       members.push(...page.values.map((user) => user.accountId));
       if (page.isLast !== false || page.values.length === 0) return members;
       startAt += page.values.length;
+    }
+  },
+
+  /** An account's display name (`GET /rest/api/3/user`); undefined when Jira has no such account (404). */
+  async userName(accountId: string): Promise<string | undefined> {
+    try {
+      return (await read(userSchema, route`/rest/api/3/user?accountId=${accountId}`)).displayName;
+    } catch (error) {
+      if (isAppError(error, 'jira_error') && error.context.status === 404) return undefined;
+      throw error;
     }
   },
 

@@ -87,6 +87,10 @@ export function createAdmin(state: State, roles: Roles, events: EventBus, limite
     removeFromGroup(groupName: string, accountId: string): void {
       state.groups.get(groupName)?.members.delete(accountId);
     },
+    /** Whether the user works the queue (an agent or an admin); everyone else is a portal customer. */
+    isAgent(accountId: string): boolean {
+      return state.isInGroup(accountId, roles.adminsGroup) || state.isInGroup(accountId, roles.agentsGroup);
+    },
 
     createProject(input: CreateProjectInput): { id: string; key: string } {
       const key = input.key.toUpperCase();

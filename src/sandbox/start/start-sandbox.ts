@@ -124,7 +124,7 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
     api: {
       directory: (email) => byEmail.get(email),
       info: () => ({
-        users: users.map(({ accountId, email, displayName, role }) => ({ accountId, email, displayName, role, isAdmin: isAdmin(accountId) })),
+        users: users.map(({ accountId, email, displayName, role }) => ({ accountId, email, displayName, role, isAdmin: isAdmin(accountId), isAgent: jsm.admin.isAgent(accountId) })),
         pages: pages.map((page) => ({ moduleKey: page.moduleKey, type: page.type, title: page.title, built: isBuilt(page) })),
         serviceDeskId: directory.serviceDeskId,
         projectKey: directory.projectKey,

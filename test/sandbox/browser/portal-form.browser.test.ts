@@ -90,4 +90,44 @@ describe('the portal form in a browser', () => {
     expect(await form().getByRole('option').allInnerTexts()).toEqual(['Emergency fix']);
     expect(await form().getByLabel('Start (optional)').count()).toBe(0);
   });
+
+  /** Raises a read-only request through the form as ana and opens its ticket. */
+  const raiseReadOnly = async (target: RegExp, reason: string) => {
+    await page.goto(`${sandbox.url}/#/portal`);
+    await page.getByTestId('user-picker').selectOption('ana@example.com');
+    await page.getByLabel('Summary *', { exact: true }).fill(reason);
+    await choose('Database', target);
+    await choose('Access level', /^Read-only/);
+    await form().getByLabel('Reason', { exact: true }).fill(reason);
+    await form().getByTestId('form-problems').waitFor({ state: 'detached' });
+    await page.getByTestId('raise').click();
+    await page.waitForURL(/#\/ticket\/DBA-\d+$/);
+  };
+
+  it('shows a customer (not an agent) the portal view: state, countdown, reveal once, extend; cancel while waiting', async () => {
+    const view = page.frameLocator('[data-testid="portal-request-panel"]');
+    const state = (label: string) => view.getByTestId('grant-state').getByText(label, { exact: true }).waitFor({ timeout: 20_000 });
+
+    await raiseReadOnly(/^shop-dev — dev/, 'Look at yesterday’s failed imports');
+    await state('Active');
+    expect(await page.getByTestId('issue-panel').count()).toBe(0);
+    await view.getByText(/ left$/).waitFor();
+    await view.getByRole('button', { name: 'Reveal password' }).click();
+    await view.getByRole('dialog').getByRole('button', { name: 'Reveal now' }).click();
+    expect(((await view.getByLabel('Password', { exact: true }).textContent()) ?? '').length).toBeGreaterThan(10);
+    await page.reload();
+    await state('Active');
+    await view.getByRole('button', { name: 'Request extension' }).waitFor();
+    expect(await view.getByRole('button', { name: 'Reveal password' }).count()).toBe(0);
+    await view.getByRole('button', { name: 'Request extension' }).click();
+    await view.getByRole('dialog').getByRole('button', { name: 'Request' }).click();
+    await view.getByText(/^Extended; access ends at .+ UTC\.$/).waitFor();
+    expect(await seriousViolations(page.frames().find((frame) => frame.url().includes('/app/jit-portal-request/')) ?? page)).toEqual([]);
+
+    await raiseReadOnly(/^shop-prod — prod/, 'Check order statuses on prod');
+    await state('Waiting for approval');
+    await view.getByRole('button', { name: 'Cancel request' }).click();
+    await view.getByRole('dialog').getByRole('button', { name: 'Yes, cancel' }).click();
+    await view.getByText('The request is cancelled; nothing was granted.').waitFor();
+  });
 });

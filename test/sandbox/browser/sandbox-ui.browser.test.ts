@@ -26,8 +26,8 @@ describe('the sandbox in a browser', () => {
   const signInAs = async (email: string) => {
     await page.getByTestId('user-picker').selectOption(email);
   };
-  /** The app's issue panel on the ticket: its Custom UI page in an iframe. */
-  const panel = (): FrameLocator => page.frameLocator('[data-testid="issue-panel"]');
+  /** The app's panel on the ticket, its Custom UI page in an iframe: the issue panel for agents, the portal request view for customers. */
+  const panel = (): FrameLocator => page.frameLocator('[data-testid="issue-panel"], [data-testid="portal-request-panel"]');
   const panelState = (state: string, timeout = 20_000) => panel().getByTestId('grant-state').getByText(state, { exact: true }).waitFor({ timeout });
 
   beforeAll(async () => {

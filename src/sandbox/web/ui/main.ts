@@ -92,7 +92,14 @@ function App() {
       null,
       route.page === 'portal' ? h(PortalPage, { user, info, theme, onRaised: (key: string) => (window.location.hash = `#/ticket/${key}`) }) : null,
       route.page === 'queue' ? h(QueuePage, { user, refresh: 0, onOpen: (key: string) => (window.location.hash = `#/ticket/${key}`) }) : null,
-      route.page === 'ticket' ? h(TicketPage, { user, issueKey: route.key, theme, panel: pageOfType(info.pages, 'jira:issuePanel'), onLogin }) : null,
+      route.page === 'ticket' ? h(TicketPage, {
+            user,
+            issueKey: route.key,
+            theme,
+            // Agents see the app's issue panel; a portal customer sees its portal request view, as in JSM.
+            panel: pageOfType(info.pages, user.isAgent ? 'jira:issuePanel' : 'jiraServiceManagement:portalRequestDetail'),
+            onLogin,
+          }) : null,
       route.page === 'console' ? h(ConsolePage, { user, info, draft, onDraft: setDraft }) : null,
       route.page === 'settings' ? h(SettingsPage, { user, info, theme }) : null,
     ),

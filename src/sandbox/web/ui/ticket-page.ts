@@ -75,7 +75,7 @@ export function TicketPage(props: { user: DemoUser; issueKey: string; theme: The
       el(Heading, { size: 'small' }, props.panel?.title || 'Database access'),
       props.panel
         ? // Jira reloads an issue panel when the issue changes; here, when the app's state of the ticket does.
-          h(CustomUiFrame, { key: grant?.state ?? 'none', src: pageUrl(props.panel, user, props.theme, issue.key), title: props.panel.title || 'Database access', minHeight: 420, testId: 'issue-panel' })
+          h(CustomUiFrame, { key: grant?.state ?? 'none', src: pageUrl(props.panel, user, props.theme, issue.key), title: props.panel.title || 'Database access', minHeight: 420, testId: props.user.isAgent ? 'issue-panel' : 'portal-request-panel' })
         : h('p', null, 'The app declares no issue panel.'),
     ),
     approvals.length > 0
