@@ -3,6 +3,8 @@ import { ApiError } from '../errors';
 import { normalizeFieldValue } from '../field-values';
 import { canSeeIssue, isStaff } from '../permissions';
 import { json, parseBody, type Route, type RouteContext } from '../router';
+import type { Issue } from '../state';
+import { issueStatus } from '../views/issue-view';
 import { customerRequestView, paged } from '../views/jsm-views';
 import { intParam, visibleRequest } from './lookups';
 
@@ -14,6 +16,8 @@ const createRequestBody = z.strictObject({
   requestParticipants: z.array(z.string().min(1)).optional(),
   channel: z.string().optional(),
 });
+
+const REQUEST_STATUSES = new Set(['OPEN_REQUESTS', 'CLOSED_REQUESTS', 'ALL_REQUESTS']);
 
 function fieldError(message: string): ApiError {
   return new ApiError(400, message, {}, 'sd.request.create.error.field.invalid');
@@ -70,7 +74,13 @@ export const requestRoutes: Route[] = [
     handler: (ctx) => {
       const start = intParam(ctx, 'start', 0);
       const limit = intParam(ctx, 'limit', 50);
-      const mine = [...ctx.state.issues.values()].filter((issue) => issue.request && canSeeIssue(ctx.actor, issue) && (isStaff(ctx.actor) || issue.reporterId === ctx.actor.accountId || issue.participants.has(ctx.actor.accountId)));
+      // JSM's requestStatus: OPEN_REQUESTS or CLOSED_REQUESTS (status category done), ALL_REQUESTS when absent.
+      const wanted = ctx.query.get('requestStatus') ?? 'ALL_REQUESTS';
+      if (!REQUEST_STATUSES.has(wanted)) throw new ApiError(400, `The requestStatus '${wanted}' is not valid.`);
+      const inStatus = (issue: Issue) => wanted === 'ALL_REQUESTS' || (issueStatus(ctx.state, issue).category === 'done') === (wanted === 'CLOSED_REQUESTS');
+      const mine = [...ctx.state.issues.values()].filter(
+        (issue) => issue.request && canSeeIssue(ctx.actor, issue) && (isStaff(ctx.actor) || issue.reporterId === ctx.actor.accountId || issue.participants.has(ctx.actor.accountId)) && inStatus(issue),
+      );
       return json(paged(ctx.state, '/request', mine.map((issue) => customerRequestView(ctx.state, issue)), start, limit));
     },
   },
