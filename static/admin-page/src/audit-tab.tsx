@@ -10,6 +10,7 @@ import { downloadText } from '../../shared/ui/download';
 import { TextInput } from '../../shared/ui/fields';
 import { ErrorBanner } from '../../shared/ui/messages';
 import { useAction } from '../../shared/ui/use-action';
+import { NoWrap } from '../../shared/ui/no-wrap';
 import { endedAs, readableTime, toCsv, toJson, type AuditRow } from './audit-export';
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
@@ -68,14 +69,14 @@ export function AuditTab() {
           </Inline>
           <Text>{rows.length === 1 ? '1 grant' : `${rows.length} grants`}</Text>
           <DynamicTable
-            caption="Grants in the range"
+            label="Grants in the range"
             emptyView={<Text>No grants were requested in this range.</Text>}
             head={{ cells: ['Ticket', 'Requester', 'Approvers', 'Target', 'Level', 'Start', 'End', 'How it ended'].map((content) => ({ key: content, content })) }}
             testId="audit-table"
             rows={rows.map((row) => ({
               key: row.ticket,
               cells: [
-                { key: 'ticket', content: row.ticket },
+                { key: 'ticket', content: <NoWrap>{row.ticket}</NoWrap> },
                 { key: 'requester', content: row.requesterName },
                 { key: 'approvers', content: row.approverNames.length ? row.approverNames.join(', ') : row.rule ? `policy: ${row.rule}` : '—' },
                 { key: 'target', content: row.target },

@@ -127,8 +127,10 @@ describe('the sandbox in a browser', () => {
     await admin.getByRole('button', { name: 'Simulate' }).click();
     await admin.getByRole('region', { name: 'Verdict' }).getByText('Approved automatically').waitFor();
 
+    expect(await page.getByTestId('theme-toggle').textContent()).toBe('Dark theme: off');
     await page.getByTestId('theme-toggle').click();
     expect(await page.getByTestId('theme-toggle').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByTestId('theme-toggle').textContent()).toBe('Dark theme: on');
     await page.waitForFunction(() => document.documentElement.getAttribute('data-color-mode') === 'dark');
     // The page reloads with the user's theme in its view context (same origin: the host can look inside).
     await page.waitForFunction(() => document.querySelector<HTMLIFrameElement>('[data-testid="admin-page"]')?.contentDocument?.documentElement.getAttribute('data-color-mode') === 'dark');

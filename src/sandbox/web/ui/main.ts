@@ -64,7 +64,7 @@ function App() {
       h(
         'button',
         { type: 'button', className: 'theme-toggle', 'data-testid': 'theme-toggle', 'aria-pressed': theme === 'dark', onClick: () => setTheme(theme === 'dark' ? 'light' : 'dark') },
-        'Dark theme',
+        theme === 'dark' ? 'Dark theme: on' : 'Dark theme: off',
       ),
       h(
         'label',

@@ -71,7 +71,8 @@ export function TicketPage(props: { user: DemoUser; issueKey: string; theme: The
     h('p', null, 'Status ', h('span', { 'data-testid': 'ticket-status' }, el(Lozenge, { appearance: statusAppearance(issue.fields.status.name), isBold: true }, issue.fields.status.name))),
     h(
       'div',
-      { className: 'panel' },
+      // The state the page last read: the panel's frame reloads when it changes, as Jira reloads an issue panel.
+      { className: 'panel', 'data-grant-state': grant?.state ?? 'none' },
       el(Heading, { size: 'small' }, props.panel?.title || 'Database access'),
       props.panel
         ? // Jira reloads an issue panel when the issue changes; here, when the app's state of the ticket does.
