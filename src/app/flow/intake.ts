@@ -30,8 +30,9 @@ import { approveAndSchedule } from './schedule-grant';
 export async function intake(request: CustomerRequest, settings: Settings, config: AppConfig): Promise<StoredGrant | undefined> {
   const kind = requestKind(request, settings);
   if (kind === null) return undefined;
-  // The portal form's answers (an issue property) win over the text fields REST clients fill in.
-  const fields = { ...readRequestFields(request, config), ...(await readRequestForm(request.issueKey)) };
+  // A REST client names target and level in the text fields; otherwise the portal form's answers (an issue property, one more call) fill in.
+  const textFields = readRequestFields(request, config);
+  const fields = textFields.target && textFields.accessLevel ? textFields : { ...textFields, ...(await readRequestForm(request.issueKey)) };
   const change = fields.changeKey ? await readChange(fields.changeKey, config) : undefined;
   const requester = request.reporter.accountId;
   const needsGroups = settings.policies.some((rule) => rule.enabled && rule.when.requesterGroups);
