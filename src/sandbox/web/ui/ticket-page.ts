@@ -13,6 +13,12 @@ import type { Theme } from './theme';
 type Issue = { key: string; fields: { summary: string; status: { name: string } }; properties: { 'jit-access'?: { state: string; target?: string; username?: string } } };
 type Approval = { id: string; name: string; finalDecision: string; canAnswerApproval: boolean; approvers: { approver: { displayName: string }; approverDecision: string }[] };
 type Transition = { id: string; name: string };
+/** Jira's timestamp as people read it, in UTC with the zone: 2026-11-29 23:06:01 UTC. */
+function readableTime(instant: string): string {
+  const ms = Date.parse(instant);
+  return Number.isNaN(ms) ? instant : `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 type Comment = { id: string; body: unknown; jsdPublic: boolean; author: { displayName: string }; created: string };
 
 /**
@@ -120,7 +126,7 @@ export function TicketPage(props: { user: DemoUser; issueKey: string; theme: The
           h(
             'li',
             { key: comment.id, className: comment.jsdPublic ? 'public' : 'internal' },
-            h('div', { className: 'meta' }, el(Lozenge, { appearance: comment.jsdPublic ? 'new' : 'default' }, comment.jsdPublic ? 'Reply to customer' : 'Internal note'), ` ${comment.author.displayName} · ${comment.created}`),
+            h('div', { className: 'meta' }, el(Lozenge, { appearance: comment.jsdPublic ? 'new' : 'default' }, comment.jsdPublic ? 'Reply to customer' : 'Internal note'), ` ${comment.author.displayName} · ${readableTime(comment.created)}`),
             h('pre', null, adfText(comment.body)),
           ),
         ),
