@@ -55,6 +55,20 @@ describe('panel and setup resolvers', () => {
     expect(await resolve(site, approver, 'getGrant', {}, readOnly)).toEqual({ ok: false, error: { code: 'forbidden', message: 'This action needs one of these roles: requester, approver, agent, admin.' } });
   });
 
+  it('names people by display name; an account Jira can no longer read is "unknown user", never its id', async () => {
+    const { site } = app;
+    const gone = site.jsm.admin.createUser({ email: 'temp.lead@example.com', displayName: 'Temp Lead' }).accountId;
+    site.jsm.admin.addToGroup('dba-leads', gone);
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H', justification: 'fix order 4' });
+    expect(await answerApproval(site, key, gone, 'approve')).toBe(200);
+    await waitFor(async () => ((await readTicket(site, key)).status === 'Access granted' ? true : undefined), 10_000, 100);
+    site.jsm.admin.deleteUser(gone);
+    const { people } = z.object({ people: z.record(z.string(), z.string()) }).parse(await resolveOk(site, site.people.admin, 'getGrant', {}, key));
+    expect(people[gone]).toBe('unknown user');
+    expect(people[site.people.requester]).toBe('Rita Requester');
+    expect(Object.values(people)).not.toContain(gone);
+  });
+
   it('an approver of the grant revokes it; the comments name the approver, and the embedded target is reached through the SQL console', async () => {
     const { site } = app;
     const key = await approvedFix();
