@@ -270,7 +270,8 @@ describe('admin page', () => {
     const table = await screen.findByRole('table', { name: 'Grants in the range' });
     const row = within(table).getAllByRole('row').find((candidate) => candidate.textContent?.startsWith(key));
     const cells = within(row ?? document.body).getAllByRole('cell').map((cell) => cell.textContent);
-    expect(cells.slice(0, 5)).toEqual([key, app.site.people.requester, 'policy: Read-only on dev is automatic', 'demo', 'read-only']);
+    expect(cells.slice(0, 5)).toEqual([key, 'Rita Requester', 'policy: Read-only on dev is automatic', 'demo', 'read-only']);
+    expect(cells[5]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
     expect(cells[7]).toBe('still active');
     expect(screen.getByRole('button', { name: 'Export CSV' })).toBeTruthy();
   });

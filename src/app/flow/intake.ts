@@ -10,6 +10,7 @@ import {
 } from '../../core';
 import { jira } from '../jira/jira-client';
 import type { CustomerRequest } from '../jira/jira-schemas';
+import { readRequestForm } from '../portal/read-request-form';
 import { planJob, pushGrantJob, pushTicketWritesJob } from '../queue/grant-queue';
 import type { AppConfig } from '../storage/app-config';
 import type { StoredGrant } from '../storage/grant-entity';
@@ -30,7 +31,9 @@ import { approveAndSchedule } from './schedule-grant';
 export async function intake(request: CustomerRequest, settings: Settings, config: AppConfig): Promise<StoredGrant | undefined> {
   const kind = requestKind(request, settings);
   if (kind === null) return undefined;
-  const fields = readRequestFields(request, config);
+  // A REST client names target and level in the text fields; otherwise the portal form's answers (an issue property, one more call) fill in.
+  const textFields = readRequestFields(request, config);
+  const fields = textFields.target && textFields.accessLevel ? textFields : { ...textFields, ...(await readRequestForm(request.issueKey)) };
   const change = fields.changeKey ? await readChange(fields.changeKey, config) : undefined;
   const requester = request.reporter.accountId;
   const needsGroups = settings.policies.some((rule) => rule.enabled && rule.when.requesterGroups);
@@ -74,6 +77,7 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
       ...(request.reporter.emailAddress ? { requesterEmail: request.reporter.emailAddress } : {}),
       ...(request.reporter.displayName ? { requesterName: request.reporter.displayName.slice(0, 255) } : {}),
       ...(fields.justification ? { justification: fields.justification } : {}),
+      ...(fields.requestedStart ? { requestedStart: fields.requestedStart } : {}),
       ...(change ? { change } : {}),
       ...(job ? { job } : {}),
       rule: decision.rule,
@@ -119,6 +123,7 @@ function decideRequest(
     accessLevel: fields.accessLevel,
     requester: { accountId: who.requester, groups: who.groups },
     ...(fields.duration ? { duration: fields.duration } : {}),
+    ...(fields.requestedStart ? { requestedStart: fields.requestedStart } : {}),
     breakGlass: who.breakGlass,
     ...(change ? { change } : {}),
     ...(fields.justification ? { justification: fields.justification } : {}),

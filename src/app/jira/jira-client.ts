@@ -1,7 +1,7 @@
 import api, { route, type Route } from '@forge/api';
 import type { z } from 'zod';
 import { adfToText, type AdfDoc } from '../../core';
-import { AppError } from '../app-error';
+import { AppError, isAppError } from '../app-error';
 import {
   approvalsSchema,
   commentPageSchema,
@@ -12,12 +12,15 @@ import {
   groupMembersSchema,
   issueSchema,
   projectSchema,
+  propertySchema,
   requestTypePageSchema,
   requestTypeSchema,
+  searchPageSchema,
   serviceDeskPageSchema,
   serviceDeskSchema,
   transitionsSchema,
   userGroupsSchema,
+  userSchema,
   type Approvals,
   type CustomerRequest,
   type Issue,
@@ -121,6 +124,16 @@ export const jira = {
     });
   },
 
+  /** An issue property's value; a missing property is AppError `jira_error` with status 404. */
+  async getProperty(key: string, propertyKey: string): Promise<unknown> {
+    return (await read(propertySchema, route`/rest/api/3/issue/${key}/properties/${propertyKey}`)).value;
+  },
+
+  /** Issues matching `jql` (built by the caller from constants and checked values only), newest first. */
+  async searchIssues(jql: string, fields: readonly string[], maxResults: number): Promise<Issue[]> {
+    return (await read(searchPageSchema, route`/rest/api/3/search/jql`, { method: 'POST', body: { jql, fields, maxResults } })).issues;
+  },
+
   getApprovals(key: string): Promise<Approvals> {
     return read(approvalsSchema, route`/rest/servicedeskapi/request/${key}/approval`);
   },
@@ -132,6 +145,16 @@ export const jira = {
       members.push(...page.values.map((user) => user.accountId));
       if (page.isLast !== false || page.values.length === 0) return members;
       startAt += page.values.length;
+    }
+  },
+
+  /** An account's display name (`GET /rest/api/3/user`); undefined when Jira has no such account (404). */
+  async userName(accountId: string): Promise<string | undefined> {
+    try {
+      return (await read(userSchema, route`/rest/api/3/user?accountId=${accountId}`)).displayName;
+    } catch (error) {
+      if (isAppError(error, 'jira_error') && error.context.status === 404) return undefined;
+      throw error;
     }
   },
 

@@ -79,6 +79,15 @@ export const projectSchema = z.looseObject({
 /** JSM `PagedDTOCommentDTO`: a request's comments, their body as text. */
 export const commentPageSchema = z.looseObject({ values: z.array(z.looseObject({ body: z.string() })) });
 
+/** Jira `User`: what the app reads of an account. */
+export const userSchema = z.looseObject({ accountId: z.string(), displayName: z.string() });
+
+/** Jira `EntityProperty`: one issue property. */
+export const propertySchema = z.looseObject({ key: z.string(), value: z.unknown() });
+
+/** Jira `SearchAndReconcileResults`: one page of an enhanced JQL search. */
+export const searchPageSchema = z.looseObject({ issues: z.array(issueSchema).default([]) });
+
 export type CustomerRequest = z.infer<typeof customerRequestSchema>;
 export type Issue = z.infer<typeof issueSchema>;
 export type Transition = z.infer<typeof transitionsSchema>['transitions'][number];

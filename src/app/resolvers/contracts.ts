@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { accessRequestSchema, grantRecordSchema, grantStateSchema, isoDurationSchema, settingsSchema, targetSchema } from '../../core';
 import { healthSchema, targetSummarySchema } from '../../protocol';
+import { changeOptionSchema, formOptionsSchema } from '../portal/request-form';
 import { appConfigSchema } from '../storage/app-config';
 
 /**
@@ -90,10 +91,18 @@ export const contracts = {
           breakGlass: z.boolean(),
           rule: z.string().optional(),
           approvers: z.array(z.string()),
+          /** Display names (account ids above, for joins); "unknown user" where Jira cannot name one. */
+          requesterName: z.string(),
+          approverNames: z.array(z.string()),
+          justification: z.string().optional(),
           requestedAt: instant,
           notBefore: instant.optional(),
           notAfter: instant.optional(),
           flagged: z.string().optional(),
+          /** When and by whom access (or the request) ended: expired, revoked, failed, denied, declined. */
+          endedAt: instant.optional(),
+          endedBy: z.string().optional(),
+          endedByName: z.string().optional(),
         }),
       ),
       cursor: z.string().optional(),
@@ -112,6 +121,10 @@ export const contracts = {
       pendingExtension: z.strictObject({ extendBy: isoDurationSchema, requestedAt: instant, group: z.string() }).nullable(),
       /** The engine of the grant's target, when the target is still known. */
       engine: targetSchema.shape.engine.nullable(),
+      /** Display names of the accounts (and the app's own actors) the grant names, by id. */
+      people: z.record(z.string(), z.string()),
+      /** Whom requesters ask for help (app setting). */
+      contact: z.string().nullable(),
     }),
   },
   revealCredential: {
@@ -141,6 +154,15 @@ export const contracts = {
       notAfter: instant.optional(),
       reasons: z.array(z.string()),
     }),
+  },
+  requestForm: {
+    /** The request type the portal form is on (its view context's `request.typeId`). */
+    payload: z.strictObject({ requestTypeId: z.string().min(1).max(40) }),
+    result: formOptionsSchema,
+  },
+  findChanges: {
+    payload: z.strictObject({ query: z.string().trim().max(100).default('') }),
+    result: z.strictObject({ changes: z.array(changeOptionSchema) }),
   },
   retryGrant: {
     payload: z.strictObject(ticketRef),

@@ -1,4 +1,5 @@
 import Resolver from '@forge/resolver';
+import { findChanges, requestForm } from './portal-form-resolvers';
 import { requestExtension } from './request-extension';
 import { getSettings, saveSettingsResolver, setConnector, simulatePolicy, testConnection } from './settings-resolvers';
 import { auditGrants, listServiceDesks, setupChecklist, setupRequestTypes } from './setup-resolvers';
@@ -21,4 +22,6 @@ export const resolverHandler = new Resolver()
   .define('cancelRequest', cancelRequest)
   .define('requestExtension', requestExtension)
   .define('retryGrant', retryGrant)
+  .define('requestForm', requestForm)
+  .define('findChanges', findChanges)
   .getDefinitions();

@@ -1,6 +1,7 @@
 import { markCredentialRevealed } from '../../core';
 import { AppError } from '../app-error';
 import { applySteps, oweTicketWrites } from '../flow/apply-steps';
+import { displayNames } from '../jira/user-names';
 import { retryFailedGrant } from '../flow/retry-grant';
 import { revokeAccess } from '../flow/revoke-access';
 import { planJob, pushGrantJob } from '../queue/grant-queue';
@@ -22,10 +23,19 @@ const VIEWER_ROLES = ['admin', 'agent', 'approver'] as const;
 export const getGrant = defineResolver('getGrant', {
   roles: ['requester', 'approver', 'agent', 'admin'],
   ticket: true,
-  handler: async ({ grant, caller, settings }) => {
+  handler: async ({ grant, caller, settings, config }) => {
     const isRequester = caller.roles.has('requester');
     const pending = grant?.meta.pendingExtension;
     const engine = grant ? settings.targets.find((target) => target.id === grant.record.target)?.engine : undefined;
+    const record = grant?.record;
+    const people = record
+      ? await displayNames([
+          record.requester.accountId,
+          ...record.approvers.map((approver) => approver.accountId),
+          ...record.history.map((entry) => entry.actor),
+          ...(grant.meta.refusedApprovals ?? []).map((refusal) => refusal.accountId),
+        ])
+      : {};
     return {
       grant: grant?.record ?? null,
       reasons: grant?.meta.reasons ?? [],
@@ -34,6 +44,8 @@ export const getGrant = defineResolver('getGrant', {
       viewer: { isRequester, roles: VIEWER_ROLES.filter((role) => caller.roles.has(role)) },
       pendingExtension: pending ? { extendBy: pending.extendBy, requestedAt: pending.at, group: pending.group } : null,
       engine: engine ?? null,
+      people,
+      contact: config.contact ?? null,
     };
   },
 });

@@ -87,6 +87,17 @@ export function createAdmin(state: State, roles: Roles, events: EventBus, limite
     removeFromGroup(groupName: string, accountId: string): void {
       state.groups.get(groupName)?.members.delete(accountId);
     },
+    /** Deletes an account: it signs in no more and the user API answers 404 for it; what it did on issues stays. */
+    deleteUser(accountId: string): void {
+      const user = state.users.get(accountId);
+      if (!user) throw new Error(`unknown user ${accountId}`);
+      state.users.set(accountId, { ...user, active: false, deleted: true });
+      for (const group of state.groups.values()) group.members.delete(accountId);
+    },
+    /** Whether the user works the queue (an agent or an admin); everyone else is a portal customer. */
+    isAgent(accountId: string): boolean {
+      return state.isInGroup(accountId, roles.adminsGroup) || state.isInGroup(accountId, roles.agentsGroup);
+    },
 
     createProject(input: CreateProjectInput): { id: string; key: string } {
       const key = input.key.toUpperCase();

@@ -9,6 +9,7 @@ import { RateLimiter } from './rate-limit';
 import { OPERATION_POLICIES, operationKey, type OperationPolicy } from './operation-policy';
 import { matchRoute, type Route, type RouteContext } from './router';
 import { routes } from './routes';
+import { createCustomerRequest } from './routes/jsm-requests';
 import { seedDefaults } from './seed-defaults';
 import { State } from './state';
 import type { ForgeProductEvent, JsmIdentity } from './types';
@@ -34,9 +35,19 @@ export interface JsmEmulator {
   listen(port?: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
   /** Product events emitted after each change (Forge shapes), for the runtime to deliver. */
   onEvent(listener: (event: ForgeProductEvent) => void): () => void;
+  /**
+   * The customer portal's own create call (internal to JSM, not public REST): the request with the issue
+   * properties its create-form panels submitted (`view.submit`), set before the created event, as the
+   * signed-in customer. Same checks and answers as `POST /rest/servicedeskapi/request`.
+   */
+  raisePortalRequest(accountId: string, body: unknown, properties: ReadonlyArray<{ key: string; value: unknown }>): Promise<Response>;
   readonly admin: JsmAdmin;
   readonly calls: { count(filter?: CallFilter): number; reset(): void; readonly log: readonly CallRecord[] };
 }
+
+/** Jira's limits on entity properties: keys up to 255 characters, values up to 32,768 characters of JSON. */
+const PROPERTY_KEY = /^.{1,255}$/s;
+const MAX_PROPERTY_CHARS = 32_768;
 
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE']);
 
@@ -122,6 +133,22 @@ export function createJsmEmulator(options: JsmEmulatorOptions = {}): JsmEmulator
       const response = await serve(request, identity, path, flavour);
       calls.record({ method: request.method.toUpperCase(), path, identity, status: response.status });
       return response;
+    },
+    async raisePortalRequest(accountId, body, properties) {
+      try {
+        const values = new Map<string, unknown>();
+        for (const { key, value } of properties) {
+          if (!PROPERTY_KEY.test(key)) throw new ApiError(400, `The property key '${key.slice(0, 300)}' is not valid.`);
+          if ((JSON.stringify(value) ?? '').length > MAX_PROPERTY_CHARS) throw new ApiError(400, `The property '${key}' is longer than ${MAX_PROPERTY_CHARS} characters.`);
+          values.set(key, value);
+        }
+        const actor = resolveActor(state, roles, { kind: 'user', accountId });
+        const context: RouteContext = { state, ops, roles, actor, params: {}, query: new URLSearchParams(), json: async () => body };
+        return createCustomerRequest(context, body, values);
+      } catch (error) {
+        if (error instanceof ApiError) return errorResponse(error, 'jsm');
+        throw error;
+      }
     },
     listen: (port, host) => serveHttp(state, emulator, port ?? 0, host ?? '127.0.0.1'),
     onEvent: (listener) => events.subscribe(listener),

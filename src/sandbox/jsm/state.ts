@@ -2,7 +2,8 @@ import type { ChangelogItem } from './types';
 import type { Workflow } from './workflow';
 
 export type AccountType = 'atlassian' | 'customer' | 'app';
-export type User = { accountId: string; emailAddress: string; displayName: string; accountType: AccountType; active: boolean; timeZone: string };
+/** `deleted`: the account was deleted; what it did on issues stays, but the user API no longer answers for it. */
+export type User = { accountId: string; emailAddress: string; displayName: string; accountType: AccountType; active: boolean; timeZone: string; deleted?: true };
 export type Group = { groupId: string; name: string; members: Set<string> };
 export type StatusCategoryKey = 'new' | 'indeterminate' | 'done';
 export type Status = { id: string; name: string; category: StatusCategoryKey; description: string };

@@ -4,12 +4,13 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
-export const USAGE = `Usage: npm start -- [--port N] [--target-url URL] [--sweep-seconds N] [--data DIR]
+export const USAGE = `Usage: npm start -- [--port N] [--target-url URL] [--sweep-seconds N] [--data DIR] [--log text|json]
 
   --port N           where the browser UI and the JSM-compatible REST API listen (default 8080)
   --target-url URL   postgres://… or mysql://… admin URL: grant on that server instead of the embedded database
   --sweep-seconds N  period of the app's scheduled sweep (default 10)
   --data DIR         keep the connector's ledger and the embedded databases here (default: a fresh temporary directory)
+  --log text|json    the app's log lines: readable (default) or one JSON object per line, as Forge collects them
   --help             this text`;
 
 const targetUrlSchema = z
@@ -22,6 +23,7 @@ export const sandboxOptionsSchema = z.strictObject({
   targetUrl: targetUrlSchema.optional(),
   sweepSeconds: z.coerce.number().int().min(1).max(3600).default(10),
   dataDir: z.string().min(1).optional(),
+  log: z.string().default('text').pipe(z.enum(['text', 'json'], { error: '--log is text or json' })),
 });
 
 export type SandboxOptionsInput = z.input<typeof sandboxOptionsSchema>;
@@ -43,6 +45,7 @@ export function parseCommandLine(argv: string[]): { help: true } | { help: false
       'target-url': { type: 'string' },
       'sweep-seconds': { type: 'string' },
       data: { type: 'string' },
+      log: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -54,6 +57,7 @@ export function parseCommandLine(argv: string[]): { help: true } | { help: false
       ...(values['target-url'] !== undefined ? { targetUrl: values['target-url'] } : {}),
       ...(values['sweep-seconds'] !== undefined ? { sweepSeconds: values['sweep-seconds'] } : {}),
       ...(values.data !== undefined ? { dataDir: values.data } : {}),
+      ...(values.log !== undefined ? { log: values.log } : {}),
     },
   };
 }

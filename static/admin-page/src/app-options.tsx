@@ -16,6 +16,7 @@ interface OptionsForm {
   agentGroups: string;
   warnBeforeMinutes: string;
   maxGrantAttempts: string;
+  contact: string;
 }
 
 function toForm(config: AppConfig): OptionsForm {
@@ -25,17 +26,20 @@ function toForm(config: AppConfig): OptionsForm {
     agentGroups: config.agentGroups.join(', '),
     warnBeforeMinutes: String(config.warnBeforeMinutes),
     maxGrantAttempts: String(config.maxGrantAttempts),
+    contact: config.contact ?? '',
   };
 }
 
 /** The form as an app config, for the resolvers' own schema to judge (an empty webhook is none; numbers as typed). */
 function fromOptionsForm(form: OptionsForm, config: AppConfig): unknown {
-  const { alertWebhookUrl: _previous, ...rest } = config;
+  const { alertWebhookUrl: _previous, contact: _contact, ...rest } = config;
   const webhook = form.alertWebhookUrl.trim();
+  const contact = form.contact.trim();
   const number = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
   return {
     ...rest,
     ...(webhook ? { alertWebhookUrl: webhook } : {}),
+    ...(contact ? { contact } : {}),
     adminGroups: splitList(form.adminGroups) ?? [],
     agentGroups: splitList(form.agentGroups) ?? [],
     warnBeforeMinutes: number(form.warnBeforeMinutes),
@@ -49,6 +53,7 @@ const LABELS: Record<keyof OptionsForm, string> = {
   agentGroups: 'Agent groups',
   warnBeforeMinutes: 'Warn before the end (minutes)',
   maxGrantAttempts: 'Maximum grant attempts',
+  contact: 'Contact for requesters',
 };
 
 /** The app's own options (alerting, who counts as admin or agent, warnings, retries), checked with the app-config schema. */
@@ -87,6 +92,7 @@ export function AppOptions({ draft }: { draft: SettingsDraft }) {
         {field('agentGroups', { helper: 'Comma-separated Jira groups whose members see every request panel and may revoke.' })}
         {field('warnBeforeMinutes', { type: 'number', helper: 'The requester is warned this long before access ends (1 to 240).' })}
         {field('maxGrantAttempts', { type: 'number', helper: 'Attempts before a grant is marked failed (1 to 10).' })}
+        {field('contact', { helper: 'Whom requesters ask about access: a group, a person or a page. Shown on the portal form and in the access panel. Empty: none.' })}
         <Button type="submit" appearance="primary" isLoading={save.busy}>
           Save app options
         </Button>

@@ -36,7 +36,8 @@ export function TicketPanel(_props: { context?: unknown }) {
             <GrantSummary answer={answer} grant={answer.grant} onWindowEnd={() => void refresh()} />
             <CredentialBox answer={answer} grant={answer.grant} onRevealed={() => void refresh()} />
             <Actions answer={answer} grant={answer.grant} onChanged={refresh} />
-            <Timeline grant={answer.grant} />
+            <Timeline answer={answer} grant={answer.grant} />
+            {answer.contact && <p>{`Questions about this access? Ask ${answer.contact}.`}</p>}
           </>
         )}
       </Stack>
