@@ -50,6 +50,7 @@ export class IssueOps {
       values: input.values,
       properties: new Map(),
       comments: [],
+      attachments: [],
       changelog: [],
       approvals: [],
       participants: new Set(input.participants),
