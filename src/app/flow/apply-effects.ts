@@ -6,9 +6,9 @@ import { moveTicket } from '../jira/move-ticket';
 import { logEvent } from '../log';
 import { EFFECTS_REPLAY_AFTER_MS, type StoredGrant } from '../storage/grant-entity';
 import { getGrant, updateGrant } from '../storage/grant-store';
-import type { TicketEffect } from '../storage/ticket-effect';
-
-type NewEffect = TicketEffect extends infer E ? (E extends TicketEffect ? Omit<E, 'id' | 'at' | 'attempted'> : never) : never;
+import type { NewEffect, TicketEffect } from '../storage/ticket-effect';
+import { attachActivityRecord } from './activity-record';
+import { noteReviewTask } from './review-task-note';
 
 /** Effects to store with a step, each with its own id. */
 export function newEffects(effects: readonly NewEffect[], at: Date): TicketEffect[] {
@@ -19,7 +19,7 @@ export function newEffects(effects: readonly NewEffect[], at: Date): TicketEffec
  * Applies the ticket writes a grant owes, in order, each once in outcome: an effect is marked attempted
  * before its call and removed when done. A replay of an attempted effect first checks whether it reached
  * Jira (a move the workflow no longer offers from the current status was made; a comment already on the
- * ticket was posted). An invocation applies the effects it wrote (`own`) and those whose writer had its
+ * ticket was posted; a file or a review note already there was added). An invocation applies the effects it wrote (`own`) and those whose writer had its
  * chance (EFFECTS_REPLAY_AFTER_MS), never another live writer's: the run stops at the first it may not
  * take, so the order holds. The first failure stops the run too; what is left stays with the grant, and
  * the sweep replays it. Returns the grant as stored afterwards; never throws for a Jira failure.
@@ -62,6 +62,10 @@ async function perform(stored: StoredGrant, effect: TicketEffect, secrets: reado
     case 'property':
       await jira.setProperty(ticket, GRANT_PROPERTY_KEY, serializeRecord(stored.record, secrets));
       return;
+    case 'attachment':
+      return attachActivityRecord(ticket, effect.grantId, effect.attempted === true);
+    case 'review-note':
+      return noteReviewTask(ticket, effect, effect.attempted === true);
   }
 }
 

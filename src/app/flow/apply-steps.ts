@@ -12,6 +12,7 @@ import {
 import { jira } from '../jira/jira-client';
 import type { Move } from '../jira/move-ticket';
 import type { GrantMeta, StoredGrant } from '../storage/grant-entity';
+import type { NewEffect } from '../storage/ticket-effect';
 import { updateGrant } from '../storage/grant-store';
 import { applyEffects, newEffects } from './apply-effects';
 import { ticketComments } from './ticket-comments';
@@ -45,6 +46,8 @@ export interface StepOptions {
   meta?: Partial<GrantMeta>;
   /** A further internal comment of its own, after the audit entry (what was run under a gateway grant). */
   internalExtra?: AdfDoc;
+  /** Writes owed after all the others, so one that keeps failing holds none of them back (the activity record's file). */
+  after?: readonly NewEffect[];
   /** Values that must never appear in what is written (the grant's password). */
   secrets?: readonly string[];
 }
@@ -87,6 +90,7 @@ export async function applySteps(stored: StoredGrant, settings: Settings, steps:
           ...(options.internalExtra ? [{ kind: 'comment' as const, visibility: 'internal' as const, body: options.internalExtra }] : []),
           ...(publicBody && options.publicComment !== false ? [{ kind: 'comment' as const, visibility: 'public' as const, body: publicBody }] : []),
           ...(options.property !== false ? [{ kind: 'property' as const }] : []),
+          ...(options.after ?? []),
         ],
         new Date(),
       );
