@@ -1,9 +1,10 @@
+import { createServer, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { Client } from 'pg';
 import { z } from 'zod';
 import { describeWith } from '../support/servers';
 import { postgresFixture, waitFor } from '../connector/support/harness';
-import { settle } from './support/app-site';
+import { freePort, settle } from './support/app-site';
 import { installApp, type AppUnderTest } from './support/install-app';
 import { asUser, call, raise, readTicket, resolveOk, transitionAs } from './support/ticket';
 
@@ -15,16 +16,23 @@ describeWith('postgres', 'the ticket gets the whole activity record of a gateway
   let app: AppUnderTest;
   let fixture: Awaited<ReturnType<typeof postgresFixture>>;
   let orders: string;
+  /** Break-glass needs an alert destination: this one takes every alert. */
+  let alerts: Server;
   beforeAll(async () => {
     jest.spyOn(console, 'log').mockImplementation(() => undefined);
     fixture = await postgresFixture(url);
     orders = `${fixture.schema}.orders`;
-    app = await installApp({ gateway: true, extraTargets: [{ ...fixture.target, environment: 'dev', access: 'gateway' }] });
+    const port = await freePort();
+    alerts = createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
+    await new Promise<void>((done) => alerts.listen(port, '127.0.0.1', done));
+    const hook = `http://127.0.0.1:${port}`;
+    app = await installApp({ gateway: true, alertWebhookUrl: `${hook}/alerts`, extraEgress: [hook], extraTargets: [{ ...fixture.target, environment: 'dev', access: 'gateway' }] });
   });
   afterAll(async () => {
     jest.restoreAllMocks();
     await app?.stop();
     await fixture?.cleanup();
+    await new Promise((done) => alerts?.close(done));
   });
 
   /** The requester reveals the ticket's credential and connects where it says: the connector's gateway. */
@@ -142,15 +150,18 @@ describeWith('postgres', 'the ticket gets the whole activity record of a gateway
     expect(site.runtime.inspect.kvs().entities.grant?.[key]).toMatchObject({ phase: 'closed', meta: { effects: [] } });
   });
 
-  it('a break-glass grant\'s review task gets the digest and the link to the file', async () => {
+  it('a break-glass grant\'s review task gets the digest and the link to the file, once though the first answer was lost', async () => {
     const { site } = app;
     const key = await raise(site, app.ids, site.people.requester, { target: fixture.target.id, accessLevel: 'emergency-fix', duration: 'PT1H', justification: 'checkout down', breakGlass: true });
     const task = z.object({ reviewTask: z.string() }).parse((await readTicket(site, key)).property).reviewTask;
     const session = await connect(key);
     await session.query(`UPDATE ${orders} SET total = 31337 WHERE id = 2`);
     await session.end();
+    site.failOnce((method, path) => method === 'POST' && path === `/rest/api/3/issue/${task}/comment`, 'lose-answer');
     await transitionAs(site, key, site.people.agent, 'Access expired');
     await settle(site);
+    expect(site.runtime.inspect.kvs().entities.grant?.[key]).toMatchObject({ meta: { effects: [{ kind: 'review-note', task, attempted: true }] } });
+    await sweepReplays(key);
 
     const [file] = await attachments(key);
     expect(file?.filename).toBe(`database-activity-${key}.1.jsonl`);
