@@ -43,7 +43,7 @@ describe('manifest.yml', () => {
 
   it('defines a contract for every resolver the UI calls', () => {
     expect(Object.keys(contracts).sort()).toEqual(
-      ['auditGrants', 'cancelRequest', 'getGrant', 'getSettings', 'listServiceDesks', 'requestExtension', 'retryGrant', 'revealCredential', 'revokeNow', 'saveSettings', 'setConnector', 'setupChecklist', 'setupRequestTypes', 'simulatePolicy', 'testConnection'].sort(),
+      ['auditGrants', 'cancelRequest', 'getActivity', 'getGrant', 'getSettings', 'listServiceDesks', 'requestExtension', 'retryGrant', 'revealCredential', 'revokeNow', 'saveSettings', 'setConnector', 'setupChecklist', 'setupRequestTypes', 'simulatePolicy', 'testConnection'].sort(),
     );
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { accessRequestSchema, grantRecordSchema, grantStateSchema, isoDurationSchema, settingsSchema, targetSchema } from '../../core';
-import { healthSchema, targetSummarySchema } from '../../protocol';
+import { activityDigestSchema, healthSchema, targetSummarySchema } from '../../protocol';
 import { appConfigSchema } from '../storage/app-config';
 
 /**
@@ -113,6 +113,11 @@ export const contracts = {
       /** The engine of the grant's target, when the target is still known. */
       engine: targetSchema.shape.engine.nullable(),
     }),
+  },
+  getActivity: {
+    payload: z.strictObject(ticketRef),
+    /** What has been run under active access so far (a gateway target's digest: counts and tables, no literal); null otherwise. */
+    result: z.strictObject({ digest: activityDigestSchema.nullable() }),
   },
   revealCredential: {
     payload: z.strictObject(ticketRef),

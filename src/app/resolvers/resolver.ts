@@ -1,4 +1,5 @@
 import Resolver from '@forge/resolver';
+import { getActivity } from './activity-resolver';
 import { requestExtension } from './request-extension';
 import { getSettings, saveSettingsResolver, setConnector, simulatePolicy, testConnection } from './settings-resolvers';
 import { auditGrants, listServiceDesks, setupChecklist, setupRequestTypes } from './setup-resolvers';
@@ -16,6 +17,7 @@ export const resolverHandler = new Resolver()
   .define('setupChecklist', setupChecklist)
   .define('auditGrants', auditGrants)
   .define('getGrant', getGrant)
+  .define('getActivity', getActivity)
   .define('revealCredential', revealCredential)
   .define('revokeNow', revokeNow)
   .define('cancelRequest', cancelRequest)
