@@ -14,11 +14,16 @@ const fileName = (grantId: string) => `database-activity-${grantId}.jsonl`;
 
 /**
  * The ticket writes a gateway grant's end owes besides its digest comment: its whole activity record as a
- * file, and for a break-glass grant a note on its review task with the digest and a link to that file.
+ * file, for a break-glass grant a note on its review task with the digest and a link to that file, and the
+ * digest for the SIEM webhook (dropped when it is delivered if no webhook is set).
  */
 export function activityRecordEffects(stored: StoredGrant, grantId: string, digest: ActivityDigest): NewEffect[] {
   const task = stored.record.reviewTask ?? stored.meta.reviewTask;
-  return [{ kind: 'attachment', grantId }, ...(stored.record.breakGlass && task ? [{ kind: 'review-note' as const, task, grantId, digest }] : [])];
+  return [
+    { kind: 'attachment', grantId },
+    ...(stored.record.breakGlass && task ? [{ kind: 'review-note' as const, task, grantId, digest }] : []),
+    { kind: 'siem', event: { type: 'jit-access.activity', ticket: stored.ticket, grantId, digest } },
+  ];
 }
 
 /**

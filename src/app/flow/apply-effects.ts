@@ -9,6 +9,7 @@ import { getGrant, updateGrant } from '../storage/grant-store';
 import type { NewEffect, TicketEffect } from '../storage/ticket-effect';
 import { attachActivityRecord } from './activity-record';
 import { noteReviewTask } from './review-task-note';
+import { deliverSiemEvent } from './siem-delivery';
 
 /** Effects to store with a step, each with its own id. */
 export function newEffects(effects: readonly NewEffect[], at: Date): TicketEffect[] {
@@ -19,25 +20,35 @@ export function newEffects(effects: readonly NewEffect[], at: Date): TicketEffec
  * Applies the ticket writes a grant owes, in order, each once in outcome: an effect is marked attempted
  * before its call and removed when done. A replay of an attempted effect first checks whether it reached
  * Jira (a move the workflow no longer offers from the current status was made; a comment already on the
- * ticket was posted; a file or a review note already there was added). An invocation applies the effects it wrote (`own`) and those whose writer had its
- * chance (EFFECTS_REPLAY_AFTER_MS), never another live writer's: the run stops at the first it may not
- * take, so the order holds. The first failure stops the run too; what is left stays with the grant, and
- * the sweep replays it. Returns the grant as stored afterwards; never throws for a Jira failure.
+ * ticket was posted; a file or a review note already there was added). An invocation applies the effects
+ * it wrote (`own`) and those whose writer had its chance (EFFECTS_REPLAY_AFTER_MS), never another live
+ * writer's: the ticket writes stop at the first it may not take, so their order holds. The first failure
+ * stops them too; what is left stays with the grant, and the sweep replays it. SIEM events are a queue of
+ * their own in the same list: in order, sent again on a replay (they carry their id), taken whoever wrote
+ * them, and neither queue holds the other back. Returns the grant as stored afterwards; never throws for a
+ * Jira or webhook failure.
  */
 export async function applyEffects(stored: StoredGrant, own: ReadonlySet<string>, secrets: readonly string[] = []): Promise<StoredGrant> {
   let current = stored;
+  const held = { ticket: false, siem: false };
   for (const effect of stored.meta.effects) {
-    if (!own.has(effect.id) && Date.parse(effect.at) + EFFECTS_REPLAY_AFTER_MS > Date.now()) return current;
-    const marked = await rewrite(current, (effects) => effects.map((candidate) => (candidate.id === effect.id ? { ...candidate, attempted: true } : candidate)));
+    const queue = effect.kind === 'siem' ? 'siem' : 'ticket';
+    if (held[queue]) continue;
+    if (queue === 'ticket' && !own.has(effect.id) && Date.parse(effect.at) + EFFECTS_REPLAY_AFTER_MS > Date.now()) {
+      held.ticket = true;
+      continue;
+    }
+    const marked = queue === 'siem' ? current : await rewrite(current, (effects) => effects.map((candidate) => (candidate.id === effect.id ? { ...candidate, attempted: true } : candidate)));
     if (!marked || !marked.meta.effects.some((candidate) => candidate.id === effect.id)) return marked ?? current;
     try {
       await perform(marked, effect, secrets);
     } catch (error) {
       logEvent('effects.failed', { ticket: stored.ticket, kind: effect.kind, error: error instanceof Error ? error.message.slice(0, 200) : 'error' });
+      held[queue] = true;
       // A workflow that does not offer the move changed nothing, so its replay must not pass for done; after
       // any other failure Jira may have applied the write, and the replay looks before doing it again.
-      if (!isAppError(error, 'invalid_state')) return marked;
-      return (await rewrite(marked, (effects) => effects.map((candidate) => (candidate.id === effect.id ? { ...candidate, attempted: false } : candidate)))) ?? marked;
+      current = isAppError(error, 'invalid_state') ? ((await rewrite(marked, (effects) => effects.map((candidate) => (candidate.id === effect.id ? { ...candidate, attempted: false } : candidate)))) ?? marked) : marked;
+      continue;
     }
     current = (await rewrite(marked, (effects) => effects.filter((candidate) => candidate.id !== effect.id))) ?? marked;
   }
@@ -66,6 +77,8 @@ async function perform(stored: StoredGrant, effect: TicketEffect, secrets: reado
       return attachActivityRecord(ticket, effect.grantId, effect.attempted === true);
     case 'review-note':
       return noteReviewTask(ticket, effect, effect.attempted === true);
+    case 'siem':
+      return deliverSiemEvent(effect.id, effect.event);
   }
 }
 

@@ -21,12 +21,14 @@ import { revokeAccess } from './revoke-access';
  * then a break-glass grant the alert it still owes, whatever its state. A grant
  * past its end that cannot be confirmed yet stays due, so the next sweep tries again.
  */
-export async function handleDue(due: StoredGrant, settings: Settings, config: AppConfig, now: number): Promise<void> {
+export async function handleDue(owing: StoredGrant, settings: Settings, config: AppConfig, now: number): Promise<void> {
   // Ticket writes a step still owes come first; whatever else is due waits for the next sweep.
-  if (due.meta.effects.length > 0) {
-    await applyEffects(due, new Set());
+  if (owing.meta.effects.some((effect) => effect.kind !== 'siem')) {
+    await applyEffects(owing, new Set());
     return;
   }
+  // Events the SIEM webhook has not taken yet are tried again, and hold nothing else back.
+  const due = owing.meta.effects.length > 0 ? await applyEffects(owing, new Set()) : owing;
   const stored = alertOwed(due) ? await deliverAlert(due, config) : due;
   if (!stored) return;
   const { record, meta } = stored;

@@ -15,7 +15,7 @@ const viewerRoleSchema = z.enum(['admin', 'agent', 'approver']);
 export const errorResultSchema = z.strictObject({
   ok: z.literal(false),
   error: z.strictObject({
-    code: z.enum(['forbidden', 'invalid_payload', 'not_found', 'not_configured', 'conflict', 'jira_error', 'jira_rate_limited', 'connector_error', 'invalid_state', 'internal']),
+    code: z.enum(['forbidden', 'invalid_payload', 'not_found', 'not_configured', 'conflict', 'jira_error', 'jira_rate_limited', 'connector_error', 'webhook_error', 'invalid_state', 'internal']),
     message: z.string(),
   }),
 });

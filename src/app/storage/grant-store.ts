@@ -1,4 +1,5 @@
 import { Filter, FilterConditions, ForgeKvsAPIError, Sort, WhereConditions, kvs } from '@forge/kvs';
+import { owedSiemEvents } from './siem-outbox';
 import { CREATED_INDEX, DUE_INDEX, GRANT_ENTITY, grantEntitySchema, toEntity, type GrantEntity, type StoredGrant } from './grant-entity';
 
 /**
@@ -43,9 +44,13 @@ export async function createGrant(grant: StoredGrant): Promise<boolean> {
   }
 }
 
-/** Writes `next` (its version becomes previous + 1) if the stored version is still `previous.version`. */
+/**
+ * Writes `next` (its version becomes previous + 1) if the stored version is still `previous.version`, with the
+ * SIEM events of the moves it records owed in the same write.
+ */
 export async function updateGrant(previous: StoredGrant, next: StoredGrant): Promise<StoredGrant | undefined> {
-  const written: StoredGrant = { ...next, version: previous.version + 1 };
+  const siem = await owedSiemEvents(previous.record, next.record);
+  const written: StoredGrant = { ...next, version: previous.version + 1, meta: { ...next.meta, effects: [...next.meta.effects, ...siem] } };
   try {
     await kvs
       .transact()
