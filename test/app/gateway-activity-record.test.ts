@@ -131,6 +131,16 @@ describeWith('postgres', 'the ticket gets the whole activity record of a gateway
     expect(text.toString('utf8')).not.toMatch(/WHERE id = \d/);
   });
 
+  it('a grant under which nothing was run gets its digest comment and no file', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: fixture.target.id, accessLevel: 'read-only', duration: 'PT1H' });
+    await transitionAs(site, key, site.people.agent, 'Access expired');
+    await settle(site);
+    expect((await readTicket(site, key)).internal.filter((text) => text.startsWith(`Database activity under grant ${key}.1`))).toEqual([expect.stringContaining('No statement was run.')]);
+    expect(await attachments(key)).toEqual([]);
+    expect(site.runtime.inspect.kvs().entities.grant?.[key]).toMatchObject({ phase: 'closed', meta: { effects: [] } });
+  });
+
   it.each(['refuse', 'lose-answer'] as const)('an upload that fails once (%s) is replayed by the sweep and the file is there once', async (mode) => {
     const { site } = app;
     site.failOnce((method, path) => method === 'POST' && path.endsWith('/attachments'), mode);

@@ -20,7 +20,8 @@ const fileName = (grantId: string) => `database-activity-${grantId}.jsonl`;
 export function activityRecordEffects(stored: StoredGrant, grantId: string, digest: ActivityDigest): NewEffect[] {
   const task = stored.record.reviewTask ?? stored.meta.reviewTask;
   return [
-    { kind: 'attachment', grantId },
+    // A grant under which nothing was run has no record to attach; its digest says so.
+    ...(digest.statements > 0 ? [{ kind: 'attachment' as const, grantId }] : []),
     ...(stored.record.breakGlass && task ? [{ kind: 'review-note' as const, task, grantId, digest }] : []),
     { kind: 'siem', event: { type: 'jit-access.activity', ticket: stored.ticket, grantId, digest } },
   ];

@@ -19,6 +19,6 @@ export function reviewNote(ticket: string, grantId: string, digest: ActivityDige
   return adfDoc([
     [`What was run under the break-glass access of ${ticket}:`],
     ...activityComment(grantId, digest).content.map((paragraph) => paragraph.content),
-    [link === undefined ? `The full record of every statement is in the connector: GET /v1/grants/${grantId}/activity.` : `The full record of every statement is attached to ${ticket}: ${link}`],
+    ...(digest.statements === 0 ? [] : [[link === undefined ? `The full record of every statement is at the connector: GET /v1/grants/${grantId}/activity.` : `The full record of every statement is attached to ${ticket}: ${link}`]]),
   ]);
 }
