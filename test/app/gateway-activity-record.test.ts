@@ -177,9 +177,13 @@ describeWith('postgres', 'the ticket gets the whole activity record of a gateway
     const [file] = await attachments(key);
     expect(file?.filename).toBe(`database-activity-${key}.1.jsonl`);
     const digest = await app.connector.client.activityDigest(`${key}.1`);
-    const comments = z.object({ comments: z.array(z.object({ body: z.object({ content: z.array(z.object({ content: z.array(z.object({ text: z.string() })) })) }) })) })
+    const textNode = z.object({ text: z.string(), marks: z.array(z.object({ type: z.string(), attrs: z.object({ href: z.string() }).optional() })).optional() });
+    const paragraphs = z.object({ comments: z.array(z.object({ body: z.object({ content: z.array(z.object({ content: z.array(textNode) })) }) })) })
       .parse((await call(site, asUser(site.people.agent), 'GET', `/rest/api/3/issue/${task}/comment`)).body)
-      .comments.map((comment) => comment.body.content.map((paragraph) => paragraph.content.map((node) => node.text).join('')).join('\n'));
+      .comments.map((comment) => comment.body.content.map((paragraph) => paragraph.content));
+    const comments = paragraphs.map((comment) => comment.map((nodes) => nodes.map((node) => node.text).join('')).join('\n'));
+    // The file's name links to its content.
+    expect(paragraphs.flat(2).filter((node) => node.marks !== undefined)).toEqual([{ text: `database-activity-${key}.1.jsonl`, marks: [{ type: 'link', attrs: { href: file?.content } }] }]);
     expect(comments).toEqual([
       [
         `What was run under the break-glass access of ${key}:`,
@@ -190,7 +194,7 @@ describeWith('postgres', 'the ticket gets the whole activity record of a gateway
         'Refused statements: 0',
         'Errors: 0',
         `First statement: ${digest.first}; last statement: ${digest.last}`,
-        `The full record of every statement is attached to ${key}: ${file?.content}`,
+        `The full record of every statement is attached to ${key}: database-activity-${key}.1.jsonl`,
       ].join('\n'),
     ]);
     expect(comments.join('\n')).not.toMatch(/31337/);
