@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import type { TargetConfig } from '../../src/connector/config/schema';
+import type { ConnectorConfig, TargetConfig } from '../../src/connector/config/schema';
 import { RequesterClient } from '../../test/connector/support/requester-client';
 import { BENCH_SECRET } from './in-process';
 
@@ -67,13 +67,13 @@ function listeningUrl(child: ChildProcess): Promise<string> {
   });
 }
 
-/** A data directory with a config for `targets` on a file ledger and a free port. */
-export function writeConfig(targets: TargetConfig[]): { dir: string; configPath: string; remove(): void } {
+/** A data directory with a config for `targets` (and `extra` settings) on a file ledger and a free port. */
+export function writeConfig(targets: TargetConfig[], extra: Partial<Pick<ConnectorConfig, 'gateway'>> = {}): { dir: string; configPath: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'jit-bench-'));
   const configPath = join(dir, 'connector.yaml');
   writeFileSync(
     configPath,
-    stringify({ listen: { host: '127.0.0.1', port: 0 }, secrets: ['${JIT_CONNECTOR_SECRET}'], ledger: `file:${join(dir, 'ledger')}`, targets }),
+    stringify({ listen: { host: '127.0.0.1', port: 0 }, secrets: ['${JIT_CONNECTOR_SECRET}'], ledger: `file:${join(dir, 'ledger')}`, targets, ...extra }),
   );
   return { dir, configPath, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -37,7 +37,7 @@ export async function startConnector(options: StartOptions): Promise<RunningConn
   const { config, log } = options;
   const ledger = await openLedger(config.ledger);
   const gateway = await Gateway.start({ config, ledger, log });
-  const targets = openTargets(config.targets, options.factories, log, gateway?.endpoint);
+  const targets = openTargets(config.targets, options.factories, log, gateway?.endpoints);
   const countByTarget = async (state: GrantRecord['state']): Promise<Map<string, number>> => {
     const counts = new Map<string, number>();
     for (const record of await ledger.list([state])) counts.set(record.target, (counts.get(record.target) ?? 0) + 1);

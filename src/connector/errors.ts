@@ -13,6 +13,8 @@ const STATUS: Record<ErrorCode, number> = {
   grant_revoked: 409,
   not_found: 404,
   no_activity_record: 404,
+  grant_not_active: 409,
+  statement_refused: 422,
   method_not_allowed: 405,
   target_unavailable: 503,
   internal: 500,

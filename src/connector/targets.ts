@@ -2,6 +2,7 @@ import type { ConnectInfo } from '../protocol';
 import { connectInfo } from './config/load-config';
 import type { TargetConfig } from './config/schema';
 import type { Driver, DriverFactory, Engine } from './drivers/driver';
+import type { GatewayEndpoints } from './gateway/gateway';
 import type { Logger } from './log';
 
 export interface Target {
@@ -12,7 +13,7 @@ export interface Target {
 
 export type Targets = ReadonlyMap<string, Target>;
 
-export function openTargets(configs: readonly TargetConfig[], factories: Record<Engine, DriverFactory>, log: Logger, gateway?: { host: string; port: number }): Targets {
+export function openTargets(configs: readonly TargetConfig[], factories: Record<Engine, DriverFactory>, log: Logger, gateway: GatewayEndpoints = {}): Targets {
   return new Map(
     configs.map((config) => {
       const driver = factories[config.engine].create(
@@ -24,10 +25,11 @@ export function openTargets(configs: readonly TargetConfig[], factories: Record<
   );
 }
 
-/** A gateway target's requesters connect to the gateway's endpoint, for the target's database. */
-function requesterConnect(config: TargetConfig, gateway: { host: string; port: number } | undefined): ConnectInfo {
+/** A gateway target's requesters connect to the gateway's endpoint for the target's wire protocol, for its database. */
+function requesterConnect(config: TargetConfig, gateway: GatewayEndpoints): ConnectInfo {
   const direct = connectInfo(config);
-  return config.access === 'gateway' && gateway ? { host: gateway.host, port: gateway.port, database: direct.database } : direct;
+  const endpoint = config.access === 'gateway' ? (config.engine === 'mysql' ? gateway.mysql : gateway.postgres) : undefined;
+  return endpoint ? { host: endpoint.host, port: endpoint.port, database: direct.database } : direct;
 }
 
 /** How long shutdown waits for the drivers to close their connections. */

@@ -100,6 +100,19 @@ export const revokedSchema = z.discriminatedUnion('state', [
 
 export const extendRequestSchema = z.strictObject({ notAfter: isoInstantSchema });
 
+/** `POST /v1/grants/{grantId}/query`: one statement, run as the grant through the SQL gateway's pipeline. */
+export const queryRequestSchema = z.strictObject({ sql: z.string().min(1).max(60_000) });
+
+/** Its answer: at most 500 rows, values in the database's text form; `truncated` when rows were cut off. */
+export const queryResultSchema = z.strictObject({
+  columns: z.array(z.strictObject({ name: z.string(), type: z.string() })),
+  rows: z.array(z.array(z.string().nullable())),
+  /** Rows the statement returned (those cut off included) or affected; null when it reports no count. */
+  rowCount: z.number().int().nullable(),
+  truncated: z.boolean(),
+  ms: z.number(),
+});
+
 export const targetSummarySchema = z.strictObject({
   id: z.string(),
   engine: z.enum(['postgres', 'mysql', 'pglite']),
@@ -150,6 +163,8 @@ export const errorCodeSchema = z.enum([
   'grant_revoked',
   'not_found',
   'no_activity_record',
+  'grant_not_active',
+  'statement_refused',
   'method_not_allowed',
   'target_unavailable',
   'internal',
@@ -169,6 +184,8 @@ export type GrantStatus = z.infer<typeof grantStatusSchema>;
 export type GrantList = z.infer<typeof grantListSchema>;
 export type Revoked = z.infer<typeof revokedSchema>;
 export type ExtendRequest = z.infer<typeof extendRequestSchema>;
+export type QueryRequest = z.infer<typeof queryRequestSchema>;
+export type QueryResult = z.infer<typeof queryResultSchema>;
 export type TargetSummary = z.infer<typeof targetSummarySchema>;
 export type TargetList = z.infer<typeof targetListSchema>;
 export type Health = z.infer<typeof healthSchema>;

@@ -32,7 +32,7 @@ describeWith('postgres', 'the live count of the ticket panel (getActivity) on a 
     expect(await count(site.people.agent, key)).toEqual({ statements: 0, byKind: { read: 0, write: 0 }, tables: [], errors: 0 });
 
     const credential = z.object({ username: z.string(), password: z.string() }).parse(await resolveOk(site, site.people.requester, 'revealCredential', {}, key));
-    const session = new Client({ host: '127.0.0.1', port: app.connector.context.gateway?.endpoint.port, database: new URL(url).pathname.slice(1), user: credential.username, password: credential.password });
+    const session = new Client({ host: '127.0.0.1', port: app.connector.context.gateway?.endpoints.postgres?.port, database: new URL(url).pathname.slice(1), user: credential.username, password: credential.password });
     session.on('error', () => undefined);
     await session.connect();
     await session.query(`SELECT total FROM ${orders} WHERE id = 1`);

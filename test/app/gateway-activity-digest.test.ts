@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { signRequest } from '../../src/protocol';
 import { describeWith } from '../support/servers';
 import { postgresFixture, SECRET, waitFor } from '../connector/support/harness';
+import { settle } from './support/app-site';
 import { installApp, type AppUnderTest } from './support/install-app';
 import { raise, readTicket, resolveOk, transitionAs } from './support/ticket';
 
@@ -32,7 +33,7 @@ describeWith('postgres', 'the ticket records what was run through the SQL gatewa
   const connectAsRequester = async (credential: { username: string; password: string }) => {
     const gateway = app.connector.context.gateway;
     if (!gateway) throw new Error('the gateway did not start');
-    const client = new Client({ host: '127.0.0.1', port: gateway.endpoint.port, database: new URL(url).pathname.slice(1), user: credential.username, password: credential.password });
+    const client = new Client({ host: '127.0.0.1', port: gateway.endpoints.postgres?.port ?? 0, database: new URL(url).pathname.slice(1), user: credential.username, password: credential.password });
     client.on('error', () => undefined);
     await client.connect();
     return client;
@@ -125,7 +126,7 @@ describeWith('postgres', 'the sweep records what was run through the SQL gateway
     const { site } = app;
     const key = await raise(site, app.ids, site.people.requester, { target: fixture.target.id, accessLevel: 'read-only', duration: 'PT2S' });
     const credential = z.object({ username: z.string(), password: z.string() }).parse(await resolveOk(site, site.people.requester, 'revealCredential', {}, key));
-    const client = new Client({ host: '127.0.0.1', port: app.connector.context.gateway?.endpoint.port, database: new URL(url).pathname.slice(1), user: credential.username, password: credential.password });
+    const client = new Client({ host: '127.0.0.1', port: app.connector.context.gateway?.endpoints.postgres?.port, database: new URL(url).pathname.slice(1), user: credential.username, password: credential.password });
     client.on('error', () => undefined);
     await client.connect();
     await client.query(`SELECT count(*) FROM ${fixture.schema}.orders WHERE total = 20`);
@@ -135,6 +136,8 @@ describeWith('postgres', 'the sweep records what was run through the SQL gateway
     await client.end().catch(() => undefined);
 
     for (const _ of [1, 2]) await site.runtime.runScheduledTrigger('expiry-sweep');
+    // The sweep claims the end and its ticket writes; the queue consumer makes them.
+    await settle(site);
     const ended = await readTicket(site, key);
     expect(ended.status).toBe('Access expired');
     const digest = await app.connector.client.activityDigest(`${key}.1`);

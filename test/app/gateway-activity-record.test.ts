@@ -38,7 +38,7 @@ describeWith('postgres', 'the ticket gets the whole activity record of a gateway
   /** The requester reveals the ticket's credential and connects where it says: the connector's gateway. */
   const connect = async (key: string) => {
     const credential = z.object({ username: z.string(), password: z.string() }).parse(await resolveOk(app.site, app.site.people.requester, 'revealCredential', {}, key));
-    const client = new Client({ host: '127.0.0.1', port: app.connector.context.gateway?.endpoint.port, database: new URL(url).pathname.slice(1), user: credential.username, password: credential.password });
+    const client = new Client({ host: '127.0.0.1', port: app.connector.context.gateway?.endpoints.postgres?.port, database: new URL(url).pathname.slice(1), user: credential.username, password: credential.password });
     client.on('error', () => undefined);
     await client.connect();
     return client;

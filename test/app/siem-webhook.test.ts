@@ -69,7 +69,7 @@ describeWith('postgres', 'the SIEM webhook gets every lifecycle event and every 
     expect(await saveSiem(`${hook}/siem`)).toEqual({ ok: true, data: { saved: true } });
     const key = await raise(site, app.ids, site.people.requester, { target: fixture.target.id, accessLevel: 'read-only', duration: 'PT1H' });
     const credential = z.object({ username: z.string(), password: z.string() }).parse(await resolveOk(site, site.people.requester, 'revealCredential', {}, key));
-    const session = new Client({ host: '127.0.0.1', port: app.connector.context.gateway?.endpoint.port, database: new URL(url).pathname.slice(1), user: credential.username, password: credential.password });
+    const session = new Client({ host: '127.0.0.1', port: app.connector.context.gateway?.endpoints.postgres?.port, database: new URL(url).pathname.slice(1), user: credential.username, password: credential.password });
     session.on('error', () => undefined);
     await session.connect();
     await session.query(`SELECT total FROM ${fixture.schema}.orders WHERE total > 777123`);

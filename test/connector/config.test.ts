@@ -86,6 +86,37 @@ targets:
     expect(problems.length).toBeGreaterThanOrEqual(9);
   });
 
+  it('takes guards on gateway targets only, and only the known ones', () => {
+    const gateway = VALID.replace('targets:', 'gateway: { postgres: { listen: { host: 127.0.0.1, port: 6432 } } }\ntargets:').replace('    owner: orders_owner', '    owner: orders_owner\n    access: gateway');
+    const guarded = gateway.replace('read:  { memberOf: [orders_read] }', 'read:  { memberOf: [orders_read], guard: [read-only, no-drop] }');
+    expect(parseConfig(guarded, 'test.yml', env, checkers).targets[0]?.roles.read?.guard).toEqual(['read-only', 'no-drop']);
+    expect(problemsOf(guarded.replace('no-drop]', 'no-truncate]'))).toEqual([
+      'targets[0].roles.read.guard[1]: Invalid option: expected one of "no-ddl"|"no-drop"|"no-unqualified-write"|"read-only"',
+    ]);
+    expect(problemsOf(VALID.replace('read:  { memberOf: [orders_read] }', 'read:  { memberOf: [orders_read], guard: [read-only] }'))).toEqual([
+      'targets[0].roles.read.guard: guard is only for targets with access: gateway (a direct login is not seen by the connector)',
+    ]);
+  });
+
+  it('takes masking and unmasked on gateway targets only, columns named schema.table.column', () => {
+    const gateway = VALID.replace('targets:', 'gateway: { postgres: { listen: { host: 127.0.0.1, port: 6432 } } }\ntargets:').replace('    owner: orders_owner', '    owner: orders_owner\n    access: gateway');
+    const masked = gateway.replace('    roles:', '    masking: { public.customers.email: email, public.customers.ssn: hash }\n    roles:').replace('read:  { memberOf: [orders_read] }', 'read:  { memberOf: [orders_read], unmasked: true }');
+    const config = parseConfig(masked, 'test.yml', env, checkers);
+    expect(config.targets[0]?.masking).toEqual({ 'public.customers.email': 'email', 'public.customers.ssn': 'hash' });
+    expect(config.targets[0]?.roles.read?.unmasked).toBe(true);
+    expect(problemsOf(masked.replace('public.customers.ssn: hash', 'customers.ssn: hash'))).toEqual([
+      'targets[0].masking.customers.ssn: a masked column is named schema.table.column, as the catalog spells them',
+    ]);
+    expect(problemsOf(masked.replace('public.customers.ssn: hash', 'public.customers.ssn: blur'))).toEqual([
+      'targets[0].masking.public.customers.ssn: Invalid option: expected one of "email"|"partial"|"hash"|"null"',
+    ]);
+    const direct = masked.replace('\n    access: gateway', '');
+    expect(problemsOf(direct)).toEqual([
+      'targets[0].masking: masking is only for targets with access: gateway (a direct login reads the database itself: leave the column out of its privileges instead)',
+      'targets[0].roles.read.unmasked: unmasked is only for targets with access: gateway (a direct login is not seen by the connector)',
+    ]);
+  });
+
   it('checks privileges with the engine once the shape is valid', () => {
     const text = VALID.replace('SELECT, INSERT, UPDATE ON TABLE public.orders', 'DROP EVERYTHING');
     expect(problemsOf(text)).toEqual(['targets[0].roles.write.privileges[0] ("DROP EVERYTHING"): expected PRIVILEGES ON KIND NAME']);

@@ -32,6 +32,8 @@ const PAIRS: [string, z.ZodType, 'input' | 'output'][] = [
   ['GrantList', protocol.grantListSchema, 'output'],
   ['RevokeResult', protocol.revokedSchema, 'output'],
   ['ExtendRequest', protocol.extendRequestSchema, 'input'],
+  ['QueryRequest', protocol.queryRequestSchema, 'input'],
+  ['QueryResult', protocol.queryResultSchema, 'output'],
   ['TargetSummary', protocol.targetSummarySchema, 'output'],
   ['TargetList', protocol.targetListSchema, 'output'],
   ['Health', protocol.healthSchema, 'output'],
@@ -125,6 +127,7 @@ describe('docs/openapi/connector-v2.yaml', () => {
         'POST /v1/grants',
         'POST /v1/grants/{grantId}/extend',
         'GET /v1/grants/{grantId}/activity',
+        'POST /v1/grants/{grantId}/query',
       ].sort(),
     );
   });

@@ -10,11 +10,12 @@ import {
 } from '../../core';
 import { jira } from '../jira/jira-client';
 import type { CustomerRequest } from '../jira/jira-schemas';
-import { planJob, pushGrantJob } from '../queue/grant-queue';
+import { planJob, pushGrantJob, pushTicketWritesJob } from '../queue/grant-queue';
 import type { AppConfig } from '../storage/app-config';
 import type { StoredGrant } from '../storage/grant-entity';
 import { createGrant, updateGrant } from '../storage/grant-store';
 import { createReviewTask } from './break-glass-alert';
+import { newEffects } from './apply-effects';
 import { applySteps } from './apply-steps';
 import { readChange, readRequestFields, requestKind, type RequestFields } from './read-request';
 import { approveAndSchedule } from './schedule-grant';
@@ -56,6 +57,8 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
   });
   const event = decisionEvent(decision, { breakGlass });
   const job = event === 'break-glass' ? planJob(now.getTime()) : undefined;
+  // The link to the change is claimed with the grant itself, the first of its ticket writes.
+  const owed = change ? newEffects([{ kind: 'link', to: change.key, linkType: 'Relates' }], now) : [];
   const stored: StoredGrant = {
     ticket: request.issueKey,
     createdAt: now.getTime(),
@@ -67,7 +70,7 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
       refusedApprovals: [],
       alertSent: false,
       alertFailures: 0,
-      effects: [],
+      effects: owed,
       ...(request.reporter.emailAddress ? { requesterEmail: request.reporter.emailAddress } : {}),
       ...(request.reporter.displayName ? { requesterName: request.reporter.displayName.slice(0, 255) } : {}),
       ...(fields.justification ? { justification: fields.justification } : {}),
@@ -77,7 +80,7 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
     },
   };
   if (!(await createGrant(stored))) return undefined;
-  if (change) await jira.linkIssues(request.issueKey, change.key, 'Relates');
+  if (owed.length > 0) await pushTicketWritesJob({ ticket: request.issueKey, writes: owed.map((effect) => effect.id) });
 
   const step = { event, actor: 'app', rule: decision.rule, reasons: decision.reasons } as const;
   switch (event) {
@@ -97,7 +100,7 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
       });
     }
     default:
-      return approveAndSchedule(stored, settings, [step], [{ transition: settings.transitions.approve }]);
+      return approveAndSchedule(stored, settings, config, [step], [{ transition: settings.transitions.approve }]);
   }
 }
 

@@ -144,6 +144,14 @@ export const jira = {
     return page.comments.map((comment) => comment.body.content.map((block) => block.content.map((node) => node.text ?? '').join('')).join('\n'));
   },
 
+  /** An email about the issue to the members of `groups` (Jira's mail queue; only those who may see the issue get it). */
+  async notify(key: string, message: { subject: string; textBody: string; groups: readonly string[] }): Promise<void> {
+    await call(route`/rest/api/3/issue/${key}/notify`, {
+      method: 'POST',
+      body: { subject: message.subject, textBody: message.textBody, to: { groups: message.groups.map((name) => ({ name })) } },
+    });
+  },
+
   getApprovals(key: string): Promise<Approvals> {
     return read(approvalsSchema, route`/rest/servicedeskapi/request/${key}/approval`);
   },
@@ -170,7 +178,7 @@ export const jira = {
     return read(createdFieldSchema, route`/rest/api/3/field`, { method: 'POST', body: input });
   },
 
-  createIssue(input: { projectKey: string; issueTypeId: string; summary: string; description: AdfDoc; assigneeAccountId?: string }): Promise<{ id: string; key: string }> {
+  createIssue(input: { projectKey: string; issueTypeId: string; summary: string; description: AdfDoc; assigneeAccountId?: string; dueDate?: string }): Promise<{ id: string; key: string }> {
     return read(createdIssueSchema, route`/rest/api/3/issue`, {
       method: 'POST',
       body: {
@@ -180,6 +188,7 @@ export const jira = {
           summary: input.summary,
           description: input.description,
           ...(input.assigneeAccountId ? { assignee: { accountId: input.assigneeAccountId } } : {}),
+          ...(input.dueDate ? { duedate: input.dueDate } : {}),
         },
       },
     });

@@ -1,6 +1,6 @@
 import { markCredentialRevealed } from '../../core';
 import { AppError } from '../app-error';
-import { applySteps, writeProperty } from '../flow/apply-steps';
+import { applySteps, oweTicketWrites } from '../flow/apply-steps';
 import { retryFailedGrant } from '../flow/retry-grant';
 import { revokeAccess } from '../flow/revoke-access';
 import { planJob, pushGrantJob } from '../queue/grant-queue';
@@ -50,11 +50,11 @@ export const revealCredential = defineResolver('revealCredential', {
     const { record } = stored;
     if (record.state !== 'active' || !record.username || !record.connect || !record.window) throw new AppError('invalid_state', 'Access is not active.');
     const revealed = markCredentialRevealed(record, new Date());
-    const written = await updateGrant(stored, { ...stored, record: revealed });
+    // The record holds when it was revealed, never the password, so its property needs no secret to check against.
+    const written = await oweTicketWrites(stored, { record: revealed, property: true });
     if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
     const credential = await takeCredential(record.ticket);
     if (!credential) throw new AppError('not_found', 'The password was already shown, or access has ended.');
-    await writeProperty(revealed, [credential.password]);
     return { username: record.username, password: credential.password, connect: record.connect, notAfter: record.window.notAfter };
   },
 });

@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import { roleNameSchema, targetIdSchema } from '../../protocol';
+import { guardSchema } from '../gateway/guards/guard-schema';
+import { maskingSchema } from '../gateway/masking/mask-schema';
 
 const accessSchema = z
   .strictObject({
     memberOf: z.array(z.string().min(1).max(63)).default([]),
     privileges: z.array(z.string().min(1).max(500)).default([]),
+    /** gateway targets only: statements the gateway refuses for this level before they reach the database. */
+    guard: z.array(guardSchema).optional(),
+    /** gateway targets only: this level sees the target's masked columns in the clear. */
+    unmasked: z.boolean().optional(),
   })
   .refine((access) => access.memberOf.length + access.privileges.length > 0, {
     message: 'an access level needs at least one memberOf role or privilege',
@@ -30,6 +36,8 @@ export const targetConfigSchema = z.strictObject({
   access: z.enum(['direct', 'gateway']).optional(),
   /** gateway only: statements recorded normalized (literals replaced) or in full. */
   record: z.enum(['normalized', 'full']).optional(),
+  /** gateway only: `schema.table.column` -> how it is shown to levels without `unmasked: true`. */
+  masking: maskingSchema.optional(),
   roles: z.record(roleNameSchema, accessSchema).refine((roles) => Object.keys(roles).length > 0, 'a target needs at least one role'),
 });
 
@@ -40,6 +48,14 @@ const gatewaySchema = z.strictObject({
     .strictObject({
       listen: endpointSchema,
       /** What requesters are told to connect to; the listen address when omitted. */
+      advertise: endpointSchema.optional(),
+      tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
+    })
+    .optional(),
+  /** The MySQL-wire listener, for mysql targets (MySQL and MariaDB) with access: gateway. */
+  mysql: z
+    .strictObject({
+      listen: endpointSchema,
       advertise: endpointSchema.optional(),
       tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
     })
@@ -65,14 +81,27 @@ export const connectorConfigSchema = z
       if (target.seed && target.engine !== 'pglite') {
         ctx.addIssue({ code: 'custom', path: ['targets', index, 'seed'], message: 'seed is only for pglite targets' });
       }
-      if (target.access === 'gateway' && target.engine !== 'postgres') {
-        ctx.addIssue({ code: 'custom', path: ['targets', index, 'access'], message: 'the gateway serves postgres targets only so far' });
+      if (target.access === 'gateway' && target.engine === 'pglite') {
+        ctx.addIssue({ code: 'custom', path: ['targets', index, 'access'], message: 'the gateway serves postgres and mysql targets' });
       }
-      if (target.access === 'gateway' && !config.gateway?.postgres) {
+      if (target.access === 'gateway' && target.engine === 'postgres' && !config.gateway?.postgres) {
         ctx.addIssue({ code: 'custom', path: ['targets', index, 'access'], message: 'access: gateway needs a gateway.postgres block' });
+      }
+      if (target.access === 'gateway' && target.engine === 'mysql' && !config.gateway?.mysql) {
+        ctx.addIssue({ code: 'custom', path: ['targets', index, 'access'], message: 'access: gateway needs a gateway.mysql block' });
       }
       if (target.record && target.access !== 'gateway') {
         ctx.addIssue({ code: 'custom', path: ['targets', index, 'record'], message: 'record is only for targets with access: gateway' });
+      }
+      if (target.masking && target.access !== 'gateway') {
+        ctx.addIssue({ code: 'custom', path: ['targets', index, 'masking'], message: 'masking is only for targets with access: gateway (a direct login reads the database itself: leave the column out of its privileges instead)' });
+      }
+      for (const [role, level] of Object.entries(target.roles)) {
+        for (const key of ['guard', 'unmasked'] as const) {
+          if (level[key] !== undefined && target.access !== 'gateway') {
+            ctx.addIssue({ code: 'custom', path: ['targets', index, 'roles', role, key], message: `${key} is only for targets with access: gateway (a direct login is not seen by the connector)` });
+          }
+        }
       }
     });
   });

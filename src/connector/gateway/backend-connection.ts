@@ -21,7 +21,13 @@ export interface ClientStartup {
   options?: string | undefined;
 }
 
-export async function openBackend(targetUrl: string, login: { username: string; password: string; database: string }, startup: ClientStartup): Promise<BackendConnection> {
+export async function openBackend(
+  targetUrl: string,
+  login: { username: string; password: string; database: string },
+  startup: ClientStartup,
+  /** Runs on the session, as the login, before the gateway takes its socket over (the masking catalog's reads). */
+  beforeRelay?: (client: Client) => Promise<void>,
+): Promise<BackendConnection> {
   const url = new URL(targetUrl);
   url.username = encodeURIComponent(login.username);
   url.password = encodeURIComponent(login.password);
@@ -37,6 +43,12 @@ export async function openBackend(targetUrl: string, login: { username: string; 
   });
   client.on('error', () => undefined);
   await client.connect();
+  try {
+    await beforeRelay?.(client);
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
   const socket: unknown = Reflect.get(client.connection, 'stream');
   const processId: unknown = Reflect.get(client, 'processID');
   const secretKey: unknown = Reflect.get(client, 'secretKey');

@@ -1,10 +1,14 @@
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../log';
 import type { BackendConnection } from './backend-connection';
+import type { Refusal } from './guards/check-guards';
+import { queryMessage, refusedParse, refusedStatement } from './guards/refused-statement';
+import { MaskingUnknown, type ResultMasker } from './masking/result-masker';
 import type { StatementRecord } from './statement-record';
-import { StatementTracker, type RecordMode } from './statement-tracker';
+import type { RecordMode } from './statement-pipeline';
+import { StatementTracker } from './statement-tracker';
 import { BackendScanner, errorResponse } from './wire/backend-messages';
-import { MessageFramer, ProtocolViolation } from './wire/frontend-messages';
+import { MessageFramer, MessageReader, ProtocolViolation } from './wire/frontend-messages';
 
 export interface SessionOptions {
   id: string;
@@ -12,6 +16,10 @@ export interface SessionOptions {
   client: Duplex;
   backend: BackendConnection;
   mode: RecordMode;
+  /** Decides whether a query string may reach the database (the level's guards, its masking); undefined when it may. */
+  screen: ((sql: string) => Refusal | undefined) | undefined;
+  /** Masks the masked columns of the results, for a level that does not see them in the clear. */
+  masker: ResultMasker | undefined;
   record: (statement: StatementRecord) => void;
   log: Logger;
   now: () => Date;
@@ -40,8 +48,7 @@ export class GatewaySession {
     client.on('data', (chunk: Buffer) => {
       let messages: Buffer[];
       try {
-        messages = framer.push(chunk);
-        for (const message of messages) tracker.fromClient(message);
+        messages = framer.push(chunk).map((message) => this.guarded(message));
       } catch (error) {
         if (!(error instanceof ProtocolViolation)) throw error;
         this.end('08P01', `protocol violation: ${error.message}`);
@@ -54,7 +61,17 @@ export class GatewaySession {
       }
       tracker.parsePending();
     });
-    server.on('data', (chunk: Buffer) => {
+    server.on('data', (raw: Buffer) => {
+      let chunk = raw;
+      if (options.masker) {
+        try {
+          chunk = options.masker.push(raw);
+        } catch (error) {
+          if (!(error instanceof MaskingUnknown)) throw error;
+          this.end('0A000', `the gateway ended the session rather than send rows it cannot mask: ${error.message} (describe each statement before executing it)`);
+          return;
+        }
+      }
       // The answer goes out first; reading it for the record (and parsing what it answers) comes after.
       if (!client.write(chunk)) {
         server.pause();
@@ -78,6 +95,32 @@ export class GatewaySession {
     server.on('error', () => this.destroy());
     client.once('end', () => this.destroy());
     server.once('end', () => this.destroy());
+  }
+
+  /**
+   * Records a client message and returns what goes to the database: the message itself, or for a Query or Parse
+   * the guards refuse, one whose statement only fails with the guard's message.
+   */
+  private guarded(message: Buffer): Buffer {
+    const relayed = this.screened(message);
+    this.options.masker?.fromClient(relayed);
+    return relayed;
+  }
+
+  private screened(message: Buffer): Buffer {
+    const type = message[0];
+    const screen = this.options.screen;
+    if (screen === undefined || (type !== 0x51 && type !== 0x50)) {
+      this.tracker.fromClient(message);
+      return message;
+    }
+    const reader = new MessageReader(message);
+    if (type === 0x50) reader.cstring();
+    const refusal = screen(reader.cstring());
+    this.tracker.fromClient(message, refusal && { guard: refusal.guard, index: refusal.index });
+    if (refusal === undefined) return message;
+    this.options.log.info({ event: 'gateway.statement_refused', grantId: this.grantId, session: this.id, guard: refusal.guard });
+    return type === 0x51 ? queryMessage(refusedStatement(refusal)) : refusedParse(message, refusal);
   }
 
   /** Tells the client why (a FATAL error it shows), then closes both sides; resolves once both are closed. */

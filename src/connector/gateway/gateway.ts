@@ -4,17 +4,31 @@ import type { Logger } from '../log';
 import type { Targets } from '../targets';
 import type { ActivityLog } from './activity/activity-log';
 import { activityPage } from './activity/activity-page';
+import { runConsoleStatement } from './console/run-console-statement';
+import type { QueryResult } from '../../protocol';
 import { openActivityLog } from './activity/open-activity-log';
 import { GatewayCredentials } from './gateway-credentials';
+import { MysqlGateway } from './mysql-gateway';
 import { parserReady } from './parse-statements';
 import { PostgresGateway } from './postgres-gateway';
 import type { ActivityDigest } from '../../protocol';
-import { digestOf, type ActivityPage } from './statement-record';
+import { DigestBuilder, type ActivityPage } from './statement-record';
 
 export interface GatewayDependencies {
   config: ConnectorConfig;
   ledger: Ledger;
   log: Logger;
+}
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+/** Where requesters connect, per wire protocol: the configured advertise address, else the address bound. */
+export interface GatewayEndpoints {
+  postgres?: Endpoint | undefined;
+  mysql?: Endpoint | undefined;
 }
 
 /** The SQL gateway as the rest of the connector sees it: credentials for new grants, the end of a grant, its record. */
@@ -23,32 +37,39 @@ export class Gateway {
     private readonly deps: GatewayDependencies,
     private readonly credentials: GatewayCredentials,
     private readonly activity: ActivityLog,
-    readonly postgres: PostgresGateway,
-    /** Where requesters connect: the configured advertise address, else the address it is bound to. */
-    readonly endpoint: { host: string; port: number },
+    readonly postgres: PostgresGateway | undefined,
+    readonly mysql: MysqlGateway | undefined,
+    readonly endpoints: GatewayEndpoints,
   ) {}
 
   private targets: Targets = new Map();
+  private now: () => Date = () => new Date();
 
   /**
-   * Binds the gateway when the config has a gateway.postgres block (undefined otherwise). It serves once `serve` gives
-   * it the targets, which are opened after it so that their connect info can name its bound address, and the clock
-   * the connector keeps by them.
+   * Binds the gateway's listeners for the config's gateway.postgres and gateway.mysql blocks (undefined when it has
+   * neither). It serves once `serve` gives it the targets, which are opened after it so that their connect info can
+   * name its bound addresses, and the clock the connector keeps by them.
    */
   static async start(deps: GatewayDependencies): Promise<Gateway | undefined> {
-    const settings = deps.config.gateway?.postgres;
-    if (!settings) return undefined;
+    const settings = deps.config.gateway;
+    if (!settings?.postgres && !settings?.mysql) return undefined;
     await parserReady;
     const credentials = new GatewayCredentials();
     const activity = await openActivityLog(deps.config.ledger);
-    const postgres = new PostgresGateway({ listen: settings.listen, tls: settings.tls, ledger: deps.ledger, credentials, activity, log: deps.log });
-    const bound = await postgres.listen();
-    return new Gateway(deps, credentials, activity, postgres, settings.advertise ?? { host: settings.listen.host, port: bound.port });
+    const common = { ledger: deps.ledger, credentials, activity, log: deps.log };
+    const postgres = settings.postgres && new PostgresGateway({ listen: settings.postgres.listen, tls: settings.postgres.tls, ...common });
+    const mysql = settings.mysql && new MysqlGateway({ listen: settings.mysql.listen, tls: settings.mysql.tls, ...common });
+    const endpoints: GatewayEndpoints = {};
+    if (postgres && settings.postgres) endpoints.postgres = settings.postgres.advertise ?? { host: settings.postgres.listen.host, port: (await postgres.listen()).port };
+    if (mysql && settings.mysql) endpoints.mysql = settings.mysql.advertise ?? { host: settings.mysql.listen.host, port: (await mysql.listen()).port };
+    return new Gateway(deps, credentials, activity, postgres, mysql, endpoints);
   }
 
   serve(targets: Targets, now: () => Date): void {
     this.targets = targets;
-    this.postgres.serve(targets, now);
+    this.now = now;
+    this.postgres?.serve(targets, now);
+    this.mysql?.serve(targets, now);
   }
 
   /**
@@ -67,8 +88,13 @@ export class Gateway {
   /** Access ended: the credential stops working and every session of the grant is closed before this resolves. */
   async end(grantId: string): Promise<void> {
     this.credentials.forget(grantId);
-    const closed = await this.postgres.endSessions(grantId);
+    const closed = (await Promise.all([this.postgres?.endSessions(grantId), this.mysql?.endSessions(grantId)])).reduce<number>((sum, count) => sum + (count ?? 0), 0);
     if (closed > 0) this.deps.log.info({ event: 'gateway.sessions_closed', grantId, sessions: closed });
+  }
+
+  /** `POST /v1/grants/{grantId}/query`: one statement as the grant, through the pipeline (runConsoleStatement). */
+  query(grantId: string, sql: string): Promise<QueryResult> {
+    return runConsoleStatement({ ledger: this.deps.ledger, targets: this.targets, credentials: this.credentials, activity: this.activity, now: this.now }, grantId, sql);
   }
 
   activityPage(grantId: string, next: string | null): Promise<ActivityPage> {
@@ -78,11 +104,14 @@ export class Gateway {
   /** The digest of a grant's whole record, for the end-of-grant callback; undefined for a grant on a direct target. */
   async digest(grantId: string, target: string): Promise<ActivityDigest | undefined> {
     if (this.targets.get(target)?.config.access !== 'gateway') return undefined;
-    return digestOf(await this.activity.all(grantId));
+    const digest = new DigestBuilder();
+    await this.activity.scan(grantId, (statement) => digest.add(statement));
+    return digest.digest();
   }
 
   async close(): Promise<void> {
-    await this.postgres.close();
+    await this.postgres?.close();
+    await this.mysql?.close();
     await this.activity.close();
   }
 }

@@ -1,21 +1,13 @@
 import { loadModule, normalizeSync, parseSync } from 'libpg-query';
+import type { ParsedStatement } from './statement-pipeline';
 import type { StatementKind } from './statement-record';
-
-/** One statement of a query string, as PostgreSQL's own grammar (libpg_query) reads it. */
-export interface ParsedStatement {
-  kind: StatementKind;
-  tables: string[];
-  /** The statement's own text, literals included. */
-  text: string;
-  /** The text with every literal replaced by a $n placeholder. */
-  normalized: string;
-}
 
 /** libpg-query is WebAssembly: its module loads once, asynchronously, before the first synchronous parse. */
 export const parserReady: Promise<void> = loadModule();
 
 /**
- * Splits a query string into its statements and classifies each. Undefined when the text does not parse: the
+ * Splits a query string into its statements and classifies each, by PostgreSQL's own grammar (libpg_query); the
+ * normalized text has $n placeholders. Undefined when the text does not parse: the
  * server would refuse it too, and nothing of it can be recorded without its literals.
  */
 export function parseStatements(sql: string): ParsedStatement[] | undefined {
@@ -41,7 +33,8 @@ const WRITES = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', '
 const READS = new Set(['VariableShowStmt', 'FetchStmt', 'ClosePortalStmt']);
 const DDL = /^(Create|Alter|Drop|Rename|Comment|Grant|Revoke|Reassign|Reindex|Cluster|Refresh|Define|Index|View|Rule|CompositeType|SecLabel|AlterDefaultPrivileges)/;
 
-function kindOf(type: string, body: unknown): StatementKind {
+/** The kind of one statement, by its parse-tree node type (shared with the guards). */
+export function kindOf(type: string, body: unknown): StatementKind {
   const node = body as Record<string, unknown>;
   if (type === 'SelectStmt') return node.intoClause ? 'ddl' : 'read';
   if (WRITES.has(type)) return 'write';

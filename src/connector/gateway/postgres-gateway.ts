@@ -10,6 +10,12 @@ import type { ActivityLog } from './activity/activity-log';
 import { cancelBackend, openBackend, type BackendConnection, type ClientStartup } from './backend-connection';
 import type { GatewayCredentials, GatewayLogin } from './gateway-credentials';
 import { GatewaySession } from './gateway-session';
+import { checkGuards, type Refusal } from './guards/check-guards';
+import type { Guard } from './guards/guard-schema';
+import { checkMasking } from './masking/check-masking';
+import { loadMaskingCatalog, type MaskingCatalog } from './masking/masking-catalog';
+import { ResultMasker } from './masking/result-masker';
+import { activityRecorder } from './statement-pipeline';
 import { backendKeyData, errorResponse, parameterStatus, readyForQuery } from './wire/backend-messages';
 import { guardUntilAuthenticated } from './wire/preauth-guard';
 import { startupStream } from './wire/startup-stream';
@@ -49,6 +55,8 @@ export class PostgresGateway {
   private readonly server: Server;
   private readonly live = new Map<number, Live>();
   private readonly tls: { cert: Buffer; key: Buffer } | undefined;
+  /** Keys the `hash` mask: equal values hash alike within this process, and no one outside it can recompute them. */
+  private readonly hashKey = randomBytes(32);
   /** Set once the targets are open (their connect info names this gateway's bound address) and their clock runs. */
   private serving: Serving | undefined;
 
@@ -170,9 +178,15 @@ export class PostgresGateway {
       return;
     }
     const targetDatabase = decodeURIComponent(new URL(target.config.url).pathname.slice(1));
+    const level = target.config.roles[record.role];
+    const guards = level?.guard ?? [];
+    const masking = level?.unmasked === true ? undefined : target.config.masking;
+    let catalog: MaskingCatalog | undefined;
     let backend: BackendConnection;
     try {
-      backend = await openBackend(target.config.url, { username: record.username, password: login.databasePassword, database: targetDatabase }, startup);
+      backend = await openBackend(target.config.url, { username: record.username, password: login.databasePassword, database: targetDatabase }, withGuards(startup, guards), async (session) => {
+        if (masking !== undefined) catalog = await loadMaskingCatalog(session, masking);
+      });
     } catch (error) {
       this.options.log.warn({ event: 'gateway.backend_failed', grantId: login.grantId, target: login.target, error: (error as Error).message });
       client.end(errorResponse({ severity: 'FATAL', code: '08006', message: 'the gateway could not open a session on the database' }));
@@ -188,11 +202,9 @@ export class PostgresGateway {
       client,
       backend,
       mode,
-      record: (statement) => {
-        this.options.activity.append(login.grantId, statement).catch((error: unknown) => {
-          this.options.log.error({ event: 'gateway.record_failed', grantId: login.grantId, error: (error as Error).message });
-        });
-      },
+      screen: screenFor(guards, catalog),
+      masker: catalog && new ResultMasker(catalog, this.hashKey),
+      record: activityRecorder(this.options.activity, this.options.log, login.grantId),
       log: this.options.log,
       now: serving.now,
     });
@@ -223,6 +235,22 @@ export class PostgresGateway {
     const record = await this.options.ledger.get(grantId);
     return record?.state === 'active' && record.notAfter !== null && Date.parse(record.notAfter) > now().getTime();
   }
+}
+
+/**
+ * A read-only level's session starts in the database's read-only transaction mode, after whatever options the
+ * client passed (the last setting wins), so a write the parser cannot see (inside a function) fails there too
+ * (25006). The read-only guard refuses every statement that would lift it.
+ */
+function withGuards(startup: ClientStartup, guards: readonly Guard[]): ClientStartup {
+  if (!guards.includes('read-only')) return startup;
+  return { ...startup, options: [startup.options, '-c default_transaction_read_only=on'].filter(Boolean).join(' ') };
+}
+
+/** The level's guards first, then its masking; none of either: statements are relayed without a second parse. */
+function screenFor(guards: readonly Guard[], catalog: MaskingCatalog | undefined): ((sql: string) => Refusal | undefined) | undefined {
+  if (guards.length === 0 && catalog === undefined) return undefined;
+  return (sql) => checkGuards(guards, sql) ?? (catalog && checkMasking(catalog, sql));
 }
 
 function toArrayBuffer(buffer: Buffer): ArrayBuffer {

@@ -32,28 +32,41 @@ export const activityPageSchema = z.strictObject({
 });
 export type ActivityPage = z.infer<typeof activityPageSchema>;
 
-/** The digest of a grant's whole record, derived from the statements (never stored apart from them). */
-export function digestOf(statements: readonly StatementRecord[]): ActivityDigest {
-  const byKind: Record<StatementKind, number> = { read: 0, write: 0, ddl: 0, other: 0 };
-  const sessions = new Set<string>();
-  const tables = new Set<string>();
-  let blocked = 0;
-  let errors = 0;
-  for (const statement of statements) {
-    byKind[statement.kind] += 1;
-    sessions.add(statement.session);
-    for (const table of statement.tables) tables.add(table);
-    if (statement.blocked !== null) blocked += 1;
-    if (statement.error !== null) errors += 1;
+/**
+ * The digest of a grant's whole record, built one statement at a time as the record is read (never stored apart
+ * from it): what it keeps grows with the sessions and tables named, not with the statements.
+ */
+export class DigestBuilder {
+  private readonly byKind: Record<StatementKind, number> = { read: 0, write: 0, ddl: 0, other: 0 };
+  private readonly sessions = new Set<string>();
+  private readonly tables = new Set<string>();
+  private statements = 0;
+  private blocked = 0;
+  private errors = 0;
+  private first: string | null = null;
+  private last: string | null = null;
+
+  add(statement: StatementRecord): void {
+    this.statements += 1;
+    this.byKind[statement.kind] += 1;
+    this.sessions.add(statement.session);
+    for (const table of statement.tables) this.tables.add(table);
+    if (statement.blocked !== null) this.blocked += 1;
+    if (statement.error !== null) this.errors += 1;
+    this.first ??= statement.at;
+    this.last = statement.at;
   }
-  return {
-    sessions: sessions.size,
-    statements: statements.length,
-    byKind,
-    tables: [...tables].sort(),
-    blocked,
-    errors,
-    first: statements[0]?.at ?? null,
-    last: statements.at(-1)?.at ?? null,
-  };
+
+  digest(): ActivityDigest {
+    return {
+      sessions: this.sessions.size,
+      statements: this.statements,
+      byKind: { ...this.byKind },
+      tables: [...this.tables].sort(),
+      blocked: this.blocked,
+      errors: this.errors,
+      first: this.first,
+      last: this.last,
+    };
+  }
 }

@@ -1,12 +1,13 @@
-import { parseStatements, type ParsedStatement } from './parse-statements';
+import { parseStatements } from './parse-statements';
 import type { StatementRecord } from './statement-record';
+import { statementRecord, type ParsedStatement, type RecordMode } from './statement-pipeline';
 import { readError, type BackendEvent } from './wire/backend-messages';
 import { MessageReader, readBind } from './wire/frontend-messages';
 
-export type RecordMode = 'normalized' | 'full';
-
 interface Query {
   raw: string;
+  /** Set when a guard refused it: the database got a statement that fails in its place. */
+  blocked?: { guard: string; index: number };
   /** Parsed on first use, off the path of the message; undefined when the text does not parse. */
   statements?: ParsedStatement[] | undefined;
   parsed: boolean;
@@ -46,18 +47,21 @@ export class StatementTracker {
     private readonly clock: { now: () => Date; monotonic: () => number },
   ) {}
 
-  /** A whole client message, before it is relayed. Throws ProtocolViolation for a malformed one. */
-  fromClient(message: Buffer): void {
+  /**
+   * A whole client message, before it is relayed. Throws ProtocolViolation for a malformed one. `blocked`: a guard
+   * refused this Query or Parse, which is recorded with its own text and the guard's name.
+   */
+  fromClient(message: Buffer, blocked?: { guard: string; index: number }): void {
     const type = String.fromCharCode(message[0] ?? 0);
     const reader = new MessageReader(message);
     switch (type) {
       case 'Q':
-        this.enqueue(this.query(reader.cstring()), undefined);
+        this.enqueue(this.query(reader.cstring(), blocked), undefined);
         this.groupsSent += 1;
         break;
       case 'P': {
         const name = reader.cstring();
-        this.prepared.set(name, this.query(reader.cstring()));
+        this.prepared.set(name, this.query(reader.cstring(), blocked));
         break;
       }
       case 'B': {
@@ -104,7 +108,7 @@ export class StatementTracker {
       case 'E':
         if (current && event.body) {
           const error = readError(event.body);
-          this.complete(current, null, this.mode === 'full' ? `${error.code} ${error.message}` : error.code);
+          this.complete(current, null, error);
           this.dropGroup(current.group);
         }
         break;
@@ -128,42 +132,35 @@ export class StatementTracker {
    */
   end(code: string): void {
     const head = this.queue[0];
-    if (head !== undefined && head.group === this.groupsDone) this.complete(head, null, code);
+    if (head !== undefined && head.group === this.groupsDone) this.complete(head, null, { code });
     this.queue.length = 0;
   }
 
-  private query(raw: string): Query {
-    return { raw, parsed: false };
+  private query(raw: string, blocked: { guard: string; index: number } | undefined): Query {
+    return blocked ? { raw, blocked, parsed: false } : { raw, parsed: false };
   }
 
   private enqueue(query: Query, params: (string | null)[] | undefined): void {
     this.queue.push({ group: this.groupsSent, query, index: 0, params, queuedAt: this.clock.monotonic(), rows: 0 });
   }
 
-  private complete(running: Running, rows: number | null, error: string | null): void {
+  private complete(running: Running, rows: number | null, error: { code: string; message?: string } | null): void {
     const statements = parsed(running.query);
     const finishedAt = this.clock.monotonic();
     // Pipelined statements queue behind each other: each one's time starts when the one before it ended.
     const startedAt = Math.max(running.queuedAt, this.startedAt);
     this.startedAt = finishedAt;
-    const statement = statements?.[running.index];
+    const statement = statements?.[running.query.blocked?.index ?? running.index];
     if (statements !== undefined && running.index + 1 < statements.length) Object.assign(running, { index: running.index + 1, rows: 0, queuedAt: finishedAt });
     else this.queue.shift();
     // An empty query string runs nothing and is answered with EmptyQueryResponse.
     if (statements?.length === 0) return;
-    const full = this.mode === 'full';
-    this.record({
-      at: new Date(this.clock.now().getTime() - (finishedAt - startedAt)).toISOString(),
-      session: this.session,
-      kind: statement?.kind ?? 'other',
-      sql: full ? (statement?.text ?? running.query.raw) : (statement?.normalized ?? null),
-      tables: statement?.tables ?? [],
-      rows,
-      ms: Math.round((finishedAt - startedAt) * 1000) / 1000,
-      blocked: null,
-      error,
-      ...(full && running.params ? { params: running.params } : {}),
-    });
+    this.record(
+      statementRecord(
+        { session: this.session, mode: this.mode, statement, raw: running.query.raw, params: running.params, blocked: running.query.blocked?.guard, outcome: { rows, error, startedAt, finishedAt } },
+        this.clock,
+      ),
+    );
   }
 
   private dropGroup(group: number): void {

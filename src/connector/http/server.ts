@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import {
   checkSignatureHeaders,
   extendRequestSchema,
+  queryRequestSchema,
   grantIdSchema,
   grantRequestSchema,
   grantStateSchema,
@@ -115,7 +116,7 @@ async function handle(deps: ApiDependencies, request: IncomingMessage): Promise<
       return { status: 200, body: { grants: await deps.grants.list(filter) } };
     });
   }
-  const grantPath = /^\/v1\/grants\/([^/]+)(\/extend|\/activity)?$/.exec(path);
+  const grantPath = /^\/v1\/grants\/([^/]+)(\/extend|\/activity|\/query)?$/.exec(path);
   if (grantPath) {
     const grantId = parse(grantIdSchema, decodePathSegment(grantPath[1] ?? ''));
     if (grantPath[2] === '/activity') {
@@ -123,6 +124,14 @@ async function handle(deps: ApiDependencies, request: IncomingMessage): Promise<
         await deps.grants.get(grantId);
         if (!deps.gateway) throw new ConnectorError('no_activity_record', `grant ${grantId} is not behind the SQL gateway: its statements are not seen by the connector`);
         return { status: 200, body: await deps.gateway.activityPage(grantId, url.searchParams.get('next')) };
+      });
+    }
+    if (grantPath[2] === '/query') {
+      return allow(method, ['POST'], async () => {
+        const { sql } = parse(queryRequestSchema, json(body));
+        await deps.grants.get(grantId);
+        if (!deps.gateway) throw new ConnectorError('no_activity_record', `grant ${grantId} is not behind the SQL gateway: statements run through the connector only for gateway targets`);
+        return { status: 200, body: await deps.gateway.query(grantId, sql) };
       });
     }
     if (grantPath[2]) {

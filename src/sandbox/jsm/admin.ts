@@ -4,7 +4,7 @@ import type { IssueOps } from './issue-ops';
 import type { Roles } from './permissions';
 import type { RateLimit, RateLimiter } from './rate-limit';
 import { createCustomField } from './custom-fields';
-import type { AccountType, Project, RequestTypeField, State } from './state';
+import type { AccountType, Project, RequestTypeField, SentNotification, State } from './state';
 import type { ForgeProductEvent } from './types';
 import { buildWorkflow, type WorkflowConfig } from './workflow';
 import { changeWorkflow, simpleWorkflow } from './workflow-presets';
@@ -191,6 +191,10 @@ export function createAdmin(state: State, roles: Roles, events: EventBus, limite
     /** Delivers held events and waits until every delivery has reached the listeners. */
     flushEvents(): Promise<void> {
       return events.flush();
+    },
+    /** Email notifications sent through the notify operation, in order. */
+    get notifications(): readonly SentNotification[] {
+      return state.notifications;
     },
     /** Every event emitted, once each and in order, whatever the delivery options do. */
     get emittedEvents(): readonly ForgeProductEvent[] {

@@ -25,6 +25,7 @@ export const OPERATION_POLICIES: Readonly<Record<string, OperationPolicy>> = {
   'POST /rest/api/3/issue/{issueIdOrKey}/attachments': { scopes: [['write:jira-work'], ['read:user:jira', 'write:attachment:jira', 'read:attachment:jira', 'read:avatar:jira']] },
   'GET /rest/api/3/attachment/content/{id}': { scopes: [['read:jira-work'], ['read:attachment:jira']] },
   'GET /rest/api/3/issueLinkType': { scopes: [['read:jira-work'], ['read:issue-link-type:jira']] },
+  'POST /rest/api/3/issue/{issueIdOrKey}/notify': { scopes: [['write:jira-work'], ['send:notification:jira']] },
   'POST /rest/api/3/issueLink': { scopes: [['write:jira-work'], ['write:comment:jira', 'write:issue:jira', 'write:issue-link:jira']] },
   'GET /rest/api/3/field': { scopes: [['read:jira-work'], ['read:field:jira', 'read:avatar:jira', 'read:project-category:jira', 'read:project:jira', 'read:field-configuration:jira']] },
   'POST /rest/api/3/field': { scopes: [['manage:jira-configuration'], ['write:field:jira', 'read:avatar:jira', 'read:field:jira', 'read:project-category:jira', 'read:project:jira', 'read:field-configuration:jira']] },

@@ -83,6 +83,8 @@ export type Issue = {
 };
 export type LinkType = { id: string; name: string; inward: string; outward: string };
 export type IssueLink = { id: string; typeId: string; inwardIssueId: string; outwardIssueId: string };
+/** An email notification Jira put on its mail queue (`POST /rest/api/3/issue/{key}/notify`), with the accounts it reaches. */
+export type SentNotification = { issueKey: string; subject: string; textBody: string; recipients: string[]; at: Date };
 
 /** Everything the emulator knows: plain maps, mutated only by the operations and the admin API. */
 export class State {
@@ -99,6 +101,7 @@ export class State {
   readonly issueKeys = new Map<string, string>();
   readonly linkTypes = new Map<string, LinkType>();
   readonly links: IssueLink[] = [];
+  readonly notifications: SentNotification[] = [];
   private readonly counters = new Map<string, number>();
 
   constructor(

@@ -7,13 +7,13 @@ const checkers: PrivilegeCheckers = {
 };
 const env = { JIT_CONNECTOR_SECRET: 'a-secret-of-enough-length' };
 
-const config = (gateway: string, target: string) => `
+const config = (gateway: string, target: string, engine = 'postgres', url = 'postgres://admin@10.0.0.5:5432/orders') => `
 secrets: ["\${JIT_CONNECTOR_SECRET}"]
 ${gateway}
 targets:
   - id: orders-prod
-    engine: postgres
-    url: "postgres://admin@10.0.0.5:5432/orders"
+    engine: ${engine}
+    url: "${url}"
     environment: prod
 ${target}
     roles:
@@ -42,12 +42,25 @@ describe('gateway config', () => {
     expect(parsed.targets[0]).toMatchObject({ access: 'gateway', record: 'full' });
   });
 
+  it('parses a MySQL-wire gateway block for a mysql gateway target', () => {
+    const parsed = parseConfig(
+      config('gateway:\n  mysql: { listen: { host: 0.0.0.0, port: 3307 }, advertise: { host: db-gw.internal, port: 3307 } }', '    access: gateway', 'mysql', 'mysql://admin@10.0.0.6:3306/shop'),
+      'test.yml',
+      env,
+      checkers,
+    );
+    expect(parsed.gateway).toEqual({ mysql: { listen: { host: '0.0.0.0', port: 3307 }, advertise: { host: 'db-gw.internal', port: 3307 } } });
+    expect(parsed.targets[0]).toMatchObject({ engine: 'mysql', access: 'gateway' });
+  });
+
   it('leaves a target direct when it says nothing', () => {
     expect(parseConfig(config('', ''), 'test.yml', env, checkers).targets[0]?.access).toBeUndefined();
   });
 
   it.each([
     ['a gateway target with no gateway block', config('', '    access: gateway'), ['targets[0].access: access: gateway needs a gateway.postgres block']],
+    ['a mysql gateway target with only a PostgreSQL listener', config(GATEWAY, '    access: gateway', 'mysql', 'mysql://admin@10.0.0.6:3306/shop'), ['targets[0].access: access: gateway needs a gateway.mysql block']],
+    ['a pglite gateway target', config(GATEWAY, '    access: gateway', 'pglite', 'pglite:/tmp/demo'), ['targets[0].access: the gateway serves postgres and mysql targets']],
     ['record on a direct target', config(GATEWAY, '    record: full'), ['targets[0].record: record is only for targets with access: gateway']],
     ['an unknown record mode', config(GATEWAY, '    access: gateway\n    record: everything'), [expect.stringMatching(/^targets\[0\]\.record: /)]],
     ['an unknown access mode', config(GATEWAY, '    access: proxy'), [expect.stringMatching(/^targets\[0\]\.access: /)]],

@@ -99,7 +99,7 @@ describeWith('postgres', 'hostile input at the SQL gateway', (adminUrl) => {
     const grant = await env.grant(grantId);
     const client = await env.connect(grant.username, grant.password);
     expect(await sendRaw(client, bytes)).toMatchObject({ code: '08P01' });
-    await waitFor(async () => ((await env.databaseSessions(grant.username)) === 0 && env.gateway.postgres.sessionCount(grantId) === 0 ? true : undefined));
+    await waitFor(async () => ((await env.databaseSessions(grant.username)) === 0 && env.gateway.postgres?.sessionCount(grantId) === 0 ? true : undefined));
     expect((await env.activity(grantId)).body.statements).toEqual([]);
     const again = await env.connect(grant.username, grant.password);
     expect((await again.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);

@@ -115,7 +115,7 @@ describeWith('postgres', 'SQL gateway with the node pg driver', (adminUrl) => {
     const created = await env.grant('GW-4.1');
     const sessions = await Promise.all([env.connect(created.username, created.password), env.connect(created.username, created.password)]);
     await Promise.all(sessions.map((session) => session.query('SELECT 1')));
-    expect(env.gateway.postgres.sessionCount('GW-4.1')).toBe(2);
+    expect(env.gateway.postgres?.sessionCount('GW-4.1')).toBe(2);
     expect(await env.databaseSessions(created.username)).toBe(2);
     // pg hands the FATAL to the running query of a busy session, and to the 'error' event of an idle one.
     const idleError = new Promise((resolve) => sessions[1]?.once('error', resolve));
@@ -124,7 +124,7 @@ describeWith('postgres', 'SQL gateway with the node pg driver', (adminUrl) => {
 
     expect(await env.connector.client.revokeGrant('GW-4.1')).toMatchObject({ state: 'revoked' });
     expect(await running).toMatchObject({ code: '57P01' });
-    expect(env.gateway.postgres.sessionCount('GW-4.1')).toBe(0);
+    expect(env.gateway.postgres?.sessionCount('GW-4.1')).toBe(0);
     expect(await idleError).toMatchObject({ code: '57P01' });
     expect(await env.databaseSessions(created.username)).toBe(0);
     await expect(env.connect(created.username, created.password)).rejects.toMatchObject({ code: '28000' });

@@ -28,7 +28,7 @@ describeWith('postgres', 'the SQL gateway across a connector restart', (adminUrl
 
     const second = await startTestConnector(config, first.dataDir);
     try {
-      const port = second.context.gateway?.endpoint.port ?? 0;
+      const port = second.context.gateway?.endpoints.postgres?.port ?? 0;
       const path = '/v1/grants/RS-1.1/activity';
       const response = await fetch(second.url + path, { headers: signRequest(SECRET, { timestamp: Math.floor(Date.now() / 1000), method: 'GET', pathWithQuery: path, body: '' }) });
       const body = (await response.json()) as { statements: { sql: string }[] };

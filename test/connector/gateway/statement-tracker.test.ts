@@ -1,7 +1,8 @@
 import { serialize } from 'pg-protocol';
 import { parserReady } from '../../../src/connector/gateway/parse-statements';
 import type { StatementRecord } from '../../../src/connector/gateway/statement-record';
-import { StatementTracker, type RecordMode } from '../../../src/connector/gateway/statement-tracker';
+import type { RecordMode } from '../../../src/connector/gateway/statement-pipeline';
+import { StatementTracker } from '../../../src/connector/gateway/statement-tracker';
 import { BackendScanner } from '../../../src/connector/gateway/wire/backend-messages';
 
 beforeAll(() => parserReady);

@@ -5,9 +5,13 @@ import { inSeconds, postgresFixture, SECRET, startTestConnector, type TestConnec
 export const principal = { accountId: 'acc-ana', email: 'ana@example.com', dbUser: null };
 
 /** A connector whose one PostgreSQL target sits behind its gateway, listening on a free loopback port. */
-export async function gatewayConnector(adminUrl: string, options: { record?: 'normalized' | 'full'; tls?: { cert: string; key: string }; callback?: { url: string } } = {}) {
+export async function gatewayConnector(
+  adminUrl: string,
+  options: { record?: 'normalized' | 'full'; tls?: { cert: string; key: string }; callback?: { url: string }; roles?: (schema: string) => Record<string, unknown> } = {},
+) {
   const fixture = await postgresFixture(adminUrl);
-  const target = { ...fixture.target, access: 'gateway' as const, ...(options.record ? { record: options.record } : {}) };
+  const roles = { ...fixture.target.roles, ...options.roles?.(fixture.schema) };
+  const target = { ...fixture.target, roles, access: 'gateway' as const, ...(options.record ? { record: options.record } : {}) };
   const direct = { ...fixture.target, id: `d${fixture.target.id}`.slice(0, 40) };
   const connector = await startTestConnector({
     targets: [target, direct],
@@ -16,7 +20,7 @@ export async function gatewayConnector(adminUrl: string, options: { record?: 'no
   });
   const gateway = connector.context.gateway;
   if (!gateway) throw new Error('the gateway did not start');
-  const { port } = gateway.endpoint;
+  const port = gateway.endpoints.postgres?.port ?? 0;
   const grant = async (grantId: string, changes: Record<string, unknown> = {}) => {
     const created = await connector.client.createGrant({ grantId, target: target.id, role: 'write', principal, mode: 'ephemeral', notAfter: inSeconds(600), ticket: 'SD-1', reason: 'test', ...changes });
     return { ...created, password: created.password ?? '' };

@@ -32,6 +32,7 @@ targets:
     environment: prod
     roles:
       read: { privileges: ["SELECT public.orders"] }
+      scoped: { privileges: ["SELECT (id, total) ON TABLE public.orders", "DELETE (id) ON TABLE public.orders"] }
   - id: shop
     engine: mysql
     url: mysql://x@127.0.0.1:1/z
@@ -39,11 +40,17 @@ targets:
     roles:
       read: { privileges: ["SELECT ON *.*"] }
       write: { privileges: ["GRANT OPTION ON shop.*"] }
+      scoped: { privileges: ["SELECT (id, total) ON shop.orders", "SELECT (id) ON shop.*"] }
 `);
     expect(status).toBe(2);
     expect(output).toContain('secrets[0]: a signing secret needs at least 16 characters');
     expect(output).toContain('targets[0].roles.read.privileges[0] ("SELECT public.orders")');
     expect(output).toContain('targets[1].roles.read.privileges[0] ("SELECT ON *.*")');
     expect(output).toContain('targets[1].roles.write.privileges[0] ("GRANT OPTION ON shop.*")');
+    expect(output).not.toContain('scoped.privileges[0]');
+    expect(output).toContain(
+      'targets[0].roles.scoped.privileges[1] ("DELETE (id) ON TABLE public.orders"): DELETE cannot be limited to columns (only SELECT, INSERT, UPDATE, REFERENCES)',
+    );
+    expect(output).toContain('targets[1].roles.scoped.privileges[1] ("SELECT (id) ON shop.*"): "SELECT (id) ON shop.*": a column list is only allowed on one table');
   });
 });

@@ -1,12 +1,15 @@
 import { escapeId } from 'mysql2/promise';
 
 /**
- * One configured privilege entry, `PRIVILEGES ON [TABLE] db.*` or `… ON [TABLE] db.table`, parsed so the
+ * One configured privilege entry, `PRIVILEGES ON [TABLE] db.*` or `… ON [TABLE] db.table`, where a privilege
+ * on a table may name its columns (`SELECT (id, total), UPDATE (total) ON shop.orders`), parsed so the
  * GRANT can be rebuilt from our own keyword list and the library's identifier quoting, never from the text.
  * Global (`*.*`) grants are refused: a temporary login must not get server-wide power.
  */
 export interface ParsedPrivilege {
   privileges: string[];
+  /** Only on a table: the columns a privilege is limited to; a privilege not named here covers the whole table. */
+  columns?: Record<string, string[]>;
   database: string;
   /** null for `db.*`. */
   table: string | null;
@@ -21,7 +24,11 @@ const TABLE_PRIVILEGES = new Set([
 const DATABASE_PRIVILEGES = new Set([
   ...TABLE_PRIVILEGES, 'ALTER ROUTINE', 'CREATE ROUTINE', 'CREATE TEMPORARY TABLES', 'EVENT', 'EXECUTE', 'LOCK TABLES',
 ]);
+/** Privileges MySQL and MariaDB grant on single columns (GRANT, "column privileges"). */
+const COLUMN_PRIVILEGES = new Set(['SELECT', 'INSERT', 'UPDATE', 'REFERENCES']);
 const ALL = new Set(['ALL', 'ALL PRIVILEGES']);
+/** MySQL's column names are at most 64 characters. */
+const MAX_COLUMN_LENGTH = 64;
 const REFUSED: ReadonlyMap<string, string> = new Map([
   ['GRANT OPTION', 'GRANT OPTION would let a temporary login pass its access on'],
   ['USAGE', 'USAGE grants nothing'],
@@ -31,7 +38,7 @@ const REFUSED: ReadonlyMap<string, string> = new Map([
 type ParseResult = { ok: true; value: ParsedPrivilege } | { ok: false; problems: string[] };
 
 export function parsePrivilege(text: string): ParseResult {
-  const match = /^\s*([A-Za-z ,]+?)\s+ON\s+(?:TABLE\s+)?(\S.*?)\s*$/is.exec(text);
+  const match = /^\s*((?:[A-Za-z ,]|\([^()]*\))+?)\s+ON\s+(?:TABLE\s+)?(\S.*?)\s*$/is.exec(text);
   if (!match?.[1] || !match[2]) {
     return { ok: false, problems: [`"${text}": expected "PRIVILEGE[, …] ON db.*" or "PRIVILEGE[, …] ON db.table"`] };
   }
@@ -42,8 +49,20 @@ export function parsePrivilege(text: string): ParseResult {
       problems: [`"${text}": the object must be db.* or db.table (names plain [A-Za-z0-9_$] or in backticks)`],
     };
   }
+  const list = parsePrivilegeList(match[1]);
+  if (typeof list === 'string') return { ok: false, problems: [`"${text}": ${list}`] };
   const problems: string[] = [];
-  const privileges = match[1].split(',').map((word) => word.trim().replace(/\s+/g, ' ').toUpperCase());
+  const privileges = list.map((item) => item.privilege);
+  const columns: Record<string, string[]> = {};
+  for (const item of list) {
+    if (item.columns === undefined) continue;
+    if (object.table === null) problems.push(`"${text}": a column list is only allowed on one table (db.table), not on db.*`);
+    else if (!COLUMN_PRIVILEGES.has(item.privilege)) problems.push(`"${text}": ${item.privilege} cannot be limited to columns (only ${[...COLUMN_PRIVILEGES].join(', ')})`);
+    const tooLong = item.columns.find((column) => column.length > MAX_COLUMN_LENGTH);
+    if (tooLong !== undefined) problems.push(`"${text}": column name "${tooLong}" is longer than ${MAX_COLUMN_LENGTH} characters`);
+    if (new Set(item.columns).size !== item.columns.length) problems.push(`"${text}": a column is listed twice for ${item.privilege}`);
+    columns[item.privilege] = item.columns;
+  }
   const allowed = object.table === null ? DATABASE_PRIVILEGES : TABLE_PRIVILEGES;
   for (const privilege of privileges) {
     if (ALL.has(privilege)) {
@@ -60,7 +79,34 @@ export function parsePrivilege(text: string): ParseResult {
   }
   if (new Set(privileges).size !== privileges.length) problems.push(`"${text}": a privilege is listed twice`);
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, value: { privileges: privileges.map((p) => (ALL.has(p) ? 'ALL PRIVILEGES' : p)), ...object } };
+  const value: ParsedPrivilege = { privileges: privileges.map((p) => (ALL.has(p) ? 'ALL PRIVILEGES' : p)), ...object };
+  if (Object.keys(columns).length > 0) value.columns = columns;
+  return { ok: true, value };
+}
+
+const PLAIN_COLUMN = /^[A-Za-z0-9_$]+$/;
+const PRIVILEGE_ITEM = /\s*([A-Za-z]+(?: +[A-Za-z]+)*)\s*(?:\(([^()]*)\))?\s*(,|$)/y;
+
+/** `SELECT (id, `e-mail`), INSERT`: each privilege, upper-cased, with its column list if it has one. */
+function parsePrivilegeList(text: string): { privilege: string; columns?: string[] }[] | string {
+  const items: { privilege: string; columns?: string[] }[] = [];
+  let at = 0;
+  while (at < text.length) {
+    PRIVILEGE_ITEM.lastIndex = at;
+    const match = PRIVILEGE_ITEM.exec(text);
+    if (!match?.[1]) return 'expected "PRIVILEGE [(column, …)][, …]" before ON';
+    const privilege = match[1].replace(/\s+/g, ' ').toUpperCase();
+    if (match[2] === undefined) items.push({ privilege });
+    else {
+      const columns = match[2].split(',').map((column) => column.trim());
+      const bad = columns.find((column) => !PLAIN_COLUMN.test(column) && !/^`(?:[^`]|``)+`$/.test(column));
+      if (bad !== undefined) return `column ${JSON.stringify(bad)} must be plain [A-Za-z0-9_$] or in backticks`;
+      items.push({ privilege, columns: columns.map(unquote) });
+    }
+    at += match[0].length;
+    if (match[3] === '') break;
+  }
+  return items;
 }
 
 export function checkPrivilege(text: string): string[] {
@@ -92,5 +138,9 @@ export function privilegeClause(privilege: ParsedPrivilege): string {
     privilege.table === null
       ? `${escapeId(privilege.database.replace(/[\\_%]/g, '\\$&'), true)}.*`
       : `${escapeId(privilege.database, true)}.${escapeId(privilege.table, true)}`;
-  return `${privilege.privileges.join(', ')} ON ${object}`;
+  const list = privilege.privileges.map((keyword) => {
+    const columns = privilege.columns?.[keyword];
+    return columns === undefined ? keyword : `${keyword} (${columns.map((column) => escapeId(column, true)).join(', ')})`;
+  });
+  return `${list.join(', ')} ON ${object}`;
 }

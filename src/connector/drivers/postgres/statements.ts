@@ -1,5 +1,5 @@
 import { escapeIdentifier, escapeLiteral } from 'pg';
-import type { Privilege } from './privileges';
+import { renderPrivilegeList, type Privilege } from './privileges';
 
 /**
  * Every statement the driver sends. Statements that take identifiers are constant templates whose holes are
@@ -163,7 +163,7 @@ export function revokeRole(role: string, grantee: string): string {
 
 export function grantPrivilege(privilege: Privilege, grantee: string): string {
   const object = privilege.schema === undefined ? ident(privilege.name) : `${ident(privilege.schema)}.${ident(privilege.name)}`;
-  return `GRANT ${privilege.privileges.join(', ')} ON ${privilege.kind} ${object} TO ${ident(grantee)}`;
+  return `GRANT ${renderPrivilegeList(privilege, ident)} ON ${privilege.kind} ${object} TO ${ident(grantee)}`;
 }
 
 /**
@@ -181,7 +181,7 @@ export function joinRole(name: string): string {
  */
 export function revokePrivilege(privilege: Privilege, grantee: string): string {
   const object = privilege.schema === undefined ? ident(privilege.name) : `${ident(privilege.schema)}.${ident(privilege.name)}`;
-  return `REVOKE ${privilege.privileges.join(', ')} ON ${privilege.kind} ${object} FROM ${ident(grantee)} GRANTED BY CURRENT_USER`;
+  return `REVOKE ${renderPrivilegeList(privilege, ident)} ON ${privilege.kind} ${object} FROM ${ident(grantee)} GRANTED BY CURRENT_USER`;
 }
 
 export function reassignOwned(name: string, owner: string): string {

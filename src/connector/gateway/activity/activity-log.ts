@@ -7,7 +7,7 @@ import type { StatementRecord } from '../statement-record';
 export interface ActivityLog {
   /** Records one statement. Reads that start after this call see it. */
   append(grantId: string, statement: StatementRecord): Promise<void>;
-  /** Every statement of the grant, in order. */
-  all(grantId: string): Promise<StatementRecord[]>;
+  /** Visits every statement of the grant, in order, without holding the record in memory. */
+  scan(grantId: string, visit: (statement: StatementRecord) => void): Promise<void>;
   close(): Promise<void>;
 }

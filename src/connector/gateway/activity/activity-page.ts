@@ -1,7 +1,7 @@
 import { ConnectorError } from '../../errors';
 import type { Ledger } from '../../ledger/ledger';
 import type { Targets } from '../../targets';
-import { digestOf, type ActivityPage } from '../statement-record';
+import { DigestBuilder, type ActivityPage, type StatementRecord } from '../statement-record';
 import type { ActivityLog } from './activity-log';
 
 export const ACTIVITY_PAGE_SIZE = 500;
@@ -15,7 +15,13 @@ export async function activityPage(deps: { ledger: Ledger; targets: Targets; act
   }
   if (next !== null && !/^\d{1,15}$/.test(next)) throw new ConnectorError('bad_request', 'next must be a value a previous page returned');
   const from = next === null ? 0 : Number(next);
-  const all = await deps.activity.all(grantId);
-  const statements = all.slice(from, from + ACTIVITY_PAGE_SIZE);
-  return { grantId, statements, digest: digestOf(all), next: from + statements.length < all.length ? String(from + statements.length) : null };
+  const statements: StatementRecord[] = [];
+  const digest = new DigestBuilder();
+  let index = 0;
+  await deps.activity.scan(grantId, (statement) => {
+    if (index >= from && index < from + ACTIVITY_PAGE_SIZE) statements.push(statement);
+    digest.add(statement);
+    index += 1;
+  });
+  return { grantId, statements, digest: digest.digest(), next: from + statements.length < index ? String(from + statements.length) : null };
 }

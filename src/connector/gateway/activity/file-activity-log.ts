@@ -1,5 +1,6 @@
-import { closeSync, openSync, readFile, write } from 'node:fs';
+import { closeSync, createReadStream, openSync, write } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { statementRecordSchema, type StatementRecord } from '../statement-record';
 import type { ActivityLog } from './activity-log';
@@ -10,7 +11,7 @@ const lineSchema = z.strictObject({ grantId: z.string(), statement: statementRec
 /**
  * The embedded ledger's activity record: a JSON-lines file in the ledger's directory, appended in the order
  * `append` is called. Nothing of it is kept in memory (a long session would otherwise keep every statement alive
- * in the heap); a read scans the file. A torn last line from a crash is ignored.
+ * in the heap); a read streams the file line by line. A torn last line from a crash is ignored.
  */
 export class FileActivityLog implements ActivityLog {
   private readonly path: string;
@@ -37,16 +38,16 @@ export class FileActivityLog implements ActivityLog {
     return this.flushing;
   }
 
-  async all(grantId: string): Promise<StatementRecord[]> {
+  async scan(grantId: string, visit: (statement: StatementRecord) => void): Promise<void> {
     await this.flushing;
     await this.tail;
-    const text = await new Promise<string>((resolve, reject) => readFile(this.path, 'utf8', (error, data) => (error ? reject(error) : resolve(data))));
     const prefix = `{"grantId":${JSON.stringify(grantId)},`;
-    return text.split('\n').flatMap((line) => {
-      if (!line.startsWith(prefix)) return [];
+    const lines = createInterface({ input: createReadStream(this.path, { encoding: 'utf8' }), crlfDelay: Infinity });
+    for await (const line of lines) {
+      if (!line.startsWith(prefix)) continue;
       const parsed = lineSchema.safeParse(safeJson(line));
-      return parsed.success ? [parsed.data.statement] : [];
-    });
+      if (parsed.success) visit(parsed.data.statement);
+    }
   }
 
   async close(): Promise<void> {

@@ -12,7 +12,8 @@ CREATE TABLE IF NOT EXISTS jit_connector_activity (
 CREATE INDEX IF NOT EXISTS jit_connector_activity_grant ON jit_connector_activity (grant_id, seq);
 `;
 
-const rowSchema = z.object({ statement: statementRecordSchema });
+const rowSchema = z.object({ seq: z.coerce.number().int(), statement: statementRecordSchema });
+const SCAN_PAGE = 1000;
 
 /** The shared ledger's activity record: one row per statement, so every replica's gateway writes to one record. */
 export class PostgresActivityLog implements ActivityLog {
@@ -34,10 +35,18 @@ export class PostgresActivityLog implements ActivityLog {
     return insert.then(() => undefined);
   }
 
-  async all(grantId: string): Promise<StatementRecord[]> {
+  async scan(grantId: string, visit: (statement: StatementRecord) => void): Promise<void> {
     await this.settled();
-    const result = await this.pool.query('SELECT statement FROM jit_connector_activity WHERE grant_id = $1 ORDER BY seq', [grantId]);
-    return result.rows.map((row) => rowSchema.parse(row).statement);
+    // Read in pages by sequence, so a long record is never held in memory whole.
+    for (let after = 0; ; ) {
+      const result = await this.pool.query('SELECT seq, statement FROM jit_connector_activity WHERE grant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [grantId, after, SCAN_PAGE]);
+      for (const row of result.rows) {
+        const parsed = rowSchema.parse(row);
+        visit(parsed.statement);
+        after = parsed.seq;
+      }
+      if (result.rows.length < SCAN_PAGE) return;
+    }
   }
 
   async close(): Promise<void> {

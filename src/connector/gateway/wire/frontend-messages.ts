@@ -61,6 +61,11 @@ export class MessageReader {
     return this.need(length);
   }
 
+  /** Where the next field starts, from the message's type byte. */
+  position(): number {
+    return this.offset;
+  }
+
   private need(length: number): Buffer {
     if (length < 0 || this.offset + length > this.message.length) throw new ProtocolViolation('a field runs past the end of its message');
     const slice = this.message.subarray(this.offset, this.offset + length);
@@ -74,6 +79,8 @@ export interface BindMessage {
   statement: string;
   /** Parameter values as text (binary ones as \x hex), null for SQL NULL. */
   params: (string | null)[];
+  /** The result columns' format codes: none (all text), one for all, or one per column. */
+  resultFormats: number[];
 }
 
 export function readBind(message: Buffer): BindMessage {
@@ -88,7 +95,8 @@ export function readBind(message: Buffer): BindMessage {
     const binary = (formats.length === 1 ? formats[0] : formats[index]) === 1;
     return binary ? `\\x${value.toString('hex')}` : value.toString('utf8');
   });
-  return { portal, statement, params };
+  const resultFormats = Array.from({ length: reader.int16() }, () => reader.int16());
+  return { portal, statement, params, resultFormats };
 }
 
 /** A 16-byte CancelRequest: length 16, code 1234.5678, then the backend's process id and secret key. */

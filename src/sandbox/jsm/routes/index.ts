@@ -8,6 +8,7 @@ import { commentRoutes } from './platform-comments';
 import { fieldRoutes } from './platform-fields';
 import { issueRoutes } from './platform-issues';
 import { linkRoutes } from './platform-links';
+import { notifyRoutes } from './platform-notify';
 import { projectRoutes } from './platform-projects';
 import { propertyRoutes } from './platform-properties';
 import { searchRoutes } from './platform-search';
@@ -23,6 +24,7 @@ export const routes: Route[] = [
   ...propertyRoutes,
   ...attachmentRoutes,
   ...linkRoutes,
+  ...notifyRoutes,
   ...fieldRoutes,
   ...userRoutes,
   ...searchRoutes,

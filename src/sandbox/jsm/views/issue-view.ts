@@ -118,6 +118,7 @@ export function allFields(state: State, actor: Actor, issue: Issue): Record<stri
     updated: issue.updated.toISOString(),
     statuscategorychangedate: issue.statusChanged.toISOString(),
     labels: issue.values.get('labels') ?? [],
+    duedate: issue.values.get('duedate') ?? null,
     issuelinks: linkViews(state, actor, issue),
     attachment: issue.attachments.map((attachment) => attachmentView(state, attachment)),
     comment: { comments, self: `${issueSelf(state, issue)}/comment`, maxResults: comments.length, total: comments.length, startAt: 0 },

@@ -13,6 +13,8 @@ describe('parsePrivilege and privilegeClause', () => {
     ['SELECT ON jit_test.*', 'SELECT ON `jit\\_test`.*'],
     ['SELECT ON `50%`.*', 'SELECT ON `50\\%`.*'],
     ['SELECT ON jit_test.t_1', 'SELECT ON `jit_test`.`t_1`'],
+    ['SELECT (id, total) ON shop.orders', 'SELECT (`id`, `total`) ON `shop`.`orders`'],
+    ['select(id), update (`e-mail`, `odd``col`), INSERT ON TABLE shop.orders', 'SELECT (`id`), UPDATE (`e-mail`, `odd``col`), INSERT ON `shop`.`orders`'],
   ])('%s', (text, clause) => {
     const result = parsePrivilege(text);
     if (!result.ok) throw new Error(result.problems.join('; '));
@@ -36,7 +38,16 @@ describe('checkPrivilege refuses', () => {
     ['SELECT ON shop.orders; DROP DATABASE shop', 'the object must be db.* or db.table'],
     ['SELECT ON `unterminated.t', 'the object must be db.* or db.table'],
     ['SELECT', 'expected "PRIVILEGE[, …] ON db.*"'],
-    ['SELECT (id) ON shop.orders', 'expected "PRIVILEGE[, …] ON db.*"'],
+    ['SELECT (id) ON shop.*', 'a column list is only allowed on one table (db.table), not on db.*'],
+    ['DELETE (id) ON shop.orders', 'DELETE cannot be limited to columns (only SELECT, INSERT, UPDATE, REFERENCES)'],
+    ['ALL (id) ON shop.orders', 'ALL cannot be limited to columns'],
+    ['SELECT (a), SELECT (b) ON shop.orders', 'a privilege is listed twice'],
+    ['SELECT (id, id) ON shop.orders', 'a column is listed twice for SELECT'],
+    ['SELECT (id; DROP) ON shop.orders', 'column "id; DROP" must be plain [A-Za-z0-9_$] or in backticks'],
+    ['SELECT () ON shop.orders', 'column "" must be plain'],
+    ['SELECT (id ON shop.orders', 'expected "PRIVILEGE[, …] ON db.*"'],
+    ['SELECT (id) (x) ON shop.orders', 'expected "PRIVILEGE [(column, …)][, …]" before ON'],
+    [`SELECT (${'c'.repeat(65)}) ON shop.orders`, `column name "${'c'.repeat(65)}" is longer than 64 characters`],
     ['SUPER ON shop.*', 'unknown or server-wide privilege "SUPER"'],
     ['FILE ON shop.*', 'unknown or server-wide privilege "FILE"'],
     ['SELEKT ON shop.*', 'unknown or server-wide privilege "SELEKT"'],

@@ -60,6 +60,18 @@ describe('PGlite driver', () => {
     expect((await db.query('SELECT current_user AS who')).rows).toEqual([{ who: 'postgres' }]);
   });
 
+  test('a column-scoped level reads its columns only, and revocation leaves no column grant', async () => {
+    const access = { memberOf: [], privileges: ['USAGE ON SCHEMA shop', 'SELECT (id, name) ON TABLE shop.customers'] };
+    await driver.grant(ephemeral('jit_cols', access));
+    expect((await runAs(db, 'jit_cols', 'SELECT id, name FROM shop.customers ORDER BY id LIMIT 1')).rows).toHaveLength(1);
+    for (const statement of ['SELECT * FROM shop.customers', 'SELECT email FROM shop.customers', 'SELECT id FROM shop.customers ORDER BY email']) {
+      expect([statement, await rejection(runAs(db, 'jit_cols', statement))]).toEqual([statement, expect.objectContaining({ code: '42501' })]);
+    }
+    await driver.revoke({ name: 'jit_cols', mode: 'ephemeral', access });
+    const left = await db.query("SELECT count(*)::int AS n FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) x WHERE a.attrelid = 'shop.customers'::regclass AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.oid = x.grantee)");
+    expect(left.rows).toEqual([{ n: 0 }]);
+  });
+
   test('no password is stored and VALID UNTIL records notAfter', async () => {
     const notAfter = new Date('2031-01-02T03:04:05.000Z');
     await driver.grant(ephemeral('jit_nopass', DEMO_ACCESS.read, { notAfter }));

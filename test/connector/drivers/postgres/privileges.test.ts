@@ -15,6 +15,11 @@ describe('parsePrivilege', () => {
     ['ALL ON SCHEMA s', { privileges: ['ALL PRIVILEGES'], kind: 'SCHEMA', name: 's' }],
     ['SELECT, SELECT ON TABLE t', { privileges: ['SELECT'], kind: 'TABLE', name: 't' }],
     ['  SELECT\tON\nTABLE  a . b  ', { privileges: ['SELECT'], kind: 'TABLE', schema: 'a', name: 'b' }],
+    ['SELECT (id, total) ON TABLE public.orders', { privileges: ['SELECT'], columns: { SELECT: ['id', 'total'] }, kind: 'TABLE', schema: 'public', name: 'orders' }],
+    ['SELECT (id, "E-Mail"), UPDATE (total), INSERT ON TABLE t', {
+      privileges: ['SELECT', 'UPDATE', 'INSERT'], columns: { SELECT: ['id', 'E-Mail'], UPDATE: ['total'] }, kind: 'TABLE', name: 't',
+    }],
+    ['references(a) ON TABLE t', { privileges: ['REFERENCES'], columns: { REFERENCES: ['a'] }, kind: 'TABLE', name: 't' }],
   ])('%j parses', (text, expected) => {
     expect(parsePrivilege(text)).toEqual({ ok: true, value: expected });
   });
@@ -33,7 +38,16 @@ describe('parsePrivilege', () => {
     ['SELECT ON TABLE a, b', ['unexpected text after TABLE name (one object per entry)']],
     ['SELECT ON TABLE t TO admin', ['unexpected text after TABLE name (one object per entry)']],
     ['SELECT ON TABLE t; DROP TABLE t', ['unexpected character ";" at position 18']],
-    ['SELECT (id) ON TABLE t', ['unexpected character "(" at position 8']],
+    ['USAGE (id) ON SCHEMA s', ['a column list is only allowed ON TABLE, not ON SCHEMA']],
+    ['SELECT (id) ON ALL TABLES IN SCHEMA s', ['a column list is only allowed ON TABLE, not ON ALL TABLES IN SCHEMA']],
+    ['DELETE (id) ON TABLE t', ['DELETE cannot be limited to columns (only SELECT, INSERT, UPDATE, REFERENCES)']],
+    ['ALL (id) ON TABLE t', ['ALL cannot take a column list: name the privileges (SELECT, INSERT, UPDATE, REFERENCES)']],
+    ['SELECT () ON TABLE t', ['expected a column name in the column list']],
+    ['SELECT (id ON TABLE t', ['expected ) after the column list']],
+    ['SELECT (id, id) ON TABLE t', ['a column is listed twice for SELECT']],
+    ['SELECT (a), SELECT (b) ON TABLE t', ['SELECT is listed more than once with a column list (give it one list)']],
+    ['SELECT (a); DROP TABLE t ON TABLE t', ['unexpected character ";" at position 11']],
+    ['SELECT ("") ON TABLE t', ['an identifier is empty']],
     ['SELECT ON TABLE "unterminated', ['unexpected character "\\"" at position 17']],
     ['SELECT ON TABLE ""', ['an identifier is empty']],
     [`SELECT ON TABLE ${'x'.repeat(64)}`, [`identifier "${'x'.repeat(64)}" is longer than 63 bytes`]],

@@ -9,6 +9,7 @@ import {
   dropRule,
   reassignOwned,
   revokeAllOn,
+  revokePrivilege,
   rotateLogin,
 } from '../../../../src/connector/drivers/postgres/statements';
 
@@ -59,5 +60,12 @@ describe('statements', () => {
     const all = parsePrivilege('ALL ON ALL SEQUENCES IN SCHEMA app');
     if (!all.ok) throw new Error(all.problems.join());
     expect(grantPrivilege(all.value, 'g')).toBe('GRANT ALL PRIVILEGES ON ALL SEQUENCES IN SCHEMA "app" TO "g"');
+  });
+
+  it('quotes every column of a column list, in GRANT and REVOKE', () => {
+    const parsed = parsePrivilege('SELECT (id, "e""mail"), UPDATE (Total) ON TABLE t');
+    if (!parsed.ok) throw new Error(parsed.problems.join());
+    expect(grantPrivilege(parsed.value, 'g')).toBe('GRANT SELECT ("id", "e""mail"), UPDATE ("total") ON TABLE "t" TO "g"');
+    expect(revokePrivilege(parsed.value, 'g')).toBe('REVOKE SELECT ("id", "e""mail"), UPDATE ("total") ON TABLE "t" FROM "g" GRANTED BY CURRENT_USER');
   });
 });

@@ -1,0 +1,40 @@
+import { Types, type FieldPacket } from 'mysql2';
+import { openMysqlBackend } from '../mysql/mysql-backend';
+import type { QueryResult } from '../../../protocol';
+import { RowCollector, StatementRefused } from './query-result';
+
+const TYPE_NAMES = new Map(Object.entries(Types).map(([code, name]) => [Number(code), String(name).toLowerCase()]));
+
+/**
+ * Runs one statement as the grant's login on a MySQL/MariaDB connection of its own (multi-statement strings
+ * refused by the server), streaming its rows as the PostgreSQL one does. Throws StatementRefused with the SQLSTATE.
+ */
+export async function runMysqlQuery(targetUrl: string, login: { username: string; password: string; database: string }, sql: string): Promise<Omit<QueryResult, 'ms'>> {
+  const connection = await openMysqlBackend(targetUrl, login, { multipleStatements: false, foundRows: false });
+  connection.on('error', () => undefined);
+  try {
+    const collector = new RowCollector();
+    let fields: FieldPacket[] = [];
+    let affected: number | null = null;
+    await new Promise<void>((resolve, reject) => {
+      const running = connection.query({ sql, rowsAsArray: true, typeCast: (field) => field.string() });
+      running.on('fields', (next: FieldPacket[] | undefined) => {
+        if (next) fields = next;
+      });
+      running.on('result', (row: unknown) => {
+        if (Array.isArray(row)) collector.add(row as (string | null)[]);
+        else affected = (row as { affectedRows: number }).affectedRows;
+      });
+      running.on('error', (error: { sqlState?: string; message: string }) => reject(new StatementRefused(error.sqlState ?? 'HY000', error.message)));
+      running.on('end', () => resolve());
+    });
+    return {
+      columns: fields.map((field) => ({ name: field.name, type: TYPE_NAMES.get(field.columnType ?? -1) ?? `type ${field.columnType}` })),
+      rows: collector.rows,
+      rowCount: fields.length > 0 ? collector.count : affected,
+      truncated: collector.truncated,
+    };
+  } finally {
+    connection.destroy();
+  }
+}

@@ -1,0 +1,64 @@
+import { ConnectorError } from '../../errors';
+import type { Ledger } from '../../ledger/ledger';
+import type { Targets } from '../../targets';
+import type { ActivityLog } from '../activity/activity-log';
+import type { GatewayCredentials } from '../gateway-credentials';
+import { parseMysqlStatements } from '../parse-mysql-statements';
+import { parseStatements } from '../parse-statements';
+import { statementRecord, type StatementOutcome } from '../statement-pipeline';
+import { runMysqlQuery } from './mysql-query';
+import { runPostgresQuery } from './postgres-query';
+import type { QueryResult } from '../../../protocol';
+import { StatementRefused } from './query-result';
+
+export interface ConsoleDependencies {
+  ledger: Ledger;
+  targets: Targets;
+  credentials: GatewayCredentials;
+  activity: ActivityLog;
+  now: () => Date;
+}
+
+/** The session name the record gives statements run through `POST /v1/grants/{id}/query`. */
+export const CONSOLE_SESSION = 'console';
+
+/**
+ * `POST /v1/grants/{grantId}/query`: one statement run as an active gateway grant, through the gateway's pipeline
+ * (parsed and classified, run as the grant's login, recorded under the grant, normalized unless the target records
+ * in full) and answered with at most MAX_QUERY_ROWS rows. The record is written before the answer.
+ */
+export async function runConsoleStatement(deps: ConsoleDependencies, grantId: string, sql: string): Promise<QueryResult> {
+  const record = await deps.ledger.get(grantId);
+  if (!record || record.state === 'tombstone') throw new ConnectorError('not_found', `no grant ${grantId}`);
+  const target = deps.targets.get(record.target);
+  if (target?.config.access !== 'gateway') {
+    throw new ConnectorError('no_activity_record', `grant ${grantId} is for a direct target: statements run through the connector only for targets behind the SQL gateway`);
+  }
+  const now = deps.now();
+  const login = deps.credentials.ofGrant(grantId);
+  if (record.state !== 'active' || record.notAfter === null || Date.parse(record.notAfter) <= now.getTime() || !record.username) {
+    throw new ConnectorError('grant_not_active', `grant ${grantId} is ${record.state}: statements run only while it is active`);
+  }
+  if (!login) {
+    throw new ConnectorError('grant_not_active', `the gateway credential of grant ${grantId} is not held by this connector process (it restarted, or another replica issued it): revoke it and request access anew`);
+  }
+  const statements = target.config.engine === 'mysql' ? parseMysqlStatements(sql) : parseStatements(sql);
+  if (statements !== undefined && statements.length !== 1) throw new ConnectorError('statement_refused', 'send exactly one statement');
+  const database = decodeURIComponent(new URL(target.config.url).pathname.slice(1));
+  const credentials = { username: record.username, password: login.databasePassword, database };
+  const clock = { now: deps.now, monotonic: () => performance.now() };
+  const startedAt = clock.monotonic();
+  let outcome: StatementOutcome;
+  let result: Omit<QueryResult, 'ms'> | undefined;
+  try {
+    result = await (target.config.engine === 'mysql' ? runMysqlQuery(target.config.url, credentials, sql) : runPostgresQuery(target.config.url, credentials, sql));
+    outcome = { rows: result.rowCount, error: null, startedAt, finishedAt: clock.monotonic() };
+  } catch (error) {
+    if (!(error instanceof StatementRefused)) throw new ConnectorError('target_unavailable', `the statement could not be run on target ${record.target}`, { cause: error });
+    outcome = { rows: null, error: { code: error.code, message: error.message }, startedAt, finishedAt: clock.monotonic() };
+    await deps.activity.append(grantId, statementRecord({ session: CONSOLE_SESSION, mode: target.config.record ?? 'normalized', statement: statements?.[0], raw: sql, outcome }, clock));
+    throw new ConnectorError('statement_refused', `${error.code}: ${error.message}`);
+  }
+  await deps.activity.append(grantId, statementRecord({ session: CONSOLE_SESSION, mode: target.config.record ?? 'normalized', statement: statements?.[0], raw: sql, outcome }, clock));
+  return { ...result, ms: Math.round((outcome.finishedAt - outcome.startedAt) * 1000) / 1000 };
+}

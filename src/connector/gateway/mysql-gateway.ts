@@ -1,0 +1,149 @@
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Ledger } from '../ledger/ledger';
+import type { Logger } from '../log';
+import type { Targets } from '../targets';
+import type { ActivityLog } from './activity/activity-log';
+import type { GatewayCredentials } from './gateway-credentials';
+import { ACCESS_DENIED, authenticateClient, type AuthenticatedClient } from './mysql/authenticate-client';
+import { CLIENT } from './mysql/handshake';
+import { openMysqlBackend } from './mysql/mysql-backend';
+import { MysqlSession } from './mysql/mysql-session';
+import { errPacket, okPacket } from './mysql/packets';
+import { activityRecorder } from './statement-pipeline';
+
+export interface MysqlGatewayOptions {
+  listen: { host: string; port: number };
+  tls?: { cert: string; key: string } | undefined;
+  ledger: Ledger;
+  credentials: GatewayCredentials;
+  activity: ActivityLog;
+  log: Logger;
+}
+
+const DB_ACCESS_DENIED = { errno: 1044, sqlState: '42000' };
+const BACKEND_FAILED = { errno: 2013, sqlState: '08S01' };
+
+interface Serving {
+  targets: Targets;
+  now: () => Date;
+}
+
+/**
+ * The MySQL-wire gateway for MySQL/MariaDB targets with `access: gateway`. It runs the handshake itself
+ * (authenticateClient), then opens its own session to the database as the grant's login and serves the client's commands through
+ * the statement pipeline (MysqlSession).
+ */
+export class MysqlGateway {
+  private readonly server: Server;
+  private readonly live = new Set<MysqlSession>();
+  private serving: Serving | undefined;
+  private readonly tls: { cert: Buffer; key: Buffer } | undefined;
+
+  constructor(private readonly options: MysqlGatewayOptions) {
+    this.tls = options.tls && { cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) };
+    this.server = createServer((socket) => this.accept(socket));
+  }
+
+  async listen(): Promise<{ host: string; port: number }> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.listen.port, this.options.listen.host, resolve);
+    });
+    const address = this.server.address() as AddressInfo;
+    this.options.log.info({ event: 'gateway.listening', protocol: 'mysql', host: address.address, port: address.port, tls: Boolean(this.tls) });
+    return { host: address.address, port: address.port };
+  }
+
+  serve(targets: Targets, now: () => Date): void {
+    this.serving = { targets, now };
+  }
+
+  /** Closes every session of the grant (its access ended) and resolves once they are gone. */
+  async endSessions(grantId: string): Promise<number> {
+    const sessions = [...this.live].filter((session) => session.grantId === grantId);
+    await Promise.all(sessions.map((session) => session.end(KILLED_ERRNO, 'access ended: the grant was revoked or expired')));
+    return sessions.length;
+  }
+
+  sessionCount(grantId: string): number {
+    return [...this.live].filter((session) => session.grantId === grantId).length;
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await Promise.all([...this.live].map((session) => session.end(SHUTDOWN_ERRNO, 'the connector is shutting down')));
+    await closed;
+  }
+
+  private accept(socket: Socket): void {
+    const serving = this.serving;
+    if (!serving) {
+      socket.destroy();
+      return;
+    }
+    socket.setNoDelay(true);
+    socket.on('error', () => undefined);
+    void authenticateClient(socket, { credentials: this.options.credentials, tls: this.tls }).then((client) => client && this.start(serving, client));
+  }
+
+  /** Opens the database session for an authenticated client and starts serving its commands. */
+  private async start(serving: Serving, client: AuthenticatedClient): Promise<void> {
+    const { transport, login, response, sequence } = client;
+    const target = serving.targets.get(login.target);
+    const record = await this.options.ledger.get(login.grantId);
+    if (!target || target.config.engine !== 'mysql' || !record?.username || !(await this.isLive(login.grantId, serving.now))) {
+      transport.end(errPacket(sequence, { ...ACCESS_DENIED, message: `Access denied for user '${response.user}' to the SQL gateway` }));
+      return;
+    }
+    if (response.database !== undefined && response.database !== target.connect.database) {
+      transport.end(errPacket(sequence, { ...DB_ACCESS_DENIED, message: `this grant is for database '${target.connect.database}'` }));
+      return;
+    }
+    const targetDatabase = decodeURIComponent(new URL(target.config.url).pathname.slice(1));
+    let backend;
+    try {
+      backend = await openMysqlBackend(
+        target.config.url,
+        { username: record.username, password: login.databasePassword, database: targetDatabase },
+        { multipleStatements: (response.capabilities & CLIENT.MULTI_STATEMENTS) !== 0, foundRows: (response.capabilities & CLIENT.FOUND_ROWS) !== 0 },
+      );
+    } catch (error) {
+      this.options.log.warn({ event: 'gateway.backend_failed', grantId: login.grantId, target: login.target, error: (error as Error).message });
+      transport.end(errPacket(sequence, { ...BACKEND_FAILED, message: 'the gateway could not open a session on the database' }));
+      return;
+    }
+    const session = new MysqlSession({
+      id: `m${randomInt(1, 2 ** 31 - 1).toString(36)}`,
+      grantId: login.grantId,
+      client: transport,
+      framer: Object.assign(client.framer, { limit: MAX_COMMAND_PACKET }),
+      backend,
+      mode: target.config.record ?? 'normalized',
+      record: activityRecorder(this.options.activity, this.options.log, login.grantId),
+      log: this.options.log,
+      now: serving.now,
+    });
+    this.live.add(session);
+    void session.whenClosed().then(() => {
+      this.live.delete(session);
+      this.options.log.info({ event: 'gateway.session_closed', grantId: login.grantId, target: login.target, session: session.id });
+    });
+    transport.write(okPacket(sequence));
+    this.options.log.info({ event: 'gateway.session_opened', grantId: login.grantId, target: login.target, session: session.id, protocol: 'mysql' });
+    // A revoke that landed while the session was opening must not leave it behind.
+    if (!(await this.isLive(login.grantId, serving.now))) await session.end(KILLED_ERRNO, 'access ended: the grant was revoked or expired');
+  }
+
+  private async isLive(grantId: string, now: () => Date): Promise<boolean> {
+    const record = await this.options.ledger.get(grantId);
+    return record?.state === 'active' && record.notAfter !== null && Date.parse(record.notAfter) > now().getTime();
+  }
+}
+
+/** ER_CONNECTION_KILLED, ER_SERVER_SHUTDOWN. */
+const KILLED_ERRNO = 1927;
+const SHUTDOWN_ERRNO = 1053;
+/** The largest command the gateway relays (MySQL's own max_allowed_packet default is 64 MiB; one packet holds 16). */
+const MAX_COMMAND_PACKET = 16 * 1024 * 1024 - 2;

@@ -1,0 +1,46 @@
+import { createConnection, type Connection, type FieldPacket } from 'mysql2';
+import { lenencString, packet } from './packets';
+
+/**
+ * Opens the gateway's own session to the database as the grant's login, with mysql2 (TLS as the target URL asks,
+ * whatever authentication the server wants). LOCAL INFILE stays off: the server can never ask for a file.
+ */
+export function openMysqlBackend(targetUrl: string, login: { username: string; password: string; database: string }, options: { multipleStatements: boolean; foundRows: boolean }): Promise<Connection> {
+  const url = new URL(targetUrl);
+  url.username = encodeURIComponent(login.username);
+  url.password = encodeURIComponent(login.password);
+  url.pathname = `/${encodeURIComponent(login.database)}`;
+  const connection = createConnection({
+    uri: url.toString(),
+    multipleStatements: options.multipleStatements,
+    flags: ['-LOCAL_FILES', options.foundRows ? 'FOUND_ROWS' : '-FOUND_ROWS'],
+    connectTimeout: 5000,
+  });
+  return new Promise((resolve, reject) => {
+    connection.once('connect', () => {
+      connection.removeAllListeners('error');
+      resolve(connection);
+    });
+    connection.once('error', reject);
+  });
+}
+
+/** Protocol::ColumnDefinition41, from the definition mysql2 read off the database's answer. */
+export function columnDefinition(sequence: number, field: FieldPacket): Buffer {
+  const fixed = Buffer.alloc(13);
+  fixed[0] = 0x0c;
+  fixed.writeUInt16LE(field.characterSet ?? 63, 1);
+  fixed.writeUInt32LE(field.columnLength ?? 0, 3);
+  fixed.writeUInt8(field.columnType ?? 0xfd, 7);
+  fixed.writeUInt16LE(typeof field.flags === 'number' ? field.flags : 0, 8);
+  fixed.writeUInt8(field.decimals, 10);
+  return packet(
+    sequence,
+    Buffer.concat([lenencString('def'), lenencString(field.schema ?? ''), lenencString(field.table), lenencString(field.orgTable), lenencString(field.name), lenencString(field.orgName), fixed]),
+  );
+}
+
+/** ProtocolText::ResultsetRow from the raw bytes of each value (NULL is 0xFB). */
+export function textRow(sequence: number, values: readonly (Buffer | null)[]): Buffer {
+  return packet(sequence, Buffer.concat(values.map((value) => (value === null ? Buffer.from([0xfb]) : lenencString(value)))));
+}

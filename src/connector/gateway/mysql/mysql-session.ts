@@ -1,0 +1,332 @@
+import type { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
+import { z } from 'zod';
+import type { Connection, FieldPacket } from 'mysql2';
+import type { Logger } from '../../log';
+import { parseMysqlStatements } from '../parse-mysql-statements';
+import type { StatementRecord } from '../statement-record';
+import { statementRecord, type ParsedStatement, type RecordMode, type StatementOutcome } from '../statement-pipeline';
+import { binaryReadOptions, binaryRow, prepareOk, readExecute } from './binary-protocol';
+import { columnDefinition, textRow } from './mysql-backend';
+import { eofPacket, errPacket, lenenc, okPacket, packet, PayloadReader, ProtocolViolation, STATUS_AUTOCOMMIT, STATUS_MORE_RESULTS, type Packet, type PacketFramer } from './packets';
+
+const COM = { QUIT: 0x01, INIT_DB: 0x02, QUERY: 0x03, PING: 0x0e, STMT_PREPARE: 0x16, STMT_EXECUTE: 0x17, STMT_SEND_LONG_DATA: 0x18, STMT_CLOSE: 0x19, STMT_RESET: 0x1a } as const;
+/** ER_UNKNOWN_STMT_HANDLER. */
+const UNKNOWN_STATEMENT = { errno: 1243, sqlState: 'HY000' };
+/** ER_UNKNOWN_COM_ERROR, ER_CONNECTION_KILLED. */
+const UNKNOWN_COMMAND = { errno: 1047, sqlState: '08S01' };
+const KILLED = { errno: 1927, sqlState: '70100' };
+const LOST = { errno: 2013, sqlState: '08S01' };
+/** Commands read ahead of the one running; beyond this the client is not read until they have run. */
+const MAX_QUEUED_COMMANDS = 16;
+
+export interface MysqlSessionOptions {
+  id: string;
+  grantId: string;
+  client: Duplex;
+  /** The framer that read the handshake: it may hold commands sent right behind the credentials. */
+  framer: PacketFramer;
+  backend: Connection;
+  mode: RecordMode;
+  record: (statement: StatementRecord) => void;
+  log: Logger;
+  now: () => Date;
+}
+
+/**
+ * One requester session on the MySQL wire: each command is read whole, its statements parsed and classified, run
+ * on the gateway's own database session, its answer written back as it streams in (rows are never gathered in
+ * memory), and each statement recorded once its result is complete. Commands run one at a time, in order.
+ */
+export class MysqlSession {
+  readonly id: string;
+  readonly grantId: string;
+  private readonly closed: Promise<void>;
+  private queue: Promise<void> = Promise.resolve();
+  /** The sequence number of the next packet the running command's answer writes; undefined while idle. */
+  private answering: number | undefined;
+  private status = STATUS_AUTOCOMMIT;
+  private queued = 0;
+  private readonly prepared = new Map<number, Prepared>();
+  private nextStatementId = 1;
+  /** Records the running statement as ended by the session's end (with that SQLSTATE), if one is running. */
+  private cutOff: ((code: string) => void) | undefined;
+  private ended = false;
+  private readonly clock = { now: () => this.options.now(), monotonic: () => performance.now() };
+
+  constructor(private readonly options: MysqlSessionOptions) {
+    this.id = options.id;
+    this.grantId = options.grantId;
+    const { client, backend } = options;
+    this.closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    client.on('data', (chunk: Buffer) => this.receive(chunk));
+    client.on('error', () => this.destroy());
+    client.once('end', () => this.destroy());
+    backend.on('error', () => this.end(LOST.errno, 'the database session was lost'));
+    backend.once('end', () => this.end(LOST.errno, 'the database session was lost'));
+    this.receive(Buffer.alloc(0));
+    client.resume();
+  }
+
+  /** Answers the running command (if any) with `message` and closes both sides; resolves once the client is gone. */
+  end(errno: number, message: string): Promise<void> {
+    if (!this.ended) {
+      this.ended = true;
+      this.options.log.info({ event: 'gateway.session_ended', grantId: this.grantId, session: this.id, errno });
+      this.cutOff?.(errno === LOST.errno ? LOST.sqlState : KILLED.sqlState);
+      if (this.answering !== undefined) this.options.client.end(errPacket(this.answering, { errno, sqlState: errno === LOST.errno ? LOST.sqlState : KILLED.sqlState, message }));
+      else this.options.client.end();
+      this.options.backend.destroy();
+      setTimeout(() => this.options.client.destroy(), 1000).unref();
+    }
+    return this.closed;
+  }
+
+  whenClosed(): Promise<void> {
+    return this.closed;
+  }
+
+  private destroy(): void {
+    this.ended = true;
+    this.options.client.destroy();
+    this.options.backend.destroy();
+  }
+
+  private receive(chunk: Buffer): void {
+    const { framer } = this.options;
+    framer.push(chunk);
+    try {
+      for (let command = framer.next(); command; command = framer.next()) this.enqueue(command);
+    } catch (error) {
+      if (!(error instanceof ProtocolViolation)) throw error;
+      this.options.log.warn({ event: 'gateway.protocol_violation', grantId: this.grantId, session: this.id, error: error.message });
+      void this.end(UNKNOWN_COMMAND.errno, `protocol violation: ${error.message}`);
+    }
+  }
+
+  private enqueue(command: Packet): void {
+    this.queued += 1;
+    if (this.queued >= MAX_QUEUED_COMMANDS) this.options.client.pause();
+    this.queue = this.queue.then(async () => {
+      if (!this.ended) await this.command(command);
+      this.queued -= 1;
+      if (this.queued === 0 && !this.ended) this.options.client.resume();
+    });
+  }
+
+  private async command(command: Packet): Promise<void> {
+    const code = command.payload[0];
+    const body = command.payload.subarray(1);
+    if (command.sequence !== 0) return void this.end(UNKNOWN_COMMAND.errno, 'protocol violation: a command out of sequence');
+    this.answering = 1;
+    try {
+      switch (code) {
+        case COM.QUERY:
+          return await this.query(body.toString('utf8'));
+        case COM.INIT_DB:
+          return await this.query(`USE ${quoteIdentifier(body.toString('utf8'))}`);
+        case COM.PING:
+          return this.write(okPacket(1, { status: this.status }));
+        case COM.STMT_PREPARE:
+          return await this.prepare(body.toString('utf8'));
+        case COM.STMT_EXECUTE:
+          return await this.execute(body);
+        case COM.STMT_CLOSE:
+          // No answer is sent; the database's statement stays in mysql2's cache (it closes what it evicts).
+          this.prepared.delete(new PayloadReader(body).uint32());
+          return undefined;
+        case COM.STMT_RESET:
+          return this.write(this.prepared.has(new PayloadReader(body).uint32()) ? okPacket(1, { status: this.status }) : errPacket(1, { ...UNKNOWN_STATEMENT, message: 'unknown prepared statement' }));
+        case COM.STMT_SEND_LONG_DATA:
+          // It has no answer to refuse it with: the session ends rather than run a statement without its data.
+          return void this.end(UNKNOWN_COMMAND.errno, 'the SQL gateway does not relay long data for prepared statements');
+        case COM.QUIT:
+          return this.destroy();
+        default:
+          // COM_CHANGE_USER, COM_FIELD_LIST, replication and the rest are refused, and nothing is relayed.
+          return this.write(errPacket(1, { ...UNKNOWN_COMMAND, message: `the SQL gateway does not relay command 0x${(code ?? 0).toString(16)}` }));
+      }
+    } catch (error) {
+      if (!(error instanceof ProtocolViolation)) throw error;
+      return void this.end(UNKNOWN_COMMAND.errno, `protocol violation: ${error.message}`);
+    } finally {
+      this.answering = undefined;
+      this.cutOff = undefined;
+    }
+  }
+
+  private write(bytes: Buffer): void {
+    if (!this.ended) this.options.client.write(bytes);
+  }
+
+  private next(): number {
+    const sequence = this.answering ?? 0;
+    this.answering = (sequence + 1) & 0xff;
+    return sequence;
+  }
+
+  /** Runs one COM_QUERY through the pipeline: parse and classify, run, write the answer as it comes, record. */
+  private query(sql: string): Promise<void> {
+    return this.run({
+      sql,
+      statements: parseMysqlStatements(sql),
+      params: undefined,
+      start: () => this.options.backend.query({ sql, rowsAsArray: true, typeCast: (field) => field.buffer() }),
+      row: (sequence, _fields, values) => textRow(sequence, values as (Buffer | null)[]),
+    });
+  }
+
+  /** COM_STMT_PREPARE: classified now, prepared on the database session, answered with the gateway's own id. */
+  private prepare(sql: string): Promise<void> {
+    const statements = parseMysqlStatements(sql);
+    const startedAt = performance.now();
+    return new Promise<void>((resolve) => {
+      this.options.backend.prepare(sql, (error, info) => {
+        if (error) {
+          const sqlState = error.sqlState ?? 'HY000';
+          this.write(errPacket(this.next(), { errno: error.errno ?? 1105, sqlState, message: error.message }));
+          const outcome = { rows: null, error: { code: sqlState, message: error.message }, startedAt, finishedAt: performance.now() };
+          this.options.record(statementRecord({ session: this.id, mode: this.options.mode, statement: statements?.[0], raw: sql, outcome }, this.clock));
+          return resolve();
+        }
+        const { columns, parameters } = preparedShape.parse(info);
+        const id = this.nextStatementId;
+        this.nextStatementId += 1;
+        this.prepared.set(id, { sql, statements, params: parameters.length, types: undefined });
+        this.write(prepareOk(this.next(), id, columns.length, parameters.length));
+        for (const group of [parameters, columns]) {
+          if (group.length === 0) continue;
+          for (const field of group) this.write(columnDefinition(this.next(), field as FieldPacket));
+          this.write(eofPacket(this.next(), this.status));
+        }
+        resolve();
+      });
+    });
+  }
+
+  /** COM_STMT_EXECUTE: the parameters decoded, run as a prepared statement on the database session, answered in binary rows. */
+  private execute(body: Buffer): Promise<void> {
+    const request = readExecute(
+      body,
+      (id) => this.prepared.get(id)?.params,
+      (id) => this.prepared.get(id)?.types,
+    );
+    const prepared = this.prepared.get(request.statementId);
+    if (!prepared) return Promise.resolve(this.write(errPacket(1, { ...UNKNOWN_STATEMENT, message: 'unknown prepared statement' })));
+    if (request.flags !== 0) return Promise.resolve(this.write(errPacket(1, { ...UNKNOWN_COMMAND, message: 'the SQL gateway does not relay cursors of prepared statements' })));
+    if (request.types.length > 0) prepared.types = request.types;
+    const { sql } = prepared;
+    return this.run({
+      sql,
+      statements: prepared.statements,
+      params: request.values.map((value) => (value === null ? null : Buffer.isBuffer(value) ? `\\x${value.toString('hex')}` : String(value))),
+      start: () => this.options.backend.execute({ sql, values: request.values, ...binaryReadOptions }),
+      row: (sequence, fields, values) => binaryRow(sequence, fields, values),
+    });
+  }
+
+  /**
+   * The one path of every statement's answer: written back as mysql2 reads it from the database (result sets row
+   * by row, OK, error), and each statement recorded once its result is complete.
+   */
+  private run(command: RunningCommand): Promise<void> {
+    const { sql, statements } = command;
+    const { client, backend } = this.options;
+    let index = 0;
+    let rows = 0;
+    let fields: FieldPacket[] | undefined;
+    let startedAt = performance.now();
+    let done = false;
+    const record = (outcome: Pick<StatementOutcome, 'rows' | 'error'>, last: boolean) => {
+      // Each statement of the text is one record; a CALL's several results add up to its one.
+      if (!last && (statements === undefined || index + 1 >= statements.length)) return;
+      const statement: ParsedStatement | undefined = statements?.[index];
+      const finishedAt = performance.now();
+      this.options.record(statementRecord({ session: this.id, mode: this.options.mode, statement, raw: sql, params: command.params, outcome: { ...outcome, startedAt, finishedAt } }, this.clock));
+      index += 1;
+      rows = 0;
+      startedAt = finishedAt;
+    };
+    const endResultSet = (more: boolean) => {
+      if (!fields) return;
+      this.write(eofPacket(this.next(), this.status | (more ? STATUS_MORE_RESULTS : 0)));
+      fields = undefined;
+      record({ rows, error: null }, !more);
+    };
+    return new Promise<void>((resolve) => {
+      // The session's end destroys the database session, and mysql2 then says nothing more of this query.
+      this.cutOff = (code) => {
+        if (done) return;
+        done = true;
+        record({ rows: null, error: { code } }, true);
+        resolve();
+      };
+      const running = command.start();
+      running.on('fields', (next: FieldPacket[] | undefined) => {
+        endResultSet(true);
+        if (!next) return;
+        fields = next;
+        this.write(packet(this.next(), lenenc(next.length)));
+        for (const field of next) this.write(columnDefinition(this.next(), field));
+        this.write(eofPacket(this.next(), this.status));
+      });
+      running.on('result', (row: unknown) => {
+        if (fields) {
+          rows += 1;
+          if (!client.write(command.row(this.next(), fields, row as unknown[]))) {
+            backend.pause();
+            client.once('drain', () => backend.resume());
+          }
+          return;
+        }
+        const ok = row as { affectedRows: number; insertId: number; serverStatus?: number; warningStatus?: number; info?: string };
+        this.status = (ok.serverStatus ?? STATUS_AUTOCOMMIT) & ~STATUS_MORE_RESULTS;
+        this.write(okPacket(this.next(), { affectedRows: ok.affectedRows, insertId: ok.insertId, status: ok.serverStatus ?? STATUS_AUTOCOMMIT, warnings: ok.warningStatus ?? 0, info: ok.info ?? '' }));
+        record({ rows: ok.affectedRows, error: null }, ((ok.serverStatus ?? 0) & STATUS_MORE_RESULTS) === 0);
+      });
+      running.on('error', (error: { errno?: number; sqlState?: string; sqlMessage?: string; message: string; fatal?: boolean }) => {
+        if (done) return;
+        done = true;
+        // The error ends the command; a result set before it was complete (the server went on to the next statement).
+        endResultSet(true);
+        // A statement cut off by the session's end (revoke, expiry) or a lost database session may have done its work.
+        const sqlState = error.fatal ? (this.ended ? KILLED.sqlState : LOST.sqlState) : (error.sqlState ?? 'HY000');
+        if (error.errno !== undefined && !error.fatal) this.write(errPacket(this.next(), { errno: error.errno, sqlState, message: error.sqlMessage ?? error.message }));
+        record({ rows: null, error: { code: sqlState, message: error.sqlMessage ?? error.message } }, true);
+        resolve();
+      });
+      running.on('end', () => {
+        if (done) return;
+        done = true;
+        endResultSet(false);
+        resolve();
+      });
+    });
+  }
+}
+
+/** A statement the client prepared, under the id the gateway gave it. */
+interface Prepared {
+  sql: string;
+  statements: ParsedStatement[] | undefined;
+  params: number;
+  /** The parameter types the last execution bound. */
+  types: number[] | undefined;
+}
+
+/** One command's run: what to record, how to start it on the database session, how to write a row back. */
+interface RunningCommand {
+  sql: string;
+  statements: ParsedStatement[] | undefined;
+  params: (string | null)[] | undefined;
+  start(): Pick<EventEmitter, 'on'>;
+  row(sequence: number, fields: FieldPacket[], values: unknown[]): Buffer;
+}
+
+/** What mysql2 tells of a prepared statement (its typings leave the definitions out). */
+const preparedShape = z.object({ columns: z.array(z.unknown()), parameters: z.array(z.unknown()) });
+
+/** A database name as an identifier: backticks doubled, as the server reads them. */
+function quoteIdentifier(name: string): string {
+  return `\`${name.replaceAll('`', '``')}\``;
+}

@@ -1,0 +1,120 @@
+import { Parser as MariaDbParser } from 'node-sql-parser/build/mariadb.js';
+import { Parser as MySqlParser } from 'node-sql-parser/build/mysql.js';
+import type { ParsedStatement } from './statement-pipeline';
+import type { StatementKind } from './statement-record';
+
+/** node-sql-parser's MySQL grammar first, then its MariaDB one (each knows syntax the other does not). */
+const GRAMMARS = [
+  { parser: new MySqlParser(), option: { database: 'MySQL' } },
+  { parser: new MariaDbParser(), option: { database: 'MariaDB' } },
+];
+
+/** AST node types that hold a literal value; each becomes a `?` placeholder in the normalized text. */
+const LITERALS = new Set([
+  'number',
+  'bigint',
+  'string',
+  'single_quote_string',
+  'double_quote_string',
+  'natural_string',
+  'hex_string',
+  'full_hex_string',
+  'bit_string',
+  'bool',
+  'boolean',
+  'date',
+  'datetime',
+  'time',
+  'timestamp',
+  'regex_string',
+  'var_string',
+]);
+
+/**
+ * Splits a MySQL/MariaDB query string into its statements and classifies each. Undefined when the text does not
+ * parse: nothing of it can be recorded without its literals, so the record keeps no text for it.
+ */
+export function parseMysqlStatements(sql: string): ParsedStatement[] | undefined {
+  if (sql.trim() === '') return [];
+  // The server runs what an executable comment holds (`/*! … */`, MariaDB's `/*M! … */`), which the grammar
+  // skips as a comment: read that way, `SELECT 1 /*! UNION SELECT … */` would be recorded as less than it does.
+  if (EXECUTABLE_COMMENT.test(sql)) return undefined;
+  for (const { parser, option } of GRAMMARS) {
+    let parsed: ReturnType<MySqlParser['parse']>;
+    try {
+      parsed = parser.parse(sql, option);
+    } catch {
+      continue;
+    }
+    const asts = (Array.isArray(parsed.ast) ? parsed.ast : [parsed.ast]) as unknown as Node[];
+    if (asts.some(hasNumericName)) return undefined;
+    if (asts.length === 1) {
+      const [ast] = asts as [Node];
+      return [statementOf(parser, option, ast, sql.trim().replace(/;\s*$/, ''), parsed.tableList)];
+    }
+    // Each statement of a multi-statement string is named by the grammar's own rendering of it.
+    return asts.map((ast) => {
+      const text = parser.sqlify(ast as never, option);
+      return statementOf(parser, option, ast, text, parser.tableList(text, option));
+    });
+  }
+  return undefined;
+}
+
+type Node = Record<string, unknown>;
+
+const EXECUTABLE_COMMENT = /\/\*M?!/;
+
+/**
+ * The grammar reads some numbers as column names (`1e5`); MySQL reads them as numbers. A name that starts with a
+ * digit may be such a literal, so the statement is not recorded from this reading.
+ */
+function hasNumericName(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasNumericName);
+  if (value === null || typeof value !== 'object') return false;
+  const node = value as Node;
+  if (node.type === 'column_ref' && typeof node.column === 'string' && /^\d/.test(node.column)) return true;
+  return Object.values(node).some(hasNumericName);
+}
+
+function statementOf(parser: MySqlParser, option: { database: string }, ast: Node, text: string, tableList: string[]): ParsedStatement {
+  return { kind: kindOf(ast), tables: tablesOf(tableList), text, normalized: parser.sqlify(withPlaceholders(ast) as never, option) };
+}
+
+const DDL = new Set(['create', 'alter', 'drop', 'rename', 'grant', 'revoke']);
+const WRITES = new Set(['insert', 'replace', 'update', 'delete', 'truncate', 'load_data']);
+const READS = new Set(['select', 'show', 'desc', 'describe', 'explain']);
+
+function kindOf(ast: Node): StatementKind {
+  const type = String(ast.type ?? '').toLowerCase();
+  if (WRITES.has(type)) return 'write';
+  if (DDL.has(type)) return 'ddl';
+  if (READS.has(type)) return 'read';
+  return 'other';
+}
+
+/** tableList entries are `kind::database::table`; `null` stands for a part the statement did not name. */
+function tablesOf(tableList: string[]): string[] {
+  const tables = new Set<string>();
+  for (const entry of tableList) {
+    const [, database, table] = entry.split('::');
+    if (table === undefined || table === 'null') continue;
+    tables.add(database && database !== 'null' ? `${database}.${table}` : table);
+  }
+  return [...tables].sort();
+}
+
+/** Replaces every literal node of the tree, in place, by a `?` placeholder (the tree is not used after this). */
+function withPlaceholders(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      value[index] = withPlaceholders(item);
+    });
+    return value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const node = value as Node;
+  if (typeof node.type === 'string' && LITERALS.has(node.type)) return { type: 'origin', value: '?' };
+  for (const [key, inner] of Object.entries(node)) node[key] = withPlaceholders(inner);
+  return node;
+}
