@@ -84,6 +84,19 @@ export {
 } from './grant-record';
 export { grantIdFor, nextGrantId, ticketOfGrantId } from './grant-id';
 export { statusAction, statusOfState, type StatusAction } from './status-action';
-export { adfDocSchema, adfDoc, adfToText, strong, code, type AdfDoc, type AdfText, type AdfParagraph, type ParagraphPiece } from './adf';
+export { adfDocSchema, adfDoc, adfToText, strong, code, link, type AdfDoc, type AdfText, type AdfParagraph, type ParagraphPiece } from './adf';
 export { auditEntry, auditComments, internalComment, publicComment, type AuditEntry, type AuditComments } from './audit';
 export { assertNoSecrets, type SecretFinding } from './secret-guard';
+export {
+  nextStep,
+  retryAfterSeconds,
+  warnAtOf,
+  MAX_JOB_DELAY_SECONDS,
+  type GrantFacts,
+  type GrantEvent,
+  type GrantEffect,
+  type NextStep,
+  type StepSettings,
+  type StepSpec,
+  type TicketMove,
+} from './next-step';

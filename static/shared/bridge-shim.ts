@@ -11,6 +11,11 @@ export interface ShimOptions {
   moduleKey: string;
   /** The ticket of an issue panel or portal request view. */
   issueKey?: string;
+  /**
+   * The request type of a portal create-form panel (jit-portal-form). Its `view.submit` payloads go to the
+   * embedding page as a `jit-portal-form:submit` message, as JSM's create screen keeps them until Send.
+   */
+  requestTypeId?: string;
   colorMode: 'light' | 'dark';
   /** What `view.theme.enable()` applies: html attributes and same-origin stylesheets of the user's theme. */
   theme: HostTheme;
@@ -24,9 +29,11 @@ export function bridgeShimScript(options: ShimOptions): string {
   return `(() => {
   const options = ${json};
   const auth = 'Basic ' + btoa(options.email + ':sandbox');
-  const extension = options.issueKey
-    ? { type: options.moduleKey === 'jit-portal-request' ? 'jiraServiceManagement:portalRequestDetail' : 'jira:issuePanel', issue: { key: options.issueKey }, request: { key: options.issueKey } }
-    : { type: 'jira:adminPage' };
+  const extension = options.requestTypeId
+    ? { type: 'jiraServiceManagement:portalRequestCreatePropertyPanel', portal: { id: 1 }, request: { typeId: Number(options.requestTypeId) } }
+    : options.issueKey
+      ? { type: options.moduleKey === 'jit-portal-request' ? 'jiraServiceManagement:portalRequestDetail' : 'jira:issuePanel', issue: { key: options.issueKey }, request: { key: options.issueKey } }
+      : { type: 'jira:adminPage' };
   const context = { accountId: options.accountId, moduleKey: options.moduleKey, localId: options.moduleKey, locale: 'en-US', timezone: 'UTC', extension, theme: { colorMode: options.colorMode } };
   function loadStylesheet(href) {
     return new Promise((resolve, reject) => {
@@ -46,7 +53,7 @@ export function bridgeShimScript(options: ShimOptions): string {
     const response = await fetch('/sandbox/api/resolver', {
       method: 'POST',
       headers: { authorization: auth, 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ functionKey: payload.functionKey, payload: payload.payload || {}, moduleKey: options.moduleKey, ...(options.issueKey ? { issueKey: options.issueKey } : {}) }),
+      body: JSON.stringify({ functionKey: payload.functionKey, payload: payload.payload || {}, moduleKey: options.moduleKey, ...(options.issueKey ? { issueKey: options.issueKey } : {}), ...(options.requestTypeId ? { requestTypeId: options.requestTypeId } : {}) }),
     });
     const body = await response.json();
     if (!response.ok) throw new Error((body.errorMessages || []).join(' ') || 'HTTP ' + response.status);
@@ -59,6 +66,11 @@ export function bridgeShimScript(options: ShimOptions): string {
         case 'getContext': return context;
         case 'navigate': window.open(payload.url, '_blank', 'noopener'); return undefined;
         case 'enableTheming': return enableTheming();
+        case 'submit':
+          // Only the create screen takes a submission; @forge/bridge turns false into "not submittable".
+          if (!options.requestTypeId) return false;
+          window.parent.postMessage({ type: 'jit-portal-form:submit', moduleKey: options.moduleKey, payload }, window.location.origin);
+          return true;
         default: throw new Error('The sandbox bridge does not implement ' + command + '.');
       }
     },

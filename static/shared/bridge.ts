@@ -1,5 +1,5 @@
 /**
- * What the pages need from the host: the three `@forge/bridge` calls they use. In Jira this is the real
+ * What the pages need from the host: the `@forge/bridge` calls they use. In Jira this is the real
  * `@forge/bridge` (see `forgeBridge`); the component tests pass one backed by the app's resolvers on the
  * Forge runtime emulator; the sandbox implements `window.__bridge` (see BRIDGE-SHIM.md).
  */
@@ -8,6 +8,8 @@ export interface Bridge {
   getContext(): Promise<unknown>;
   /** Opens a Jira location or an absolute URL in a new tab. */
   open(url: string): Promise<void>;
+  /** `view.submit`: hands the portal create form's answers to JSM (the create-form panel only). */
+  submit(payload: unknown): Promise<void>;
 }
 
 /**
@@ -20,5 +22,6 @@ export async function forgeBridge(): Promise<Bridge> {
     invoke: (functionKey, payload) => invoke(functionKey, payload),
     getContext: () => view.getContext(),
     open: (url) => router.open(url),
+    submit: (payload) => view.submit(payload),
   };
 }

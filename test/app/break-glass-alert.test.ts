@@ -55,9 +55,15 @@ describe('a break-glass alert the webhook does not take', () => {
     expect(received.length).toBe(3);
     const told = await readTicket(site, key);
     expect(told.internal.filter((text) => escalation.test(text))).toHaveLength(1);
+    // And by another channel than the webhook: Jira emails the admin groups that exist on the site (here jira-admins).
+    const emailed = () => site.jsm.admin.notifications.filter((sent) => sent.issueKey === key);
+    expect(emailed().map((sent) => [sent.subject, sent.recipients])).toEqual([[`Break-glass alert not delivered: ${key}`, [site.people.admin]]]);
+    expect(emailed()[0]?.textBody).toMatch(escalation);
     await sweep();
-    // Told once, not at every failure.
+    // Told once, not at every failure, and nothing is left owed for the groups the site does not have.
     expect((await readTicket(site, key)).internal.filter((text) => escalation.test(text))).toHaveLength(1);
+    expect(emailed()).toHaveLength(1);
+    expect(site.runtime.inspect.kvs().entities.grant?.[key]).toMatchObject({ meta: { effects: [] } });
 
     refuse = false;
     await sweep();

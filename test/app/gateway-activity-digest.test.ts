@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { signRequest } from '../../src/protocol';
 import { describeWith } from '../support/servers';
 import { postgresFixture, SECRET, waitFor } from '../connector/support/harness';
+import { settle } from './support/app-site';
 import { installApp, type AppUnderTest } from './support/install-app';
 import { raise, readTicket, resolveOk, transitionAs } from './support/ticket';
 
@@ -135,6 +136,8 @@ describeWith('postgres', 'the sweep records what was run through the SQL gateway
     await client.end().catch(() => undefined);
 
     for (const _ of [1, 2]) await site.runtime.runScheduledTrigger('expiry-sweep');
+    // The sweep claims the end and its ticket writes; the queue consumer makes them.
+    await settle(site);
     const ended = await readTicket(site, key);
     expect(ended.status).toBe('Access expired');
     const digest = await app.connector.client.activityDigest(`${key}.1`);

@@ -30,6 +30,8 @@ describe('two deliveries of one event racing to take a request in', () => {
     expect(site.runtime.inspect.invocations().map((record) => [record.kind, record.outcome, record.error])).toEqual([
       ['trigger', 'ok', undefined],
       ['trigger', 'ok', undefined],
+      // The winner's ticket writes, applied by the queue consumer; the loser queued none.
+      ['consumer', 'ok', undefined],
     ]);
     // Claimed and routed to approval once, its ticket writes all applied: the loser wrote nothing.
     const stored = z.object({ phase: z.string(), record: z.object({ state: z.string(), history: z.array(z.unknown()) }), meta: z.object({ effects: z.array(z.unknown()) }) }).parse(site.runtime.inspect.kvs().entities.grant?.[key]);

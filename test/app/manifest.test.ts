@@ -38,12 +38,12 @@ describe('manifest.yml', () => {
     expect(manifest.app.runtime.name).toBe('nodejs22.x');
     expect(manifest.app.id).toBe('ari:cloud:ecosystem::app/00000000-0000-4000-8000-000000000000');
     for (const entryValue of manifest.permissions.external.fetch.backend) expect(entryValue).toEqual({ address: expect.stringMatching(/^https:\/\//) });
-    expect(manifest.resources.map((resource) => resource.path).sort()).toEqual(['static/admin-page/build', 'static/ticket-panel/build']);
+    expect(manifest.resources.map((resource) => resource.path).sort()).toEqual(['static/admin-page/build', 'static/portal-form/build', 'static/ticket-panel/build']);
   });
 
   it('defines a contract for every resolver the UI calls', () => {
     expect(Object.keys(contracts).sort()).toEqual(
-      ['auditGrants', 'cancelRequest', 'getGrant', 'getSettings', 'listServiceDesks', 'requestExtension', 'retryGrant', 'revealCredential', 'revokeNow', 'saveSettings', 'setConnector', 'setupChecklist', 'setupRequestTypes', 'simulatePolicy', 'testConnection'].sort(),
+      ['auditGrants', 'cancelRequest', 'findChanges', 'getActivity', 'getGrant', 'getSettings', 'listServiceDesks', 'requestExtension', 'requestForm', 'retryGrant', 'revealCredential', 'revokeNow', 'saveSettings', 'setConnector', 'setupChecklist', 'setupRequestTypes', 'simulatePolicy', 'testConnection'].sort(),
     );
   });
 });

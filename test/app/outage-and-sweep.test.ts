@@ -104,6 +104,8 @@ describe('connector outages, lost callbacks and the sweep', () => {
     };
     expect(await send()).toMatchObject({ statusCode: 200, body: JSON.stringify({ applied: true }) });
     expect(await send()).toMatchObject({ statusCode: 200, body: JSON.stringify({ applied: false }) });
+    // The callback claims the record and its ticket writes; the queue consumer makes them.
+    await settle(site);
     const view = await readTicket(site, key);
     expect(view.status).toBe('Access revoked');
     expect(view.property).toMatchObject({ state: 'revoked' });

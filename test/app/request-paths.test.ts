@@ -131,6 +131,7 @@ describe('request paths through the emulators with the project connector', () =>
 
   it('break-glass grants at once, alerts (internal comment and webhook) and opens a linked review task', async () => {
     const { site } = app;
+    const raisedAt = Date.now();
     const key = await raise(site, app.ids, site.people.requester2, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT30M', justification: 'checkout down', breakGlass: true });
     const view = await readTicket(site, key);
     expect(view.status).toBe('Access granted');
@@ -138,11 +139,13 @@ describe('request paths through the emulators with the project connector', () =>
     expect(view.internal.join('\n')).toContain('Break-glass: access without prior approval; a review follows.');
     expect(view.public[0]).toMatch(/^Emergency access to demo is active until/);
     const reviewTask = z.object({ reviewTask: z.string() }).parse(view.property).reviewTask;
-    const task = await call(site, asUser(site.people.agent), 'GET', `/rest/api/3/issue/${reviewTask}?fields=summary,issuelinks,assignee`);
-    // Assigned from the start to the desk's project lead (Alice Agent in this site).
+    const task = await call(site, asUser(site.people.agent), 'GET', `/rest/api/3/issue/${reviewTask}?fields=summary,issuelinks,assignee,duedate`);
+    // Assigned from the start to the desk's project lead (Alice Agent in this site), due two days after the request.
+    const inTwoDays = [raisedAt, Date.now()].map((at) => new Date(at + 2 * 86_400_000).toISOString().slice(0, 10));
     expect(task.body).toMatchObject({
       fields: { summary: `Review break-glass access ${key}`, issuelinks: [expect.objectContaining({ outwardIssue: expect.objectContaining({ key }) })], assignee: { accountId: site.people.agent } },
     });
+    expect(inTwoDays).toContain(z.object({ fields: z.object({ duedate: z.string() }) }).parse(task.body).fields.duedate);
     expect(alerts).toEqual([expect.objectContaining({ kind: 'jit-access.break-glass', ticket: key, target: 'demo', reviewTask })]);
   });
 

@@ -79,6 +79,30 @@ describe('setup on a Jira Service Management site as the platform allows it', ()
     expect(await webhook('https://hooks.slack.com/services/T000/B000/XXXX')).toMatchObject({ ok: true });
   });
 
+  it('never enables break-glass without an alert destination', async () => {
+    const admin = site.people.admin;
+    const { settings, appConfig } = z.object({ settings: z.record(z.string(), z.unknown()), appConfig: z.record(z.string(), z.unknown()) }).parse(await resolveOk(site, admin, 'getSettings'));
+    const requestTypes = z.object({ serviceDeskId: z.string().optional() }).passthrough().parse(settings.requestTypes);
+    const save = (breakGlass: string | undefined, alertWebhookUrl: string | undefined) =>
+      resolve(site, admin, 'saveSettings', {
+        settings: { ...settings, requestTypes: { ...requestTypes, ...(breakGlass ? { breakGlass } : {}) } },
+        appConfig: { ...appConfig, ...(alertWebhookUrl ? { alertWebhookUrl } : {}) },
+      });
+    const hook = 'https://hooks.slack.com/services/T000/B000/XXXX';
+    expect(await save('42', undefined)).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid_payload',
+        message:
+          'The break-glass request type cannot be enabled without an alert destination: nobody would be told of emergency access. Set the alert webhook (App options on the Setup tab) in this save or before it, then enable break-glass.',
+      },
+    });
+    expect(z.object({ settings: z.object({ requestTypes: z.object({ breakGlass: z.string().optional() }) }) }).parse(await resolveOk(site, admin, 'getSettings')).settings.requestTypes.breakGlass).toBeUndefined();
+    // With a destination in the same save it is enabled. Removed later, break-glass fails closed at intake.
+    expect(await save('42', hook)).toEqual({ ok: true, data: { saved: true } });
+    expect(await save('42', undefined)).toEqual({ ok: true, data: { saved: true } });
+  });
+
   it("never sends a connector call outside the manifest's egress: an address this deployment may not fetch is refused before any call", async () => {
     // The default connector URL (http://127.0.0.1:8787), on a runtime whose egress is the manifest's alone.
     const deployed = createSite({ extraBackendEgress: [] });

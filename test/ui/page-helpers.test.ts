@@ -10,25 +10,31 @@ const row: AuditRow = {
   ticket: 'JIT-7',
   state: 'revoked',
   requester: 'acc-1',
+  requesterName: 'Ana Lima',
   target: 'orders-prod',
   accessLevel: 'read-only',
   breakGlass: true,
   rule: 'Break, glass "now"',
   approvers: ['acc-2', 'acc-3'],
+  approverNames: ['Lee Adams', 'unknown user'],
+  justification: 'INC-9: orders stuck',
   requestedAt: '2026-11-20T10:00:00.000Z',
   notBefore: '2026-11-20T10:01:00.000Z',
   notAfter: '2026-11-20T12:01:00.000Z',
   flagged: '=HYPERLINK("x")',
+  endedAt: '2026-11-20T10:31:00.000Z',
+  endedBy: 'acc-2',
+  endedByName: 'Lee Adams',
 };
 
 describe('audit export', () => {
-  it('writes RFC 4180 CSV with how each grant ended, and defuses spreadsheet formulas', () => {
+  it('writes RFC 4180 CSV with names and account ids, readable UTC times, the reason and how each grant ended, and defuses spreadsheet formulas', () => {
     expect(toCsv([row])).toBe(
-      'ticket,requester,approvers,target,accessLevel,rule,requestedAt,start,end,state,howItEnded\r\n' +
-        'JIT-7,acc-1,acc-2 acc-3,orders-prod,read-only,"Break, glass ""now""",2026-11-20T10:00:00.000Z,2026-11-20T10:01:00.000Z,2026-11-20T12:01:00.000Z,revoked,"revoked early (break-glass), flagged: =HYPERLINK(""x"")"\r\n',
+      'ticket,requester,requesterAccountId,approvers,approverAccountIds,target,accessLevel,rule,justification,requestedAt,start,plannedEnd,endedAt,state,howItEnded,endedByAccountId\r\n' +
+        'JIT-7,Ana Lima,acc-1,Lee Adams; unknown user,acc-2 acc-3,orders-prod,read-only,"Break, glass ""now""",INC-9: orders stuck,2026-11-20 10:00:00 UTC,2026-11-20 10:01:00 UTC,2026-11-20 12:01:00 UTC,2026-11-20 10:31:00 UTC,revoked,"revoked early by Lee Adams (break-glass), flagged: =HYPERLINK(""x"")",acc-2\r\n',
     );
-    const minimal: AuditRow = { ticket: 'JIT-8', state: 'denied', requester: '-acc', target: 't', accessLevel: 'l', breakGlass: false, approvers: [], requestedAt: '2026-11-20T10:00:00.000Z' };
-    expect(toCsv([minimal]).split('\r\n')[1]).toBe("JIT-8,'-acc,,t,l,,2026-11-20T10:00:00.000Z,,,denied,denied by policy");
+    const minimal: AuditRow = { ticket: 'JIT-8', state: 'denied', requester: '-acc', requesterName: '=cmd', target: 't', accessLevel: 'l', breakGlass: false, approvers: [], approverNames: [], requestedAt: '2026-11-20T10:00:00.000Z' };
+    expect(toCsv([minimal]).split('\r\n')[1]).toBe("JIT-8,'=cmd,'-acc,,,t,l,,,2026-11-20 10:00:00 UTC,,,,denied,denied by policy,");
     expect(JSON.parse(toJson([row, minimal]))).toEqual([{ ...row, howItEnded: endedAs(row) }, { ...minimal, howItEnded: 'denied by policy' }]);
   });
 });

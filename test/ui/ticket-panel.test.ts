@@ -96,7 +96,7 @@ describe('ticket panel', () => {
     const after = new Date(Date.parse(before) + 3_600_000).toISOString();
     expect(await screen.findByText(new RegExp(`^Extended; access ends at ${after.slice(0, 19).replace('T', ' ')} UTC\\. .*Read-only`))).toBeTruthy();
     expect((await grantOf(app, key)).window?.notAfter).toBe(after);
-    await waitFor(() => expect(within(screen.getByLabelText('Lifecycle')).getAllByRole('listitem').map((item) => item.textContent)).toContainEqual(expect.stringContaining('extended — Active → Active')));
+    await waitFor(() => expect(within(screen.getByLabelText('Lifecycle')).getAllByRole('listitem').map((item) => item.textContent)).toContainEqual(expect.stringContaining('Extended (Active → Active), by the app')));
   });
 
   it('an extension sent to approvers: the requester sees it waiting; an approver approves it in the panel', async () => {
@@ -110,7 +110,7 @@ describe('ticket panel', () => {
     await stateShown('Active');
     await confirm(user, 'Request extension', 'Request');
     expect((await screen.findByRole('status')).textContent).toMatch(/^The extension needs approval\./);
-    await waitFor(() => expect(screen.getByTestId('pending-extension').textContent).toMatch(/^An extension by PT1H was asked at .* UTC and waits for dba-leads\. Access stays as it is until then\.$/));
+    await waitFor(() => expect(screen.getByTestId('pending-extension').textContent).toMatch(/^An extension by 1 hour was asked at .* UTC and waits for dba-leads\. Access stays as it is until then\.$/));
     expect(screen.queryByRole('button', { name: 'Request extension' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Approve extension' })).toBeNull();
     cleanup();
@@ -174,8 +174,9 @@ describe('ticket panel', () => {
     panel(site.people.requester, key);
     await stateShown('Expired');
     const steps = within(screen.getByLabelText('Lifecycle')).getAllByRole('listitem').map((item) => item.textContent ?? '');
-    expect(steps.map((step) => /: (\S+) —/.exec(step)?.[1])).toEqual(['policy-approved', 'grant-started', 'grant-succeeded', 'expired']);
-    expect(steps[0]).toContain('Requested → Approved, by app (rule "Read-only on dev is automatic")');
+    expect(steps.map((step) => /UTC: ([^(]+) \(/.exec(step)?.[1])).toEqual(['Approved by policy', 'Granting started', 'Access granted', 'Expired']);
+    expect(steps[0]).toContain('(Requested → Approved), by the app (rule "Read-only on dev is automatic")');
+    expect(within(screen.getByLabelText('Access details')).getByText('Rita Requester')).toBeTruthy();
     expect(screen.queryByRole('button')).toBeNull();
   });
 
@@ -222,8 +223,8 @@ describe('ticket panel', () => {
     expect(screen.queryByRole('button', { name: 'Retry grant' })).toBeNull();
     expect(within(screen.getByLabelText('Access details')).queryByText(/unreachable/)).toBeNull();
     const steps = within(screen.getByLabelText('Lifecycle')).getAllByRole('listitem').map((item) => item.textContent ?? '');
-    expect(steps.map((step) => /: (\S+) —/.exec(step)?.[1]).slice(-3)).toEqual(['grant-failed', 'grant-retried', 'grant-succeeded']);
-    expect(steps.at(-2)).toContain(`grant-retried — Failed → Granting, by ${site.people.admin}. after 2 failed attempts: unreachable`);
+    expect(steps.map((step) => /UTC: ([^(]+) \(/.exec(step)?.[1]).slice(-3)).toEqual(['Granting failed', 'Retried', 'Access granted']);
+    expect(steps.at(-2)).toContain('Retried (Failed → Granting), by Rita Admin. after 2 failed attempts: unreachable');
     expect((await grantOf(app, key)).grantId).toBe(`${key}.2`);
     await resolveOk(site, site.people.admin, 'saveSettings', { settings: current.settings, appConfig: current.appConfig });
   });

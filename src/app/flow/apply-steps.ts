@@ -1,5 +1,4 @@
 import {
-  GRANT_PROPERTY_KEY,
   adfDoc,
   recordTransition,
   serializeRecord,
@@ -9,11 +8,12 @@ import {
   type LifecycleEvent,
   type Settings,
 } from '../../core';
-import { jira } from '../jira/jira-client';
 import type { Move } from '../jira/move-ticket';
 import type { GrantMeta, StoredGrant } from '../storage/grant-entity';
+import type { NewEffect } from '../storage/ticket-effect';
 import { updateGrant } from '../storage/grant-store';
-import { applyEffects, newEffects } from './apply-effects';
+import { newEffects } from './apply-effects';
+import { pushTicketWritesJob } from '../queue/grant-queue';
 import { ticketComments } from './ticket-comments';
 
 export interface Step {
@@ -45,6 +45,12 @@ export interface StepOptions {
   meta?: Partial<GrantMeta>;
   /** A further internal comment of its own, after the audit entry (what was run under a gateway grant). */
   internalExtra?: AdfDoc;
+  /** Comment on the steps (the audit entry and the requester's comment; default true). */
+  comments?: boolean;
+  /** Notes of their own, after the steps' comments (a failed attempt, the warning before the end). */
+  notes?: readonly { visibility: 'internal' | 'public'; body: AdfDoc }[];
+  /** Writes owed after all the others, so one that keeps failing holds none of them back (the activity record's file). */
+  after?: readonly NewEffect[];
   /** Values that must never appear in what is written (the grant's password). */
   secrets?: readonly string[];
 }
@@ -53,13 +59,14 @@ export interface StepOptions {
  * Applies lifecycle steps to a grant: the record and the ticket writes it owes (workflow moves, one
  * internal comment holding the audit entry of every step, the requester's comment, the property) are
  * stored in one write conditioned on the version read (so a duplicate delivery that lost the race does
- * nothing and gets undefined), then applied (`applyEffects`); what a failure leaves, the sweep replays.
+ * nothing and gets undefined), then handed to the queue consumer; what it cannot apply, the sweep replays.
  * Steps applied together share one comment to keep Jira calls per lifecycle low, and so do steps whose
  * comment was deferred (`deferInternalComment`). A deleted ticket gets only the store.
  */
 export async function applySteps(stored: StoredGrant, settings: Settings, steps: readonly Step[], options: StepOptions = {}): Promise<StoredGrant | undefined> {
   let record: GrantRecord = stored.record;
-  const internal: AdfDoc['content'] = [...(stored.meta.deferredAudit?.content ?? [])];
+  const commented = options.comments !== false;
+  const internal: AdfDoc['content'] = commented ? [...(stored.meta.deferredAudit?.content ?? [])] : [];
   let publicDoc: AdfDoc | null = null;
   for (const step of steps) {
     record = recordTransition(record, {
@@ -71,41 +78,91 @@ export async function applySteps(stored: StoredGrant, settings: Settings, steps:
       ...(step.approver ? { approver: step.approver } : {}),
       ...(step.set ? { set: step.set } : {}),
     });
+    if (!commented) continue;
     const actorName = step.actorName ?? (step.actor === record.requester.accountId ? stored.meta.requesterName : undefined);
     const comments = ticketComments(record, settings, step.reasons ?? [], actorName);
     internal.push(...comments.internal.content);
     if (comments.public) publicDoc = comments.public;
   }
-  const deferredAudit: AdfDoc | undefined = options.deferInternalComment && internal.length > 0 ? { version: 1, type: 'doc', content: internal } : undefined;
+  const deferredAudit: AdfDoc | undefined = !commented
+    ? stored.meta.deferredAudit
+    : options.deferInternalComment && internal.length > 0
+    ? { version: 1, type: 'doc', content: internal }
+    : undefined;
   const publicBody = publicDoc && options.publicExtra ? { ...publicDoc, content: [...publicDoc.content, ...options.publicExtra.content] } : publicDoc;
-  const owed = stored.meta.ticketDeleted
-    ? []
-    : newEffects(
-        [
+  return storeAndApply(
+    stored,
+    record,
+    { ...options.meta, deferredAudit },
+    [
           ...(options.moves ?? []).map((move) => ({ kind: 'move' as const, move })),
           ...(internal.length > 0 && !deferredAudit ? [{ kind: 'comment' as const, visibility: 'internal' as const, body: { version: 1 as const, type: 'doc' as const, content: internal } }] : []),
           ...(options.internalExtra ? [{ kind: 'comment' as const, visibility: 'internal' as const, body: options.internalExtra }] : []),
           ...(publicBody && options.publicComment !== false ? [{ kind: 'comment' as const, visibility: 'public' as const, body: publicBody }] : []),
+          ...(options.notes ?? []).map((note) => ({ kind: 'comment' as const, ...note })),
           ...(options.property !== false ? [{ kind: 'property' as const }] : []),
-        ],
-        new Date(),
-      );
-  const meta = { ...stored.meta, ...options.meta, deferredAudit, effects: [...stored.meta.effects, ...owed] };
-  // The record and the ticket writes it owes are one storage write (the outbox), then applied.
+          ...(options.after ?? []),
+    ],
+    options.secrets ?? [],
+  );
+}
+
+export interface Note {
+  visibility: 'internal' | 'public';
+  lines: readonly string[];
+}
+
+export interface TicketWrites {
+  moves?: readonly Move[];
+  notes?: readonly Note[];
+  /** Mirror the record to the `jit-access` property. */
+  property?: boolean;
+  /** An email to the members of these groups, after the notes: one per group, so a group missing on the site costs only its own. */
+  notify?: { subject: string; text: string; groups: readonly string[] };
+  /** The record changed outside a lifecycle step (a credential revealed). */
+  record?: GrantRecord;
+  meta?: Partial<GrantMeta>;
+  secrets?: readonly string[];
+}
+
+/**
+ * Ticket writes outside a lifecycle step (a refused approval, a ticket put back, a revocation deferred, an
+ * extension asked for, a credential revealed): stored with the grant's change in one write conditioned
+ * on the version read, then applied, as a step's are. Undefined when another writer got there first.
+ */
+export function oweTicketWrites(stored: StoredGrant, writes: TicketWrites): Promise<StoredGrant | undefined> {
+  return storeAndApply(
+    stored,
+    writes.record ?? stored.record,
+    writes.meta ?? {},
+    [
+      ...(writes.moves ?? []).map((move) => ({ kind: 'move' as const, move })),
+      ...(writes.notes ?? []).map((note) => ({ kind: 'comment' as const, visibility: note.visibility, body: adfDoc(note.lines.map((line) => [line])) })),
+      ...notifications(writes.notify),
+      ...(writes.property ? [{ kind: 'property' as const }] : []),
+    ],
+    writes.secrets ?? [],
+  );
+}
+
+function notifications(notify: TicketWrites['notify']): NewEffect[] {
+  if (!notify) return [];
+  return notify.groups.map((group) => ({ kind: 'notify' as const, subject: notify.subject, text: notify.text, group }));
+}
+
+/**
+ * The claim: the record and the ticket writes it owes are one storage write (the outbox), then the writes
+ * are handed to the queue consumer, which applies them in an invocation of its own (the sweep replays what
+ * it could not), and sends the SIEM events owed meanwhile. A deleted ticket gets only the store. The
+ * property is checked for the grant's secrets here, where they are known.
+ */
+async function storeAndApply(stored: StoredGrant, record: GrantRecord, change: Partial<GrantMeta>, writes: readonly NewEffect[], secrets: readonly string[]): Promise<StoredGrant | undefined> {
+  const owed = stored.meta.ticketDeleted ? [] : newEffects(writes, new Date());
+  if (owed.some((effect) => effect.kind === 'property')) serializeRecord(record, secrets);
+  const meta = { ...stored.meta, ...change, effects: [...stored.meta.effects, ...owed] };
   const written = await updateGrant(stored, { ...stored, record, meta });
-  if (!written || owed.length === 0) return written;
-  return applyEffects(written, new Set(owed.map((effect) => effect.id)), options.secrets ?? []);
-}
-
-export async function writeProperty(record: GrantRecord, secrets: readonly string[] = []): Promise<void> {
-  await jira.setProperty(record.ticket, GRANT_PROPERTY_KEY, serializeRecord(record, secrets));
-}
-
-/** A note on the ticket outside the lifecycle (a refused approval, a failed attempt), as one internal comment. */
-export async function internalNote(ticket: string, lines: readonly string[]): Promise<void> {
-  await jira.addComment(ticket, adfDoc(lines.map((line) => [line])), 'internal');
-}
-
-export async function publicNote(ticket: string, lines: readonly string[]): Promise<void> {
-  await jira.addComment(ticket, adfDoc(lines.map((line) => [line])), 'public');
+  // SIEM events are sent by whichever run applies effects and never make a job wait or come back.
+  const ticketWrites = owed.filter((effect) => effect.kind !== 'siem');
+  if (written && ticketWrites.length > 0) await pushTicketWritesJob({ ticket: stored.ticket, writes: ticketWrites.map((effect) => effect.id) });
+  return written;
 }

@@ -5,10 +5,12 @@ import { logEvent } from '../log';
 import type { AppConfig } from '../storage/app-config';
 import type { StoredGrant } from '../storage/grant-entity';
 import { updateGrant } from '../storage/grant-store';
-import { internalNote } from './apply-steps';
+import { oweTicketWrites } from './apply-steps';
 
-/** Failed deliveries after which the admins are told in the ticket (the sweep keeps retrying). */
+/** Failed deliveries after which the admins are told in the ticket and by email (the sweep keeps retrying). */
 export const ALERT_ESCALATE_AFTER = 3;
+/** The review task is due this many days after the break-glass request. */
+export const REVIEW_DUE_DAYS = 2;
 
 /**
  * The loud part of break-glass: a JSON alert to the configured webhook (chat or SIEM) and a follow-up
@@ -23,8 +25,9 @@ export async function createReviewTask(record: GrantRecord, config: AppConfig): 
     projectKey: project.key,
     issueTypeId: issueType.id,
     summary: `Review break-glass access ${record.ticket}`,
-    // Someone owns the review from the start: the project's lead.
+    // Someone owns the review from the start, the project's lead, by a date.
     ...(project.lead ? { assigneeAccountId: project.lead.accountId } : {}),
+    dueDate: new Date(Date.now() + REVIEW_DUE_DAYS * 86_400_000).toISOString().slice(0, 10),
     description: adfDoc([
       [`Break-glass access to ${record.target} (${record.accessLevel}) was granted without prior approval on ${record.ticket}.`],
       ['Review what was done with it and whether the emergency justified it.'],
@@ -37,7 +40,8 @@ export async function createReviewTask(record: GrantRecord, config: AppConfig): 
 /**
  * Delivers the alert a granted break-glass grant owes and records the outcome: delivered, or one more
  * failure (the grant stays due, so the sweep tries again every five minutes). After ALERT_ESCALATE_AFTER
- * failures the admins are told once, by an internal comment naming their groups. Returns the grant as
+ * failures the admins are told once, by an internal comment naming their groups and an email from Jira to
+ * those groups (the webhook is the channel that failed). Returns the grant as
  * stored afterwards (undefined when another writer moved it on meanwhile).
  */
 export async function deliverAlert(stored: StoredGrant, config: AppConfig): Promise<StoredGrant | undefined> {
@@ -45,14 +49,16 @@ export async function deliverAlert(stored: StoredGrant, config: AppConfig): Prom
   if (await sendAlert(record, config, record.reviewTask)) return updateGrant(stored, { ...stored, meta: { ...meta, alertSent: true } });
   const failures = meta.alertFailures + 1;
   const escalate = failures >= ALERT_ESCALATE_AFTER && meta.alertEscalatedAt === undefined;
-  const written = await updateGrant(stored, { ...stored, meta: { ...meta, alertFailures: failures, ...(escalate ? { alertEscalatedAt: new Date().toISOString() } : {}) } });
-  if (written && escalate && !meta.ticketDeleted) {
-    await internalNote(record.ticket, [
-      `Administrators (${config.adminGroups.join(', ')}): the break-glass alert for this access could not be delivered after ${failures} attempts${config.alertWebhookUrl ? ` to ${new URL(config.alertWebhookUrl).host}` : ' (no alert destination is set)'}.`,
-      'Check the alert destination in the app settings; the app keeps trying every five minutes until one is delivered.',
-    ]);
-  }
-  return written;
+  const escalation = [
+    `Administrators (${config.adminGroups.join(', ')}): the break-glass alert for this access could not be delivered after ${failures} attempts${config.alertWebhookUrl ? ` to ${new URL(config.alertWebhookUrl).host}` : ' (no alert destination is set)'}.`,
+    'Check the alert destination in the app settings; the app keeps trying every five minutes until one is delivered.',
+  ];
+  return oweTicketWrites(stored, {
+    meta: { alertFailures: failures, ...(escalate ? { alertEscalatedAt: new Date().toISOString() } : {}) },
+    notes: escalate ? [{ visibility: 'internal', lines: escalation }] : [],
+    // Another channel than the one that failed: an email from Jira to the admin groups.
+    ...(escalate ? { notify: { subject: `Break-glass alert not delivered: ${record.ticket}`, text: escalation.join('\n'), groups: config.adminGroups } } : {}),
+  });
 }
 
 async function sendAlert(record: GrantRecord, config: AppConfig, reviewTask: string | undefined): Promise<boolean> {

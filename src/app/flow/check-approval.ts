@@ -4,8 +4,7 @@ import { isAppError } from '../app-error';
 import { jira } from '../jira/jira-client';
 import { moveTicket } from '../jira/move-ticket';
 import type { StoredGrant } from '../storage/grant-entity';
-import { updateGrant } from '../storage/grant-store';
-import { applySteps, internalNote, publicNote } from './apply-steps';
+import { applySteps, oweTicketWrites } from './apply-steps';
 import { approveAndSchedule } from './schedule-grant';
 
 /**
@@ -35,6 +34,7 @@ export async function checkApproval(stored: StoredGrant, settings: Settings, con
     return approveAndSchedule(
       stored,
       settings,
+      config,
       [
         {
           event: 'approval-approved',
@@ -56,9 +56,13 @@ export async function checkApproval(stored: StoredGrant, settings: Settings, con
     : `it needs ${needed} approval${needed === 1 ? '' : 's'} by members of ${group?.name ?? 'the approver group'} and ${eligible.length} counted`;
   const at = new Date().toISOString();
   const refused = approvedBy.filter((accountId) => !eligible.includes(accountId)).map((accountId) => ({ accountId, at, reason }));
-  const kept = await updateGrant(stored, { ...stored, meta: { ...stored.meta, refusedApprovals: [...stored.meta.refusedApprovals, ...refused].slice(-20) } });
+  // Claimed with its note first, so of two deliveries only one refuses, moves the ticket back and says so.
+  const kept = await oweTicketWrites(stored, {
+    meta: { refusedApprovals: [...stored.meta.refusedApprovals, ...refused].slice(-20) },
+    notes: [{ visibility: 'internal', lines: [`Approval refused: ${reason}.`, ...refused.map((entry) => `Refused approval by ${entry.accountId} at ${entry.at}.`)] }],
+  });
   if (!kept) return undefined;
-  await internalNote(record.ticket, [`Approval refused: ${reason}.`, ...refused.map((entry) => `Refused approval by ${entry.accountId} at ${entry.at}.`)]);
+  // Moved at once rather than owed: a workflow with no way back declines instead, which only the answer tells.
   try {
     await moveTicket(record.ticket, { toStatus: settings.statuses.awaitingApproval });
   } catch (error) {
@@ -67,6 +71,5 @@ export async function checkApproval(stored: StoredGrant, settings: Settings, con
       moves: [{ toStatus: settings.statuses.declined }],
     });
   }
-  await publicNote(record.ticket, [`The approval did not count: ${reason}. The request is back with the approvers.`]);
-  return kept;
+  return oweTicketWrites(kept, { notes: [{ visibility: 'public', lines: [`The approval did not count: ${reason}. The request is back with the approvers.`] }] });
 }

@@ -1,8 +1,7 @@
 import { statusAction, type Settings } from '../../core';
-import { moveTicket } from '../jira/move-ticket';
 import type { AppConfig } from '../storage/app-config';
 import type { StoredGrant } from '../storage/grant-entity';
-import { applySteps, internalNote } from './apply-steps';
+import { applySteps, oweTicketWrites } from './apply-steps';
 import { checkApproval } from './check-approval';
 import { revokeAccess } from './revoke-access';
 
@@ -26,8 +25,7 @@ export async function followStatus(stored: StoredGrant, status: string, settings
       await revokeAccess(stored, settings, actor, action.note, { event: action.event });
       return;
     case 'put-back':
-      await moveTicket(stored.ticket, { toStatus: action.toStatus });
-      await internalNote(stored.ticket, [`Moved back to ${action.toStatus}: ${action.note}.`]);
+      await oweTicketWrites(stored, { moves: [{ toStatus: action.toStatus }], notes: [{ visibility: 'internal', lines: [`Moved back to ${action.toStatus}: ${action.note}.`] }] });
       return;
   }
 }

@@ -1,51 +1,37 @@
-import { adfDoc, grantIdOf, grantWindow, recordTransition, type GrantRecord, type Settings } from '../../core';
+import { grantIdOf, nextStep, type Settings } from '../../core';
 import { ConnectorRequestError, type GrantCreated } from '../../protocol';
 import { AppError, isAppError } from '../app-error';
 import { connectorClient } from '../connector/connector-access';
 import { logEvent } from '../log';
-import { MAX_DELAY_SECONDS, pushGrantJob, type GrantJob } from '../queue/grant-queue';
+import type { GrantJob } from '../queue/grant-queue';
 import type { AppConfig } from '../storage/app-config';
 import { credentialKeyFor, deleteCredential, storeSealedCredential } from '../storage/credential-store';
-import { alertOwed, type StoredGrant } from '../storage/grant-entity';
-import { getGrant, updateGrant } from '../storage/grant-store';
+import type { StoredGrant } from '../storage/grant-entity';
+import { getGrant } from '../storage/grant-store';
 import { loadAppConfig, loadSettings } from '../storage/settings-store';
-import { applySteps, internalNote, writeProperty, type Step } from './apply-steps';
-import { deliverAlert } from './break-glass-alert';
-import { warnAtOf } from './warn-at';
+import { applyNext, factsOf, stepSettings } from './apply-next';
 
 export type GrantOutcome = { kind: 'done' } | { kind: 'retry'; afterSeconds: number; reason: string };
 
 const DONE: GrantOutcome = { kind: 'done' };
-const GRANTABLE = new Set(['requested', 'approved', 'scheduled', 'granting']);
 
 /**
- * One grant job: only the job whose token the grant holds may act. Computes the window from now
- * (durations count from when access starts), asks the connector (idempotent by grantId) for a credential
- * sealed to the grant's own key, keeps it in secret storage, and records the outcome on the ticket. A failure the connector
- * may recover from is retried with backoff (visible on the ticket from the first failure) until
- * maxGrantAttempts, then the grant fails.
+ * One grant job, as `nextStep` decides it: only the job whose token the grant holds acts; the window is
+ * computed from now (durations count from when access starts), the grant id recorded before the connector
+ * is asked (idempotent by grantId) for a credential sealed to the grant's own key, which goes to secret
+ * storage; then the connector's answer or failure is the next event. A failure the connector may recover
+ * from is retried with backoff (visible on the ticket from the first failure) until maxGrantAttempts, then
+ * the grant fails.
  */
 export async function runGrantJob(job: GrantJob): Promise<GrantOutcome> {
   const stored = await getGrant(job.ticket);
-  if (!stored || stored.meta.job?.token !== job.token || !GRANTABLE.has(stored.record.state) || stored.meta.revokeRequested) return DONE;
-  if (stored.record.state === 'requested' && !stored.record.breakGlass) return DONE;
+  if (!stored) return DONE;
   const [settings, config] = await Promise.all([loadSettings(), loadAppConfig()]);
-  const now = new Date();
-  const window = grantWindow(stored.record, stored.meta, settings, now);
-  if (!window.ok) return failGrant(stored, settings, window.reason);
-  const opensInSeconds = (window.notBefore.getTime() - now.getTime()) / 1000;
-  if (opensInSeconds > 5) {
-    if (opensInSeconds <= MAX_DELAY_SECONDS) await pushGrantJob(job.ticket, { token: job.token, deliverAt: window.notBefore.toISOString() });
-    return DONE;
-  }
-
-  let current: StoredGrant | undefined = stored;
-  if (stored.record.state === 'approved' || stored.record.state === 'scheduled') {
-    // The grant id is recorded before the connector is asked, so a crash between the two leaves an intent the sweep and reconciliation can see.
-    const started = recordTransition(stored.record, { event: 'grant-started', at: now, actor: 'app' });
-    current = await updateGrant(stored, { ...stored, record: started, meta: { ...stored.meta, job: { token: job.token, deliverAt: now.toISOString() } } });
-    if (!current) return DONE;
-  }
+  const context = stepSettings(settings, config);
+  const applied = await applyNext(stored, nextStep(factsOf(stored), { kind: 'job-delivered', token: job.token }, context, new Date()), settings, config);
+  const [create] = applied.connector;
+  if (!applied.stored || create?.kind !== 'create-access') return DONE;
+  const current = applied.stored;
   const grantId = grantIdOf(current.record);
   let created: GrantCreated;
   try {
@@ -58,48 +44,24 @@ export async function runGrantJob(job: GrantJob): Promise<GrantOutcome> {
       principal: { accountId: current.record.requester.accountId, email: current.meta.requesterEmail ?? null },
       mode: 'ephemeral',
       credentialKey,
-      notBefore: window.notBefore.toISOString(),
-      notAfter: window.notAfter.toISOString(),
+      notBefore: create.notBefore,
+      notAfter: create.notAfter,
       ticket: current.ticket,
       ...(current.meta.justification ? { reason: current.meta.justification } : {}),
     });
   } catch (error) {
     return failedAttempt(current, settings, config, error);
   }
-  return recordGranted(current, settings, config, created, window.notBefore, window.cappedBy ? window.explanation : undefined);
+  return recordGranted(current, settings, config, created, create);
 }
 
-async function recordGranted(
-  current: StoredGrant,
-  settings: Settings,
-  config: AppConfig,
-  created: GrantCreated,
-  notBefore: Date,
-  /** Why access is shorter than asked, when it is. */
-  capped: string | undefined,
-): Promise<GrantOutcome> {
+async function recordGranted(current: StoredGrant, settings: Settings, config: AppConfig, created: GrantCreated, asked: { notBefore: string; capped?: string }): Promise<GrantOutcome> {
   const ticket = current.ticket;
-  const accessWindow = { notBefore: notBefore.toISOString(), notAfter: created.notAfter };
-  const set = {
-    window: accessWindow,
-    username: created.username,
-    connect: created.connect,
-    attempts: current.record.attempts + 1,
-    lastError: undefined,
-    ...(current.meta.reviewTask ? { reviewTask: current.meta.reviewTask } : {}),
-  };
-  const breakGlass = current.record.state === 'requested';
-  const step: Step = breakGlass
-    ? { event: 'break-glass', actor: current.record.requester.accountId, ...(current.meta.rule ? { rule: current.meta.rule } : {}), reasons: current.meta.reasons, set }
-    : { event: 'grant-succeeded', actor: 'app', set };
   if (created.credential) await storeSealedCredential(ticket, created.grantId, created.credential);
-  const written = await applySteps(current, settings, [step], {
-    moves: breakGlass ? [{ transition: settings.transitions.approve }, { transition: settings.transitions.markGranted }] : [{ transition: settings.transitions.markGranted }],
-    meta: { job: undefined, warnAt: warnAtOf(accessWindow, config) },
-    ...(capped ? { publicExtra: adfDoc([[capped]]) } : {}),
-    secrets: created.credential ? [created.credential] : [],
-  });
-  if (!written) {
+  const event = { kind: 'access-created' as const, notBefore: asked.notBefore, notAfter: created.notAfter, username: created.username, connect: created.connect, ...(asked.capped ? { capped: asked.capped } : {}) };
+  const next = nextStep(factsOf(current), event, stepSettings(settings, config), new Date());
+  const applied = await applyNext(current, next, settings, config, created.credential ? [created.credential] : []);
+  if (!applied.stored) {
     // Someone else moved the grant on meanwhile (revoked while we granted): do not leave access behind.
     await deleteCredential(ticket);
     const latest = await getGrant(ticket);
@@ -110,8 +72,6 @@ async function recordGranted(
     }
     return DONE;
   }
-  // A break-glass grant retried after failing is granted as grant-succeeded, and is just as loud.
-  if (alertOwed(written)) await deliverAlert(written, config);
   logEvent('grant.active', { ticket, grantId: created.grantId, notAfter: created.notAfter });
   return DONE;
 }
@@ -119,34 +79,9 @@ async function recordGranted(
 async function failedAttempt(current: StoredGrant, settings: Settings, config: AppConfig, error: unknown): Promise<GrantOutcome> {
   const retryable = (error instanceof ConnectorRequestError && error.retryable) || isAppError(error, 'jira_rate_limited');
   const code = error instanceof ConnectorRequestError ? error.code : error instanceof AppError ? error.code : 'error';
-  const message = `${code}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500);
-  const attempts = current.record.attempts + 1;
-  logEvent('grant.attempt-failed', { ticket: current.ticket, attempt: attempts, code, retryable });
-  if (!retryable || attempts >= config.maxGrantAttempts) return failGrant(current, settings, message, attempts);
-  const afterSeconds = Math.min(MAX_DELAY_SECONDS, 30 * 2 ** (attempts - 1));
-  const record: GrantRecord = { ...current.record, attempts, lastError: message, updatedAt: new Date().toISOString() };
-  // The platform redelivers this job after the backoff; the sweep re-sends it if that is lost.
-  const retry = current.meta.job && { token: current.meta.job.token, deliverAt: new Date(Date.now() + afterSeconds * 1000).toISOString() };
-  const written = await updateGrant(current, { ...current, record, meta: { ...current.meta, job: retry } });
-  if (!written) return DONE;
-  if (attempts === 1) {
-    await internalNote(current.ticket, [
-      `Granting access failed (attempt 1 of ${config.maxGrantAttempts}): ${message}`,
-      `The app retries with backoff, first in ${afterSeconds} s; nothing is granted twice.`,
-    ]);
-    await writeProperty(record);
-  }
-  return { kind: 'retry', afterSeconds, reason: code };
-}
-
-async function failGrant(current: StoredGrant, settings: Settings, reason: string, attempts = current.record.attempts): Promise<GrantOutcome> {
-  const failed: Step = { event: 'grant-failed', actor: 'app', note: reason, set: { attempts, lastError: reason.slice(0, 500) } };
-  // The lifecycle fails a grant only once it started (or, for break-glass, straight from the request).
-  const notStarted = current.record.state === 'approved' || current.record.state === 'scheduled';
-  const steps: Step[] = notStarted ? [{ event: 'grant-started', actor: 'app' }, failed] : [failed];
-  await applySteps(current, settings, steps, {
-    moves: [{ transition: settings.transitions.markFailed }],
-    meta: { job: undefined },
-  });
-  return DONE;
+  const message = `${code}: ${error instanceof Error ? error.message : String(error)}`;
+  logEvent('grant.attempt-failed', { ticket: current.ticket, attempt: current.record.attempts + 1, code, retryable });
+  const next = nextStep(factsOf(current), { kind: 'attempt-failed', message, retryable }, stepSettings(settings, config), new Date());
+  const applied = await applyNext(current, next, settings, config);
+  return applied.stored && applied.retryAfterSeconds !== undefined ? { kind: 'retry', afterSeconds: applied.retryAfterSeconds, reason: code } : DONE;
 }

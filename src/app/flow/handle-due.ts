@@ -1,67 +1,33 @@
 import { ConnectorRequestError } from '../../protocol';
-import { grantIdOf, type Settings } from '../../core';
+import { grantIdOf, nextStep, type Settings } from '../../core';
 import { connectorClient } from '../connector/connector-access';
 import { logEvent } from '../log';
-import { planJob, pushGrantJob } from '../queue/grant-queue';
 import type { AppConfig } from '../storage/app-config';
-import { alertOwed, type StoredGrant } from '../storage/grant-entity';
-import { updateGrant } from '../storage/grant-store';
-import { publicNote } from './apply-steps';
+import type { StoredGrant } from '../storage/grant-entity';
 import { applyEffects } from './apply-effects';
-import { deliverAlert } from './break-glass-alert';
+import { applyNext, factsOf, stepSettings, ticketWritesOwed } from './apply-next';
 import { readActivity } from './activity-digest';
 import { recordAccessEnded } from './end-access';
 import { revokeAccess } from './revoke-access';
 
 /**
- * What the sweep does with one grant whose time has come: queue a grant whose window opens within the
- * queue's reach or whose job was lost, warn the requester before the end, retry a revocation that could
- * not reach the connector, and confirm an end the connector made (or end it now if it did not). A
- * grant first gets the ticket writes its steps still owe (replayed; the rest waits for the next sweep),
- * then a break-glass grant the alert it still owes, whatever its state. A grant
- * past its end that cannot be confirmed yet stays due, so the next sweep tries again.
+ * What the sweep does with one grant whose time has come, as `nextStep` decides it: ticket writes its steps
+ * still owe first (replayed; the rest waits for the next sweep), then a break-glass alert still owed,
+ * whatever the state; then a revocation that could not reach the connector, a grant job that was lost or
+ * whose window came within the queue's reach, the warning before the end, and the end itself, confirmed
+ * at the connector (or made now). A grant past its end that cannot be confirmed yet stays due, so the
+ * next sweep tries again. SIEM events still owed are sent again first and hold none of this back.
  */
-export async function handleDue(due: StoredGrant, settings: Settings, config: AppConfig, now: number): Promise<void> {
-  // Ticket writes a step still owes come first; whatever else is due waits for the next sweep.
-  if (due.meta.effects.length > 0) {
-    await applyEffects(due, new Set());
-    return;
-  }
-  const stored = alertOwed(due) ? await deliverAlert(due, config) : due;
+export async function handleDue(owing: StoredGrant, settings: Settings, config: AppConfig, now: number): Promise<void> {
+  // Events the SIEM webhook has not taken yet are tried again, and hold nothing else back.
+  const due = owing.meta.effects.length > 0 && !ticketWritesOwed(owing.meta) ? await applyEffects(owing, new Set()) : owing;
+  const applied = await applyNext(due, nextStep(factsOf(due), { kind: 'due' }, stepSettings(settings, config), new Date(now)), settings, config);
+  const stored = applied.stored;
   if (!stored) return;
-  const { record, meta } = stored;
-  if (meta.revokeRequested) {
-    await revokeAccess(stored, settings, meta.revokeRequested.by, meta.revokeRequested.reason, { event: meta.revokeRequested.event });
-    return;
+  for (const call of applied.connector) {
+    if (call.kind === 'revoke-access') await revokeAccess(stored, settings, call.by, call.reason, { event: call.event });
+    else if (call.kind === 'confirm-end') await confirmEnd(stored, settings);
   }
-  switch (record.state) {
-    case 'requested':
-    case 'approved':
-    case 'granting':
-      return requeue(stored, now, 0);
-    case 'scheduled':
-      return requeue(stored, now, (Date.parse(record.window?.notBefore ?? new Date(now).toISOString()) - now) / 1000);
-    case 'active': {
-      const end = Date.parse(record.window?.notAfter ?? '');
-      if (now >= end) return confirmEnd(stored, settings);
-      // Due for another reason (an alert still owed, say) is not yet time to warn.
-      if (meta.warnAt && now >= Date.parse(meta.warnAt)) {
-        const written = await updateGrant(stored, { ...stored, meta: { ...meta, warnAt: undefined } });
-        const minutes = Math.round((end - now) / 60_000);
-        if (written) await publicNote(record.ticket, [`Access to ${record.target} ends in about ${minutes} minutes (${new Date(end).toISOString()}). Ask for an extension in the access panel if you still need it.`]);
-      }
-      return;
-    }
-    default:
-      // Not open any more (or only its alert was owed): writing it again files it under its derived phase.
-      if (stored === due) await updateGrant(stored, stored);
-  }
-}
-
-async function requeue(stored: StoredGrant, now: number, delaySeconds: number): Promise<void> {
-  const job = planJob(now, delaySeconds);
-  const written = await updateGrant(stored, { ...stored, meta: { ...stored.meta, job } });
-  if (written) await pushGrantJob(stored.ticket, job);
 }
 
 /** Past the end: the connector normally ended access already (its callback may have been lost); if not, end it now. */

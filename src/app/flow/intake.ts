@@ -10,11 +10,13 @@ import {
 } from '../../core';
 import { jira } from '../jira/jira-client';
 import type { CustomerRequest } from '../jira/jira-schemas';
-import { planJob, pushGrantJob } from '../queue/grant-queue';
+import { readRequestForm } from '../portal/read-request-form';
+import { planJob, pushGrantJob, pushTicketWritesJob } from '../queue/grant-queue';
 import type { AppConfig } from '../storage/app-config';
 import type { StoredGrant } from '../storage/grant-entity';
 import { createGrant, updateGrant } from '../storage/grant-store';
 import { createReviewTask } from './break-glass-alert';
+import { newEffects } from './apply-effects';
 import { applySteps } from './apply-steps';
 import { readChange, readRequestFields, requestKind, type RequestFields } from './read-request';
 import { approveAndSchedule } from './schedule-grant';
@@ -29,7 +31,9 @@ import { approveAndSchedule } from './schedule-grant';
 export async function intake(request: CustomerRequest, settings: Settings, config: AppConfig): Promise<StoredGrant | undefined> {
   const kind = requestKind(request, settings);
   if (kind === null) return undefined;
-  const fields = readRequestFields(request, config);
+  // A REST client names target and level in the text fields; otherwise the portal form's answers (an issue property, one more call) fill in.
+  const textFields = readRequestFields(request, config);
+  const fields = textFields.target && textFields.accessLevel ? textFields : { ...textFields, ...(await readRequestForm(request.issueKey)) };
   const change = fields.changeKey ? await readChange(fields.changeKey, config) : undefined;
   const requester = request.reporter.accountId;
   const needsGroups = settings.policies.some((rule) => rule.enabled && rule.when.requesterGroups);
@@ -56,6 +60,8 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
   });
   const event = decisionEvent(decision, { breakGlass });
   const job = event === 'break-glass' ? planJob(now.getTime()) : undefined;
+  // The link to the change is claimed with the grant itself, the first of its ticket writes.
+  const owed = change ? newEffects([{ kind: 'link', to: change.key, linkType: 'Relates' }], now) : [];
   const stored: StoredGrant = {
     ticket: request.issueKey,
     createdAt: now.getTime(),
@@ -67,17 +73,18 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
       refusedApprovals: [],
       alertSent: false,
       alertFailures: 0,
-      effects: [],
+      effects: owed,
       ...(request.reporter.emailAddress ? { requesterEmail: request.reporter.emailAddress } : {}),
       ...(request.reporter.displayName ? { requesterName: request.reporter.displayName.slice(0, 255) } : {}),
       ...(fields.justification ? { justification: fields.justification } : {}),
+      ...(fields.requestedStart ? { requestedStart: fields.requestedStart } : {}),
       ...(change ? { change } : {}),
       ...(job ? { job } : {}),
       rule: decision.rule,
     },
   };
   if (!(await createGrant(stored))) return undefined;
-  if (change) await jira.linkIssues(request.issueKey, change.key, 'Relates');
+  if (owed.length > 0) await pushTicketWritesJob({ ticket: request.issueKey, writes: owed.map((effect) => effect.id) });
 
   const step = { event, actor: 'app', rule: decision.rule, reasons: decision.reasons } as const;
   switch (event) {
@@ -97,7 +104,7 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
       });
     }
     default:
-      return approveAndSchedule(stored, settings, [step], [{ transition: settings.transitions.approve }]);
+      return approveAndSchedule(stored, settings, config, [step], [{ transition: settings.transitions.approve }]);
   }
 }
 
@@ -116,6 +123,7 @@ function decideRequest(
     accessLevel: fields.accessLevel,
     requester: { accountId: who.requester, groups: who.groups },
     ...(fields.duration ? { duration: fields.duration } : {}),
+    ...(fields.requestedStart ? { requestedStart: fields.requestedStart } : {}),
     breakGlass: who.breakGlass,
     ...(change ? { change } : {}),
     ...(fields.justification ? { justification: fields.justification } : {}),

@@ -10,6 +10,8 @@ export interface RequestFields {
   target?: string;
   accessLevel?: string;
   duration?: string;
+  /** When access should start (portal form only). */
+  requestedStart?: string;
   justification?: string;
   changeKey?: string;
 }

@@ -1,9 +1,9 @@
 import { connectorClient } from '../connector/connector-access';
 import { logEvent } from '../log';
 import { ticketOfGrantId } from '../../core';
-import { getGrants, updateGrant } from '../storage/grant-store';
+import { getGrants } from '../storage/grant-store';
 import { loadSettings } from '../storage/settings-store';
-import { internalNote } from './apply-steps';
+import { oweTicketWrites } from './apply-steps';
 
 export interface ReconcileReport {
   active: number;
@@ -30,8 +30,7 @@ export async function reconcile(): Promise<ReconcileReport> {
     logEvent('reconcile.revoked', { grantId: grant.grantId, appState: stored?.record.state ?? 'unknown' });
     if (stored) {
       const flag = `the connector still had ${grant.grantId} active while the ticket says ${stored.record.state}; revoked by reconciliation`;
-      const written = await updateGrant(stored, { ...stored, meta: { ...stored.meta, flagged: flag } });
-      if (written) await internalNote(stored.ticket, [`Flagged: ${flag}.`]);
+      await oweTicketWrites(stored, { meta: { flagged: flag }, notes: [{ visibility: 'internal', lines: [`Flagged: ${flag}.`] }] });
     }
   }
   return { active: grants.length, revoked };

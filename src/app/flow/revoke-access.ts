@@ -5,9 +5,8 @@ import type { Move } from '../jira/move-ticket';
 import { logEvent } from '../log';
 import { deleteCredential } from '../storage/credential-store';
 import type { StoredGrant } from '../storage/grant-entity';
-import { updateGrant } from '../storage/grant-store';
 import { activityStep, readActivity, type ActivityReading } from './activity-digest';
-import { applySteps, internalNote } from './apply-steps';
+import { applySteps, oweTicketWrites } from './apply-steps';
 
 export interface RevokeOptions {
   /** `expired` when a person marked active access expired; otherwise `revoked`. */
@@ -34,12 +33,13 @@ export async function revokeAccess(stored: StoredGrant, settings: Settings, acto
       if (!(error instanceof ConnectorRequestError) || !error.retryable) throw error;
       logEvent('revoke.deferred', { ticket: stored.ticket, code: error.code });
       if (stored.meta.revokeRequested) return stored;
-      const kept = await updateGrant(stored, { ...stored, meta: { ...stored.meta, revokeRequested: { at: new Date().toISOString(), by: actor, reason, event } } });
-      if (kept && !kept.meta.ticketDeleted) await internalNote(stored.ticket, [`Revocation asked for (${reason}) could not reach the connector (${error.code}); it is retried every five minutes until it succeeds.`]);
-      return kept;
+      return oweTicketWrites(stored, {
+        meta: { revokeRequested: { at: new Date().toISOString(), by: actor, reason, event } },
+        notes: [{ visibility: 'internal', lines: [`Revocation asked for (${reason}) could not reach the connector (${error.code}); it is retried every five minutes until it succeeds.`] }],
+      });
     }
   }
   await deleteCredential(stored.ticket);
-  const { comment, meta } = stored.record.grantId === undefined ? {} : activityStep(stored, stored.record.grantId, activity);
-  return applySteps(stored, settings, [{ event, actor, note: reason }], { moves: options.moves ?? [], meta: { ...meta, revokeRequested: undefined }, ...(comment ? { internalExtra: comment } : {}) });
+  const { comment, meta, after } = stored.record.grantId === undefined ? {} : activityStep(stored, stored.record.grantId, activity);
+  return applySteps(stored, settings, [{ event, actor, note: reason }], { moves: options.moves ?? [], meta: { ...meta, revokeRequested: undefined }, ...(comment ? { internalExtra: comment } : {}), ...(after ? { after } : {}) });
 }

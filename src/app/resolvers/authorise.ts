@@ -4,7 +4,8 @@ import { jira } from '../jira/jira-client';
 import type { AppConfig } from '../storage/app-config';
 import type { StoredGrant } from '../storage/grant-entity';
 
-export type Role = 'admin' | 'agent' | 'requester' | 'approver';
+/** `customer`: anyone signed in to the site's portal (what the request form may show every customer). */
+export type Role = 'admin' | 'agent' | 'requester' | 'approver' | 'customer';
 
 export interface Caller {
   accountId: string;
@@ -36,6 +37,7 @@ export async function authorise(accountId: string, wanted: readonly Role[], cont
   const roles = new Set<Role>();
   const approverGroups = new Set<string>();
   const { grant, settings, config } = context;
+  if (wanted.includes('customer')) roles.add('customer');
   if (wanted.includes('requester') && grant && grant.record.requester.accountId === accountId) roles.add('requester');
   const needsGroups = wanted.some((role) => role === 'admin' || role === 'agent' || (role === 'approver' && grant !== undefined));
   if (needsGroups) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { accessRequestSchema, grantRecordSchema, grantStateSchema, isoDurationSchema, settingsSchema, targetSchema } from '../../core';
-import { healthSchema, targetSummarySchema } from '../../protocol';
+import { activityDigestSchema, healthSchema, targetSummarySchema } from '../../protocol';
+import { changeOptionSchema, formOptionsSchema } from '../portal/request-form';
 import { appConfigSchema } from '../storage/app-config';
 
 /**
@@ -15,7 +16,7 @@ const viewerRoleSchema = z.enum(['admin', 'agent', 'approver']);
 export const errorResultSchema = z.strictObject({
   ok: z.literal(false),
   error: z.strictObject({
-    code: z.enum(['forbidden', 'invalid_payload', 'not_found', 'not_configured', 'conflict', 'jira_error', 'jira_rate_limited', 'connector_error', 'invalid_state', 'internal']),
+    code: z.enum(['forbidden', 'invalid_payload', 'not_found', 'not_configured', 'conflict', 'jira_error', 'jira_rate_limited', 'connector_error', 'webhook_error', 'invalid_state', 'internal']),
     message: z.string(),
   }),
 });
@@ -90,10 +91,18 @@ export const contracts = {
           breakGlass: z.boolean(),
           rule: z.string().optional(),
           approvers: z.array(z.string()),
+          /** Display names (account ids above, for joins); "unknown user" where Jira cannot name one. */
+          requesterName: z.string(),
+          approverNames: z.array(z.string()),
+          justification: z.string().optional(),
           requestedAt: instant,
           notBefore: instant.optional(),
           notAfter: instant.optional(),
           flagged: z.string().optional(),
+          /** When and by whom access (or the request) ended: expired, revoked, failed, denied, declined. */
+          endedAt: instant.optional(),
+          endedBy: z.string().optional(),
+          endedByName: z.string().optional(),
         }),
       ),
       cursor: z.string().optional(),
@@ -112,7 +121,16 @@ export const contracts = {
       pendingExtension: z.strictObject({ extendBy: isoDurationSchema, requestedAt: instant, group: z.string() }).nullable(),
       /** The engine of the grant's target, when the target is still known. */
       engine: targetSchema.shape.engine.nullable(),
+      /** Display names of the accounts (and the app's own actors) the grant names, by id. */
+      people: z.record(z.string(), z.string()),
+      /** Whom requesters ask for help (app setting). */
+      contact: z.string().nullable(),
     }),
+  },
+  getActivity: {
+    payload: z.strictObject(ticketRef),
+    /** What has been run under active access so far (a gateway target's digest: counts and tables, no literal); null otherwise. */
+    result: z.strictObject({ digest: activityDigestSchema.nullable() }),
   },
   revealCredential: {
     payload: z.strictObject(ticketRef),
@@ -141,6 +159,15 @@ export const contracts = {
       notAfter: instant.optional(),
       reasons: z.array(z.string()),
     }),
+  },
+  requestForm: {
+    /** The request type the portal form is on (its view context's `request.typeId`). */
+    payload: z.strictObject({ requestTypeId: z.string().min(1).max(40) }),
+    result: formOptionsSchema,
+  },
+  findChanges: {
+    payload: z.strictObject({ query: z.string().trim().max(100).default('') }),
+    result: z.strictObject({ changes: z.array(changeOptionSchema) }),
   },
   retryGrant: {
     payload: z.strictObject(ticketRef),

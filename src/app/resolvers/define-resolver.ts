@@ -32,7 +32,8 @@ const contextSchema = z.looseObject({
   extension: z
     .looseObject({
       issue: z.looseObject({ key: z.string() }).optional(),
-      request: z.looseObject({ key: z.string() }).optional(),
+      // The portal's create form has a request type here but no request (key) yet.
+      request: z.looseObject({ key: z.string().optional() }).optional(),
     })
     .optional(),
 });

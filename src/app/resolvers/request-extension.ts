@@ -1,12 +1,10 @@
-import { computeExtension, decide, formatDuration, grantIdOf, parseDuration, plannedWindowOf, type Settings } from '../../core';
+import { computeExtension, decide, formatDuration, grantIdOf, parseDuration, plannedWindowOf, warnAtOf, type Settings } from '../../core';
 import { AppError } from '../app-error';
 import { connectorClient } from '../connector/connector-access';
-import { applySteps, internalNote, publicNote } from '../flow/apply-steps';
-import { warnAtOf } from '../flow/warn-at';
+import { applySteps, oweTicketWrites } from '../flow/apply-steps';
 import { jira } from '../jira/jira-client';
 import type { AppConfig } from '../storage/app-config';
 import type { StoredGrant } from '../storage/grant-entity';
-import { updateGrant } from '../storage/grant-store';
 import type { Caller } from './authorise';
 import { defineResolver } from './define-resolver';
 
@@ -51,14 +49,18 @@ async function ask(grant: StoredGrant, settings: Settings, config: AppConfig, ex
   if (decision.outcome.type === 'auto-approve') return extend(grant, settings, config, extendBy, 'app', decision.rule, decision.reasons);
   if (decision.outcome.type === 'approval') {
     const group = decision.outcome.group;
-    const written = await updateGrant(grant, { ...grant, meta: { ...meta, pendingExtension: { extendBy, at: new Date().toISOString(), group } } });
-    if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
     const groupName = settings.approverGroups.find((candidate) => candidate.id === group)?.name ?? group;
-    await internalNote(record.ticket, [`Extension by ${extendBy} asked; rule ${decision.rule.name} sends it to ${groupName}.`, ...decision.reasons.map((reason) => `• ${reason}`)]);
-    await publicNote(record.ticket, [`Your extension by ${extendBy} needs approval by ${groupName}. Access stays as it is until then.`]);
+    const written = await oweTicketWrites(grant, {
+      meta: { pendingExtension: { extendBy, at: new Date().toISOString(), group } },
+      notes: [
+        { visibility: 'internal', lines: [`Extension by ${extendBy} asked; rule ${decision.rule.name} sends it to ${groupName}.`, ...decision.reasons.map((reason) => `• ${reason}`)] },
+        { visibility: 'public', lines: [`Your extension by ${extendBy} needs approval by ${groupName}. Access stays as it is until then.`] },
+      ],
+    });
+    if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
     return { outcome: 'needs-approval', reasons: decision.reasons };
   }
-  await publicNote(record.ticket, [`Your extension by ${extendBy} was denied; access still ends at ${window.notAfter}.`, ...decision.reasons.map((reason) => `• ${reason}`)]);
+  await oweTicketWrites(grant, { notes: [{ visibility: 'public', lines: [`Your extension by ${extendBy} was denied; access still ends at ${window.notAfter}.`, ...decision.reasons.map((reason) => `• ${reason}`)] }] });
   return { outcome: 'denied', notAfter: window.notAfter, reasons: decision.reasons };
 }
 
@@ -70,13 +72,15 @@ async function answer(grant: StoredGrant, settings: Settings, config: AppConfig,
     throw new AppError('forbidden', `Only a member of ${groupName} answers this extension.`);
   }
   if (caller.accountId === grant.record.requester.accountId) {
-    await internalNote(grant.ticket, [`Extension approval by ${caller.accountId} refused: a requester never approves their own access.`]);
+    await oweTicketWrites(grant, { notes: [{ visibility: 'internal', lines: [`Extension approval by ${caller.accountId} refused: a requester never approves their own access.`] }] });
     throw new AppError('forbidden', 'A requester never approves their own access.');
   }
   if (decision === 'approve') return extend(grant, settings, config, pending.extendBy, caller.accountId, undefined, [`approved by ${caller.accountId}`], caller.accountId);
-  const written = await updateGrant(grant, { ...grant, meta: { ...grant.meta, pendingExtension: undefined } });
+  const written = await oweTicketWrites(grant, {
+    meta: { pendingExtension: undefined },
+    notes: [{ visibility: 'public', lines: [`Your extension by ${pending.extendBy} was declined; access still ends at ${grant.record.window?.notAfter ?? 'its planned end'}.`] }],
+  });
   if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
-  await publicNote(grant.ticket, [`Your extension by ${pending.extendBy} was declined; access still ends at ${grant.record.window?.notAfter ?? 'its planned end'}.`]);
   return { outcome: 'declined', reasons: [`declined by ${caller.accountId}`] };
 }
 
@@ -97,7 +101,7 @@ async function extend(
   const planned = plannedWindowOf(meta.change);
   const result = computeExtension({ window: { notBefore: new Date(window.notBefore), notAfter: new Date(window.notAfter) }, accessLevel: level, extendBy, ...(planned ? { plannedWindow: planned } : {}) });
   if (!result.ok) {
-    await publicNote(record.ticket, [`Your extension could not be granted: ${result.reason} Access still ends at ${window.notAfter}.`]);
+    await oweTicketWrites(grant, { notes: [{ visibility: 'public', lines: [`Your extension could not be granted: ${result.reason} Access still ends at ${window.notAfter}.`] }] });
     return { outcome: 'denied', notAfter: window.notAfter, reasons: [result.reason] };
   }
   const notAfter = result.notAfter.toISOString();
@@ -105,7 +109,7 @@ async function extend(
   await client.extendGrant(grantIdOf(record), notAfter);
   const nextWindow = { notBefore: window.notBefore, notAfter };
   const written = await applySteps(grant, settings, [{ event: 'extended', actor, ...(rule ? { rule } : {}), ...(approver ? { approver } : {}), note: result.explanation, reasons, set: { window: nextWindow } }], {
-    meta: { pendingExtension: undefined, warnAt: warnAtOf(nextWindow, config) },
+    meta: { pendingExtension: undefined, warnAt: warnAtOf(nextWindow, config.warnBeforeMinutes) },
   });
   if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
   return { outcome: 'extended', notAfter, reasons: [...reasons, result.explanation] };

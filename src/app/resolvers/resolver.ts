@@ -1,4 +1,6 @@
 import Resolver from '@forge/resolver';
+import { getActivity } from './activity-resolver';
+import { findChanges, requestForm } from './portal-form-resolvers';
 import { requestExtension } from './request-extension';
 import { getSettings, saveSettingsResolver, setConnector, simulatePolicy, testConnection } from './settings-resolvers';
 import { auditGrants, listServiceDesks, setupChecklist, setupRequestTypes } from './setup-resolvers';
@@ -16,9 +18,12 @@ export const resolverHandler = new Resolver()
   .define('setupChecklist', setupChecklist)
   .define('auditGrants', auditGrants)
   .define('getGrant', getGrant)
+  .define('getActivity', getActivity)
   .define('revealCredential', revealCredential)
   .define('revokeNow', revokeNow)
   .define('cancelRequest', cancelRequest)
   .define('requestExtension', requestExtension)
   .define('retryGrant', retryGrant)
+  .define('requestForm', requestForm)
+  .define('findChanges', findChanges)
   .getDefinitions();

@@ -16,6 +16,18 @@ function refuseUnreachable(address: string, what: string): void {
   if (problem !== undefined) throw new AppError('invalid_payload', problem);
 }
 
+/**
+ * Break-glass grants before anyone looks, so a save that enables its request type without somewhere to
+ * alert is refused. (A destination removed later fails closed at intake: break-glass requests are denied.)
+ */
+function refuseSilentBreakGlass(mapped: { before: string | undefined; after: string | undefined }, alertWebhookUrl: string | undefined): void {
+  if (mapped.after === undefined || mapped.after === mapped.before || alertWebhookUrl !== undefined) return;
+  throw new AppError(
+    'invalid_payload',
+    'The break-glass request type cannot be enabled without an alert destination: nobody would be told of emergency access. Set the alert webhook (App options on the Setup tab) in this save or before it, then enable break-glass.',
+  );
+}
+
 export const getSettings = defineResolver('getSettings', {
   roles: ['admin'],
   handler: async ({ settings, config }) => ({
@@ -38,6 +50,8 @@ export const saveSettingsResolver = defineResolver('saveSettings', {
     if (!parsed.success) throw new AppError('invalid_payload', `The app config is not valid: ${parsed.error.message}`);
     const appConfig = parsed.data;
     if (appConfig.alertWebhookUrl !== undefined && appConfig.alertWebhookUrl !== config.alertWebhookUrl) refuseUnreachable(appConfig.alertWebhookUrl, 'alert webhook');
+    if (appConfig.siemWebhookUrl !== undefined && appConfig.siemWebhookUrl !== config.siemWebhookUrl) refuseUnreachable(appConfig.siemWebhookUrl, 'SIEM webhook');
+    refuseSilentBreakGlass({ before: current.requestTypes.breakGlass, after: settings.requestTypes.breakGlass }, appConfig.alertWebhookUrl);
     await saveSettings(settings);
     await saveAppConfig(appConfig);
     return { saved: true as const };

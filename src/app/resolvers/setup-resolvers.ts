@@ -1,6 +1,7 @@
 import { isAppError } from '../app-error';
 import { connectorClient } from '../connector/connector-access';
 import { jira } from '../jira/jira-client';
+import { displayNames, UNKNOWN_USER } from '../jira/user-names';
 import type { RequestType } from '../jira/jira-schemas';
 import type { AppConfig } from '../storage/app-config';
 import { queryCreated } from '../storage/grant-store';
@@ -148,24 +149,39 @@ export const setupChecklist = defineResolver('setupChecklist', {
   },
 });
 
+/** States in which a request or its access has ended, and the history entry that says when and by whom. */
+const ENDED: ReadonlySet<string> = new Set(['expired', 'revoked', 'failed', 'denied', 'declined']);
+
 export const auditGrants = defineResolver('auditGrants', {
   roles: ['admin'],
   handler: async ({ payload }) => {
     const page = await queryCreated(Date.parse(payload.from), Date.parse(payload.to), 100, payload.cursor);
+    const endings = new Map(page.grants.map(({ record }) => [record.ticket, ENDED.has(record.state) ? record.history.findLast((entry) => entry.to === record.state) : undefined]));
+    const names = await displayNames(
+      page.grants.flatMap(({ record }) => [record.requester.accountId, ...record.approvers.map((approver) => approver.accountId), ...[endings.get(record.ticket)?.actor ?? '']]),
+    );
+    const nameOf = (id: string) => names[id] ?? UNKNOWN_USER;
     return {
-      rows: page.grants.map(({ record, meta, createdAt }) => ({
-        ticket: record.ticket,
-        state: record.state,
-        requester: record.requester.accountId,
-        target: record.target,
-        accessLevel: record.accessLevel,
-        breakGlass: record.breakGlass,
-        ...(record.rule ? { rule: record.rule.name } : {}),
-        approvers: record.approvers.map((approver) => approver.accountId),
-        requestedAt: new Date(createdAt).toISOString(),
-        ...(record.window ? { notBefore: record.window.notBefore, notAfter: record.window.notAfter } : {}),
-        ...(meta.flagged ? { flagged: meta.flagged } : {}),
-      })),
+      rows: page.grants.map(({ record, meta, createdAt }) => {
+        const ended = endings.get(record.ticket);
+        return {
+          ticket: record.ticket,
+          state: record.state,
+          requester: record.requester.accountId,
+          target: record.target,
+          accessLevel: record.accessLevel,
+          breakGlass: record.breakGlass,
+          ...(record.rule ? { rule: record.rule.name } : {}),
+          approvers: record.approvers.map((approver) => approver.accountId),
+          requesterName: nameOf(record.requester.accountId),
+          approverNames: record.approvers.map((approver) => nameOf(approver.accountId)),
+          ...(meta.justification ? { justification: meta.justification } : {}),
+          requestedAt: new Date(createdAt).toISOString(),
+          ...(record.window ? { notBefore: record.window.notBefore, notAfter: record.window.notAfter } : {}),
+          ...(meta.flagged ? { flagged: meta.flagged } : {}),
+          ...(ended ? { endedAt: ended.at, endedBy: ended.actor, endedByName: nameOf(ended.actor) } : {}),
+        };
+      }),
       ...(page.cursor ? { cursor: page.cursor } : {}),
     };
   },

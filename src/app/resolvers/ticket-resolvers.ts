@@ -1,6 +1,7 @@
 import { markCredentialRevealed } from '../../core';
 import { AppError } from '../app-error';
-import { applySteps, writeProperty } from '../flow/apply-steps';
+import { applySteps, oweTicketWrites } from '../flow/apply-steps';
+import { displayNames } from '../jira/user-names';
 import { retryFailedGrant } from '../flow/retry-grant';
 import { revokeAccess } from '../flow/revoke-access';
 import { planJob, pushGrantJob } from '../queue/grant-queue';
@@ -22,10 +23,19 @@ const VIEWER_ROLES = ['admin', 'agent', 'approver'] as const;
 export const getGrant = defineResolver('getGrant', {
   roles: ['requester', 'approver', 'agent', 'admin'],
   ticket: true,
-  handler: async ({ grant, caller, settings }) => {
+  handler: async ({ grant, caller, settings, config }) => {
     const isRequester = caller.roles.has('requester');
     const pending = grant?.meta.pendingExtension;
     const engine = grant ? settings.targets.find((target) => target.id === grant.record.target)?.engine : undefined;
+    const record = grant?.record;
+    const people = record
+      ? await displayNames([
+          record.requester.accountId,
+          ...record.approvers.map((approver) => approver.accountId),
+          ...record.history.map((entry) => entry.actor),
+          ...(grant.meta.refusedApprovals ?? []).map((refusal) => refusal.accountId),
+        ])
+      : {};
     return {
       grant: grant?.record ?? null,
       reasons: grant?.meta.reasons ?? [],
@@ -34,6 +44,8 @@ export const getGrant = defineResolver('getGrant', {
       viewer: { isRequester, roles: VIEWER_ROLES.filter((role) => caller.roles.has(role)) },
       pendingExtension: pending ? { extendBy: pending.extendBy, requestedAt: pending.at, group: pending.group } : null,
       engine: engine ?? null,
+      people,
+      contact: config.contact ?? null,
     };
   },
 });
@@ -50,11 +62,11 @@ export const revealCredential = defineResolver('revealCredential', {
     const { record } = stored;
     if (record.state !== 'active' || !record.username || !record.connect || !record.window) throw new AppError('invalid_state', 'Access is not active.');
     const revealed = markCredentialRevealed(record, new Date());
-    const written = await updateGrant(stored, { ...stored, record: revealed });
+    // The record holds when it was revealed, never the password, so its property needs no secret to check against.
+    const written = await oweTicketWrites(stored, { record: revealed, property: true });
     if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
     const credential = await takeCredential(record.ticket);
     if (!credential) throw new AppError('not_found', 'The password was already shown, or access has ended.');
-    await writeProperty(revealed, [credential.password]);
     return { username: record.username, password: credential.password, connect: record.connect, notAfter: record.window.notAfter };
   },
 });

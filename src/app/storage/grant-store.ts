@@ -1,9 +1,13 @@
 import { Filter, FilterConditions, ForgeKvsAPIError, Sort, WhereConditions, kvs } from '@forge/kvs';
+import { mergeOutboxProgress } from './outbox-merge';
+import { owedSiemEvents } from './siem-outbox';
 import { CREATED_INDEX, DUE_INDEX, GRANT_ENTITY, grantEntitySchema, toEntity, type GrantEntity, type StoredGrant } from './grant-entity';
 
 /**
  * Reads and conditional writes of grants. Every write is a transaction conditioned on the version read,
  * so two deliveries of one event (at-least-once) cannot both act: the loser gets `false` and stops.
+ * Working the outbox (marking an owed ticket write attempted, removing it once done) is no competing step:
+ * a write that lost only to that is made again on top of it.
  * Forge names no error code for a failed condition, so a refused write is a lost race when the stored
  * grant shows another writer got there first, whatever the error says; any other refusal is thrown.
  * The index attributes (`phase`, `dueAt`) are derived here on every write and dropped on read.
@@ -43,22 +47,38 @@ export async function createGrant(grant: StoredGrant): Promise<boolean> {
   }
 }
 
-/** Writes `next` (its version becomes previous + 1) if the stored version is still `previous.version`. */
+/**
+ * Writes `next` (its version becomes previous + 1) if the stored version is still `previous.version`, with the
+ * SIEM events of the moves it records owed in the same write. A write that lost only to the outbox being
+ * worked is made again on top of it (`mergeOutboxProgress`), its SIEM events with it.
+ */
 export async function updateGrant(previous: StoredGrant, next: StoredGrant): Promise<StoredGrant | undefined> {
-  const written: StoredGrant = { ...next, version: previous.version + 1 };
-  try {
-    await kvs
-      .transact()
-      .set<EntityValue>(previous.ticket, toEntity(written), {
-        entityName: GRANT_ENTITY,
-        conditions: new Filter<EntityValue>().and('version', FilterConditions.equalTo(previous.version)),
-      })
-      .execute();
-    return written;
-  } catch (error) {
-    if (await lostRace(error, previous.ticket, previous.version)) return undefined;
-    throw error;
+  const siem = await owedSiemEvents(previous.record, next.record);
+  const owing: StoredGrant = siem.length === 0 ? next : { ...next, meta: { ...next.meta, effects: [...next.meta.effects, ...siem] } };
+  let base = previous;
+  let change = owing;
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const written: StoredGrant = { ...change, version: base.version + 1 };
+    try {
+      await kvs
+        .transact()
+        .set<EntityValue>(previous.ticket, toEntity(written), {
+          entityName: GRANT_ENTITY,
+          conditions: new Filter<EntityValue>().and('version', FilterConditions.equalTo(base.version)),
+        })
+        .execute();
+      return written;
+    } catch (error) {
+      if (!(error instanceof ForgeKvsAPIError)) throw error;
+      const fresh = await getGrant(previous.ticket);
+      if (fresh?.version === base.version) throw error;
+      const merged = fresh && mergeOutboxProgress(previous, fresh, owing);
+      if (!fresh || !merged) return undefined;
+      base = fresh;
+      change = merged;
+    }
   }
+  return undefined;
 }
 
 export interface Page {

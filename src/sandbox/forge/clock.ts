@@ -1,3 +1,5 @@
+import { AsyncResource } from 'node:async_hooks';
+
 type Task = { at: number; seq: number; run: () => Promise<void> };
 
 /** Time as the emulator's scheduled triggers, queue delays, retries and KVS TTLs see it. */
@@ -9,6 +11,15 @@ export interface Clock {
 }
 
 /**
+ * On the platform a queued event or a scheduled trigger is an invocation of its own, never a continuation of
+ * the invocation that pushed it: nothing the pusher set in an AsyncLocalStorage (its own or the app's) may
+ * reach it. Each clock runs its tasks in the async scope it was created in, outside every invocation.
+ */
+function rootScope(): AsyncResource {
+  return new AsyncResource('forge-emulator-clock');
+}
+
+/**
  * Time moves only when a test calls `advance`. Work already due (a queue event pushed without delay) still
  * runs at once, on the next turn of the event loop, as it would on the platform.
  */
@@ -17,6 +28,7 @@ export class ManualClock implements Clock {
   private seq = 0;
   private tasks: Task[] = [];
   private stopped = false;
+  private readonly root = rootScope();
 
   constructor(
     start: number,
@@ -32,7 +44,7 @@ export class ManualClock implements Clock {
   schedule(at: number, run: () => Promise<void>): void {
     if (this.stopped) return;
     this.tasks.push({ at, seq: (this.seq += 1), run });
-    if (at <= this.current) setImmediate(() => this.track(this.runDue()));
+    if (at <= this.current) setImmediate(() => this.root.runInAsyncScope(() => this.track(this.runDue())));
   }
 
   /** Moves time forward, running every task that falls due on the way in time order, each at its own time. */
@@ -41,7 +53,7 @@ export class ManualClock implements Clock {
     const target = this.current + ms;
     for (let next = this.takeNext(target); next !== undefined; next = this.takeNext(target)) {
       this.current = Math.max(this.current, next.at);
-      await next.run();
+      await this.root.runInAsyncScope(next.run);
     }
     this.current = target;
   }
@@ -53,7 +65,7 @@ export class ManualClock implements Clock {
 
   private async runDue(): Promise<void> {
     for (let next = this.takeNext(this.current); next !== undefined; next = this.takeNext(this.current)) {
-      await next.run();
+      await this.root.runInAsyncScope(next.run);
     }
   }
 
@@ -67,6 +79,7 @@ export class ManualClock implements Clock {
 /** Wall-clock time, for the sandbox. */
 export class RealClock implements Clock {
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly root = rootScope();
 
   constructor(private readonly track: (work: Promise<void>) => void) {}
 
@@ -77,7 +90,7 @@ export class RealClock implements Clock {
   schedule(at: number, run: () => Promise<void>): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.track(run());
+      this.track(this.root.runInAsyncScope(run));
     }, Math.max(0, at - Date.now()));
     this.timers.add(timer);
   }

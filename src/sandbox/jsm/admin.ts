@@ -4,7 +4,7 @@ import type { IssueOps } from './issue-ops';
 import type { Roles } from './permissions';
 import type { RateLimit, RateLimiter } from './rate-limit';
 import { createCustomField } from './custom-fields';
-import type { AccountType, Project, RequestTypeField, State } from './state';
+import type { AccountType, Project, RequestTypeField, SentNotification, State } from './state';
 import type { ForgeProductEvent } from './types';
 import { buildWorkflow, type WorkflowConfig } from './workflow';
 import { changeWorkflow, simpleWorkflow } from './workflow-presets';
@@ -86,6 +86,17 @@ export function createAdmin(state: State, roles: Roles, events: EventBus, limite
     },
     removeFromGroup(groupName: string, accountId: string): void {
       state.groups.get(groupName)?.members.delete(accountId);
+    },
+    /** Deletes an account: it signs in no more and the user API answers 404 for it; what it did on issues stays. */
+    deleteUser(accountId: string): void {
+      const user = state.users.get(accountId);
+      if (!user) throw new Error(`unknown user ${accountId}`);
+      state.users.set(accountId, { ...user, active: false, deleted: true });
+      for (const group of state.groups.values()) group.members.delete(accountId);
+    },
+    /** Whether the user works the queue (an agent or an admin); everyone else is a portal customer. */
+    isAgent(accountId: string): boolean {
+      return state.isInGroup(accountId, roles.adminsGroup) || state.isInGroup(accountId, roles.agentsGroup);
     },
 
     createProject(input: CreateProjectInput): { id: string; key: string } {
@@ -191,6 +202,10 @@ export function createAdmin(state: State, roles: Roles, events: EventBus, limite
     /** Delivers held events and waits until every delivery has reached the listeners. */
     flushEvents(): Promise<void> {
       return events.flush();
+    },
+    /** Email notifications sent through the notify operation, in order. */
+    get notifications(): readonly SentNotification[] {
+      return state.notifications;
     },
     /** Every event emitted, once each and in order, whatever the delivery options do. */
     get emittedEvents(): readonly ForgeProductEvent[] {

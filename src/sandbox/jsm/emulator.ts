@@ -9,6 +9,7 @@ import { RateLimiter } from './rate-limit';
 import { OPERATION_POLICIES, operationKey, type OperationPolicy } from './operation-policy';
 import { matchRoute, type Route, type RouteContext } from './router';
 import { routes } from './routes';
+import { createCustomerRequest } from './routes/jsm-requests';
 import { seedDefaults } from './seed-defaults';
 import { State } from './state';
 import type { ForgeProductEvent, JsmIdentity } from './types';
@@ -34,21 +35,54 @@ export interface JsmEmulator {
   listen(port?: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
   /** Product events emitted after each change (Forge shapes), for the runtime to deliver. */
   onEvent(listener: (event: ForgeProductEvent) => void): () => void;
+  /**
+   * The customer portal's own create call (internal to JSM, not public REST): the request with the issue
+   * properties its create-form panels submitted (`view.submit`), set before the created event, as the
+   * signed-in customer. Same checks and answers as `POST /rest/servicedeskapi/request`.
+   */
+  raisePortalRequest(accountId: string, body: unknown, properties: ReadonlyArray<{ key: string; value: unknown }>): Promise<Response>;
   readonly admin: JsmAdmin;
   readonly calls: { count(filter?: CallFilter): number; reset(): void; readonly log: readonly CallRecord[] };
 }
 
+/** Jira's limits on entity properties: keys up to 255 characters, values up to 32,768 characters of JSON. */
+const PROPERTY_KEY = /^.{1,255}$/s;
+const MAX_PROPERTY_CHARS = 32_768;
+
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE']);
 
-async function readJson(request: Request): Promise<() => unknown> {
-  const text = BODYLESS.has(request.method.toUpperCase()) ? '' : await request.text();
-  return () => {
-    if (text.trim() === '') throw new ApiError(400, 'No content to map due to end-of-input');
+const UNSUPPORTED_MEDIA = 'Unsupported Media Type';
+
+/** The body, read once before the handler runs: JSON text, or multipart/form-data for the operations that take files. */
+async function readBody(request: Request): Promise<{ json(): unknown; form(): FormData }> {
+  const bodyless = BODYLESS.has(request.method.toUpperCase());
+  if (!bodyless && /^multipart\/form-data\b/i.test(request.headers.get('content-type') ?? '')) {
+    let form: FormData;
     try {
-      return JSON.parse(text) as unknown;
+      form = await request.formData();
     } catch (error) {
-      throw new ApiError(400, `Unexpected character in JSON body: ${(error as Error).message}`);
+      throw new ApiError(400, `The multipart body could not be read: ${(error as Error).message}`);
     }
+    return {
+      json: () => {
+        throw new ApiError(415, UNSUPPORTED_MEDIA);
+      },
+      form: () => form,
+    };
+  }
+  const text = bodyless ? '' : await request.text();
+  return {
+    json: () => {
+      if (text.trim() === '') throw new ApiError(400, 'No content to map due to end-of-input');
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (error) {
+        throw new ApiError(400, `Unexpected character in JSON body: ${(error as Error).message}`);
+      }
+    },
+    form: () => {
+      throw new ApiError(415, UNSUPPORTED_MEDIA);
+    },
   };
 }
 
@@ -105,9 +139,9 @@ export function createJsmEmulator(options: JsmEmulatorOptions = {}): JsmEmulator
       if (retryAfter !== null) return errorResponse(new ApiError(429, 'Rate limit exceeded.'), flavour, { 'Retry-After': String(retryAfter) });
       const actor = resolveActor(state, roles, identity);
       // The body is read before the handler runs, so a handler's checks and changes happen in one turn.
-      const json = await readJson(request);
+      const body = await readBody(request);
       const url = new URL(request.url);
-      const context: RouteContext = { state, ops, roles, actor, params: match.params, query: url.searchParams, json: async () => json() };
+      const context: RouteContext = { state, ops, roles, actor, params: match.params, query: url.searchParams, headers: request.headers, json: async () => body.json(), form: async () => body.form() };
       return await match.route.handler(context);
     } catch (error) {
       if (error instanceof ApiError) return errorResponse(error, flavour);
@@ -122,6 +156,32 @@ export function createJsmEmulator(options: JsmEmulatorOptions = {}): JsmEmulator
       const response = await serve(request, identity, path, flavour);
       calls.record({ method: request.method.toUpperCase(), path, identity, status: response.status });
       return response;
+    },
+    async raisePortalRequest(accountId, body, properties) {
+      try {
+        const values = new Map<string, unknown>();
+        for (const { key, value } of properties) {
+          if (!PROPERTY_KEY.test(key)) throw new ApiError(400, `The property key '${key.slice(0, 300)}' is not valid.`);
+          if ((JSON.stringify(value) ?? '').length > MAX_PROPERTY_CHARS) throw new ApiError(400, `The property '${key}' is longer than ${MAX_PROPERTY_CHARS} characters.`);
+          values.set(key, value);
+        }
+        const actor = resolveActor(state, roles, { kind: 'user', accountId });
+        const context: RouteContext = {
+          state,
+          ops,
+          roles,
+          actor,
+          params: {},
+          query: new URLSearchParams(),
+          headers: new Headers({ 'content-type': 'application/json' }),
+          json: async () => body,
+          form: () => Promise.reject(new ApiError(415, 'A portal request is raised with a JSON body.')),
+        };
+        return createCustomerRequest(context, body, values);
+      } catch (error) {
+        if (error instanceof ApiError) return errorResponse(error, 'jsm');
+        throw error;
+      }
     },
     listen: (port, host) => serveHttp(state, emulator, port ?? 0, host ?? '127.0.0.1'),
     onEvent: (listener) => events.subscribe(listener),

@@ -44,8 +44,10 @@ export function normalizeFieldValue(state: State, field: Field, raw: unknown): N
     case 'number':
       return typeof raw === 'number' && Number.isFinite(raw) ? ok(raw) : fail('Operation value must be a number');
     case 'datetime':
-    case 'date':
       return typeof raw === 'string' && !Number.isNaN(Date.parse(raw)) ? ok(raw) : fail(`Invalid ${type}: '${String(raw)}'`);
+    case 'date':
+      // Jira takes a date as yyyy-MM-dd only (a due date with a time is refused).
+      return typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(raw) && !Number.isNaN(Date.parse(raw)) ? ok(raw) : fail(`Error parsing date string: ${String(raw)}`);
     case 'option': {
       const option = pickOption(field, raw);
       return typeof option === 'string' ? fail(option) : ok(option);

@@ -13,6 +13,8 @@ export type NewIssue = {
   assigneeId: string | null;
   participants: string[];
   request: Issue['request'];
+  /** Set with the issue, before its created event (the portal's create-form panels). */
+  properties?: Map<string, unknown>;
 };
 
 /**
@@ -48,8 +50,9 @@ export class IssueOps {
       created: now,
       updated: now,
       values: input.values,
-      properties: new Map(),
+      properties: new Map(input.properties ?? []),
       comments: [],
+      attachments: [],
       changelog: [],
       approvals: [],
       participants: new Set(input.participants),

@@ -23,6 +23,7 @@ export function seedDefaults(state: State): void {
     system('reporter', 'Reporter', 'user'),
     system('creator', 'Creator', 'user'),
     system('assignee', 'Assignee', 'user'),
+    system('duedate', 'Due date', 'date'),
     system('created', 'Created', 'datetime'),
     system('updated', 'Updated', 'datetime'),
     system('statuscategorychangedate', 'Status Category Changed', 'datetime'),

@@ -2,7 +2,8 @@ import type { ChangelogItem } from './types';
 import type { Workflow } from './workflow';
 
 export type AccountType = 'atlassian' | 'customer' | 'app';
-export type User = { accountId: string; emailAddress: string; displayName: string; accountType: AccountType; active: boolean; timeZone: string };
+/** `deleted`: the account was deleted; what it did on issues stays, but the user API no longer answers for it. */
+export type User = { accountId: string; emailAddress: string; displayName: string; accountType: AccountType; active: boolean; timeZone: string; deleted?: true };
 export type Group = { groupId: string; name: string; members: Set<string> };
 export type StatusCategoryKey = 'new' | 'indeterminate' | 'done';
 export type Status = { id: string; name: string; category: StatusCategoryKey; description: string };
@@ -42,6 +43,8 @@ export type RequestType = {
   groupIds: string[];
   fields: RequestTypeField[];
 };
+/** A file on an issue: its bytes as uploaded, the type the uploader declared. */
+export type Attachment = { id: string; filename: string; mimeType: string; content: Uint8Array<ArrayBuffer>; authorId: string; created: Date };
 export type Comment = { id: string; body: unknown; public: boolean; authorId: string; created: Date; updated: Date };
 export type ApproverDecision = 'approved' | 'declined' | 'pending';
 export type Approval = {
@@ -73,6 +76,7 @@ export type Issue = {
   values: Map<string, unknown>;
   properties: Map<string, unknown>;
   comments: Comment[];
+  attachments: Attachment[];
   changelog: Changelog[];
   approvals: Approval[];
   participants: Set<string>;
@@ -80,6 +84,8 @@ export type Issue = {
 };
 export type LinkType = { id: string; name: string; inward: string; outward: string };
 export type IssueLink = { id: string; typeId: string; inwardIssueId: string; outwardIssueId: string };
+/** An email notification Jira put on its mail queue (`POST /rest/api/3/issue/{key}/notify`), with the accounts it reaches. */
+export type SentNotification = { issueKey: string; subject: string; textBody: string; recipients: string[]; at: Date };
 
 /** Everything the emulator knows: plain maps, mutated only by the operations and the admin API. */
 export class State {
@@ -96,6 +102,7 @@ export class State {
   readonly issueKeys = new Map<string, string>();
   readonly linkTypes = new Map<string, LinkType>();
   readonly links: IssueLink[] = [];
+  readonly notifications: SentNotification[] = [];
   private readonly counters = new Map<string, number>();
 
   constructor(

@@ -3,6 +3,8 @@ import { contracts, resultEnvelope, type ResolverName, type ResolverPayload, typ
 import type { ForgeRuntime } from '../forge';
 
 export type IssueContext = { issue: { key: string; id: string }; project: { key: string; id: string } };
+/** The portal's create form: a request type and its portal, no request yet. */
+export type CreateFormContext = { portal: { id: number }; request: { typeId: number } };
 
 /** Which UI module a resolver call comes from, as the bridge would send it: admin calls from the admin page. */
 function moduleKeyFor(runtime: ForgeRuntime, kind: 'admin' | 'issue'): string {
@@ -26,7 +28,7 @@ export class ResolverFailed extends Error {
 
 /** The app's resolvers called as the bridge calls them, as a given user, with results checked against the contracts. */
 export function appResolvers(runtime: ForgeRuntime) {
-  const raw = (accountId: string, functionKey: string, payload: unknown, issue?: IssueContext, moduleKey?: string): Promise<unknown> =>
+  const raw = (accountId: string, functionKey: string, payload: unknown, issue?: IssueContext | CreateFormContext, moduleKey?: string): Promise<unknown> =>
     runtime.invokeResolver({ moduleKey: moduleKey ?? moduleKeyFor(runtime, issue ? 'issue' : 'admin'), functionKey, payload, accountId, ...(issue ? { extension: issue } : {}) });
   return {
     raw,

@@ -1,7 +1,8 @@
 // Loads the Forge emulator first (platform globals before @forge/api), through start-sandbox.
 import { ZodError, z } from 'zod';
 import { banner } from './banner';
-import { USAGE, parseCommandLine } from './options';
+import { printReadableLogs } from './log-lines';
+import { USAGE, parseCommandLine, sandboxOptionsSchema } from './options';
 import { startSandbox } from './start-sandbox';
 
 async function main(): Promise<number> {
@@ -10,6 +11,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (sandboxOptionsSchema.parse(command.input).log === 'text') printReadableLogs();
   const sandbox = await startSandbox(command.input);
   process.stdout.write(banner(sandbox));
   await new Promise<void>((resolve) => {

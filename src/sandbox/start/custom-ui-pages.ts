@@ -3,8 +3,8 @@ import { dirname, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
-/** The Custom UI module types the sandbox renders: the admin page, the issue panel, the portal request view. */
-export const HOSTED_MODULE_TYPES = ['jira:adminPage', 'jira:issuePanel', 'jiraServiceManagement:portalRequestDetail'] as const;
+/** The Custom UI module types the sandbox renders: the admin page, the issue panel, the portal request view and create form. */
+export const HOSTED_MODULE_TYPES = ['jira:adminPage', 'jira:issuePanel', 'jiraServiceManagement:portalRequestDetail', 'jiraServiceManagement:portalRequestCreatePropertyPanel'] as const;
 export type HostedModuleType = (typeof HOSTED_MODULE_TYPES)[number];
 
 export type CustomUiPage = {
@@ -21,6 +21,7 @@ const manifestShape = z.looseObject({
     'jira:adminPage': z.array(uiModule).default([]),
     'jira:issuePanel': z.array(uiModule).default([]),
     'jiraServiceManagement:portalRequestDetail': z.array(uiModule).default([]),
+    'jiraServiceManagement:portalRequestCreatePropertyPanel': z.array(uiModule).default([]),
   }),
   resources: z.array(z.looseObject({ key: z.string(), path: z.string() })).default([]),
 });

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
-export const USAGE = `Usage: npm start -- [--port N] [--target-url URL [--gateway]] [--sweep-seconds N] [--data DIR]
+export const USAGE = `Usage: npm start -- [--port N] [--target-url URL [--gateway]] [--sweep-seconds N] [--data DIR] [--log text|json]
 
   --port N           where the browser UI and the JSM-compatible REST API listen (default 8080)
   --target-url URL   postgres://… or mysql://… admin URL: grant on that server instead of the embedded database
@@ -12,6 +12,7 @@ export const USAGE = `Usage: npm start -- [--port N] [--target-url URL [--gatewa
                      what they run (the embedded database cannot be put behind it: see docs/local-platform.md)
   --sweep-seconds N  period of the app's scheduled sweep (default 10)
   --data DIR         keep the connector's ledger and the embedded databases here (default: a fresh temporary directory)
+  --log text|json    the app's log lines: readable (default) or one JSON object per line, as Forge collects them
   --help             this text`;
 
 const targetUrlSchema = z
@@ -26,6 +27,7 @@ export const sandboxOptionsSchema = z
     gateway: z.boolean().default(false),
     sweepSeconds: z.coerce.number().int().min(1).max(3600).default(10),
     dataDir: z.string().min(1).optional(),
+    log: z.string().default('text').pipe(z.enum(['text', 'json'], { error: '--log is text or json' })),
   })
   // PGlite's only session is the superuser's, and a statement can take it back from the grant's role
   // (set_config('session_authorization', …)): no gateway session on it could be held to the grant.
@@ -54,6 +56,7 @@ export function parseCommandLine(argv: string[]): { help: true } | { help: false
       gateway: { type: 'boolean', default: false },
       'sweep-seconds': { type: 'string' },
       data: { type: 'string' },
+      log: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -66,6 +69,7 @@ export function parseCommandLine(argv: string[]): { help: true } | { help: false
       ...(values.gateway ? { gateway: true } : {}),
       ...(values['sweep-seconds'] !== undefined ? { sweepSeconds: values['sweep-seconds'] } : {}),
       ...(values.data !== undefined ? { dataDir: values.data } : {}),
+      ...(values.log !== undefined ? { log: values.log } : {}),
     },
   };
 }

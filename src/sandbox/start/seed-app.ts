@@ -42,12 +42,14 @@ export async function seedApp(options: {
     const fieldId = setup.fields[key];
     return fieldId === undefined ? [] : [{ fieldId, name, required }];
   };
+  // The app's text fields serve REST clients; on the portal its create form (jit-portal-form) asks instead,
+  // so none of them is required here: intake refuses a request that answers neither way.
   const form = [
     { fieldId: 'summary', name: 'Summary', required: true },
-    ...field('target', 'Database', true),
-    ...field('accessLevel', 'Access level', true),
+    ...field('target', 'Database', false),
+    ...field('accessLevel', 'Access level', false),
     ...field('duration', 'Duration (ISO-8601, e.g. PT1H)', false),
-    ...field('justification', 'Justification', true),
+    ...field('justification', 'Justification', false),
     ...field('change', 'Change request', false),
   ];
   const { access, breakGlass } = setup.requestTypes;

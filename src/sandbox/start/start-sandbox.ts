@@ -127,7 +127,7 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
     api: {
       directory: (email) => byEmail.get(email),
       info: () => ({
-        users: users.map(({ accountId, email, displayName, role }) => ({ accountId, email, displayName, role, isAdmin: isAdmin(accountId) })),
+        users: users.map(({ accountId, email, displayName, role }) => ({ accountId, email, displayName, role, isAdmin: isAdmin(accountId), isAgent: jsm.admin.isAgent(accountId) })),
         pages: pages.map((page) => ({ moduleKey: page.moduleKey, type: page.type, title: page.title, built: isBuilt(page) })),
         serviceDeskId: directory.serviceDeskId,
         projectKey: directory.projectKey,
@@ -138,7 +138,18 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
         sweepSeconds: options.sweepSeconds,
       }),
       invokeResolver: async (accountId: string, request: ResolverRequest) =>
-        resolvers.raw(accountId, request.functionKey, request.payload ?? {}, request.issueKey ? await issueContext(jsm, request.issueKey) : undefined, request.moduleKey),
+        resolvers.raw(
+          accountId,
+          request.functionKey,
+          request.payload ?? {},
+          request.issueKey
+            ? await issueContext(jsm, request.issueKey)
+            : request.requestTypeId
+              ? { portal: { id: Number(directory.serviceDeskId) }, request: { typeId: Number(request.requestTypeId) } }
+              : undefined,
+          request.moduleKey,
+        ),
+      raisePortalRequest: (accountId, request, properties) => jsm.raisePortalRequest(accountId, request, properties),
       sql: {
         embeddedDatabase: (targetId) => embedded.database(targetId),
         verifyEmbeddedPassword: (targetId, username, password) => passwords.verify(targetId, username, password),

@@ -27,7 +27,11 @@ const pageQuery = z.object({
     .regex(/^[A-Z][A-Z0-9]+-\d+$/)
     .optional(),
   theme: z.enum(['light', 'dark']).default('light'),
+  /** The request type of the portal's create screen a create-form panel is on. */
+  requestType: z.string().regex(/^\d+$/).optional(),
 });
+
+const CREATE_FORM = 'jiraServiceManagement:portalRequestCreatePropertyPanel';
 
 const NEEDS_ISSUE = new Set(['jira:issuePanel', 'jiraServiceManagement:portalRequestDetail']);
 
@@ -51,6 +55,7 @@ async function pageHtml(page: HostedPage, url: URL, deps: CustomUiDeps): Promise
   if (viewer === undefined) return htmlMessage(400, `${query.data.as} is not a demo user of this sandbox.`);
   if (page.type === 'jira:adminPage' && !viewer.isAdmin) return htmlMessage(403, 'Only Jira administrators can open the app settings.');
   if (NEEDS_ISSUE.has(page.type) && query.data.issue === undefined) return htmlMessage(400, 'issue=<ticket key> is required for this page.');
+  if (page.type === CREATE_FORM && query.data.requestType === undefined) return htmlMessage(400, 'requestType=<request type id> is required for this page.');
   const html = await readFile(join(page.buildDir, 'index.html'), 'utf8').catch(() => undefined);
   if (html === undefined) return htmlMessage(503, "The app's Custom UI pages are not built: run `npm run build` and reload.");
   const options: ShimOptions = {
@@ -60,6 +65,7 @@ async function pageHtml(page: HostedPage, url: URL, deps: CustomUiDeps): Promise
     colorMode: query.data.theme,
     theme: await hostTheme(query.data.theme),
     ...(query.data.issue === undefined ? {} : { issueKey: query.data.issue }),
+    ...(page.type === CREATE_FORM && query.data.requestType !== undefined ? { requestTypeId: query.data.requestType } : {}),
   };
   const served = injectBridgeShim(html, options);
   return new Response(served, {

@@ -8,6 +8,14 @@ export const resolverRequestSchema = z.strictObject({
   payload: z.unknown().optional(),
   issueKey: z.string().regex(/^[A-Z][A-Z0-9]+-\d+$/).optional(),
   moduleKey: z.string().min(1).max(100).optional(),
+  /** The request type of the portal's create form the call comes from. */
+  requestTypeId: z.string().regex(/^\d+$/).optional(),
+});
+
+/** What the portal's create screen sends: the request, and the issue properties its app panels submitted. */
+export const portalRequestSchema = z.strictObject({
+  request: z.unknown(),
+  properties: z.array(z.strictObject({ key: z.string(), value: z.unknown() })).max(20).default([]),
 });
 export type ResolverRequest = z.infer<typeof resolverRequestSchema>;
 
@@ -16,6 +24,8 @@ export type SandboxApiDeps = {
   /** What the UI needs to start: demo users, the service desk, the targets. No secret. */
   info(): unknown;
   invokeResolver(accountId: string, request: ResolverRequest): Promise<unknown>;
+  /** Raises a request from the portal as the signed-in customer (JsmEmulator.raisePortalRequest). */
+  raisePortalRequest(accountId: string, request: unknown, properties: ReadonlyArray<{ key: string; value: unknown }>): Promise<Response>;
   sql: SqlConsoleDeps;
 };
 
@@ -41,10 +51,15 @@ export async function handleSandboxApi(request: Request, deps: SandboxApiDeps): 
   const { pathname } = new URL(request.url);
   const method = request.method.toUpperCase();
   if (method === 'GET' && pathname === '/sandbox/api/info') return Response.json(deps.info());
-  if (method !== 'POST' || (pathname !== '/sandbox/api/resolver' && pathname !== '/sandbox/api/sql')) return error(404, `No resource at ${pathname}.`);
+  if (method !== 'POST' || !['/sandbox/api/resolver', '/sandbox/api/sql', '/sandbox/api/portal/request'].includes(pathname)) return error(404, `No resource at ${pathname}.`);
 
   const caller = callerOf(request, deps.directory);
   if (caller.kind !== 'user') return unauthorized();
+  if (pathname === '/sandbox/api/portal/request') {
+    const body = await parseJson(request, portalRequestSchema);
+    if (!body.ok) return body.response;
+    return deps.raisePortalRequest(caller.accountId, body.value.request, body.value.properties);
+  }
   if (pathname === '/sandbox/api/resolver') {
     const body = await parseJson(request, resolverRequestSchema);
     if (!body.ok) return body.response;

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { accessLevelSchema, describeDuration, parseDuration, type AccessLevel } from '../../../src/core';
 import { errorsUnder, validate, type FieldErrors } from '../../shared/field-errors';
 import { CheckboxInput, TextInput } from '../../shared/ui/fields';
+import { NoWrap } from '../../shared/ui/no-wrap';
 import type { SettingsDraft } from './settings-draft';
 
 const BLANK: AccessLevel = { id: '', name: '', description: '', connectorRole: '', defaultDuration: 'PT1H', maxDuration: 'PT4H', requiresChange: false, breakGlass: false, boundToWindow: false };
@@ -30,15 +31,15 @@ export function AccessLevels({ draft }: { draft: SettingsDraft }) {
       </Heading>
       <Text>What a requester can ask for. Each maps to a role the connector offers on a target.</Text>
       <DynamicTable
-        caption="Access levels"
+        label="Access levels"
         head={{ cells: ['Name', 'Connector role', 'Default', 'Maximum', 'Change required', 'Break-glass', 'Actions'].map((content) => ({ key: content, content })) }}
         rows={levels.map((level, index) => ({
           key: `${level.id}-${index}`,
           cells: [
-            { key: 'name', content: <Stack><Text weight="medium">{level.name}</Text><Text size="small" color="color.text.subtle">{level.id}{errorsUnder(draft.errors, `accessLevels.${index}`)[''] ?? ''}</Text></Stack> },
-            { key: 'role', content: level.connectorRole },
-            { key: 'default', content: duration(level.defaultDuration) },
-            { key: 'max', content: duration(level.maxDuration) },
+            { key: 'name', content: <Stack><Text weight="medium">{level.name}</Text><Text size="small" color="color.text.subtle"><NoWrap>{level.id}</NoWrap>{errorsUnder(draft.errors, `accessLevels.${index}`)[''] ?? ''}</Text></Stack> },
+            { key: 'role', content: <NoWrap>{level.connectorRole}</NoWrap> },
+            { key: 'default', content: <NoWrap>{duration(level.defaultDuration)}</NoWrap> },
+            { key: 'max', content: <NoWrap>{duration(level.maxDuration)}</NoWrap> },
             { key: 'change', content: level.requiresChange ? 'Yes' : 'No' },
             { key: 'bg', content: level.breakGlass ? 'Allowed' : 'No' },
             {

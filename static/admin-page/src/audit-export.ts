@@ -2,6 +2,11 @@ import type { ResolverResult } from '../../../src/app/resolvers/contracts';
 
 export type AuditRow = ResolverResult<'auditGrants'>['rows'][number];
 
+/** A readable UTC time with its zone, for people: 2026-11-20 10:00:00 UTC. */
+export function readableTime(instant: string | undefined): string {
+  return instant ? `${new Date(instant).toISOString().slice(0, 19).replace('T', ' ')} UTC` : '';
+}
+
 /** How a grant ended (or where it stands), in words for the audit table and exports. */
 export function endedAs(row: AuditRow): string {
   const words: Record<AuditRow['state'], string> = {
@@ -12,7 +17,7 @@ export function endedAs(row: AuditRow): string {
     granting: 'granting',
     active: 'still active',
     expired: 'expired',
-    revoked: 'revoked early',
+    revoked: row.endedByName ? `revoked early by ${row.endedByName}` : 'revoked early',
     denied: 'denied by policy',
     declined: 'declined by an approver',
     failed: 'failed',
@@ -20,21 +25,44 @@ export function endedAs(row: AuditRow): string {
   return `${words[row.state]}${row.breakGlass ? ' (break-glass)' : ''}${row.flagged ? `, flagged: ${row.flagged}` : ''}`;
 }
 
-const COLUMNS = ['ticket', 'requester', 'approvers', 'target', 'accessLevel', 'rule', 'requestedAt', 'start', 'end', 'state', 'howItEnded'] as const;
+// People by name, with their account ids beside for joins; times readable, in UTC, with the zone.
+const COLUMNS = [
+  'ticket',
+  'requester',
+  'requesterAccountId',
+  'approvers',
+  'approverAccountIds',
+  'target',
+  'accessLevel',
+  'rule',
+  'justification',
+  'requestedAt',
+  'start',
+  'plannedEnd',
+  'endedAt',
+  'state',
+  'howItEnded',
+  'endedByAccountId',
+] as const;
 
 function cells(row: AuditRow): Record<(typeof COLUMNS)[number], string> {
   return {
     ticket: row.ticket,
-    requester: row.requester,
-    approvers: row.approvers.join(' '),
+    requester: row.requesterName,
+    requesterAccountId: row.requester,
+    approvers: row.approverNames.join('; '),
+    approverAccountIds: row.approvers.join(' '),
     target: row.target,
     accessLevel: row.accessLevel,
     rule: row.rule ?? '',
-    requestedAt: row.requestedAt,
-    start: row.notBefore ?? '',
-    end: row.notAfter ?? '',
+    justification: row.justification ?? '',
+    requestedAt: readableTime(row.requestedAt),
+    start: readableTime(row.notBefore),
+    plannedEnd: readableTime(row.notAfter),
+    endedAt: readableTime(row.endedAt),
     state: row.state,
     howItEnded: endedAs(row),
+    endedByAccountId: row.endedBy ?? '',
   };
 }
 
@@ -48,6 +76,7 @@ export function toCsv(rows: readonly AuditRow[]): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
+/** The rows as the resolver gives them (instants in ISO-8601 UTC, account ids and names), with how each ended. */
 export function toJson(rows: readonly AuditRow[]): string {
   return `${JSON.stringify(rows.map((row) => ({ ...row, howItEnded: endedAs(row) })), null, 2)}\n`;
 }

@@ -10,7 +10,8 @@ import { downloadText } from '../../shared/ui/download';
 import { TextInput } from '../../shared/ui/fields';
 import { ErrorBanner } from '../../shared/ui/messages';
 import { useAction } from '../../shared/ui/use-action';
-import { endedAs, toCsv, toJson, type AuditRow } from './audit-export';
+import { NoWrap } from '../../shared/ui/no-wrap';
+import { endedAs, readableTime, toCsv, toJson, type AuditRow } from './audit-export';
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
@@ -68,19 +69,20 @@ export function AuditTab() {
           </Inline>
           <Text>{rows.length === 1 ? '1 grant' : `${rows.length} grants`}</Text>
           <DynamicTable
-            caption="Grants in the range"
+            label="Grants in the range"
             emptyView={<Text>No grants were requested in this range.</Text>}
             head={{ cells: ['Ticket', 'Requester', 'Approvers', 'Target', 'Level', 'Start', 'End', 'How it ended'].map((content) => ({ key: content, content })) }}
+            testId="audit-table"
             rows={rows.map((row) => ({
               key: row.ticket,
               cells: [
-                { key: 'ticket', content: row.ticket },
-                { key: 'requester', content: row.requester },
-                { key: 'approvers', content: row.approvers.length ? row.approvers.join(', ') : row.rule ? `policy: ${row.rule}` : '—' },
-                { key: 'target', content: row.target },
-                { key: 'level', content: row.accessLevel },
-                { key: 'start', content: row.notBefore ?? '—' },
-                { key: 'end', content: row.notAfter ?? '—' },
+                { key: 'ticket', content: <NoWrap>{row.ticket}</NoWrap> },
+                { key: 'requester', content: row.requesterName },
+                { key: 'approvers', content: row.approverNames.length ? row.approverNames.join(', ') : row.rule ? `policy: ${row.rule}` : '—' },
+                { key: 'target', content: <NoWrap>{row.target}</NoWrap> },
+                { key: 'level', content: <NoWrap>{row.accessLevel}</NoWrap> },
+                { key: 'start', content: readableTime(row.notBefore) || '—' },
+                { key: 'end', content: row.notBefore ? readableTime(row.endedAt ?? row.notAfter) : '—' },
                 { key: 'ended', content: endedAs(row) },
               ],
             }))}

@@ -3,6 +3,7 @@ import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import { Stack, Text } from '@atlaskit/primitives';
 import type { Settings } from '../../../src/core';
+import { NoWrap } from '../../shared/ui/no-wrap';
 import { AccessLevels } from './access-levels';
 import { SaveBar } from './save-bar';
 import type { SettingsDraft } from './settings-draft';
@@ -27,16 +28,16 @@ export function TargetsTab({ draft }: { draft: SettingsDraft }) {
 function TargetTable({ targets }: { targets: Settings['targets'] }) {
   return (
     <DynamicTable
-      caption="Database targets"
+      label="Database targets"
       emptyView={<Text>No targets yet. Save the connector and test the connection.</Text>}
       head={{ cells: [{ key: 'id', content: 'Target' }, { key: 'engine', content: 'Engine' }, { key: 'env', content: 'Environment' }, { key: 'connect', content: 'Connects to' }, { key: 'roles', content: 'Roles offered' }] }}
       rows={targets.map((target) => ({
         key: target.id,
         cells: [
-          { key: 'id', content: target.id },
+          { key: 'id', content: <NoWrap>{target.id}</NoWrap> },
           { key: 'engine', content: target.engine },
           { key: 'env', content: <Lozenge appearance={target.environment === 'prod' ? 'removed' : target.environment === 'dev' ? 'success' : 'inprogress'}>{target.environment}</Lozenge> },
-          { key: 'connect', content: `${target.connect.host}:${target.connect.port}/${target.connect.database}` },
+          { key: 'connect', content: <NoWrap>{`${target.connect.host}:${target.connect.port}/${target.connect.database}`}</NoWrap> },
           { key: 'roles', content: target.roles.join(', ') },
         ],
       }))}

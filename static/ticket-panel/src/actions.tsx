@@ -7,7 +7,7 @@ import { useServices } from '../../shared/app-context';
 import { ConfirmAction } from '../../shared/ui/confirm-action';
 import { SelectInput } from '../../shared/ui/fields';
 import { ErrorBanner, SuccessBanner } from '../../shared/ui/messages';
-import { mayRevoke, REVOCABLE, utcTime, type GrantAnswer } from './grant-view';
+import { inWords, mayRevoke, REVOCABLE, utcTime, type GrantAnswer } from './grant-view';
 
 const EXTENSIONS = [
   { label: '30 minutes', value: 'PT30M' },
@@ -62,7 +62,7 @@ export function Actions({ answer, grant, onChanged }: { answer: GrantAnswer; gra
       </Heading>
       {waiting && (
         <Text testId="pending-extension">
-          {`An extension by ${waiting.extendBy} was asked at ${utcTime(waiting.requestedAt)} and waits for ${waiting.group}. Access stays as it is until then.`}
+          {`An extension by ${inWords(waiting.extendBy)} was asked at ${utcTime(waiting.requestedAt)} and waits for ${waiting.group}. Access stays as it is until then.`}
         </Text>
       )}
       <Inline space="space.100" alignBlock="end" shouldWrap>
@@ -111,12 +111,12 @@ export function Actions({ answer, grant, onChanged }: { answer: GrantAnswer; gra
           <>
             <ConfirmAction
               label="Approve extension"
-              title={`Approve the extension by ${pendingExtension.extendBy}?`}
+              title={`Approve the extension by ${inWords(pendingExtension.extendBy)}?`}
               confirmLabel="Approve"
               appearance="primary"
               onConfirm={act(async () => describeExtension(await client.call('requestExtension', { decision: 'approve' })))}
             >
-              <p>Access lasts longer by {pendingExtension.extendBy}, within the access level's maximum.</p>
+              <p>Access lasts longer by {inWords(pendingExtension.extendBy)}, within the access level's maximum.</p>
             </ConfirmAction>
             <ConfirmAction
               label="Decline extension"

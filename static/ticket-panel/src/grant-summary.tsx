@@ -3,7 +3,7 @@ import Lozenge from '@atlaskit/lozenge';
 import { Inline, Stack, Text } from '@atlaskit/primitives';
 import { useEffect, useState } from 'react';
 import type { GrantRecord } from '../../../src/core';
-import { countdown, STATE_VIEW, utcTime, type GrantAnswer } from './grant-view';
+import { countdown, inWords, nameOf, STATE_VIEW, utcTime, type GrantAnswer } from './grant-view';
 
 /** State, target, level, window and who approved under which rule; a live countdown while access is active or scheduled. */
 export function GrantSummary({ answer, grant, onWindowEnd }: { answer: GrantAnswer; grant: GrantRecord; onWindowEnd(): void }) {
@@ -23,16 +23,18 @@ export function GrantSummary({ answer, grant, onWindowEnd }: { answer: GrantAnsw
       <Text>{view.summary}</Text>
       {counting && grant.window && <Countdown state={grant.state} notBefore={grant.window.notBefore} notAfter={grant.window.notAfter} onEnd={onWindowEnd} />}
       <dl aria-label="Access details" style={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: '4px 16px', margin: 0 }}>
+        <dt>Requested by</dt>
+        <dd style={{ margin: 0 }}>{nameOf(answer, grant.requester.accountId)}</dd>
         <dt>Target</dt>
         <dd style={{ margin: 0 }}>{grant.target}</dd>
         <dt>Access level</dt>
         <dd style={{ margin: 0 }}>{`${grant.accessLevel} (role ${grant.role})`}</dd>
         <dt>Window</dt>
-        <dd style={{ margin: 0 }}>{grant.window ? `${utcTime(grant.window.notBefore)} – ${utcTime(grant.window.notAfter)}` : grant.duration ? `${grant.duration} once granted` : 'not set yet'}</dd>
+        <dd style={{ margin: 0 }}>{grant.window ? `${utcTime(grant.window.notBefore)} – ${utcTime(grant.window.notAfter)}` : grant.duration ? `${inWords(grant.duration)} once granted` : 'not set yet'}</dd>
         <dt>Decided by</dt>
         <dd style={{ margin: 0 }}>{grant.rule ? `rule "${grant.rule.name}"` : 'not decided yet'}</dd>
         <dt>Approved by</dt>
-        <dd style={{ margin: 0 }}>{grant.approvers.length ? grant.approvers.map((approver) => `${approver.accountId} at ${utcTime(approver.at)}`).join(', ') : grant.approval ? `waiting for ${grant.approval.count} of ${grant.approval.group}` : 'no approver needed'}</dd>
+        <dd style={{ margin: 0 }}>{grant.approvers.length ? grant.approvers.map((approver) => `${nameOf(answer, approver.accountId)} at ${utcTime(approver.at)}`).join(', ') : grant.approval ? `waiting for ${grant.approval.count} of ${grant.approval.group}` : 'no approver needed'}</dd>
         {grant.change && (
           <>
             <dt>Change</dt>
@@ -58,7 +60,7 @@ export function GrantSummary({ answer, grant, onWindowEnd }: { answer: GrantAnsw
       )}
       {answer.refusedApprovals.length > 0 && (
         <Text color="color.text.warning">
-          {answer.refusedApprovals.map((refusal) => `Approval by ${refusal.accountId} at ${utcTime(refusal.at)} refused: ${refusal.reason}`).join(' ')}
+          {answer.refusedApprovals.map((refusal) => `Approval by ${nameOf(answer, refusal.accountId)} at ${utcTime(refusal.at)} refused: ${refusal.reason}`).join(' ')}
         </Text>
       )}
     </Stack>

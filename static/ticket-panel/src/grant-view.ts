@@ -1,5 +1,5 @@
 import type { ResolverResult } from '../../../src/app/resolvers/contracts';
-import type { GrantState } from '../../../src/core';
+import { describeDuration, parseDuration, type GrantState, type LifecycleEvent } from '../../../src/core';
 
 export type GrantAnswer = ResolverResult<'getGrant'>;
 export type Credential = ResolverResult<'revealCredential'>;
@@ -21,7 +21,6 @@ export const STATE_VIEW: Record<GrantState, { label: string; appearance: Appeara
   failed: { label: 'Failed', appearance: 'removed', summary: 'Access could not be granted; an administrator can retry it.' },
 };
 
-/** States in which access can still be ended early (revoke now). */
 /** States whose access (granted or on its way) is revoked; a request still waiting for approval is cancelled instead. */
 export const REVOCABLE: ReadonlySet<GrantState> = new Set(['approved', 'scheduled', 'granting', 'active']);
 
@@ -40,6 +39,38 @@ export function countdown(until: string, now: number): string {
   if (hours) return `${hours} h ${pad(minutes)} min ${pad(seconds)} s`;
   if (minutes) return `${minutes} min ${pad(seconds)} s`;
   return `${seconds} s`;
+}
+
+/** Each lifecycle event as people say it, for the history. */
+export const EVENT_WORDS: Record<LifecycleEvent, string> = {
+  'policy-approved': 'Approved by policy',
+  'policy-needs-approval': 'Sent for approval',
+  'policy-denied': 'Denied by policy',
+  'approval-approved': 'Approved',
+  'approval-declined': 'Declined',
+  'window-not-open': 'Scheduled for its window',
+  'grant-started': 'Granting started',
+  'grant-succeeded': 'Access granted',
+  'grant-failed': 'Granting failed',
+  'grant-retried': 'Retried',
+  expired: 'Expired',
+  revoked: 'Ended early',
+  extended: 'Extended',
+  'break-glass': 'Break-glass access granted',
+};
+
+/** The name of an account (or of the app's own actor) as getGrant gives it; never a bare id. */
+export function nameOf(answer: Pick<GrantAnswer, 'people'>, accountId: string): string {
+  return answer.people[accountId] ?? 'unknown user';
+}
+
+/** An ISO-8601 duration in words: PT1H30M → "1 hour 30 minutes" (as written when it does not parse). */
+export function inWords(duration: string): string {
+  try {
+    return describeDuration(parseDuration(duration));
+  } catch {
+    return duration;
+  }
 }
 
 /** A readable UTC time: 2026-11-23 10:00:00 UTC. */

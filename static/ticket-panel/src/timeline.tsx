@@ -1,10 +1,10 @@
 import Heading from '@atlaskit/heading';
 import { Stack, Text } from '@atlaskit/primitives';
 import type { GrantRecord } from '../../../src/core';
-import { STATE_VIEW, utcTime } from './grant-view';
+import { EVENT_WORDS, nameOf, STATE_VIEW, utcTime, type GrantAnswer } from './grant-view';
 
 /** The lifecycle from the `jit-access` property, oldest first. */
-export function Timeline({ grant }: { grant: GrantRecord }) {
+export function Timeline({ answer, grant }: { answer: GrantAnswer; grant: GrantRecord }) {
   return (
     <Stack space="space.100">
       <Heading size="xsmall" as="h3">
@@ -15,7 +15,7 @@ export function Timeline({ grant }: { grant: GrantRecord }) {
         {grant.history.map((entry, index) => (
           <li key={index}>
             <Text>
-              <time dateTime={entry.at}>{utcTime(entry.at)}</time>: {entry.event} — {STATE_VIEW[entry.from].label} → {STATE_VIEW[entry.to].label}, by {entry.actor}
+              <time dateTime={entry.at}>{utcTime(entry.at)}</time>: {EVENT_WORDS[entry.event]} ({STATE_VIEW[entry.from].label} → {STATE_VIEW[entry.to].label}), by {nameOf(answer, entry.actor)}
               {entry.rule ? ` (rule "${entry.rule.name}")` : ''}
               {entry.note ? `. ${entry.note}` : ''}
             </Text>

@@ -97,7 +97,10 @@ export const envelope = z.discriminatedUnion('ok', [
   z.strictObject({ ok: z.literal(false), error: z.strictObject({ code: z.string(), message: z.string() }) }),
 ]);
 
-/** Calls a resolver as `accountId` from the admin page, or from the ticket panel of `ticket`. */
+/**
+ * Calls a resolver as `accountId` from the admin page, or from the ticket panel of `ticket`, and waits for
+ * the work it handed to the queue (the ticket writes it claimed) as a person would wait to see them.
+ */
 export async function resolve(site: Site, accountId: string, functionKey: string, payload: unknown = {}, ticket?: string) {
   const result = await site.runtime.invokeResolver({
     moduleKey: ticket ? 'jit-ticket-panel' : 'jit-admin-page',
@@ -106,6 +109,7 @@ export async function resolve(site: Site, accountId: string, functionKey: string
     accountId,
     ...(ticket ? { extension: { issue: { key: ticket } } } : {}),
   });
+  await settle(site);
   return envelope.parse(result);
 }
 

@@ -47,7 +47,7 @@ export interface AxeViolation {
 }
 
 /** axe-core's serious and critical violations on the page as it is now. */
-export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+export async function seriousViolations(page: Pick<Page, 'evaluate'>): Promise<AxeViolation[]> {
   // Evaluated through the DevTools protocol: the pages' content security policy refuses injected script tags.
   await page.evaluate(readFileSync(AXE, 'utf8'));
   const violations = await page.evaluate(async () => {

@@ -26,8 +26,8 @@ describe('the sandbox in a browser', () => {
   const signInAs = async (email: string) => {
     await page.getByTestId('user-picker').selectOption(email);
   };
-  /** The app's issue panel on the ticket: its Custom UI page in an iframe. */
-  const panel = (): FrameLocator => page.frameLocator('[data-testid="issue-panel"]');
+  /** The app's panel on the ticket, its Custom UI page in an iframe: the issue panel for agents, the portal request view for customers. */
+  const panel = (): FrameLocator => page.frameLocator('[data-testid="issue-panel"], [data-testid="portal-request-panel"]');
   const panelState = (state: string, timeout = 20_000) => panel().getByTestId('grant-state').getByText(state, { exact: true }).waitFor({ timeout });
 
   beforeAll(async () => {
@@ -50,12 +50,18 @@ describe('the sandbox in a browser', () => {
     await page.goto(`${sandbox.url}/#/portal`);
     await signInAs('ana@example.com');
     await page.getByTestId('raise').waitFor();
-    const field = (label: string) => page.getByLabel(label, { exact: true });
-    await field('Summary *').fill('Check order statuses on prod');
-    await field('Database *').selectOption('shop-prod');
-    await field('Access level *').selectOption('read-only');
-    await field('Duration (ISO-8601, e.g. PT1H)').fill('PT10M');
-    await field('Justification *').fill('INC-88: orders stuck in placed');
+    await page.getByLabel('Summary *', { exact: true }).fill('Check order statuses on prod');
+    // The app's own part of the create screen (its portal form panel) asks for the rest.
+    const form = page.frameLocator('[data-testid="portal-form-panel"]');
+    const choose = async (label: string, option: RegExp) => {
+      await form.getByLabel(label, { exact: true }).click();
+      await form.getByRole('option', { name: option }).click();
+    };
+    await choose('Database', /^shop-prod/);
+    await choose('Access level', /^Read-only/);
+    await choose('Duration', /^15 minutes$/);
+    await form.getByLabel('Reason', { exact: true }).fill('INC-88: orders stuck in placed');
+    await form.getByTestId('form-problems').waitFor({ state: 'detached' });
     await shot('portal-form');
     await page.getByTestId('raise').click();
     await page.waitForURL(/#\/ticket\/DBA-\d+$/);
@@ -121,8 +127,10 @@ describe('the sandbox in a browser', () => {
     await admin.getByRole('button', { name: 'Simulate' }).click();
     await admin.getByRole('region', { name: 'Verdict' }).getByText('Approved automatically').waitFor();
 
+    expect(await page.getByTestId('theme-toggle').textContent()).toBe('Dark theme: off');
     await page.getByTestId('theme-toggle').click();
     expect(await page.getByTestId('theme-toggle').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByTestId('theme-toggle').textContent()).toBe('Dark theme: on');
     await page.waitForFunction(() => document.documentElement.getAttribute('data-color-mode') === 'dark');
     // The page reloads with the user's theme in its view context (same origin: the host can look inside).
     await page.waitForFunction(() => document.querySelector<HTMLIFrameElement>('[data-testid="admin-page"]')?.contentDocument?.documentElement.getAttribute('data-color-mode') === 'dark');

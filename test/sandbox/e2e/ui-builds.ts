@@ -11,6 +11,7 @@ export const UI_BUILDS = {
   sandbox: { config: 'src/sandbox/web/ui/vite.config.mts', output: 'dist/sandbox-ui' },
   adminPage: { config: 'static/admin-page/vite.config.mts', output: 'static/admin-page/build' },
   ticketPanel: { config: 'static/ticket-panel/vite.config.mts', output: 'static/ticket-panel/build' },
+  portalForm: { config: 'static/portal-form/vite.config.mts', output: 'static/portal-form/build' },
 } as const;
 type Build = (typeof UI_BUILDS)[keyof typeof UI_BUILDS];
 

@@ -1,4 +1,5 @@
-import { ManualClock } from '../../../src/sandbox/forge/clock';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ManualClock, RealClock } from '../../../src/sandbox/forge/clock';
 import { ForgeInvocationError } from '../../../src/sandbox/forge/errors';
 import type { InvocationOutcome } from '../../../src/sandbox/forge/invoker';
 import { type AsyncEvent, DEFAULT_MAX_RETRIES, EventQueue } from '../../../src/sandbox/forge/queue';
@@ -41,6 +42,27 @@ describe('the emulated async event queue', () => {
       expect.objectContaining({ code: 'MODULE_NOT_FOUND' }),
     );
     expect(push(Array.from({ length: 50 }, () => ({ body: {}, delayInSeconds: 900 }))).status).toBe(201);
+  });
+
+  it('delivers each event as an invocation of its own, outside the async context of the invocation that pushed it', async () => {
+    const context = new AsyncLocalStorage<string>();
+    const seen: Array<string | undefined> = [];
+    const { push, clock, settle } = setup(() => {
+      seen.push(context.getStore());
+      return done;
+    });
+    await context.run('pusher', async () => {
+      push([{ body: { n: 1 } }, { body: { n: 2 }, delayInSeconds: 5 }]);
+    });
+    await settle();
+    await context.run('test', () => clock.advance(5_000));
+    expect(seen).toEqual([undefined, undefined]);
+
+    const work: Array<Promise<void>> = [];
+    const real = new RealClock((w) => work.push(w));
+    const ran = new Promise<string | undefined>((resolve) => context.run('pusher', () => real.schedule(Date.now(), async () => resolve(context.getStore()))));
+    expect(await ran).toBeUndefined();
+    real.stop();
   });
 
   it('delivers an undelayed event at once and a delayed one when the clock gets there', async () => {

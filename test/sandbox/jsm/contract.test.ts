@@ -98,6 +98,22 @@ describe('contract: every /rest/api/3 route against the Jira platform OpenAPI de
     expect((await platform(site, asApp, 'GET', path)).status).toBe(404);
   });
 
+  it('attachments: a multipart upload, the file in the issue, its content', async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['{"at":"x"}\n'], { type: 'application/x-ndjson' }), 'activity.jsonl');
+    const path = `/rest/api/3/issue/${key}/attachments`;
+    const uploaded = await site.jsm.handle(new Request(`https://example.atlassian.net${path}`, { method: 'POST', headers: { 'X-Atlassian-Token': 'no-check' }, body: form }), asApp);
+    const added: unknown = await uploaded.json();
+    expect({ status: uploaded.status, valid: validateResponseBody('POST', path, uploaded.status, added) }).toEqual({ status: 200, valid: { ok: true } });
+    checked.add('POST /rest/api/3/issue/{issueIdOrKey}/attachments');
+    const read = await platform(site, asApp, 'GET', `/rest/api/3/issue/${key}?fields=attachment`);
+    expect(at(read.body, 'fields', 'attachment', 0, 'filename')).toBe('activity.jsonl');
+    const content = `/rest/api/3/attachment/content/${String(at(added, 0, 'id'))}`;
+    const redirected = await site.jsm.handle(new Request(`https://example.atlassian.net${content}`), asApp);
+    expect({ status: redirected.status, valid: validateResponseBody('GET', content, redirected.status, null) }).toEqual({ status: 303, valid: { ok: true } });
+    expect((await platform(site, asApp, 'GET', '/rest/api/3/attachment/content/99999?redirect=false')).status).toBe(404);
+  });
+
   it('issue links and link types', async () => {
     const types = await platform(site, asApp, 'GET', '/rest/api/3/issueLinkType');
     expect((at(types.body, 'issueLinkTypes') as { name: string }[]).map((t) => t.name)).toContain('Relates');
@@ -105,6 +121,33 @@ describe('contract: every /rest/api/3 route against the Jira platform OpenAPI de
     expect((await platform(site, asApp, 'POST', '/rest/api/3/issueLink', link)).status).toBe(201);
     const read = await platform(site, asApp, 'GET', `/rest/api/3/issue/${key}?fields=issuelinks`);
     expect(at(read.body, 'fields', 'issuelinks', 0, 'outwardIssue', 'key')).toBe(changeKey);
+  });
+
+  it('issue notifications: to the members of a group who may see the issue, a 400 for a recipient that does not exist', async () => {
+    const notify = (identity: JsmIdentity, to: unknown, issue = key) => platform(site, identity, 'POST', `/rest/api/3/issue/${issue}/notify`, { subject: 'Alert not delivered', textBody: 'Check the webhook.', to });
+    expect((await notify(asApp, { groups: [{ name: 'jira-admins' }] })).status).toBe(204);
+    // A customer in the group may not see a request of another customer: Jira's scheme leaves them out.
+    site.jsm.admin.addToGroup('incident-watch', site.people.agent);
+    site.jsm.admin.addToGroup('incident-watch', site.people.otherCustomer);
+    expect((await notify(asApp, { groups: [{ name: 'incident-watch' }], reporter: true })).status).toBe(204);
+    expect(site.jsm.admin.notifications.map((sent) => [sent.issueKey, sent.subject, sent.recipients])).toEqual([
+      [key, 'Alert not delivered', [site.people.siteAdmin]],
+      [key, 'Alert not delivered', [site.people.customer, site.people.agent]],
+    ]);
+    expect(await notify(asApp, { groups: [{ name: 'no-such-group' }] })).toMatchObject({ status: 400, body: { errorMessages: ['The group no-such-group does not exist.'] } });
+    expect(await notify(asApp, {})).toMatchObject({ status: 400, body: { errorMessages: ['No recipients were defined for notification.'] } });
+    expect(await notify(asApp, { assignee: true })).toMatchObject({ status: 400, body: { errorMessages: ['The issue has no assignee to notify.'] } });
+    expect((await notify(asUser(site.people.otherCustomer), { groups: [{ name: 'jira-admins' }] })).status).toBe(404);
+    expect(site.jsm.admin.notifications).toHaveLength(2);
+  });
+
+  it('a due date as Jira takes it: a date, never a date and time', async () => {
+    const task = (duedate: string) => platform(site, asApp, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'JIT' }, issuetype: { name: 'Task' }, summary: 'Review', duedate } });
+    const created = await task('2026-12-01');
+    expect(created.status).toBe(201);
+    const read = await platform(site, asApp, 'GET', `/rest/api/3/issue/${String(at(created.body, 'key'))}?fields=duedate`);
+    expect(at(read.body, 'fields', 'duedate')).toBe('2026-12-01');
+    expect(await task('2026-12-01T10:00:00Z')).toMatchObject({ status: 400, body: { errors: { duedate: 'Error parsing date string: 2026-12-01T10:00:00Z' } } });
   });
 
   it('fields, including creating a custom field as the app', async () => {

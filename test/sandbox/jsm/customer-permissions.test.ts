@@ -39,6 +39,22 @@ describe('what a customer may see and do', () => {
     expect((at(agentSearch.body, 'issues') as { key: string }[]).map((i) => i.key)).toEqual([theirs, mine]);
   });
 
+  it('lists open or closed requests as requestStatus asks (all when it is absent), and refuses an unknown value', async () => {
+    const site = seedSite();
+    const open = await raiseRequest(site, site.people.customer, 'Still open');
+    const closed = await raiseRequest(site, site.people.customer, 'Done with');
+    const agent = asUser(site.people.agent);
+    const transitions = at((await call(site.jsm, agent, 'GET', `/rest/api/3/issue/${closed}/transitions`)).body, 'transitions') as { id: string; to: { statusCategory: { key: string } } }[];
+    const done = transitions.find((transition) => transition.to.statusCategory.key === 'done');
+    expect((await call(site.jsm, agent, 'POST', `/rest/api/3/issue/${closed}/transitions`, { transition: { id: done?.id } })).status).toBe(204);
+    const me = asUser(site.people.customer);
+    const keys = async (query: string) => (at((await call(site.jsm, me, 'GET', `/rest/servicedeskapi/request${query}`)).body, 'values') as { issueKey: string }[]).map((r) => r.issueKey).sort();
+    expect(await keys('?requestStatus=OPEN_REQUESTS')).toEqual([open]);
+    expect(await keys('?requestStatus=CLOSED_REQUESTS')).toEqual([closed]);
+    expect(await keys('')).toEqual([open, closed].sort());
+    expect((await call(site.jsm, me, 'GET', '/rest/servicedeskapi/request?requestStatus=MINE')).status).toBe(400);
+  });
+
   it('refuses a customer edits, properties and raising on behalf of someone else', async () => {
     const site = seedSite();
     const key = await raiseRequest(site, site.people.customer);

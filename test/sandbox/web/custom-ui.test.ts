@@ -41,8 +41,14 @@ describe("the app's Custom UI pages in the sandbox", () => {
       { moduleKey: 'jit-admin-page', type: 'jira:adminPage' },
       { moduleKey: 'jit-ticket-panel', type: 'jira:issuePanel' },
       { moduleKey: 'jit-portal-request', type: 'jiraServiceManagement:portalRequestDetail' },
+      { moduleKey: 'jit-portal-form', type: 'jiraServiceManagement:portalRequestCreatePropertyPanel' },
     ]);
-    expect(pages.map((page) => page.buildDir)).toEqual([join(ROOT, 'static/admin-page/build'), join(ROOT, 'static/ticket-panel/build'), join(ROOT, 'static/ticket-panel/build')]);
+    expect(pages.map((page) => page.buildDir)).toEqual([
+      join(ROOT, 'static/admin-page/build'),
+      join(ROOT, 'static/ticket-panel/build'),
+      join(ROOT, 'static/ticket-panel/build'),
+      join(ROOT, 'static/portal-form/build'),
+    ]);
   });
 
   it("serves index.html with the bridge shim for the viewer, the ticket and the theme, under Forge's CSP", async () => {

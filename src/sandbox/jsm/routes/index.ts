@@ -1,4 +1,5 @@
 import type { Route } from '../router';
+import { attachmentRoutes } from './platform-attachments';
 import { approvalRoutes } from './jsm-approvals';
 import { requestCommentRoutes } from './jsm-comments';
 import { requestRoutes } from './jsm-requests';
@@ -7,6 +8,7 @@ import { commentRoutes } from './platform-comments';
 import { fieldRoutes } from './platform-fields';
 import { issueRoutes } from './platform-issues';
 import { linkRoutes } from './platform-links';
+import { notifyRoutes } from './platform-notify';
 import { projectRoutes } from './platform-projects';
 import { propertyRoutes } from './platform-properties';
 import { searchRoutes } from './platform-search';
@@ -20,7 +22,9 @@ export const routes: Route[] = [
   ...transitionRoutes,
   ...commentRoutes,
   ...propertyRoutes,
+  ...attachmentRoutes,
   ...linkRoutes,
+  ...notifyRoutes,
   ...fieldRoutes,
   ...userRoutes,
   ...searchRoutes,

@@ -4,7 +4,7 @@ import type { State } from '../state';
 
 /** Fields set through other means (or not at all) on an edit; `project` and `issuetype` only on create. */
 const STRUCTURAL = new Set(['project', 'issuetype', 'reporter', 'assignee']);
-const WRITABLE_SYSTEM = new Set(['summary', 'description', 'labels']);
+const WRITABLE_SYSTEM = new Set(['summary', 'description', 'labels', 'duedate']);
 
 export type FieldWrites = {
   values: Map<string, unknown>;

@@ -9,7 +9,7 @@ function userFromQuery(ctx: RouteContext): User {
   const accountId = ctx.query.get('accountId');
   if (!accountId) throw badRequest('The accountId query parameter needs to be provided.');
   const user = ctx.state.users.get(accountId);
-  if (!user) throw notFound('Specified user does not exist or you do not have required permissions');
+  if (!user || user.deleted) throw notFound('Specified user does not exist or you do not have required permissions');
   return user;
 }
 

@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 /** The sandbox's same-origin APIs, called as the user picked in the header (Basic auth, any token). */
 
-export type DemoUser = { accountId: string; email: string; displayName: string; role: string; isAdmin: boolean };
+/** `isAgent`: works the queue (agent or admin); others are portal customers and see the portal's request view. */
+export type DemoUser = { accountId: string; email: string; displayName: string; role: string; isAdmin: boolean; isAgent: boolean };
 export type CustomUiPage = { moduleKey: string; type: string; title: string; built: boolean };
 export type SandboxInfo = {
   users: DemoUser[];
@@ -10,6 +11,8 @@ export type SandboxInfo = {
   serviceDeskId: string;
   projectKey: string;
   changeKey: string;
+  /** The app's request field ids (target, accessLevel, duration, justification, change): its portal form asks for these. */
+  fields: Record<string, string>;
   targets: { id: string; environment: string; engine: string }[];
   sweepSeconds: number;
 };

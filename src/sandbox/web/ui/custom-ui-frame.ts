@@ -9,8 +9,8 @@ export function pageOfType(pages: readonly CustomUiPage[], type: string): Custom
 }
 
 /** Where the sandbox serves a module's page for this user, ticket and theme (src/sandbox/web/custom-ui.ts). */
-export function pageUrl(page: CustomUiPage, user: DemoUser, theme: Theme, issueKey?: string): string {
-  const query = new URLSearchParams({ as: user.email, theme, ...(issueKey === undefined ? {} : { issue: issueKey }) });
+export function pageUrl(page: CustomUiPage, user: DemoUser, theme: Theme, issueKey?: string, requestType?: string): string {
+  const query = new URLSearchParams({ as: user.email, theme, ...(issueKey === undefined ? {} : { issue: issueKey }), ...(requestType === undefined ? {} : { requestType }) });
   return `/app/${encodeURIComponent(page.moduleKey)}/?${query.toString()}`;
 }
 

@@ -64,7 +64,7 @@ function App() {
       h(
         'button',
         { type: 'button', className: 'theme-toggle', 'data-testid': 'theme-toggle', 'aria-pressed': theme === 'dark', onClick: () => setTheme(theme === 'dark' ? 'light' : 'dark') },
-        'Dark theme',
+        theme === 'dark' ? 'Dark theme: on' : 'Dark theme: off',
       ),
       h(
         'label',
@@ -90,9 +90,16 @@ function App() {
     h(
       'main',
       null,
-      route.page === 'portal' ? h(PortalPage, { user, info, onRaised: (key: string) => (window.location.hash = `#/ticket/${key}`) }) : null,
+      route.page === 'portal' ? h(PortalPage, { user, info, theme, onRaised: (key: string) => (window.location.hash = `#/ticket/${key}`) }) : null,
       route.page === 'queue' ? h(QueuePage, { user, refresh: 0, onOpen: (key: string) => (window.location.hash = `#/ticket/${key}`) }) : null,
-      route.page === 'ticket' ? h(TicketPage, { user, issueKey: route.key, theme, panel: pageOfType(info.pages, 'jira:issuePanel'), onLogin }) : null,
+      route.page === 'ticket' ? h(TicketPage, {
+            user,
+            issueKey: route.key,
+            theme,
+            // Agents see the app's issue panel; a portal customer sees its portal request view, as in JSM.
+            panel: pageOfType(info.pages, user.isAgent ? 'jira:issuePanel' : 'jiraServiceManagement:portalRequestDetail'),
+            onLogin,
+          }) : null,
       route.page === 'console' ? h(ConsolePage, { user, info, draft, onDraft: setDraft }) : null,
       route.page === 'settings' ? h(SettingsPage, { user, info, theme }) : null,
     ),

@@ -15,12 +15,12 @@ export function statusAppearance(status: string): 'success' | 'inprogress' | 're
   return 'default';
 }
 
-/** The queue: every request the signed-in user may see (agents see all), newest first. */
+/** The queue: the open requests the signed-in user may see (an agent: all of them; a customer: their own), newest first. */
 export function QueuePage(props: { user: DemoUser; refresh: number; onOpen(key: string): void }) {
   const [rows, setRows] = useState<Row[]>([]);
   useEffect(() => {
     const load = () =>
-      void call(props.user, 'GET', '/rest/servicedeskapi/request?limit=50').then((result) => {
+      void call(props.user, 'GET', '/rest/servicedeskapi/request?requestStatus=OPEN_REQUESTS&limit=50').then((result) => {
         const values = (result.body as { values?: Request[] }).values ?? [];
         setRows(
           values
@@ -40,7 +40,7 @@ export function QueuePage(props: { user: DemoUser; refresh: number; onOpen(key: 
   return h(
     'section',
     { className: 'page' },
-    el(Heading, { size: 'large' }, 'Queue · All open requests'),
+    el(Heading, { size: 'large' }, props.user.isAgent ? 'Queue · All open requests' : 'My open requests'),
     h(
       'table',
       { className: 'queue', 'data-testid': 'queue' },
@@ -60,6 +60,6 @@ export function QueuePage(props: { user: DemoUser; refresh: number; onOpen(key: 
         ),
       ),
     ),
-    rows.length === 0 ? h('p', null, 'No requests yet.') : null,
+    rows.length === 0 ? h('p', null, 'No open requests.') : null,
   );
 }

@@ -13,6 +13,12 @@ import type { Theme } from './theme';
 type Issue = { key: string; fields: { summary: string; status: { name: string } }; properties: { 'jit-access'?: { state: string; target?: string; username?: string } } };
 type Approval = { id: string; name: string; finalDecision: string; canAnswerApproval: boolean; approvers: { approver: { displayName: string }; approverDecision: string }[] };
 type Transition = { id: string; name: string };
+/** Jira's timestamp as people read it, in UTC with the zone: 2026-11-29 23:06:01 UTC. */
+function readableTime(instant: string): string {
+  const ms = Date.parse(instant);
+  return Number.isNaN(ms) ? instant : `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 type Comment = { id: string; body: unknown; jsdPublic: boolean; author: { displayName: string }; created: string };
 
 /**
@@ -71,11 +77,12 @@ export function TicketPage(props: { user: DemoUser; issueKey: string; theme: The
     h('p', null, 'Status ', h('span', { 'data-testid': 'ticket-status' }, el(Lozenge, { appearance: statusAppearance(issue.fields.status.name), isBold: true }, issue.fields.status.name))),
     h(
       'div',
-      { className: 'panel' },
+      // The state the page last read: the panel's frame reloads when it changes, as Jira reloads an issue panel.
+      { className: 'panel', 'data-grant-state': grant?.state ?? 'none' },
       el(Heading, { size: 'small' }, props.panel?.title || 'Database access'),
       props.panel
         ? // Jira reloads an issue panel when the issue changes; here, when the app's state of the ticket does.
-          h(CustomUiFrame, { key: grant?.state ?? 'none', src: pageUrl(props.panel, user, props.theme, issue.key), title: props.panel.title || 'Database access', minHeight: 420, testId: 'issue-panel' })
+          h(CustomUiFrame, { key: grant?.state ?? 'none', src: pageUrl(props.panel, user, props.theme, issue.key), title: props.panel.title || 'Database access', minHeight: 420, testId: props.user.isAgent ? 'issue-panel' : 'portal-request-panel' })
         : h('p', null, 'The app declares no issue panel.'),
     ),
     approvals.length > 0
@@ -119,7 +126,7 @@ export function TicketPage(props: { user: DemoUser; issueKey: string; theme: The
           h(
             'li',
             { key: comment.id, className: comment.jsdPublic ? 'public' : 'internal' },
-            h('div', { className: 'meta' }, el(Lozenge, { appearance: comment.jsdPublic ? 'new' : 'default' }, comment.jsdPublic ? 'Reply to customer' : 'Internal note'), ` ${comment.author.displayName} · ${comment.created}`),
+            h('div', { className: 'meta' }, el(Lozenge, { appearance: comment.jsdPublic ? 'new' : 'default' }, comment.jsdPublic ? 'Reply to customer' : 'Internal note'), ` ${comment.author.displayName} · ${readableTime(comment.created)}`),
             h('pre', null, adfText(comment.body)),
           ),
         ),

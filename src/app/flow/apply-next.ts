@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import type { GrantEffect, GrantFacts, NextStep, Settings, StepSettings } from '../../core';
+import { pushGrantJob } from '../queue/grant-queue';
+import type { AppConfig } from '../storage/app-config';
+import { alertOwed, type GrantMeta, type StoredGrant } from '../storage/grant-entity';
+import { applyEffects } from './apply-effects';
+import { applySteps } from './apply-steps';
+import { deliverAlert } from './break-glass-alert';
+
+/** What `nextStep` needs of a stored grant. */
+export function factsOf({ record, meta }: StoredGrant): GrantFacts {
+  return {
+    record,
+    ...(meta.job ? { job: meta.job } : {}),
+    ...(meta.requestedStart ? { requestedStart: meta.requestedStart } : {}),
+    ...(meta.change ? { change: meta.change } : {}),
+    ...(meta.rule ? { rule: meta.rule } : {}),
+    reasons: meta.reasons,
+    ...(meta.reviewTask ? { reviewTask: meta.reviewTask } : {}),
+    ...(meta.warnAt ? { warnAt: meta.warnAt } : {}),
+    ...(meta.revokeRequested ? { revokeRequested: meta.revokeRequested } : {}),
+    alertOwed: alertOwed({ record, meta }),
+    ticketWritesOwed: ticketWritesOwed(meta),
+    ticketDeleted: meta.ticketDeleted !== undefined,
+  };
+}
+
+/** Writes to the ticket still owed; SIEM events are a queue of their own that holds no step back. */
+export function ticketWritesOwed(meta: GrantMeta): boolean {
+  return meta.effects.some((effect) => effect.kind !== 'siem');
+}
+
+export function stepSettings(settings: Settings, config: AppConfig): StepSettings {
+  return { settings, warnBeforeMinutes: config.warnBeforeMinutes, maxGrantAttempts: config.maxGrantAttempts };
+}
+
+type ConnectorEffect = Extract<GrantEffect, { kind: 'create-access' | 'revoke-access' | 'confirm-end' }>;
+
+export interface AppliedStep {
+  /** The grant as stored afterwards; undefined when another writer moved it on first (the step did nothing). */
+  stored: StoredGrant | undefined;
+  /** The platform should deliver the job again after this many seconds. */
+  retryAfterSeconds?: number;
+  /** Calls to the connector the step asks for, for the caller to make (its answer is the next event). */
+  connector: ConnectorEffect[];
+}
+
+const TICKET_WRITES = new Set<GrantEffect['kind']>(['move', 'step-comments', 'comment', 'property']);
+
+/**
+ * Applies what `nextStep` decided: the steps, the record, the job and the warning are stored with the ticket
+ * writes they owe in one write conditioned on the version read (`applySteps`, the outbox), which then
+ * applies those writes; then the rest in order: the job is sent, the alert delivered, owed writes replayed.
+ * Connector calls are handed back to the caller.
+ */
+export async function applyNext(stored: StoredGrant, next: NextStep, settings: Settings, config: AppConfig, secrets: readonly string[] = []): Promise<AppliedStep> {
+  const applied: AppliedStep = { stored, connector: [] };
+  const writes = next.effects.filter((effect) => TICKET_WRITES.has(effect.kind));
+  const changes = next.steps.length > 0 || next.record !== stored.record || next.job !== 'keep' || next.warnAt !== undefined || writes.length > 0;
+  if (changes || next.effects.some((effect) => effect.kind === 'refile')) {
+    const meta: Partial<GrantMeta> = {
+      ...(next.job === 'keep' ? {} : { job: next.job === 'clear' ? undefined : { token: next.job.token ?? randomUUID(), deliverAt: next.job.deliverAt } }),
+      ...(next.warnAt ? { warnAt: next.warnAt.at } : {}),
+    };
+    const stepComments = writes.find((effect) => effect.kind === 'step-comments');
+    // Steps make the record again from the stored one; a record changed without a step (an attempt counted) is stored as decided.
+    const base = next.steps.length > 0 ? stored : { ...stored, record: next.record };
+    applied.stored = await applySteps(base, settings, next.steps, {
+      moves: writes.flatMap((effect) => (effect.kind === 'move' ? [effect.move] : [])),
+      comments: stepComments !== undefined,
+      publicComment: stepComments?.public ?? false,
+      deferInternalComment: stepComments?.defer === true,
+      ...(stepComments?.publicExtra ? { publicExtra: stepComments.publicExtra } : {}),
+      notes: writes.flatMap((effect) => (effect.kind === 'comment' ? [{ visibility: effect.visibility, body: effect.body }] : [])),
+      property: writes.some((effect) => effect.kind === 'property'),
+      meta,
+      secrets,
+    });
+    if (!applied.stored) return applied;
+  }
+  for (const effect of next.effects) {
+    const current: StoredGrant | undefined = applied.stored;
+    if (!current) return applied;
+    switch (effect.kind) {
+      case 'queue-job':
+        if (current.meta.job) await pushGrantJob(current.ticket, current.meta.job);
+        break;
+      case 'retry-job':
+        applied.retryAfterSeconds = effect.afterSeconds;
+        break;
+      case 'deliver-alert':
+        if (alertOwed(current)) applied.stored = await deliverAlert(current, config);
+        break;
+      case 'replay-ticket-writes':
+        applied.stored = await applyEffects(current, new Set());
+        break;
+      case 'create-access':
+      case 'revoke-access':
+      case 'confirm-end':
+        applied.connector.push(effect);
+        break;
+      default:
+        break;
+    }
+  }
+  return applied;
+}

@@ -1,0 +1,287 @@
+import { adfDoc, type AdfDoc } from './adf';
+import type { LinkedChange } from './access-request';
+import { recordTransition, type GrantRecord, type GrantRecordPatch, type TransitionInput } from './grant-record';
+import type { Settings } from './settings-schema';
+import { grantWindow } from './window';
+
+/**
+ * What a grant's work does next, decided in one place: (grant as stored, event, settings, now) -> (the
+ * lifecycle steps and the record they make, the job and warning to keep, and the effects the app applies,
+ * in order). Covers the grant job (a delivery, the connector's answer or its failure) and the sweep (a
+ * grant whose time has come). No I/O: the app reads, calls `nextStep`, stores the record with the ticket
+ * writes it owes in one conditional write, then applies the rest.
+ */
+
+/** The platform's longest queue delivery delay; a window further out is left to the sweep. */
+export const MAX_JOB_DELAY_SECONDS = 900;
+/** A window opening sooner than this counts as open now. */
+const OPEN_NOW_MS = 5_000;
+
+/** The grant as stored, as far as its next step depends on it. */
+export interface GrantFacts {
+  record: GrantRecord;
+  /** The grant job allowed to act and when it is due. */
+  job?: { token: string; deliverAt: string };
+  requestedStart?: string;
+  change?: LinkedChange;
+  /** The rule that decided and its reasons, recorded when a break-glass grant starts. */
+  rule?: { id: string; name: string };
+  reasons: readonly string[];
+  reviewTask?: string;
+  warnAt?: string;
+  revokeRequested?: { by: string; reason: string; event: 'revoked' | 'expired' };
+  /** A granted break-glass grant whose alert is not delivered yet. */
+  alertOwed: boolean;
+  /** Ticket writes of earlier steps not applied yet. */
+  ticketWritesOwed: boolean;
+  /** The ticket was deleted: nothing is written to it any more. */
+  ticketDeleted: boolean;
+}
+
+export interface StepSettings {
+  settings: Settings;
+  warnBeforeMinutes: number;
+  maxGrantAttempts: number;
+}
+
+export type GrantEvent =
+  /** The request was approved (by policy or by its approvers): these steps, then on to access. */
+  | { kind: 'approved'; steps: StepSpec[]; moves: TicketMove[] }
+  /** The queue delivered the grant job carrying `token`. */
+  | { kind: 'job-delivered'; token: string }
+  /** The connector created the access (idempotent by grant id). */
+  | { kind: 'access-created'; notBefore: string; notAfter: string; username: string; connect: NonNullable<GrantRecord['connect']>; capped?: string }
+  /** Asking the connector failed; `retryable` when it may recover. */
+  | { kind: 'attempt-failed'; message: string; retryable: boolean }
+  /** The sweep found the grant due. */
+  | { kind: 'due' };
+
+export type TicketMove = { transition: string } | { toStatus: string };
+
+export type GrantEffect =
+  | { kind: 'move'; move: TicketMove }
+  /**
+   * The internal audit comment of the steps and, when `public`, the requester's comment of the last one;
+   * `defer` keeps the audit with the grant for the next steps' comment (an approval the grant follows at once).
+   */
+  | { kind: 'step-comments'; public: boolean; publicExtra?: AdfDoc; defer?: true }
+  | { kind: 'comment'; visibility: 'internal' | 'public'; body: AdfDoc }
+  /** The `jit-access` property, as the record is stored. */
+  | { kind: 'property' }
+  /** Send the grant job recorded as `job` (delivered at its deliverAt). */
+  | { kind: 'queue-job' }
+  /** Ask the queue to deliver this job again after `afterSeconds` (the platform's retry). */
+  | { kind: 'retry-job'; afterSeconds: number }
+  | { kind: 'create-access'; notBefore: string; notAfter: string; capped?: string }
+  | { kind: 'revoke-access'; by: string; reason: string; event: 'revoked' | 'expired' }
+  /** Past the end: confirm the connector ended access, or end it now. */
+  | { kind: 'confirm-end' }
+  | { kind: 'deliver-alert' }
+  /** Apply ticket writes earlier steps still owe; everything else waits for the next sweep. */
+  | { kind: 'replay-ticket-writes' }
+  /** Write the grant unchanged, so the store files it under its derived phase. */
+  | { kind: 'refile' };
+
+/** A lifecycle step to record; `actorName` is the actor's display name when already read, for the comment. */
+export type StepSpec = Omit<TransitionInput, 'at'> & { reasons?: readonly string[]; actorName?: string };
+
+export interface NextStep {
+  /** Lifecycle steps to record, in order. */
+  steps: StepSpec[];
+  /** The record after the steps (and any attempt counted). */
+  record: GrantRecord;
+  /** The job to keep: unchanged, cleared, or a new delivery of the same token (`token` undefined: a new job). */
+  job: 'keep' | 'clear' | { deliverAt: string; token?: string };
+  /** The warning before the end, when the steps set or clear it (`at` undefined: no warning). */
+  warnAt?: { at: string | undefined };
+  effects: GrantEffect[];
+}
+
+const GRANTABLE = new Set(['requested', 'approved', 'scheduled', 'granting']);
+
+export function nextStep(grant: GrantFacts, event: GrantEvent, context: StepSettings, now: Date): NextStep {
+  switch (event.kind) {
+    case 'approved':
+      return approved(grant, event, context, now);
+    case 'job-delivered':
+      return jobDelivered(grant, event.token, context, now);
+    case 'access-created':
+      return accessCreated(grant, event, context, now);
+    case 'attempt-failed':
+      return attemptFailed(grant, event, context, now);
+    case 'due':
+      return due(grant, now);
+  }
+}
+
+const nothing = (grant: GrantFacts): NextStep => ({ steps: [], record: grant.record, job: 'keep', effects: [] });
+
+function withSteps(grant: GrantFacts, steps: StepSpec[], now: Date, rest: Omit<NextStep, 'steps' | 'record'>): NextStep {
+  let record = grant.record;
+  for (const step of steps) record = recordTransition(record, { ...step, at: now });
+  return { steps, record, ...rest };
+}
+
+/**
+ * Approval steps, then on to access: a window open now queues the grant job at once, and the approval's
+ * audit waits for the grant's comment (one Jira call fewer; the requester hears when access starts); one
+ * that opens later records `window-not-open` (the requester is told when), with the job delayed when the
+ * opening is within the queue's reach and otherwise left to the sweep.
+ */
+function approved(grant: GrantFacts, event: Extract<GrantEvent, { kind: 'approved' }>, context: StepSettings, now: Date): NextStep {
+  const window = grantWindow(grant.record, grant, context.settings, now);
+  const opensInMs = window.ok ? window.notBefore.getTime() - now.getTime() : 0;
+  if (!window.ok || opensInMs <= OPEN_NOW_MS) {
+    return withSteps(grant, event.steps, now, {
+      job: { deliverAt: now.toISOString() },
+      effects: [...ticketWrites(grant, event.moves, { public: false, defer: true }, false), { kind: 'queue-job' }],
+    });
+  }
+  const set: GrantRecordPatch = { window: { notBefore: window.notBefore.toISOString(), notAfter: window.notAfter.toISOString() } };
+  const reachable = opensInMs / 1000 <= MAX_JOB_DELAY_SECONDS;
+  return withSteps(grant, [...event.steps, { event: 'window-not-open', actor: 'app', set }], now, {
+    job: reachable ? { deliverAt: window.notBefore.toISOString() } : 'clear',
+    effects: [...ticketWrites(grant, event.moves, { public: true }), ...(reachable ? [{ kind: 'queue-job' as const }] : [])],
+  });
+}
+
+/** Only the job whose token the grant holds acts, on a grant that may still be granted. */
+function jobDelivered(grant: GrantFacts, token: string, context: StepSettings, now: Date): NextStep {
+  const { record } = grant;
+  if (grant.job?.token !== token || !GRANTABLE.has(record.state) || grant.revokeRequested) return nothing(grant);
+  if (record.state === 'requested' && !record.breakGlass) return nothing(grant);
+  const window = grantWindow(record, grant, context.settings, now);
+  if (!window.ok) return failed(grant, window.reason, record.attempts, context, now);
+  const opensInSeconds = (window.notBefore.getTime() - now.getTime()) / 1000;
+  if (opensInSeconds * 1000 > OPEN_NOW_MS) {
+    // Too early (a delayed delivery came soon): the same job again when the window opens, or the sweep's.
+    return opensInSeconds <= MAX_JOB_DELAY_SECONDS ? { ...nothing(grant), job: { deliverAt: window.notBefore.toISOString(), token }, effects: [{ kind: 'queue-job' }] } : nothing(grant);
+  }
+  // The grant id is recorded before the connector is asked, so a crash between the two leaves an intent the sweep and reconciliation can see.
+  const steps: StepSpec[] = record.state === 'approved' || record.state === 'scheduled' ? [{ event: 'grant-started', actor: 'app' }] : [];
+  const create: GrantEffect = {
+    kind: 'create-access',
+    notBefore: window.notBefore.toISOString(),
+    notAfter: window.notAfter.toISOString(),
+    ...(window.cappedBy ? { capped: window.explanation } : {}),
+  };
+  return withSteps(grant, steps, now, { job: steps.length ? { deliverAt: now.toISOString(), token } : 'keep', effects: [create] });
+}
+
+function accessCreated(grant: GrantFacts, event: Extract<GrantEvent, { kind: 'access-created' }>, context: StepSettings, now: Date): NextStep {
+  const { record } = grant;
+  const window = { notBefore: event.notBefore, notAfter: event.notAfter };
+  const set: GrantRecordPatch = {
+    window,
+    username: event.username,
+    connect: event.connect,
+    attempts: record.attempts + 1,
+    lastError: undefined,
+    ...(grant.reviewTask ? { reviewTask: grant.reviewTask } : {}),
+  };
+  const breakGlass = record.state === 'requested';
+  const step: StepSpec = breakGlass
+    ? { event: 'break-glass', actor: record.requester.accountId, ...(grant.rule ? { rule: grant.rule } : {}), reasons: grant.reasons, set }
+    : { event: 'grant-succeeded', actor: 'app', set };
+  const { transitions } = context.settings;
+  const moves: TicketMove[] = breakGlass ? [{ transition: transitions.approve }, { transition: transitions.markGranted }] : [{ transition: transitions.markGranted }];
+  return withSteps(grant, [step], now, {
+    job: 'clear',
+    warnAt: { at: warnAtOf(window, context.warnBeforeMinutes) },
+    effects: [
+      ...ticketWrites(grant, moves, { public: true, ...(event.capped ? { publicExtra: adfDoc([[event.capped]]) } : {}) }),
+      // Every granted break-glass grant is loud, a retried one as much as the first.
+      ...(record.breakGlass ? [{ kind: 'deliver-alert' as const }] : []),
+    ],
+  });
+}
+
+/** The backoff before attempt n + 1: 30 s, doubling, at most the queue's longest delay. */
+export function retryAfterSeconds(attempts: number): number {
+  return Math.min(MAX_JOB_DELAY_SECONDS, 30 * 2 ** (attempts - 1));
+}
+
+function attemptFailed(grant: GrantFacts, event: Extract<GrantEvent, { kind: 'attempt-failed' }>, context: StepSettings, now: Date): NextStep {
+  const attempts = grant.record.attempts + 1;
+  const message = event.message.slice(0, 500);
+  if (!event.retryable || attempts >= context.maxGrantAttempts) return failed(grant, message, attempts, context, now);
+  const afterSeconds = retryAfterSeconds(attempts);
+  const record: GrantRecord = { ...grant.record, attempts, lastError: message, updatedAt: now.toISOString() };
+  // Visible on the ticket from the first failure; later ones only count.
+  const note: GrantEffect[] =
+    attempts === 1 && !grant.ticketDeleted
+      ? [
+          {
+            kind: 'comment',
+            visibility: 'internal',
+            body: adfDoc([
+              [`Granting access failed (attempt 1 of ${context.maxGrantAttempts}): ${message}`],
+              [`The app retries with backoff, first in ${afterSeconds} s; nothing is granted twice.`],
+            ]),
+          },
+          { kind: 'property' },
+        ]
+      : [];
+  // The platform redelivers this job after the backoff; the sweep re-sends it if that is lost.
+  const job = grant.job ? { deliverAt: new Date(now.getTime() + afterSeconds * 1000).toISOString(), token: grant.job.token } : ('clear' as const);
+  return { steps: [], record, job, effects: [...note, { kind: 'retry-job', afterSeconds }] };
+}
+
+function failed(grant: GrantFacts, reason: string, attempts: number, context: StepSettings, now: Date): NextStep {
+  const fail: StepSpec = { event: 'grant-failed', actor: 'app', note: reason, set: { attempts, lastError: reason.slice(0, 500) } };
+  // The lifecycle fails a grant only once it started (or, for break-glass, straight from the request).
+  const notStarted = grant.record.state === 'approved' || grant.record.state === 'scheduled';
+  const steps: StepSpec[] = notStarted ? [{ event: 'grant-started', actor: 'app' }, fail] : [fail];
+  return withSteps(grant, steps, now, { job: 'clear', effects: ticketWrites(grant, [{ transition: context.settings.transitions.markFailed }], { public: true }) });
+}
+
+/**
+ * The sweep: ticket writes still owed come first and alone; then a break-glass alert still owed, whatever
+ * the state; then a revocation that could not reach the connector, a lost or newly reachable grant job, the
+ * end of access or the warning before it. A grant with nothing left is written again to leave the index.
+ */
+function due(grant: GrantFacts, now: Date): NextStep {
+  if (grant.ticketWritesOwed) return { ...nothing(grant), effects: [{ kind: 'replay-ticket-writes' }] };
+  const alert: GrantEffect[] = grant.alertOwed ? [{ kind: 'deliver-alert' }] : [];
+  const then = (rest: Partial<NextStep>): NextStep => ({ ...nothing(grant), ...rest, effects: [...alert, ...(rest.effects ?? [])] });
+  const { record } = grant;
+  if (grant.revokeRequested) return then({ effects: [{ kind: 'revoke-access', ...grant.revokeRequested }] });
+  switch (record.state) {
+    case 'requested':
+    case 'approved':
+    case 'granting':
+      return then({ job: { deliverAt: now.toISOString() }, effects: [{ kind: 'queue-job' }] });
+    case 'scheduled': {
+      const opens = Date.parse(record.window?.notBefore ?? now.toISOString());
+      const delay = Math.max(0, Math.min(MAX_JOB_DELAY_SECONDS * 1000, opens - now.getTime()));
+      return then({ job: { deliverAt: new Date(now.getTime() + delay).toISOString() }, effects: [{ kind: 'queue-job' }] });
+    }
+    case 'active': {
+      const end = Date.parse(record.window?.notAfter ?? '');
+      if (now.getTime() >= end) return then({ effects: [{ kind: 'confirm-end' }] });
+      // Due for another reason (an alert still owed, say) is not yet time to warn.
+      if (!grant.warnAt || now.getTime() < Date.parse(grant.warnAt)) return then({});
+      const minutes = Math.round((end - now.getTime()) / 60_000);
+      const warning = adfDoc([
+        [`Access to ${record.target} ends in about ${minutes} minutes (${new Date(end).toISOString()}). Ask for an extension in the access panel if you still need it.`],
+      ]);
+      return then({ warnAt: { at: undefined }, effects: grant.ticketDeleted ? [] : [{ kind: 'comment', visibility: 'public', body: warning }] });
+    }
+    default:
+      return then({ effects: grant.alertOwed ? [] : [{ kind: 'refile' }] });
+  }
+}
+
+/** The ticket writes of steps: the moves, the steps' comments, the property (unless the next steps write it); none for a deleted ticket. */
+function ticketWrites(grant: GrantFacts, moves: readonly TicketMove[], comments: { public: boolean; publicExtra?: AdfDoc; defer?: true }, property = true): GrantEffect[] {
+  if (grant.ticketDeleted) return [];
+  return [...moves.map((move): GrantEffect => ({ kind: 'move', move })), { kind: 'step-comments', ...comments }, ...(property ? [{ kind: 'property' as const }] : [])];
+}
+
+/** When to warn before the end: `warnBeforeMinutes` before it, for grants at least twice that long. */
+export function warnAtOf(window: { notBefore: string; notAfter: string }, warnBeforeMinutes: number): string | undefined {
+  const start = Date.parse(window.notBefore);
+  const end = Date.parse(window.notAfter);
+  const lead = warnBeforeMinutes * 60_000;
+  return end - start >= 2 * lead ? new Date(end - lead).toISOString() : undefined;
+}

@@ -1,0 +1,4 @@
+import { mountPage } from '../../shared/mount';
+import { PortalForm } from './portal-form';
+
+void mountPage(PortalForm);

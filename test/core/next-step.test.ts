@@ -1,0 +1,137 @@
+import { nextStep, recordTransition, retryAfterSeconds, type GrantEvent, type GrantFacts, type GrantRecord, type NextStep } from '../../src/core';
+import { settingsWithTargets } from './fixtures';
+import { T0, activeRecord, failedRecord, minutes, requested } from './records';
+
+const context = { settings: settingsWithTargets(), warnBeforeMinutes: 15, maxGrantAttempts: 3 };
+const TOKEN = 'job-1';
+
+function approved(): GrantRecord {
+  const waiting = recordTransition(requested(), { event: 'policy-needs-approval', at: T0, actor: 'app', set: { approval: { group: 'dba-leads', count: 1 } } });
+  return recordTransition(waiting, { event: 'approval-approved', at: minutes(1), actor: 'acc-lead', approver: 'acc-lead' });
+}
+const granting = (): GrantRecord => recordTransition(approved(), { event: 'grant-started', at: minutes(2), actor: 'app' });
+const scheduled = (opensAt: Date): GrantRecord =>
+  recordTransition(approved(), { event: 'window-not-open', at: minutes(2), actor: 'app', set: { window: { notBefore: opensAt.toISOString(), notAfter: new Date(opensAt.getTime() + 7_200_000).toISOString() } } });
+
+function facts(record: GrantRecord, more: Partial<GrantFacts> = {}): GrantFacts {
+  return { record, job: { token: TOKEN, deliverAt: minutes(2).toISOString() }, reasons: [], alertOwed: false, ticketWritesOwed: false, ticketDeleted: false, ...more };
+}
+
+/** A decision in one line: steps -> state | job | effects. */
+function summary(next: NextStep): string {
+  const job = next.job === 'keep' || next.job === 'clear' ? next.job : `${next.job.token ?? 'new'}@${next.job.deliverAt.slice(11, 19)}`;
+  const effects = next.effects.map((effect) => {
+    switch (effect.kind) {
+      case 'move':
+        return `move(${'transition' in effect.move ? effect.move.transition : effect.move.toStatus})`;
+      case 'comment':
+        return `${effect.visibility}-note`;
+      case 'step-comments':
+        return effect.public ? 'comments' : effect.defer ? 'audit' : 'audit-now';
+      case 'retry-job':
+        return `retry(${effect.afterSeconds})`;
+      case 'create-access':
+        return `create(${effect.notBefore.slice(11, 16)}-${effect.notAfter.slice(11, 16)})`;
+      default:
+        return effect.kind;
+    }
+  });
+  return `${next.steps.map((step) => step.event).join('+') || '-'} -> ${next.record.state} | ${job} | ${effects.join(', ') || '-'}`;
+}
+
+const created: GrantEvent = {
+  kind: 'access-created',
+  notBefore: minutes(3).toISOString(),
+  notAfter: minutes(123).toISOString(),
+  username: 'jit_ana_1',
+  connect: { host: 'orders.db.internal', port: 5432, database: 'orders' },
+};
+const unreachable = (message = 'connector_unavailable: down'): GrantEvent => ({ kind: 'attempt-failed', message, retryable: true });
+const ended = activeRecord();
+const pastEnd = new Date(Date.parse(ended.window?.notAfter ?? '') + 60_000);
+
+const waiting = (): GrantRecord => recordTransition(requested(), { event: 'policy-needs-approval', at: T0, actor: 'app', set: { approval: { group: 'dba-leads', count: 1 } } });
+const approval = (): GrantEvent => ({ kind: 'approved', steps: [{ event: 'approval-approved', actor: 'acc-lead', approver: 'acc-lead' }], moves: [] });
+const byPolicy: GrantEvent = { kind: 'approved', steps: [{ event: 'policy-approved', actor: 'app' }], moves: [{ transition: 'Approved by policy' }] };
+
+const TABLE: ReadonlyArray<[string, GrantFacts, GrantEvent, Date, string]> = [
+  // Approved: on to access.
+  ['approved by policy, window open now: the job at once, the audit waits for the grant', facts(requested(), { job: undefined }), byPolicy, minutes(3), 'policy-approved -> approved | new@09:03:00 | move(Approved by policy), audit, queue-job'],
+  [
+    'approved by the approvers for a start in ten minutes: told when, the job delayed',
+    facts(waiting(), { job: undefined, requestedStart: minutes(13).toISOString() }),
+    approval(),
+    minutes(3),
+    'approval-approved+window-not-open -> scheduled | new@09:13:00 | comments, property, queue-job',
+  ],
+  ['approved for a start beyond the queue\'s reach: left to the sweep', facts(waiting(), { job: undefined, requestedStart: minutes(60).toISOString() }), approval(), minutes(3), 'approval-approved+window-not-open -> scheduled | clear | comments, property'],
+  // The grant job.
+  ['a job carrying another token is a stale duplicate', facts(approved()), { kind: 'job-delivered', token: 'old' }, minutes(3), '- -> approved | keep | -'],
+  ['an approved grant starts and asks the connector', facts(approved()), { kind: 'job-delivered', token: TOKEN }, minutes(3), 'grant-started -> granting | job-1@09:03:00 | create(09:03-11:03)'],
+  ['a redelivered job of a grant in progress asks again (idempotent)', facts(granting()), { kind: 'job-delivered', token: TOKEN }, minutes(3), '- -> granting | keep | create(09:03-11:03)'],
+  ['a job that came early is sent again for the opening', facts(scheduled(minutes(13)), { requestedStart: minutes(13).toISOString() }), { kind: 'job-delivered', token: TOKEN }, minutes(3), '- -> scheduled | job-1@09:13:00 | queue-job'],
+  ['a job far too early waits for the sweep', facts(scheduled(minutes(60)), { requestedStart: minutes(60).toISOString() }), { kind: 'job-delivered', token: TOKEN }, minutes(3), '- -> scheduled | keep | -'],
+  ['a break-glass request grants straight from the request', facts(requested({ breakGlass: true })), { kind: 'job-delivered', token: TOKEN }, minutes(3), '- -> requested | keep | create(09:03-11:03)'],
+  ['a request waiting for approval is never granted by a job', facts(requested()), { kind: 'job-delivered', token: TOKEN }, minutes(3), '- -> requested | keep | -'],
+  ['a revocation asked for stops the job', facts(approved(), { revokeRequested: { by: 'acc-ana', reason: 'done', event: 'revoked' } }), { kind: 'job-delivered', token: TOKEN }, minutes(3), '- -> approved | keep | -'],
+  [
+    'an access level gone from the settings fails the grant',
+    facts({ ...approved(), accessLevel: 'gone' }),
+    { kind: 'job-delivered', token: TOKEN },
+    minutes(3),
+    'grant-started+grant-failed -> failed | clear | move(Access failed), comments, property',
+  ],
+  // The connector's answer.
+  ['access created: granted, the ticket moved and told, the warning set', facts(granting()), created, minutes(3), 'grant-succeeded -> active | clear | move(Access granted), comments, property'],
+  [
+    'break-glass access created: approved and granted, and the alert owed',
+    facts(requested({ breakGlass: true })),
+    created,
+    minutes(3),
+    'break-glass -> active | clear | move(Approved by policy), move(Access granted), comments, property, deliver-alert',
+  ],
+  ['a deleted ticket gets no writes', facts(granting(), { ticketDeleted: true }), created, minutes(3), 'grant-succeeded -> active | clear | -'],
+  // The connector's failure.
+  ['the first failure is retried and said on the ticket', facts(granting()), unreachable(), minutes(3), '- -> granting | job-1@09:03:30 | internal-note, property, retry(30)'],
+  ['a later failure is only counted', facts({ ...granting(), attempts: 1 }), unreachable(), minutes(3), '- -> granting | job-1@09:04:00 | retry(60)'],
+  ['retries run out: the grant fails', facts({ ...granting(), attempts: 2 }), unreachable(), minutes(3), 'grant-failed -> failed | clear | move(Access failed), comments, property'],
+  ['a failure the connector will not recover from fails at once', facts(granting()), { kind: 'attempt-failed', message: 'bad_request: no role', retryable: false }, minutes(3), 'grant-failed -> failed | clear | move(Access failed), comments, property'],
+  // The sweep.
+  ['owed ticket writes come first and alone', facts(ended, { ticketWritesOwed: true, alertOwed: true }), { kind: 'due' }, pastEnd, '- -> active | keep | replay-ticket-writes'],
+  ['a lost job is sent again', facts(approved()), { kind: 'due' }, minutes(20), '- -> approved | new@09:20:00 | queue-job'],
+  ['a window coming within reach gets its job', facts(scheduled(minutes(30)), { job: undefined }), { kind: 'due' }, minutes(20), '- -> scheduled | new@09:30:00 | queue-job'],
+  ['a revocation that could not reach the connector is retried', facts(ended, { revokeRequested: { by: 'acc-ana', reason: 'done', event: 'revoked' } }), { kind: 'due' }, minutes(20), '- -> active | keep | revoke-access'],
+  ['the warning before the end', facts(ended, { warnAt: minutes(115).toISOString() }), { kind: 'due' }, minutes(116), '- -> active | keep | public-note'],
+  ['due before the warning: nothing yet', facts(ended, { warnAt: minutes(115).toISOString() }), { kind: 'due' }, minutes(100), '- -> active | keep | -'],
+  ['past the end: confirm at the connector', facts(ended), { kind: 'due' }, pastEnd, '- -> active | keep | confirm-end'],
+  ['an alert still owed goes first, whatever the state', facts(ended, { alertOwed: true }), { kind: 'due' }, pastEnd, '- -> active | keep | deliver-alert, confirm-end'],
+  ['a final grant with nothing owed leaves the index', facts(failedRecord(), { job: undefined }), { kind: 'due' }, minutes(20), '- -> failed | keep | refile'],
+];
+
+describe('nextStep: what a grant job and the sweep do next', () => {
+  it.each(TABLE)('%s', (_name, grant, event, now, expected) => {
+    expect(summary(nextStep(grant, event, context, now))).toBe(expected);
+  });
+
+  it('records the granted access on the record, with the warning 15 minutes before the end', () => {
+    const next = nextStep(facts(granting()), created, context, minutes(3));
+    expect(next.record).toMatchObject({ state: 'active', username: 'jit_ana_1', attempts: 1, window: { notBefore: minutes(3).toISOString(), notAfter: minutes(123).toISOString() } });
+    expect(next.warnAt).toEqual({ at: minutes(108).toISOString() });
+  });
+
+  it('counts a failed attempt on the record without a lifecycle step', () => {
+    const next = nextStep(facts(granting()), unreachable('connector_unavailable: down'), context, minutes(3));
+    expect(next.record).toMatchObject({ state: 'granting', attempts: 1, lastError: 'connector_unavailable: down' });
+    expect(next.steps).toEqual([]);
+  });
+
+  it.each([
+    [1, 30],
+    [2, 60],
+    [5, 480],
+    [6, 900],
+    [9, 900],
+  ])('backs off %i failed attempts by %i s', (attempts, seconds) => {
+    expect(retryAfterSeconds(attempts)).toBe(seconds);
+  });
+});
