@@ -50,6 +50,8 @@ export interface StepOptions {
   notes?: readonly { visibility: 'internal' | 'public'; body: AdfDoc }[];
   /** Values that must never appear in what is written (the grant's password). */
   secrets?: readonly string[];
+  /** Whom the requester's comment tells them to ask (the app's configured contact). */
+  contact?: string;
 }
 
 /**
@@ -77,7 +79,7 @@ export async function applySteps(stored: StoredGrant, settings: Settings, steps:
     });
     if (!commented) continue;
     const actorName = step.actorName ?? (step.actor === record.requester.accountId ? stored.meta.requesterName : undefined);
-    const comments = ticketComments(record, settings, step.reasons ?? [], actorName);
+    const comments = ticketComments(record, settings, step.reasons ?? [], actorName, options.contact);
     internal.push(...comments.internal.content);
     if (comments.public) publicDoc = comments.public;
   }

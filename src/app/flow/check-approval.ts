@@ -69,7 +69,8 @@ export async function checkApproval(stored: StoredGrant, settings: Settings, con
     if (!isAppError(error, 'invalid_state')) throw error;
     return applySteps(kept, settings, [{ event: 'approval-declined', actor: 'app', note: `Approval refused: ${reason}` }], {
       moves: [{ toStatus: settings.statuses.declined }],
+      ...(config.contact ? { contact: config.contact } : {}),
     });
   }
-  return oweTicketWrites(kept, { notes: [{ visibility: 'public', lines: [`The approval did not count: ${reason}. The request is back with the approvers.`] }] });
+  return oweTicketWrites(kept, { notes: [{ visibility: 'public', lines: [`The approval did not count: ${reason}. The request is back with the approvers; you will be told here when it is decided.`] }] });
 }
