@@ -106,7 +106,7 @@ async function extend(
   const planned = plannedWindowOf(meta.change);
   const result = computeExtension({ window: { notBefore: new Date(window.notBefore), notAfter: new Date(window.notAfter) }, accessLevel: level, extendBy, ...(planned ? { plannedWindow: planned } : {}) });
   if (!result.ok) {
-    await oweTicketWrites(grant, { notes: [{ visibility: 'public', lines: [`Your extension could not be granted: ${result.reason} Access still ends at ${readableTime(window.notAfter)}; raise a new request before then if you need more time.`] }] });
+    await oweTicketWrites(grant, { notes: [{ visibility: 'public', lines: [`Your extension by ${spoken(extendBy)} could not be granted. ${result.reason} Access still ends at ${readableTime(window.notAfter)}; raise a new request before then if you need more time.`] }] });
     return { outcome: 'denied', notAfter: window.notAfter, reasons: [result.reason] };
   }
   const notAfter = result.notAfter.toISOString();
