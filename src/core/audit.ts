@@ -111,7 +111,7 @@ export function publicComment(entry: AuditEntry, contact?: string): AdfDoc | nul
   const window = entry.window;
   const until = window ? ` until ${readableTime(window.notAfter)}` : '';
   const connect = connectionLine(entry);
-  const ask = contact ? `ask ${contact}` : 'reply here to ask the service desk';
+  const ask = contact ? `contact ${contact}` : 'reply here to ask the service desk';
   const paragraphs = ((): ParagraphPiece[][] | null => {
     switch (entry.event) {
       case 'policy-approved':
@@ -129,7 +129,7 @@ export function publicComment(entry: AuditEntry, contact?: string): AdfDoc | nul
       case 'approval-approved':
         return [[`Your request for ${what} was approved. You will be told here when access is active.`]];
       case 'approval-declined':
-        return [[`Your request for ${what} was declined. If you still need access, ${ask} why, or raise a new request with more detail.`]];
+        return [[`Your request for ${what} was declined. If you still need access, ${contact ? `contact ${contact} to ask why` : 'reply here to ask the service desk why'}, or raise a new request with more detail.`]];
       case 'window-not-open':
         return window
           ? [[`Your request for ${what} was approved. Access starts ${readableTime(window.notBefore)} and ends ${readableTime(window.notAfter)}; you will be told here when it is active.`]]
@@ -141,7 +141,7 @@ export function publicComment(entry: AuditEntry, contact?: string): AdfDoc | nul
       case 'grant-failed':
         return [
           [`Access to ${entry.target} could not be granted, and nothing was granted.`],
-          [contact ? `Ask ${contact} to retry it, or raise the request again.` : 'Reply here to ask the service desk to retry it, or raise the request again.'],
+          [`To have it retried, ${ask}, or raise the request again.`],
         ];
       case 'grant-retried':
         return [[`An administrator retried granting access to ${entry.target}. You will be told here when it is active.`]];

@@ -98,7 +98,7 @@ describe('request paths through the emulators with the project connector', () =>
     expect(declined.status).toBe('Declined');
     expect(declined.property).toMatchObject({ state: 'declined' });
     expect(declined.public[declined.public.length - 1]).toBe(
-      `Your request for Emergency fix on demo was declined. If you still need access, ask ${CONTACT} why, or raise a new request with more detail.`,
+      `Your request for Emergency fix on demo was declined. If you still need access, contact ${CONTACT} to ask why, or raise a new request with more detail.`,
     );
     expect(await requesterSees(key, site.people.requester)).toEqual(declined.public);
     await expect(app.connector.client.getGrant(`${key}.1`)).rejects.toMatchObject({ status: 404 });
@@ -111,7 +111,7 @@ describe('request paths through the emulators with the project connector', () =>
     expect(denied.status).toBe('Denied');
     expect(denied.property).toMatchObject({ state: 'denied', rule: { id: 'invalid-request' } });
     expect(denied.public).toEqual([
-      `Your request for Schema change on demo was denied. The target demo does not offer Schema change (connector role ddl).\nIf you still need access, raise a new request that fits the rules, or ask ${CONTACT}.`,
+      `Your request for Schema change on demo was denied. The target demo does not offer Schema change (connector role ddl).\nIf you still need access, raise a new request that fits the rules, or contact ${CONTACT}.`,
     ]);
     expect(await requesterSees(key, site.people.requester)).toEqual(denied.public);
 
@@ -122,7 +122,7 @@ describe('request paths through the emulators with the project connector', () =>
     expect(byDefault.status).toBe('Denied');
     expect(byDefault.property).toMatchObject({ state: 'denied', rule: { id: 'default-deny', name: 'Default deny' } });
     expect(byDefault.public).toEqual([
-      `Your request for Maintenance window on demo was denied. No access rule allows this request.\nIf you still need access, raise a new request that fits the rules, or ask ${CONTACT}.`,
+      `Your request for Maintenance window on demo was denied. No access rule allows this request.\nIf you still need access, raise a new request that fits the rules, or contact ${CONTACT}.`,
     ]);
     expect(await requesterSees(unmatched, site.people.requester)).toEqual(byDefault.public);
     // The whole trace is in the internal note: the rule, each rule that did not match and why.

@@ -143,17 +143,17 @@ describe('public comments', () => {
     ['routed to approval', awaiting, ['the target orders-prod is in the prod environment'], settings,
       'Your request for Read-only troubleshooting on orders-prod needs approval by 1 member of DBA leads. Nothing to do for now: you will be told here when it is decided.'],
     ['denied by default', () => recordTransition(requested(), { event: 'policy-denied', ...at(0), rule: { id: 'default-deny', name: 'Default deny' } }), trace, settings,
-      'Your request for Read-only troubleshooting on orders-prod was denied. No access rule allows this request.\nIf you still need access, raise a new request that fits the rules, or ask the DBA team (#dba-help).'],
+      'Your request for Read-only troubleshooting on orders-prod was denied. No access rule allows this request.\nIf you still need access, raise a new request that fits the rules, or contact the DBA team (#dba-help).'],
     ['denied by a rule with a message', () => recordTransition(requested(), { event: 'policy-denied', ...at(0), rule: { id: 'no-ddl-on-prod', name: 'No DDL on prod' } }),
       ['the target orders-prod is in the prod environment', 'schema changes on prod go through a change request'], withDenyRule,
-      'Your request for Read-only troubleshooting on orders-prod was denied. Schema changes on prod go through a change request.\nIf you still need access, raise a new request that fits the rules, or ask the DBA team (#dba-help).'],
+      'Your request for Read-only troubleshooting on orders-prod was denied. Schema changes on prod go through a change request.\nIf you still need access, raise a new request that fits the rules, or contact the DBA team (#dba-help).'],
     ['denied as asked', () => recordTransition(requested(), { event: 'policy-denied', ...at(0), rule: { id: 'invalid-request', name: 'Request cannot be granted as asked' } }),
       ['Schema change needs a linked change request.'], settings,
-      'Your request for Read-only troubleshooting on orders-prod was denied. Schema change needs a linked change request.\nIf you still need access, raise a new request that fits the rules, or ask the DBA team (#dba-help).'],
+      'Your request for Read-only troubleshooting on orders-prod was denied. Schema change needs a linked change request.\nIf you still need access, raise a new request that fits the rules, or contact the DBA team (#dba-help).'],
     ['approved', () => recordTransition(awaiting(), { event: 'approval-approved', at: minutes(5), actor: 'acc-lead', approver: 'acc-lead' }), [], settings,
       'Your request for Read-only troubleshooting on orders-prod was approved. You will be told here when access is active.'],
     ['approval declined', () => recordTransition(awaiting(), { event: 'approval-declined', at: minutes(5), actor: 'acc-lead', note: 'Approval refused: the requester approved their own request' }), [], settings,
-      'Your request for Read-only troubleshooting on orders-prod was declined. If you still need access, ask the DBA team (#dba-help) why, or raise a new request with more detail.'],
+      'Your request for Read-only troubleshooting on orders-prod was declined. If you still need access, contact the DBA team (#dba-help) to ask why, or raise a new request with more detail.'],
     ['approved, starting later', () => recordTransition(recordTransition(awaiting(), { event: 'approval-approved', at: minutes(5), actor: 'acc-lead', approver: 'acc-lead' }), { event: 'window-not-open', ...at(5), set: { window } }),
       [], settings,
       'Your request for Read-only troubleshooting on orders-prod was approved. Access starts Mon 23 Nov 2026, 10:00 UTC and ends Mon 23 Nov 2026, 12:00 UTC; you will be told here when it is active.'],
@@ -169,7 +169,7 @@ describe('public comments', () => {
     ['cancelled', () => recordTransition(awaiting(), { event: 'revoked', at: minutes(2), actor: 'acc-ana', note: 'cancelled before approval' }), [], settings,
       'The request was cancelled before access started; nothing was granted. Raise a new request if you still need access.'],
     ['failed', () => recordTransition(granting(), { event: 'grant-failed', at: minutes(30), actor: 'app', note: 'unreachable: connect ECONNREFUSED 10.0.0.5:5432' }), [], settings,
-      'Access to orders-prod could not be granted, and nothing was granted.\nAsk the DBA team (#dba-help) to retry it, or raise the request again.'],
+      'Access to orders-prod could not be granted, and nothing was granted.\nTo have it retried, contact the DBA team (#dba-help), or raise the request again.'],
     ['retried', () => recordTransition(failedRecord(), { event: 'grant-retried', at: minutes(40), actor: 'acc-admin', note: 'after 5 failed attempts: unreachable' }), [], settings,
       'An administrator retried granting access to orders-prod. You will be told here when it is active.'],
     ['break-glass', () => recordTransition(requested({ breakGlass: true }), {
@@ -213,7 +213,7 @@ describe('public comments', () => {
   it.each([
     ['denied by default', 'If you still need access, raise a new request that fits the rules, or reply here to ask the service desk.'],
     ['approval declined', 'If you still need access, reply here to ask the service desk why, or raise a new request with more detail.'],
-    ['failed', 'Reply here to ask the service desk to retry it, or raise the request again.'],
+    ['failed', 'To have it retried, reply here to ask the service desk, or raise the request again.'],
   ])('%s, with no contact set: tells the requester what they can do without one', (label, line) => {
     const [, record, reasons, current] = outcomes.find(([name]) => name === label)!;
     const said = adfToText(auditComments(record(), current, reasons).public!);

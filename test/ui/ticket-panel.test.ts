@@ -144,7 +144,7 @@ describe('ticket panel', () => {
     expect(screen.queryByRole('button', { name: 'Cancel request' })).toBeNull();
     const ticket = await readTicket(site, key);
     expect(ticket.status).toBe('Canceled');
-    expect(ticket.public.at(-1)).toBe('The request was cancelled before access started; nothing was granted.');
+    expect(ticket.public.at(-1)).toBe('The request was cancelled before access started; nothing was granted. Raise a new request if you still need access.');
   });
 
   it('scheduled: counts down to the start of the change window', async () => {
