@@ -76,14 +76,6 @@ describe('audit comments', () => {
     expect(adfToText(internal)).toContain('Window: 2026-11-23 09:10 UTC to 2026-11-23 11:10 UTC.\nGrant SD-123.1, login jit_ana_1.');
   });
 
-  const granting = (): GrantRecord =>
-    recordTransition(recordTransition(requested(), { event: 'policy-approved', at: T0, actor: 'app' }), {
-      event: 'grant-started',
-      at: minutes(1),
-      actor: 'app',
-      set: { window: { notBefore: minutes(1).toISOString(), notAfter: minutes(121).toISOString() } },
-    });
-
   const retry = (record: GrantRecord, at: number): GrantRecord =>
     recordTransition(record, { event: 'grant-retried', at: minutes(at), actor: 'acc-admin', note: 'after 5 failed attempts: unreachable' });
   const failAgain = (record: GrantRecord): GrantRecord => recordTransition(record, { event: 'grant-failed', at: minutes(50), actor: 'app', set: { attempts: 5 } });
