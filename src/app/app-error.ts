@@ -8,6 +8,7 @@ export type AppErrorCode =
   | 'jira_error'
   | 'jira_rate_limited'
   | 'connector_error'
+  | 'webhook_error'
   | 'invalid_state';
 
 /** The one error type of src/app. `context` carries only non-secret facts. */

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 
-/** The slice of Atlassian Document Format the app writes: paragraphs of text with simple marks. */
+/** The slice of Atlassian Document Format the app writes: paragraphs of text with simple marks and links. */
 
 export const adfTextSchema = z.strictObject({
   type: z.literal('text'),
   // ADF refuses empty text nodes.
   text: z.string().min(1),
-  marks: z.array(z.strictObject({ type: z.enum(['strong', 'em', 'code']) })).min(1).optional(),
+  marks: z
+    .array(z.union([z.strictObject({ type: z.enum(['strong', 'em', 'code']) }), z.strictObject({ type: z.literal('link'), attrs: z.strictObject({ href: z.url({ protocol: /^https?$/ }) }) })]))
+    .min(1)
+    .optional(),
 });
 
 export const adfParagraphSchema = z.strictObject({ type: z.literal('paragraph'), content: z.array(adfTextSchema).min(1) });
@@ -30,6 +33,11 @@ export function strong(text: string): AdfText {
 
 export function code(text: string): AdfText {
   return { type: 'text', text, marks: [{ type: 'code' }] };
+}
+
+/** Text that links to `href` (a comment written as text, through JSM's request API, keeps only the text). */
+export function link(text: string, href: string): AdfText {
+  return { type: 'text', text, marks: [{ type: 'link', attrs: { href } }] };
 }
 
 export function adfDoc(paragraphs: ReadonlyArray<ReadonlyArray<ParagraphPiece>>): AdfDoc {

@@ -18,6 +18,7 @@ import {
   type Revoked,
   type TargetList,
 } from './schemas';
+import { activityRecordPageSchema, type ActivityRecordPage } from './activity-record-page';
 import { signRequest } from './signature';
 
 /** `GET /v1/grants/{grantId}/activity` (an ActivityPage) read for its digest only: the page's statements are not kept. */
@@ -81,6 +82,12 @@ export class ConnectorClient {
   /** The digest of what was run under a gateway grant; `404 no_activity_record` for a grant on a direct target. */
   async activityDigest(grantId: string): Promise<ActivityDigest> {
     return (await this.call('GET', `/v1/grants/${encodeURIComponent(grantId)}/activity`, activityDigestAnswerSchema)).digest;
+  }
+
+  /** One page of what was run under a gateway grant, in the order it completed; pass the page's `next` for the following one. */
+  activityPage(grantId: string, next: string | null = null): Promise<ActivityRecordPage> {
+    const query = next === null ? '' : `?next=${encodeURIComponent(next)}`;
+    return this.call('GET', `/v1/grants/${encodeURIComponent(grantId)}/activity${query}`, activityRecordPageSchema);
   }
 
   targets(): Promise<TargetList> {

@@ -27,6 +27,13 @@ const TABLE: ReadonlyArray<[string, StoredGrant, StoredGrant, StoredGrant, strin
   ['another writer changed the meta: the race is lost', grant([effect('a')]), grant([effect('a')], { version: 2, warnAt: at }), grant([effect('a'), effect('c')]), undefined],
   ['the writer marks the one the consumer applied meanwhile: the race is lost', grant([effect('a')]), grant([], { version: 2 }), grant([effect('a', { attempted: true })]), undefined],
   ['the writer removes one the consumer marked meanwhile: the race is lost', grant([effect('a'), effect('b')]), grant([effect('a', { attempted: true }), effect('b')], { version: 2 }), grant([effect('b')]), undefined],
+  [
+    'a SIEM event was sent meanwhile: the writer appends its writes and the SIEM events of its move after what is left',
+    grant([effect('a'), effect('s', { kind: 'siem' })]),
+    grant([effect('a')], { version: 2 }),
+    grant([effect('a'), effect('s', { kind: 'siem' }), effect('c'), effect('t', { kind: 'siem' })]),
+    'a,c,t',
+  ],
   ['both marked different writes: both kept', grant([effect('a'), effect('b')]), grant([effect('a', { attempted: true }), effect('b')], { version: 2 }), grant([effect('a'), effect('b', { attempted: true })]), 'a*,b*'],
 ];
 

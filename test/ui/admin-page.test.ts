@@ -259,6 +259,24 @@ describe('admin page', () => {
     await resolveOk(app.site, app.site.people.admin, 'saveSettings', { settings: z.object({ settings: z.unknown() }).parse(await resolveOk(app.site, app.site.people.admin, 'getSettings')).settings, appConfig: before });
   });
 
+  it('app options: the SIEM webhook is checked like the alert webhook and saved', async () => {
+    const appConfig = async () => z.object({ appConfig: z.record(z.string(), z.unknown()) }).parse(await resolveOk(app.site, app.site.people.admin, 'getSettings')).appConfig;
+    const before = await appConfig();
+    const user = await open('Setup');
+    await typeInto(user, 'SIEM webhook', 'siem.example.com/collect');
+    await user.click(screen.getByRole('button', { name: 'Save app options' }));
+    expect(errorOf('SIEM webhook')).not.toBe('');
+    await typeInto(user, 'SIEM webhook', 'https://siem.example.com/collect');
+    await user.click(screen.getByRole('button', { name: 'Save app options' }));
+    expect(await screen.findByText(/may not reach https:\/\/siem\.example\.com \(the SIEM webhook\)/)).toBeTruthy();
+    expect(await appConfig()).toEqual(before);
+    await typeInto(user, 'SIEM webhook', 'https://hooks.slack.com/services/T000/B000/SIEM');
+    await user.click(screen.getByRole('button', { name: 'Save app options' }));
+    expect(await screen.findByText('The app options were saved.')).toBeTruthy();
+    expect(await appConfig()).toEqual({ ...before, siemWebhookUrl: 'https://hooks.slack.com/services/T000/B000/SIEM' });
+    await resolveOk(app.site, app.site.people.admin, 'saveSettings', { settings: z.object({ settings: z.unknown() }).parse(await resolveOk(app.site, app.site.people.admin, 'getSettings')).settings, appConfig: before });
+  });
+
   it('audit: grants in a date range with how they ended', async () => {
     const key = await raise(app.site, app.ids, app.site.people.requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H' });
     const user = await open('Audit');

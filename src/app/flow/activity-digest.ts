@@ -2,6 +2,8 @@ import { adfDoc, type AdfDoc } from '../../core';
 import { ConnectorRequestError, type ActivityDigest, type ConnectorClient } from '../../protocol';
 import { logEvent } from '../log';
 import type { GrantMeta, StoredGrant } from '../storage/grant-entity';
+import type { NewEffect } from '../storage/ticket-effect';
+import { activityRecordEffects } from './activity-record';
 
 /** Tables named in the comment; a long session's others are counted (a Jira comment has a size limit). */
 export const TABLES_SHOWN = 50;
@@ -24,11 +26,12 @@ export async function readActivity(client: ConnectorClient, grantId: string): Pr
 
 /**
  * The ticket's one internal comment on what was run under a gateway grant: counts, tables and times from the digest,
- * which holds no literal and no secret. Only once per grant (`activityRecorded`), whichever end is recorded first.
+ * which holds no literal and no secret, and (`after`, owed after the step's other writes) the record's file and
+ * a break-glass review task's note. Only once per grant (`activityRecorded`), whichever end is recorded first.
  */
-export function activityStep(stored: StoredGrant, grantId: string, reading: ActivityReading | undefined): { comment?: AdfDoc; meta?: Partial<GrantMeta> } {
+export function activityStep(stored: StoredGrant, grantId: string, reading: ActivityReading | undefined): { comment?: AdfDoc; meta?: Partial<GrantMeta>; after?: NewEffect[] } {
   if (reading === undefined || reading === 'none' || stored.meta.activityRecorded) return {};
-  return { comment: activityComment(grantId, reading), meta: { activityRecorded: true } };
+  return { comment: activityComment(grantId, reading), meta: { activityRecorded: true }, after: reading === 'unreadable' ? [] : activityRecordEffects(stored, grantId, reading) };
 }
 
 export function activityComment(grantId: string, reading: ActivityDigest | 'unreadable'): AdfDoc {

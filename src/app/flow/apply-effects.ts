@@ -6,10 +6,11 @@ import { moveTicket } from '../jira/move-ticket';
 import { logEvent } from '../log';
 import { EFFECTS_REPLAY_AFTER_MS, type StoredGrant } from '../storage/grant-entity';
 import { getGrant, updateGrant } from '../storage/grant-store';
-import type { TicketEffect } from '../storage/ticket-effect';
+import type { NewEffect, TicketEffect } from '../storage/ticket-effect';
 import type { TicketWritesJob } from '../queue/grant-queue';
-
-export type NewEffect = TicketEffect extends infer E ? (E extends TicketEffect ? Omit<E, 'id' | 'at' | 'attempted'> : never) : never;
+import { attachActivityRecord } from './activity-record';
+import { noteReviewTask } from './review-task-note';
+import { deliverSiemEvent } from './siem-delivery';
 
 /** How long a ticket-write job waits before the platform delivers it again, while its writes are still owed. */
 export const TICKET_WRITES_RETRY_SECONDS = 30;
@@ -21,17 +22,18 @@ const WAIT_FOR_EARLIER_MS = 20_000;
  * A ticket-write job (queue consumer): applies the writes its claim recorded, in the outbox's order, so it
  * waits while an earlier claim's writes are still being applied. Returns the seconds after which the
  * platform should deliver it again while any of its writes is still owed (Jira failed, or the wait ran
- * out); undefined when none is.
+ * out); undefined when none is. SIEM events owed meanwhile are sent on its first pass only (a webhook that
+ * is down is not called again while the job waits; the sweep sends them again), and never make it wait.
  */
 export async function applyTicketWrites(job: TicketWritesJob): Promise<number | undefined> {
   const own = new Set(job.writes);
   const waitUntil = Date.now() + WAIT_FOR_EARLIER_MS;
-  for (;;) {
+  for (let pass = 0; ; pass += 1) {
     const stored = await getGrant(job.ticket);
-    const after = stored && (await applyEffects(stored, own));
+    const after = stored && (await applyEffects(stored, own, { siem: pass === 0 }));
     const owed = after?.meta.effects ?? [];
     if (!owed.some((effect) => own.has(effect.id))) return undefined;
-    const [first] = owed;
+    const first = owed.find((effect) => effect.kind !== 'siem');
     // Its own write failed, or the earlier claim's writer gave up on one for now: no point waiting.
     if (!first || own.has(first.id) || first.stalled || Date.now() > waitUntil) return TICKET_WRITES_RETRY_SECONDS;
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -47,26 +49,37 @@ export function newEffects(effects: readonly NewEffect[], at: Date): TicketEffec
  * Applies the ticket writes a grant owes, in order, each once in outcome: an effect is marked attempted
  * before its call and removed when done. A replay of an attempted effect first checks whether it reached
  * Jira (a move the workflow no longer offers from the current status was made; a comment already on the
- * ticket was posted). A ticket-write job applies the effects its claim recorded (`own`) and those whose
- * writer had its chance (EFFECTS_REPLAY_AFTER_MS), never another live writer's: the run stops at the first
- * it may not take, so the order holds. The first failure stops the run too and marks the effect stalled;
- * what is left stays with the grant, and the sweep replays it. Returns the grant as stored afterwards;
- * never throws for a Jira failure.
+ * ticket was posted; a file or a review note already there was added). A ticket-write job applies the
+ * effects its claim recorded (`own`) and those whose writer had its chance (EFFECTS_REPLAY_AFTER_MS),
+ * never another live writer's: the ticket writes stop at the first it may not take, so their order holds.
+ * The first failure stops them too and marks the effect stalled; what is left stays with the grant, and
+ * the sweep replays it. SIEM events are a queue of their own in the same list (unless `siem` is false): in
+ * order, sent again on a replay (they carry their id), taken whoever wrote them, and neither queue holds
+ * the other back. Returns the grant as stored afterwards; never throws for a Jira or webhook failure.
  */
-export async function applyEffects(stored: StoredGrant, own: ReadonlySet<string>): Promise<StoredGrant> {
+export async function applyEffects(stored: StoredGrant, own: ReadonlySet<string>, options: { siem?: boolean } = {}): Promise<StoredGrant> {
   let current = stored;
+  const held = { ticket: false, siem: options.siem === false };
   for (const effect of stored.meta.effects) {
-    if (!own.has(effect.id) && Date.parse(effect.at) + EFFECTS_REPLAY_AFTER_MS > Date.now()) return current;
-    const marked = await rewrite(current, (effects) => effects.map((candidate) => (candidate.id === effect.id ? { ...withoutStall(candidate), attempted: true } : candidate)));
+    const queue = effect.kind === 'siem' ? 'siem' : 'ticket';
+    if (held[queue]) continue;
+    if (queue === 'ticket' && !own.has(effect.id) && Date.parse(effect.at) + EFFECTS_REPLAY_AFTER_MS > Date.now()) {
+      held.ticket = true;
+      continue;
+    }
+    const marked = queue === 'siem' ? current : await rewrite(current, (effects) => effects.map((candidate) => (candidate.id === effect.id ? { ...withoutStall(candidate), attempted: true } : candidate)));
     if (!marked || !marked.meta.effects.some((candidate) => candidate.id === effect.id)) return marked ?? current;
     try {
       await perform(marked, effect);
     } catch (error) {
       logEvent('effects.failed', { ticket: stored.ticket, kind: effect.kind, error: error instanceof Error ? error.message.slice(0, 200) : 'error' });
+      held[queue] = true;
+      if (queue === 'siem') continue;
       // A workflow that does not offer the move changed nothing, so its replay must not pass for done; after
       // any other failure Jira may have applied the write, and the replay looks before doing it again.
       const attempted = !isAppError(error, 'invalid_state');
-      return (await rewrite(marked, (effects) => effects.map((candidate) => (candidate.id === effect.id ? { ...candidate, attempted, stalled: true as const } : candidate)))) ?? marked;
+      current = (await rewrite(marked, (effects) => effects.map((candidate) => (candidate.id === effect.id ? { ...candidate, attempted, stalled: true as const } : candidate)))) ?? marked;
+      continue;
     }
     current = (await rewrite(marked, (effects) => effects.filter((candidate) => candidate.id !== effect.id))) ?? marked;
   }
@@ -104,6 +117,12 @@ async function perform(stored: StoredGrant, effect: TicketEffect): Promise<void>
         logEvent('effects.notify-refused', { ticket });
       }
       return;
+    case 'attachment':
+      return attachActivityRecord(ticket, effect.grantId, effect.attempted === true);
+    case 'review-note':
+      return noteReviewTask(ticket, effect, effect.attempted === true);
+    case 'siem':
+      return deliverSiemEvent(effect.id, effect.event);
   }
 }
 

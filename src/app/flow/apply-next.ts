@@ -20,9 +20,14 @@ export function factsOf({ record, meta }: StoredGrant): GrantFacts {
     ...(meta.warnAt ? { warnAt: meta.warnAt } : {}),
     ...(meta.revokeRequested ? { revokeRequested: meta.revokeRequested } : {}),
     alertOwed: alertOwed({ record, meta }),
-    ticketWritesOwed: meta.effects.length > 0,
+    ticketWritesOwed: ticketWritesOwed(meta),
     ticketDeleted: meta.ticketDeleted !== undefined,
   };
+}
+
+/** Writes to the ticket still owed; SIEM events are a queue of their own that holds no step back. */
+export function ticketWritesOwed(meta: GrantMeta): boolean {
+  return meta.effects.some((effect) => effect.kind !== 'siem');
 }
 
 export function stepSettings(settings: Settings, config: AppConfig): StepSettings {

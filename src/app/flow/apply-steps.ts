@@ -10,8 +10,9 @@ import {
 } from '../../core';
 import type { Move } from '../jira/move-ticket';
 import type { GrantMeta, StoredGrant } from '../storage/grant-entity';
+import type { NewEffect } from '../storage/ticket-effect';
 import { updateGrant } from '../storage/grant-store';
-import { newEffects, type NewEffect } from './apply-effects';
+import { newEffects } from './apply-effects';
 import { pushTicketWritesJob } from '../queue/grant-queue';
 import { ticketComments } from './ticket-comments';
 
@@ -48,6 +49,8 @@ export interface StepOptions {
   comments?: boolean;
   /** Notes of their own, after the steps' comments (a failed attempt, the warning before the end). */
   notes?: readonly { visibility: 'internal' | 'public'; body: AdfDoc }[];
+  /** Writes owed after all the others, so one that keeps failing holds none of them back (the activity record's file). */
+  after?: readonly NewEffect[];
   /** Values that must never appear in what is written (the grant's password). */
   secrets?: readonly string[];
   /** Whom the requester's comment tells them to ask (the app's configured contact). */
@@ -100,6 +103,7 @@ export async function applySteps(stored: StoredGrant, settings: Settings, steps:
           ...(publicBody && options.publicComment !== false ? [{ kind: 'comment' as const, visibility: 'public' as const, body: publicBody }] : []),
           ...(options.notes ?? []).map((note) => ({ kind: 'comment' as const, ...note })),
           ...(options.property !== false ? [{ kind: 'property' as const }] : []),
+          ...(options.after ?? []),
     ],
     options.secrets ?? [],
   );
@@ -151,14 +155,16 @@ function notifications(notify: TicketWrites['notify']): NewEffect[] {
 /**
  * The claim: the record and the ticket writes it owes are one storage write (the outbox), then the writes
  * are handed to the queue consumer, which applies them in an invocation of its own (the sweep replays what
- * it could not). A deleted ticket gets only the store. The property is checked for the grant's secrets here,
- * where they are known.
+ * it could not), and sends the SIEM events owed meanwhile. A deleted ticket gets only the store. The
+ * property is checked for the grant's secrets here, where they are known.
  */
 async function storeAndApply(stored: StoredGrant, record: GrantRecord, change: Partial<GrantMeta>, writes: readonly NewEffect[], secrets: readonly string[]): Promise<StoredGrant | undefined> {
   const owed = stored.meta.ticketDeleted ? [] : newEffects(writes, new Date());
   if (owed.some((effect) => effect.kind === 'property')) serializeRecord(record, secrets);
   const meta = { ...stored.meta, ...change, effects: [...stored.meta.effects, ...owed] };
   const written = await updateGrant(stored, { ...stored, record, meta });
-  if (written && owed.length > 0) await pushTicketWritesJob({ ticket: stored.ticket, writes: owed.map((effect) => effect.id) });
+  // SIEM events are sent by whichever run applies effects and never make a job wait or come back.
+  const ticketWrites = owed.filter((effect) => effect.kind !== 'siem');
+  if (written && ticketWrites.length > 0) await pushTicketWritesJob({ ticket: stored.ticket, writes: ticketWrites.map((effect) => effect.id) });
   return written;
 }

@@ -10,10 +10,11 @@ import { applySteps } from './apply-steps';
  */
 export async function recordAccessEnded(stored: StoredGrant, settings: Settings, how: 'expired' | 'revoked', actor: string, note: string, activity: ActivityReading): Promise<StoredGrant | undefined> {
   await deleteCredential(stored.ticket);
-  const { comment, meta } = activityStep(stored, grantIdOf(stored.record), activity);
+  const { comment, meta, after } = activityStep(stored, grantIdOf(stored.record), activity);
   return applySteps(stored, settings, [{ event: how, actor, note }], {
     moves: [{ transition: how === 'expired' ? settings.transitions.markExpired : settings.transitions.markRevoked }],
     meta: { ...meta, revokeRequested: undefined },
     ...(comment ? { internalExtra: comment } : {}),
+    ...(after ? { after } : {}),
   });
 }

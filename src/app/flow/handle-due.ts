@@ -4,7 +4,8 @@ import { connectorClient } from '../connector/connector-access';
 import { logEvent } from '../log';
 import type { AppConfig } from '../storage/app-config';
 import type { StoredGrant } from '../storage/grant-entity';
-import { applyNext, factsOf, stepSettings } from './apply-next';
+import { applyEffects } from './apply-effects';
+import { applyNext, factsOf, stepSettings, ticketWritesOwed } from './apply-next';
 import { readActivity } from './activity-digest';
 import { recordAccessEnded } from './end-access';
 import { revokeAccess } from './revoke-access';
@@ -15,9 +16,11 @@ import { revokeAccess } from './revoke-access';
  * whatever the state; then a revocation that could not reach the connector, a grant job that was lost or
  * whose window came within the queue's reach, the warning before the end, and the end itself, confirmed
  * at the connector (or made now). A grant past its end that cannot be confirmed yet stays due, so the
- * next sweep tries again.
+ * next sweep tries again. SIEM events still owed are sent again first and hold none of this back.
  */
-export async function handleDue(due: StoredGrant, settings: Settings, config: AppConfig, now: number): Promise<void> {
+export async function handleDue(owing: StoredGrant, settings: Settings, config: AppConfig, now: number): Promise<void> {
+  // Events the SIEM webhook has not taken yet are tried again, and hold nothing else back.
+  const due = owing.meta.effects.length > 0 && !ticketWritesOwed(owing.meta) ? await applyEffects(owing, new Set()) : owing;
   const applied = await applyNext(due, nextStep(factsOf(due), { kind: 'due' }, stepSettings(settings, config), new Date(now)), settings, config);
   const stored = applied.stored;
   if (!stored) return;

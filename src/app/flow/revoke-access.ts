@@ -40,6 +40,6 @@ export async function revokeAccess(stored: StoredGrant, settings: Settings, acto
     }
   }
   await deleteCredential(stored.ticket);
-  const { comment, meta } = stored.record.grantId === undefined ? {} : activityStep(stored, stored.record.grantId, activity);
-  return applySteps(stored, settings, [{ event, actor, note: reason }], { moves: options.moves ?? [], meta: { ...meta, revokeRequested: undefined }, ...(comment ? { internalExtra: comment } : {}) });
+  const { comment, meta, after } = stored.record.grantId === undefined ? {} : activityStep(stored, stored.record.grantId, activity);
+  return applySteps(stored, settings, [{ event, actor, note: reason }], { moves: options.moves ?? [], meta: { ...meta, revokeRequested: undefined }, ...(comment ? { internalExtra: comment } : {}), ...(after ? { after } : {}) });
 }

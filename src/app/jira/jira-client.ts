@@ -1,20 +1,24 @@
 import api, { route, type Route } from '@forge/api';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { adfToText, type AdfDoc } from '../../core';
 import { AppError, isAppError } from '../app-error';
+import { multipartFile } from './multipart-file';
 import {
   approvalsSchema,
+  attachmentSchema,
   commentPageSchema,
   createdFieldSchema,
   createdIssueSchema,
   customerRequestSchema,
   fieldListSchema,
   groupMembersSchema,
+  issueAttachmentsSchema,
   issueSchema,
   projectSchema,
   propertySchema,
   requestTypePageSchema,
   requestTypeSchema,
+  platformCommentPageSchema,
   searchPageSchema,
   serviceDeskPageSchema,
   serviceDeskSchema,
@@ -22,6 +26,7 @@ import {
   userGroupsSchema,
   userSchema,
   type Approvals,
+  type Attachment,
   type CustomerRequest,
   type Issue,
   type RequestType,
@@ -39,7 +44,7 @@ import {
 export const MAX_RATE_LIMIT_RETRIES = 3;
 export const MAX_INLINE_WAIT_SECONDS = 5;
 
-type Body = Record<string, unknown> | unknown[] | string;
+type Body = Record<string, unknown> | unknown[] | string | ArrayBuffer;
 type Init = { method?: string; body?: Body; headers?: Record<string, string> };
 
 /** JSM answers 412 to an operation its spec marks experimental unless the caller opts in. */
@@ -47,7 +52,7 @@ const EXPERIMENTAL = { 'X-ExperimentalApi': 'opt-in' };
 
 async function call(path: Route, init: Init = {}): Promise<{ status: number; text: string }> {
   const method = init.method ?? 'GET';
-  const body = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+  const body = init.body === undefined || typeof init.body === 'string' || init.body instanceof ArrayBuffer ? init.body : JSON.stringify(init.body);
   for (let attempt = 0; ; attempt += 1) {
     const response = await api.asApp().requestJira(path, {
       method,
@@ -114,6 +119,32 @@ export const jira = {
   /** `json` is the property's JSON text, already checked for secrets and size by the caller. */
   async setProperty(key: string, propertyKey: string, json: string): Promise<void> {
     await call(route`/rest/api/3/issue/${key}/properties/${propertyKey}`, { method: 'PUT', body: json });
+  },
+
+  /**
+   * One file on the issue, as multipart/form-data built here: @forge/api takes a string or ArrayBuffer body,
+   * not FormData. Jira blocks the upload without `X-Atlassian-Token: no-check`.
+   */
+  async addAttachment(key: string, file: { name: string; type: string; bytes: Uint8Array }): Promise<Attachment> {
+    const { body, contentType } = multipartFile(file);
+    const [added] = await read(z.array(attachmentSchema).min(1), route`/rest/api/3/issue/${key}/attachments`, { method: 'POST', body, headers: { 'content-type': contentType, 'X-Atlassian-Token': 'no-check' } });
+    if (!added) throw new AppError('jira_error', `Jira attached no file to ${key}`);
+    return added;
+  },
+
+  async listAttachments(key: string): Promise<Attachment[]> {
+    return (await read(issueAttachmentsSchema, route`/rest/api/3/issue/${key}?fields=attachment`)).fields.attachment;
+  },
+
+  /** An internal comment on an issue that is not a customer request (the break-glass review task), through the platform API. */
+  async addIssueComment(key: string, body: AdfDoc): Promise<void> {
+    await call(route`/rest/api/3/issue/${key}/comment`, { method: 'POST', body: { body, properties: [{ key: 'sd.public.comment', value: { internal: true } }] } });
+  },
+
+  /** The text of an issue's comments through the platform API (the newest 100), one line per paragraph. */
+  async listIssueComments(key: string): Promise<string[]> {
+    const page = await read(platformCommentPageSchema, route`/rest/api/3/issue/${key}/comment?orderBy=-created&maxResults=100`);
+    return page.comments.map((comment) => comment.body.content.map((block) => block.content.map((node) => node.text ?? '').join('')).join('\n'));
   },
 
   /** An email about the issue to the members of `groups` (Jira's mail queue; only those who may see the issue get it). */

@@ -77,6 +77,16 @@ export const projectSchema = z.looseObject({
 });
 
 /** JSM `PagedDTOCommentDTO`: a request's comments, their body as text. */
+/** Jira platform `Attachment`: `content` is where its bytes are read (the link a person follows). */
+export const attachmentSchema = z.looseObject({ id: z.string(), filename: z.string(), size: z.number().int(), content: z.string() });
+
+export const issueAttachmentsSchema = z.looseObject({ fields: z.looseObject({ attachment: z.array(attachmentSchema).default([]) }) });
+
+/** A platform comment's ADF body, read for the text of its top-level blocks (Jira may answer nodes the app never writes). */
+const adfBlocksSchema = z.looseObject({ content: z.array(z.looseObject({ content: z.array(z.looseObject({ text: z.string().optional() })).default([]) })).default([]) });
+
+export const platformCommentPageSchema = z.looseObject({ comments: z.array(z.looseObject({ body: adfBlocksSchema })) });
+
 export const commentPageSchema = z.looseObject({ values: z.array(z.looseObject({ body: z.string() })) });
 
 /** Jira `User`: what the app reads of an account. */
@@ -90,6 +100,7 @@ export const searchPageSchema = z.looseObject({ issues: z.array(issueSchema).def
 
 export type CustomerRequest = z.infer<typeof customerRequestSchema>;
 export type Issue = z.infer<typeof issueSchema>;
+export type Attachment = z.infer<typeof attachmentSchema>;
 export type Transition = z.infer<typeof transitionsSchema>['transitions'][number];
 export type Approvals = z.infer<typeof approvalsSchema>;
 export type ServiceDesk = z.infer<typeof serviceDeskSchema>;

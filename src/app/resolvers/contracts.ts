@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { accessRequestSchema, grantRecordSchema, grantStateSchema, isoDurationSchema, settingsSchema, targetSchema } from '../../core';
-import { healthSchema, targetSummarySchema } from '../../protocol';
+import { activityDigestSchema, healthSchema, targetSummarySchema } from '../../protocol';
 import { changeOptionSchema, formOptionsSchema } from '../portal/request-form';
 import { appConfigSchema } from '../storage/app-config';
 
@@ -16,7 +16,7 @@ const viewerRoleSchema = z.enum(['admin', 'agent', 'approver']);
 export const errorResultSchema = z.strictObject({
   ok: z.literal(false),
   error: z.strictObject({
-    code: z.enum(['forbidden', 'invalid_payload', 'not_found', 'not_configured', 'conflict', 'jira_error', 'jira_rate_limited', 'connector_error', 'invalid_state', 'internal']),
+    code: z.enum(['forbidden', 'invalid_payload', 'not_found', 'not_configured', 'conflict', 'jira_error', 'jira_rate_limited', 'connector_error', 'webhook_error', 'invalid_state', 'internal']),
     message: z.string(),
   }),
 });
@@ -126,6 +126,11 @@ export const contracts = {
       /** Whom requesters ask for help (app setting). */
       contact: z.string().nullable(),
     }),
+  },
+  getActivity: {
+    payload: z.strictObject(ticketRef),
+    /** What has been run under active access so far (a gateway target's digest: counts and tables, no literal); null otherwise. */
+    result: z.strictObject({ digest: activityDigestSchema.nullable() }),
   },
   revealCredential: {
     payload: z.strictObject(ticketRef),

@@ -1,4 +1,5 @@
 import Resolver from '@forge/resolver';
+import { getActivity } from './activity-resolver';
 import { findChanges, requestForm } from './portal-form-resolvers';
 import { requestExtension } from './request-extension';
 import { getSettings, saveSettingsResolver, setConnector, simulatePolicy, testConnection } from './settings-resolvers';
@@ -17,6 +18,7 @@ export const resolverHandler = new Resolver()
   .define('setupChecklist', setupChecklist)
   .define('auditGrants', auditGrants)
   .define('getGrant', getGrant)
+  .define('getActivity', getActivity)
   .define('revealCredential', revealCredential)
   .define('revokeNow', revokeNow)
   .define('cancelRequest', cancelRequest)

@@ -50,6 +50,7 @@ export const saveSettingsResolver = defineResolver('saveSettings', {
     if (!parsed.success) throw new AppError('invalid_payload', `The app config is not valid: ${parsed.error.message}`);
     const appConfig = parsed.data;
     if (appConfig.alertWebhookUrl !== undefined && appConfig.alertWebhookUrl !== config.alertWebhookUrl) refuseUnreachable(appConfig.alertWebhookUrl, 'alert webhook');
+    if (appConfig.siemWebhookUrl !== undefined && appConfig.siemWebhookUrl !== config.siemWebhookUrl) refuseUnreachable(appConfig.siemWebhookUrl, 'SIEM webhook');
     refuseSilentBreakGlass({ before: current.requestTypes.breakGlass, after: settings.requestTypes.breakGlass }, appConfig.alertWebhookUrl);
     await saveSettings(settings);
     await saveAppConfig(appConfig);

@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 /**
  * What the app needs besides the core settings: where its request fields live, the change request's
- * planned-window fields (discovered with the field API, never hard-coded), the break-glass alert webhook
- * and who counts as an admin or agent.
+ * planned-window fields (discovered with the field API, never hard-coded), the break-glass alert webhook,
+ * the SIEM webhook and who counts as an admin or agent.
  */
 export const appConfigSchema = z.strictObject({
   fields: z
@@ -22,6 +22,11 @@ export const appConfigSchema = z.strictObject({
   alertWebhookUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Whom requesters ask for help (a group, a person or a page), shown on the portal form and in failure comments. */
   contact: z.string().trim().min(1).max(200).optional(),
+  /**
+   * Receives every lifecycle event and every activity digest as JSON (a SIEM's HTTP collector), retried by the
+   * sweep until it answers 2xx; its address must be in the manifest's egress.
+   */
+  siemWebhookUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Issue type of the follow-up review task a break-glass grant creates, in the request's project. */
   reviewIssueType: z.string().min(1).default('Task'),
   adminGroups: z.array(z.string().min(1)).min(1).default(['jira-admins', 'site-admins', 'jira-administrators']),

@@ -1,5 +1,6 @@
 import { Filter, FilterConditions, ForgeKvsAPIError, Sort, WhereConditions, kvs } from '@forge/kvs';
 import { mergeOutboxProgress } from './outbox-merge';
+import { owedSiemEvents } from './siem-outbox';
 import { CREATED_INDEX, DUE_INDEX, GRANT_ENTITY, grantEntitySchema, toEntity, type GrantEntity, type StoredGrant } from './grant-entity';
 
 /**
@@ -47,12 +48,15 @@ export async function createGrant(grant: StoredGrant): Promise<boolean> {
 }
 
 /**
- * Writes `next` (its version becomes previous + 1) if the stored version is still `previous.version`. A
- * write that lost only to the outbox being worked is made again on top of it (`mergeOutboxProgress`).
+ * Writes `next` (its version becomes previous + 1) if the stored version is still `previous.version`, with the
+ * SIEM events of the moves it records owed in the same write. A write that lost only to the outbox being
+ * worked is made again on top of it (`mergeOutboxProgress`), its SIEM events with it.
  */
 export async function updateGrant(previous: StoredGrant, next: StoredGrant): Promise<StoredGrant | undefined> {
+  const siem = await owedSiemEvents(previous.record, next.record);
+  const owing: StoredGrant = siem.length === 0 ? next : { ...next, meta: { ...next.meta, effects: [...next.meta.effects, ...siem] } };
   let base = previous;
-  let change = next;
+  let change = owing;
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const written: StoredGrant = { ...change, version: base.version + 1 };
     try {
@@ -68,7 +72,7 @@ export async function updateGrant(previous: StoredGrant, next: StoredGrant): Pro
       if (!(error instanceof ForgeKvsAPIError)) throw error;
       const fresh = await getGrant(previous.ticket);
       if (fresh?.version === base.version) throw error;
-      const merged = fresh && mergeOutboxProgress(previous, fresh, next);
+      const merged = fresh && mergeOutboxProgress(previous, fresh, owing);
       if (!fresh || !merged) return undefined;
       base = fresh;
       change = merged;

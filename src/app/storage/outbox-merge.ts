@@ -4,10 +4,11 @@ import type { TicketEffect } from './ticket-effect';
 
 /**
  * A write that lost its race only to the outbox being worked (owed ticket writes marked attempted or
- * removed as done, by the queue consumer or the sweep) did not lose it to a competing step: the write is
- * made again on the grant as it now is, with the outbox's progress kept. Returns that write, or undefined
- * when anyone else changed the record or meta, appended to the outbox, or touched an owed write this
- * writer changed too: then the race is lost, as before.
+ * removed as done, SIEM events removed as sent, by the queue consumer or the sweep) did not lose it to a
+ * competing step: the write is made again on the grant as it now is, with the outbox's progress kept and
+ * what the write adds to the outbox (ticket writes, the SIEM events of its moves) appended. Returns that
+ * write, or undefined when anyone else changed the record or meta, appended to the outbox, or touched an
+ * owed write this writer changed too: then the race is lost, as before.
  */
 export function mergeOutboxProgress(previous: StoredGrant, fresh: StoredGrant, next: StoredGrant): StoredGrant | undefined {
   const { effects: before, ...metaBefore } = previous.meta;

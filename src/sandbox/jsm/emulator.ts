@@ -51,15 +51,38 @@ const MAX_PROPERTY_CHARS = 32_768;
 
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE']);
 
-async function readJson(request: Request): Promise<() => unknown> {
-  const text = BODYLESS.has(request.method.toUpperCase()) ? '' : await request.text();
-  return () => {
-    if (text.trim() === '') throw new ApiError(400, 'No content to map due to end-of-input');
+const UNSUPPORTED_MEDIA = 'Unsupported Media Type';
+
+/** The body, read once before the handler runs: JSON text, or multipart/form-data for the operations that take files. */
+async function readBody(request: Request): Promise<{ json(): unknown; form(): FormData }> {
+  const bodyless = BODYLESS.has(request.method.toUpperCase());
+  if (!bodyless && /^multipart\/form-data\b/i.test(request.headers.get('content-type') ?? '')) {
+    let form: FormData;
     try {
-      return JSON.parse(text) as unknown;
+      form = await request.formData();
     } catch (error) {
-      throw new ApiError(400, `Unexpected character in JSON body: ${(error as Error).message}`);
+      throw new ApiError(400, `The multipart body could not be read: ${(error as Error).message}`);
     }
+    return {
+      json: () => {
+        throw new ApiError(415, UNSUPPORTED_MEDIA);
+      },
+      form: () => form,
+    };
+  }
+  const text = bodyless ? '' : await request.text();
+  return {
+    json: () => {
+      if (text.trim() === '') throw new ApiError(400, 'No content to map due to end-of-input');
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (error) {
+        throw new ApiError(400, `Unexpected character in JSON body: ${(error as Error).message}`);
+      }
+    },
+    form: () => {
+      throw new ApiError(415, UNSUPPORTED_MEDIA);
+    },
   };
 }
 
@@ -116,9 +139,9 @@ export function createJsmEmulator(options: JsmEmulatorOptions = {}): JsmEmulator
       if (retryAfter !== null) return errorResponse(new ApiError(429, 'Rate limit exceeded.'), flavour, { 'Retry-After': String(retryAfter) });
       const actor = resolveActor(state, roles, identity);
       // The body is read before the handler runs, so a handler's checks and changes happen in one turn.
-      const json = await readJson(request);
+      const body = await readBody(request);
       const url = new URL(request.url);
-      const context: RouteContext = { state, ops, roles, actor, params: match.params, query: url.searchParams, json: async () => json() };
+      const context: RouteContext = { state, ops, roles, actor, params: match.params, query: url.searchParams, headers: request.headers, json: async () => body.json(), form: async () => body.form() };
       return await match.route.handler(context);
     } catch (error) {
       if (error instanceof ApiError) return errorResponse(error, flavour);
@@ -143,7 +166,17 @@ export function createJsmEmulator(options: JsmEmulatorOptions = {}): JsmEmulator
           values.set(key, value);
         }
         const actor = resolveActor(state, roles, { kind: 'user', accountId });
-        const context: RouteContext = { state, ops, roles, actor, params: {}, query: new URLSearchParams(), json: async () => body };
+        const context: RouteContext = {
+          state,
+          ops,
+          roles,
+          actor,
+          params: {},
+          query: new URLSearchParams(),
+          headers: new Headers({ 'content-type': 'application/json' }),
+          json: async () => body,
+          form: () => Promise.reject(new ApiError(415, 'A portal request is raised with a JSON body.')),
+        };
         return createCustomerRequest(context, body, values);
       } catch (error) {
         if (error instanceof ApiError) return errorResponse(error, 'jsm');

@@ -5,7 +5,7 @@ export type ErrorFlavour = 'jira' | 'jsm';
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 412 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 429,
     message: string,
     readonly fieldErrors: Record<string, string> = {},
     readonly i18nKey = 'sd.error.generic',

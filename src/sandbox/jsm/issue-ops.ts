@@ -52,6 +52,7 @@ export class IssueOps {
       values: input.values,
       properties: new Map(input.properties ?? []),
       comments: [],
+      attachments: [],
       changelog: [],
       approvals: [],
       participants: new Set(input.participants),

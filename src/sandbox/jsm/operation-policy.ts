@@ -22,6 +22,8 @@ export const OPERATION_POLICIES: Readonly<Record<string, OperationPolicy>> = {
   'GET /rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}': { scopes: [['read:jira-work'], ['read:issue.property:jira']] },
   'PUT /rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}': { scopes: [['write:jira-work'], ['write:issue.property:jira']] },
   'DELETE /rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}': { scopes: [['write:jira-work'], ['delete:issue.property:jira']] },
+  'POST /rest/api/3/issue/{issueIdOrKey}/attachments': { scopes: [['write:jira-work'], ['read:user:jira', 'write:attachment:jira', 'read:attachment:jira', 'read:avatar:jira']] },
+  'GET /rest/api/3/attachment/content/{id}': { scopes: [['read:jira-work'], ['read:attachment:jira']] },
   'GET /rest/api/3/issueLinkType': { scopes: [['read:jira-work'], ['read:issue-link-type:jira']] },
   'POST /rest/api/3/issue/{issueIdOrKey}/notify': { scopes: [['write:jira-work'], ['send:notification:jira']] },
   'POST /rest/api/3/issueLink': { scopes: [['write:jira-work'], ['write:comment:jira', 'write:issue:jira', 'write:issue-link:jira']] },

@@ -13,6 +13,9 @@ export type RouteContext = {
   query: URLSearchParams;
   /** The JSON body; a body that is missing or not JSON is a 400. */
   json(): Promise<unknown>;
+  /** The multipart/form-data body; any other body is a 415. */
+  form(): Promise<FormData>;
+  headers: Headers;
 };
 
 export type Route = {

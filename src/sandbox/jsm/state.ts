@@ -43,6 +43,8 @@ export type RequestType = {
   groupIds: string[];
   fields: RequestTypeField[];
 };
+/** A file on an issue: its bytes as uploaded, the type the uploader declared. */
+export type Attachment = { id: string; filename: string; mimeType: string; content: Uint8Array<ArrayBuffer>; authorId: string; created: Date };
 export type Comment = { id: string; body: unknown; public: boolean; authorId: string; created: Date; updated: Date };
 export type ApproverDecision = 'approved' | 'declined' | 'pending';
 export type Approval = {
@@ -74,6 +76,7 @@ export type Issue = {
   values: Map<string, unknown>;
   properties: Map<string, unknown>;
   comments: Comment[];
+  attachments: Attachment[];
   changelog: Changelog[];
   approvals: Approval[];
   participants: Set<string>;

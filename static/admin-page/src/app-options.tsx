@@ -12,6 +12,7 @@ import type { SettingsDraft } from './settings-draft';
 
 interface OptionsForm {
   alertWebhookUrl: string;
+  siemWebhookUrl: string;
   adminGroups: string;
   agentGroups: string;
   warnBeforeMinutes: string;
@@ -22,6 +23,7 @@ interface OptionsForm {
 function toForm(config: AppConfig): OptionsForm {
   return {
     alertWebhookUrl: config.alertWebhookUrl ?? '',
+    siemWebhookUrl: config.siemWebhookUrl ?? '',
     adminGroups: config.adminGroups.join(', '),
     agentGroups: config.agentGroups.join(', '),
     warnBeforeMinutes: String(config.warnBeforeMinutes),
@@ -32,13 +34,15 @@ function toForm(config: AppConfig): OptionsForm {
 
 /** The form as an app config, for the resolvers' own schema to judge (an empty webhook is none; numbers as typed). */
 function fromOptionsForm(form: OptionsForm, config: AppConfig): unknown {
-  const { alertWebhookUrl: _previous, contact: _contact, ...rest } = config;
+  const { alertWebhookUrl: _previous, siemWebhookUrl: _previousSiem, contact: _contact, ...rest } = config;
   const webhook = form.alertWebhookUrl.trim();
+  const siem = form.siemWebhookUrl.trim();
   const contact = form.contact.trim();
   const number = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
   return {
     ...rest,
     ...(webhook ? { alertWebhookUrl: webhook } : {}),
+    ...(siem ? { siemWebhookUrl: siem } : {}),
     ...(contact ? { contact } : {}),
     adminGroups: splitList(form.adminGroups) ?? [],
     agentGroups: splitList(form.agentGroups) ?? [],
@@ -49,6 +53,7 @@ function fromOptionsForm(form: OptionsForm, config: AppConfig): unknown {
 
 const LABELS: Record<keyof OptionsForm, string> = {
   alertWebhookUrl: 'Break-glass alert webhook',
+  siemWebhookUrl: 'SIEM webhook',
   adminGroups: 'Admin groups',
   agentGroups: 'Agent groups',
   warnBeforeMinutes: 'Warn before the end (minutes)',
@@ -56,7 +61,7 @@ const LABELS: Record<keyof OptionsForm, string> = {
   contact: 'Contact for requesters',
 };
 
-/** The app's own options (alerting, who counts as admin or agent, warnings, retries), checked with the app-config schema. */
+/** The app's own options (alerting, the SIEM feed, who counts as admin or agent, warnings, retries), checked with the app-config schema. */
 export function AppOptions({ draft }: { draft: SettingsDraft }) {
   const [form, setForm] = useState<OptionsForm>(() => toForm(draft.appConfig));
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -88,6 +93,7 @@ export function AppOptions({ draft }: { draft: SettingsDraft }) {
         }}
       >
         {field('alertWebhookUrl', { helper: 'Receives a JSON alert for every break-glass grant (chat or SIEM). Its address must be in the manifest egress. Empty: no webhook.' })}
+        {field('siemWebhookUrl', { helper: 'Receives every lifecycle event and every activity digest as JSON, retried until it answers 2xx. Its address must be in the manifest egress. Empty: none.' })}
         {field('adminGroups', { helper: 'Comma-separated Jira groups whose members use this page and retry grants.' })}
         {field('agentGroups', { helper: 'Comma-separated Jira groups whose members see every request panel and may revoke.' })}
         {field('warnBeforeMinutes', { type: 'number', helper: 'The requester is warned this long before access ends (1 to 240).' })}

@@ -2,6 +2,7 @@ import { Box, Stack } from '@atlaskit/primitives';
 import { useCallback, useEffect, useState } from 'react';
 import { useServices } from '../../shared/app-context';
 import { ErrorBanner, Loading } from '../../shared/ui/messages';
+import { ActivityCount } from './activity-count';
 import { Actions } from './actions';
 import { CredentialBox } from './credential-box';
 import type { GrantAnswer } from './grant-view';
@@ -34,6 +35,7 @@ export function TicketPanel(_props: { context?: unknown }) {
         {answer?.grant && (
           <>
             <GrantSummary answer={answer} grant={answer.grant} onWindowEnd={() => void refresh()} />
+            {answer.grant.state === 'active' && <ActivityCount />}
             <CredentialBox answer={answer} grant={answer.grant} onRevealed={() => void refresh()} />
             <Actions answer={answer} grant={answer.grant} onChanged={refresh} />
             <Timeline answer={answer} grant={answer.grant} />

@@ -25,6 +25,9 @@ export interface Site {
   failOnce(matches: (method: string, path: string) => boolean, mode?: 'refuse' | 'lose-answer' | 'hang'): void;
 }
 
+/** A multipart upload (an attachment) is recorded without its body: the specs describe JSON bodies only. */
+const isJson = (request: Request) => !/^multipart\//i.test(request.headers.get('content-type') ?? '');
+
 /** A JSM site with the access workflow, its people and a change project, and the app on the Forge runtime emulator. */
 export function createSite(options: { extraBackendEgress: string[]; msPerLimitSecond?: number }): Site {
   const jsm = createJsmEmulator({ baseUrl: 'https://jit.atlassian.net' });
@@ -61,7 +64,7 @@ export function createSite(options: { extraBackendEgress: string[]; msPerLimitSe
       const response = await jsm.handle(request, identity);
       if (url.pathname.startsWith('/rest/api/3/') || url.pathname.startsWith('/rest/servicedeskapi/')) {
         const answer = await response.clone().text();
-        appCalls.push({ method: request.method, path: url.pathname, body: text ? JSON.parse(text) : undefined, status: response.status, response: answer ? JSON.parse(answer) : undefined });
+        appCalls.push({ method: request.method, path: url.pathname, body: text && isJson(request) ? JSON.parse(text) : undefined, status: response.status, response: answer ? JSON.parse(answer) : undefined });
       }
       return fault ? injected() : response;
     },

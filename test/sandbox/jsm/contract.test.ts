@@ -98,6 +98,22 @@ describe('contract: every /rest/api/3 route against the Jira platform OpenAPI de
     expect((await platform(site, asApp, 'GET', path)).status).toBe(404);
   });
 
+  it('attachments: a multipart upload, the file in the issue, its content', async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['{"at":"x"}\n'], { type: 'application/x-ndjson' }), 'activity.jsonl');
+    const path = `/rest/api/3/issue/${key}/attachments`;
+    const uploaded = await site.jsm.handle(new Request(`https://example.atlassian.net${path}`, { method: 'POST', headers: { 'X-Atlassian-Token': 'no-check' }, body: form }), asApp);
+    const added: unknown = await uploaded.json();
+    expect({ status: uploaded.status, valid: validateResponseBody('POST', path, uploaded.status, added) }).toEqual({ status: 200, valid: { ok: true } });
+    checked.add('POST /rest/api/3/issue/{issueIdOrKey}/attachments');
+    const read = await platform(site, asApp, 'GET', `/rest/api/3/issue/${key}?fields=attachment`);
+    expect(at(read.body, 'fields', 'attachment', 0, 'filename')).toBe('activity.jsonl');
+    const content = `/rest/api/3/attachment/content/${String(at(added, 0, 'id'))}`;
+    const redirected = await site.jsm.handle(new Request(`https://example.atlassian.net${content}`), asApp);
+    expect({ status: redirected.status, valid: validateResponseBody('GET', content, redirected.status, null) }).toEqual({ status: 303, valid: { ok: true } });
+    expect((await platform(site, asApp, 'GET', '/rest/api/3/attachment/content/99999?redirect=false')).status).toBe(404);
+  });
+
   it('issue links and link types', async () => {
     const types = await platform(site, asApp, 'GET', '/rest/api/3/issueLinkType');
     expect((at(types.body, 'issueLinkTypes') as { name: string }[]).map((t) => t.name)).toContain('Relates');

@@ -1,4 +1,5 @@
 import type { Route } from '../router';
+import { attachmentRoutes } from './platform-attachments';
 import { approvalRoutes } from './jsm-approvals';
 import { requestCommentRoutes } from './jsm-comments';
 import { requestRoutes } from './jsm-requests';
@@ -21,6 +22,7 @@ export const routes: Route[] = [
   ...transitionRoutes,
   ...commentRoutes,
   ...propertyRoutes,
+  ...attachmentRoutes,
   ...linkRoutes,
   ...notifyRoutes,
   ...fieldRoutes,

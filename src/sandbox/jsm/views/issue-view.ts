@@ -1,6 +1,7 @@
 import { renderFieldValue } from '../field-values';
 import { canSeeComment, canSeeIssue, type Actor } from '../permissions';
 import type { Changelog, Comment, Issue, State, Status } from '../state';
+import { attachmentView } from './attachment-view';
 import { requireUser, userDetails } from './user-view';
 
 const CATEGORY = {
@@ -119,6 +120,7 @@ export function allFields(state: State, actor: Actor, issue: Issue): Record<stri
     labels: issue.values.get('labels') ?? [],
     duedate: issue.values.get('duedate') ?? null,
     issuelinks: linkViews(state, actor, issue),
+    attachment: issue.attachments.map((attachment) => attachmentView(state, attachment)),
     comment: { comments, self: `${issueSelf(state, issue)}/comment`, maxResults: comments.length, total: comments.length, startAt: 0 },
   };
   for (const field of state.fields.values()) {
