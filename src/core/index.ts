@@ -85,7 +85,8 @@ export {
 export { grantIdFor, nextGrantId, ticketOfGrantId } from './grant-id';
 export { statusAction, statusOfState, type StatusAction } from './status-action';
 export { adfDocSchema, adfDoc, adfToText, strong, code, link, type AdfDoc, type AdfText, type AdfParagraph, type ParagraphPiece } from './adf';
-export { auditEntry, auditComments, internalComment, publicComment, type AuditEntry, type AuditComments } from './audit';
+export { auditEntry, auditComments, internalComment, publicComment, requesterReason, type AuditEntry, type AuditComments } from './audit';
+export { readableTime } from './readable-time';
 export { assertNoSecrets, type SecretFinding } from './secret-guard';
 export {
   nextStep,

@@ -1,6 +1,8 @@
 import { adfDoc, type AdfDoc } from './adf';
 import type { LinkedChange } from './access-request';
+import { describeDuration } from './duration';
 import { recordTransition, type GrantRecord, type GrantRecordPatch, type TransitionInput } from './grant-record';
+import { readableTime } from './readable-time';
 import type { Settings } from './settings-schema';
 import { grantWindow } from './window';
 
@@ -263,7 +265,7 @@ function due(grant: GrantFacts, now: Date): NextStep {
       if (!grant.warnAt || now.getTime() < Date.parse(grant.warnAt)) return then({});
       const minutes = Math.round((end - now.getTime()) / 60_000);
       const warning = adfDoc([
-        [`Access to ${record.target} ends in about ${minutes} minutes (${new Date(end).toISOString()}). Ask for an extension in the access panel if you still need it.`],
+        [`Access to ${record.target} ends in about ${describeDuration(minutes * 60_000)}, at ${readableTime(new Date(end))}. Ask for an extension in the access panel if you still need it.`],
       ]);
       return then({ warnAt: { at: undefined }, effects: grant.ticketDeleted ? [] : [{ kind: 'comment', visibility: 'public', body: warning }] });
     }

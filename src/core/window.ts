@@ -1,5 +1,6 @@
 import { addMilliseconds, max as latest, min as earliest } from 'date-fns';
 import { describeDuration, parseDuration } from './duration';
+import { readableTime } from './readable-time';
 import type { AccessLevel, Settings } from './settings-schema';
 import type { LinkedChange } from './access-request';
 import type { GrantRecord } from './grant-record';
@@ -60,12 +61,12 @@ export function computeWindow(input: WindowInput): WindowResult {
     return {
       ok: false,
       code: 'starts_before_planned_window',
-      reason: `The requested start ${iso(input.requestedStart)} is before the change's planned start ${iso(activePlan.start)}.`,
+      reason: `The requested start ${readableTime(input.requestedStart)} is before the change's planned start ${readableTime(activePlan.start)}.`,
     };
   }
   const notBefore = latest([now, input.requestedStart ?? now, activePlan?.start ?? now]);
   if (activePlan && notBefore >= activePlan.end) {
-    return { ok: false, code: 'planned_window_over', reason: `The change's planned window ended at ${iso(activePlan.end)}.` };
+    return { ok: false, code: 'planned_window_over', reason: `The change's planned window ended at ${readableTime(activePlan.end)}.` };
   }
 
   let requestedMs: number;
@@ -163,11 +164,7 @@ export function computeExtension(input: ExtensionInput): ExtensionResult {
     return { ok: false, code: 'at_limit', reason: `Access already ends at ${limit}.` };
   }
   const explanation = cappedBy
-    ? `Access now ends at ${iso(notAfter)}, capped by ${limit}.`
-    : `Access now ends at ${iso(notAfter)}, ${describeDuration(byMs)} later.`;
+    ? `Access now ends at ${readableTime(notAfter)}, capped by ${limit}.`
+    : `Access now ends at ${readableTime(notAfter)}, ${describeDuration(byMs)} later.`;
   return { ok: true, notAfter, cappedBy, explanation };
-}
-
-function iso(at: Date): string {
-  return at.toISOString();
 }

@@ -69,7 +69,7 @@ describe('auto-approved read-only access: request, policy, grant, use, expiry', 
     // reveal (one property write) is the requester's doing, not the lifecycle's.
     expect(appCalls() - callsBefore - revealCalls).toBeLessThanOrEqual(12);
     expect(ended.internal.join('\n')).toContain('expired: active → expired');
-    expect(ended.public[ended.public.length - 1]).toBe('Access to demo has ended.');
+    expect(ended.public[ended.public.length - 1]).toBe('Access to demo has ended. If you need it again, raise a new request.');
     await expect(runAs(db, credential.username, 'SELECT 1')).rejects.toMatchObject({ code: 'not_a_managed_login' });
     const status = await app.connector.client.getGrant(`${key}.1`);
     expect(status.state).toBe('expired');

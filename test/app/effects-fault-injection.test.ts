@@ -73,7 +73,7 @@ describe('a Jira write that fails once at any step of a lifecycle', () => {
     expect(z.object({ history: z.array(z.unknown()) }).parse(ticket.property).history).toHaveLength(stored.record.history.length);
     const internal = (event: string) => ticket.internal.filter((text) => text.includes(`${event}: `)).length;
     expect([internal('policy-approved'), internal('grant-succeeded'), internal('revoked')]).toEqual([1, 1, 1]);
-    expect(ticket.public).toEqual([expect.stringMatching(/^Access to demo is active until /), 'Access to demo was revoked.']);
+    expect(ticket.public).toEqual([expect.stringMatching(/^Access to demo is active until /), 'Access to demo was revoked. If you still need access, raise a new request.']);
     expect((await app.connector.client.getGrant(`${key}.1`)).state).toBe('revoked');
     expect(seen).toBeGreaterThanOrEqual(nth);
   });

@@ -27,15 +27,15 @@ interface Row {
 // The invariant on the live app: a status a person sets is made true by the app, or the ticket is put
 // back with an internal note saying why (the full state x status table is test/core/status-action.test.ts).
 const ROWS: Row[] = [
-  { start: 'active', transition: 'Access expired', by: 'agent', status: 'Access expired', state: 'expired', loginWorks: false, connector: 'revoked', publicLast: 'Access to demo has ended.' },
-  { start: 'active', transition: 'Revoke access', by: 'agent', status: 'Access revoked', state: 'revoked', loginWorks: false, connector: 'revoked', publicLast: 'Access to demo was revoked.' },
+  { start: 'active', transition: 'Access expired', by: 'agent', status: 'Access expired', state: 'expired', loginWorks: false, connector: 'revoked', publicLast: 'Access to demo has ended. If you need it again, raise a new request.' },
+  { start: 'active', transition: 'Revoke access', by: 'agent', status: 'Access revoked', state: 'revoked', loginWorks: false, connector: 'revoked', publicLast: 'Access to demo was revoked. If you still need access, raise a new request.' },
   { start: 'active', transition: 'Resolve', by: 'requester', status: 'Resolved', state: 'revoked', loginWorks: false, connector: 'revoked' },
   { start: 'active', transition: 'Access failed', by: 'agent', status: 'Access granted', state: 'active', loginWorks: true, connector: 'active',
     note: /^Moved back to Access granted: the ticket was moved to Access failed, but access is active at the database/ },
   { start: 'awaiting-approval', transition: 'Access failed', by: 'agent', status: 'Waiting for approval', state: 'awaiting-approval',
     note: /^Moved back to Waiting for approval: the ticket was moved to Access failed, but the request is still waiting for approval/ },
   { start: 'awaiting-approval', transition: 'Cancel request', by: 'requester', status: 'Canceled', state: 'revoked',
-    publicLast: 'The request was cancelled before access started; nothing was granted.' },
+    publicLast: 'The request was cancelled before access started; nothing was granted. Raise a new request if you still need access.' },
   { start: 'awaiting-approval', transition: 'Decline', by: 'approver', status: 'Declined', state: 'declined' },
   { start: 'approved', transition: 'Access granted', by: 'agent', status: 'Approved', state: 'granting',
     note: /^Moved back to Approved: the ticket was moved to Access granted, but access is not granted yet/ },

@@ -9,6 +9,11 @@ import { answerApproval, asUser, call, raise, readTicket, resolve, resolveOk, tr
 
 jest.setTimeout(90_000);
 
+const CONTACT = 'the DBA team (#dba-help)';
+/** What no requester-facing comment may hold: rule ids, condition traces, event codes, raw ISO times and durations. */
+const TRACE = [/\bdefault-deny\b|\binvalid-request\b|\bfix-needs-lead\b|\bread-only-dev\b|\bmaintenance-in-change\b|\bbreak-glass-emergency\b/, /did not match|No rule matched|•/,
+  /\b(policy|approval|grant|window)-[a-z-]+\b/, /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, /\bP(\d+[WD])*T\d+[HMS]\b/];
+
 describe('request paths through the emulators with the project connector', () => {
   let app: AppUnderTest;
   let receiver: Server;
@@ -28,6 +33,7 @@ describe('request paths through the emulators with the project connector', () =>
     await new Promise<void>((done) => receiver.listen(port, '127.0.0.1', done));
     const hook = `http://127.0.0.1:${port}`;
     app = await installApp({ alertWebhookUrl: `${hook}/alerts`, extraEgress: [hook] });
+    await setContact(CONTACT);
   });
   afterAll(async () => {
     jest.restoreAllMocks();
@@ -49,6 +55,23 @@ describe('request paths through the emulators with the project connector', () =>
     return changeKey;
   };
 
+  /** Sets (or, undefined, clears) the app's contact, as an admin does on the admin page. */
+  const setContact = async (contact: string | undefined) => {
+    const { site } = app;
+    const current = z.object({ settings: z.unknown(), appConfig: z.record(z.string(), z.unknown()) }).parse(await resolveOk(site, site.people.admin, 'getSettings'));
+    const { contact: _previous, ...appConfig } = current.appConfig;
+    await resolveOk(site, site.people.admin, 'saveSettings', { settings: current.settings, appConfig: contact ? { ...appConfig, contact } : appConfig });
+  };
+
+  /** The comments the requester reads through the customer-facing API, checked to be public and free of any internal trace. */
+  const requesterSees = async (key: string, requester: string): Promise<string[]> => {
+    const portal = await call(app.site, asUser(requester), 'GET', `/rest/servicedeskapi/request/${key}/comment`);
+    const seen = z.object({ values: z.array(z.object({ body: z.string(), public: z.boolean() })) }).parse(portal.body).values;
+    expect(seen.every((comment) => comment.public)).toBe(true);
+    for (const comment of seen) for (const trace of TRACE) expect({ comment: comment.body, trace: trace.test(comment.body) }).toEqual({ comment: comment.body, trace: false });
+    return seen.map((comment) => comment.body);
+  };
+
   const activeGrants = async () => (await app.connector.client.listGrants('active')).grants.map((grant) => grant.grantId);
 
   it('routes to approvers and grants when a DBA lead approves', async () => {
@@ -57,7 +80,7 @@ describe('request paths through the emulators with the project connector', () =>
     const waiting = await readTicket(site, key);
     expect(waiting.status).toBe('Waiting for approval');
     expect(waiting.property).toMatchObject({ state: 'awaiting-approval', approval: { group: 'dba-leads', count: 1 }, rule: { id: 'fix-needs-lead' } });
-    expect(waiting.public).toEqual(['Your request for Emergency fix on demo needs approval by 1 member of DBA leads.']);
+    expect(waiting.public).toEqual(['Your request for Emergency fix on demo needs approval by 1 member of DBA leads. Nothing to do for now: you will be told here when it is decided.']);
 
     expect(await answerApproval(site, key, site.people.approver, 'approve')).toBe(200);
     const granted = await readTicket(site, key);
@@ -74,17 +97,23 @@ describe('request paths through the emulators with the project connector', () =>
     const declined = await readTicket(site, key);
     expect(declined.status).toBe('Declined');
     expect(declined.property).toMatchObject({ state: 'declined' });
-    expect(declined.public[declined.public.length - 1]).toBe('Your request for Emergency fix on demo was declined.');
+    expect(declined.public[declined.public.length - 1]).toBe(
+      `Your request for Emergency fix on demo was declined. If you still need access, contact ${CONTACT} to ask why, or raise a new request with more detail.`,
+    );
+    expect(await requesterSees(key, site.people.requester)).toEqual(declined.public);
     await expect(app.connector.client.getGrant(`${key}.1`)).rejects.toMatchObject({ status: 404 });
   });
 
-  it('denies by default when no rule matches, with the reasons in a public comment', async () => {
+  it('denies by default when no rule matches: the requester reads why and whom to ask, the rule trace stays internal', async () => {
     const { site } = app;
     const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'schema-change' });
     const denied = await readTicket(site, key);
     expect(denied.status).toBe('Denied');
     expect(denied.property).toMatchObject({ state: 'denied', rule: { id: 'invalid-request' } });
-    expect(denied.public[0]).toContain('was denied.\n• The target demo does not offer Schema change (connector role ddl).');
+    expect(denied.public).toEqual([
+      `Your request for Schema change on demo was denied. The target demo does not offer Schema change (connector role ddl).\nIf you still need access, raise a new request that fits the rules, or contact ${CONTACT}.`,
+    ]);
+    expect(await requesterSees(key, site.people.requester)).toEqual(denied.public);
 
     // A valid request no rule matches: maintenance linked to a change that is not approved yet.
     const changeKey = await change(Date.now() - 60_000, Date.now() + 3_600_000, false);
@@ -92,12 +121,29 @@ describe('request paths through the emulators with the project connector', () =>
     const byDefault = await readTicket(site, unmatched);
     expect(byDefault.status).toBe('Denied');
     expect(byDefault.property).toMatchObject({ state: 'denied', rule: { id: 'default-deny', name: 'Default deny' } });
-    expect(byDefault.public[0]).toContain('No rule matched, so the request is denied by default.');
+    expect(byDefault.public).toEqual([
+      `Your request for Maintenance window on demo was denied. No access rule allows this request.\nIf you still need access, raise a new request that fits the rules, or contact ${CONTACT}.`,
+    ]);
+    expect(await requesterSees(unmatched, site.people.requester)).toEqual(byDefault.public);
+    // The whole trace is in the internal note: the rule, each rule that did not match and why.
+    expect(byDefault.internal[0]).toContain('Rule: Default deny (default-deny).');
+    expect(byDefault.internal[0]).toContain('No rule matched, so the request is denied by default.');
     expect(byDefault.internal[0]).toContain(`the change ${changeKey} is in status Planning, which does not count as approved`);
     const other = await raise(site, app.ids, site.people.requester, { target: 'nowhere', accessLevel: 'read-only' });
     const view = await readTicket(site, other);
     expect(view.property).toMatchObject({ state: 'denied' });
     expect(view.public[0]).toContain('There is no database target "nowhere".');
+
+    // With no contact set, the requester is told what they can do without one.
+    await setContact(undefined);
+    try {
+      const alone = await raise(site, app.ids, site.people.requester, { target: 'nowhere', accessLevel: 'read-only' });
+      expect(await requesterSees(alone, site.people.requester)).toEqual([
+        'Your request for Read-only troubleshooting on nowhere was denied. There is no database target "nowhere".\nIf you still need access, raise a new request that fits the rules, or reply here to ask the service desk.',
+      ]);
+    } finally {
+      await setContact(CONTACT);
+    }
   });
 
   it('refuses and records a self-approval, then grants on a real approver', async () => {
@@ -110,7 +156,9 @@ describe('request paths through the emulators with the project connector', () =>
     expect(refused.property).toMatchObject({ state: 'awaiting-approval', approvers: [] });
     expect(refused.internal.join('\n')).toContain('Approval refused: the requester approved their own request');
     expect(refused.internal.join('\n')).toContain(`Refused approval by ${lead}`);
-    expect(refused.public[refused.public.length - 1]).toContain('The approval did not count');
+    expect(refused.public[refused.public.length - 1]).toBe(
+      'The approval did not count: a requester never approves their own access. The request is back with the approvers; you will be told here when it is decided.',
+    );
     expect(await activeGrants()).not.toContain(`${key}.1`);
     const panel = z.object({ refusedApprovals: z.array(z.object({ accountId: z.string() })) }).parse(await resolveOk(site, site.people.agent, 'getGrant', {}, key));
     expect(panel.refusedApprovals.map((entry) => entry.accountId)).toEqual([lead]);
@@ -121,11 +169,9 @@ describe('request paths through the emulators with the project connector', () =>
     expect(granted.internal.join('\n')).toContain('Bob Approver');
 
     // What the requester reads through the customer-facing API: the public comments, never an internal note.
-    const portal = await call(site, asUser(lead), 'GET', `/rest/servicedeskapi/request/${key}/comment`);
-    const seen = z.object({ values: z.array(z.object({ body: z.string(), public: z.boolean() })) }).parse(portal.body).values;
-    expect(seen.length).toBe(granted.public.length);
-    expect(seen.every((comment) => comment.public)).toBe(true);
-    const text = seen.map((comment) => comment.body).join('\n');
+    const seen = await requesterSees(key, lead);
+    expect(seen).toEqual(granted.public);
+    const text = seen.join('\n');
     for (const secret of ['Approval refused', `Refused approval by ${lead}`, 'Bob Approver', site.people.approver]) expect(text).not.toContain(secret);
   });
 
@@ -137,7 +183,8 @@ describe('request paths through the emulators with the project connector', () =>
     expect(view.status).toBe('Access granted');
     expect(view.property).toMatchObject({ state: 'active', breakGlass: true, rule: { id: 'break-glass-emergency' }, reviewTask: expect.stringMatching(/^JIT-\d+$/) });
     expect(view.internal.join('\n')).toContain('Break-glass: access without prior approval; a review follows.');
-    expect(view.public[0]).toMatch(/^Emergency access to demo is active until/);
+    expect(view.public[0]).toMatch(/^Emergency access to demo is active until \w{3} \d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC\. It will be reviewed afterwards: note in this request what you changed\./);
+    expect(await requesterSees(key, site.people.requester2)).toEqual(view.public);
     const reviewTask = z.object({ reviewTask: z.string() }).parse(view.property).reviewTask;
     const task = await call(site, asUser(site.people.agent), 'GET', `/rest/api/3/issue/${reviewTask}?fields=summary,issuelinks,assignee,duedate`);
     // Assigned from the start to the desk's project lead (Alice Agent in this site), due two days after the request.
@@ -172,7 +219,8 @@ describe('request paths through the emulators with the project connector', () =>
     const refused = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'maintenance', change: over });
     const view = await readTicket(site, refused);
     expect(view.status).toBe('Denied');
-    expect(view.public[0]).toContain("The change's planned window ended at");
+    expect(view.public[0]).toMatch(/The change's planned window ended at \w{3} \d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC\./);
+    expect(await requesterSees(refused, site.people.requester)).toEqual(view.public);
   });
 
   it('extends access on a new policy decision, never silently', async () => {
@@ -195,6 +243,10 @@ describe('request paths through the emulators with the project connector', () =>
     expect(atLimit).toMatchObject({ outcome: 'denied', notAfter: capped.notAfter });
     expect((await app.connector.client.getGrant(`${key}.1`)).notAfter).toBe(capped.notAfter);
     expect((await resolve(site, site.people.requester2, 'requestExtension', { extendBy: 'PT1H' }, key)).ok).toBe(false);
+    // Durations and times in words, never PT1H or an ISO instant; the trace of the decision stays internal.
+    const told = await requesterSees(key, site.people.requester);
+    expect(told.at(-1)).toMatch(/^Your extension by 1 hour could not be granted\. Access already ends at the maximum of .+\. Access still ends at \w{3} \d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC; raise a new request before then if you need more time\.$/);
+    expect(told.filter((comment) => comment.startsWith('Access to demo now lasts until'))).toHaveLength(2);
   });
 
   it('revokes at once when the ticket is resolved early', async () => {
@@ -207,7 +259,7 @@ describe('request paths through the emulators with the project connector', () =>
     const view = await readTicket(site, key);
     expect(view.status).toBe('Resolved');
     expect(view.property).toMatchObject({ state: 'revoked' });
-    expect(view.public[view.public.length - 1]).toBe('Access to demo was revoked.');
+    expect(view.public[view.public.length - 1]).toBe('Access to demo was revoked. If you still need access, raise a new request.');
     expect((await app.connector.client.getGrant(`${key}.1`)).state).toBe('revoked');
     await expect(runAs(db, credential.username, 'SELECT 1')).rejects.toMatchObject({ code: 'not_a_managed_login' });
   });

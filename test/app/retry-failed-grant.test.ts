@@ -57,6 +57,9 @@ describe('retrying a failed grant', () => {
     const key = await failedRequest({ accessLevel: 'read-only' });
     const failed = await readTicket(site, key);
     expect(failed.status).toBe('Access failed');
+    // The requester reads what happened and, with no contact set, what they can do; the error stays internal.
+    expect(failed.public.at(-1)).toBe('Access to demo could not be granted, and nothing was granted.\nTo have it retried, reply here to ask the service desk, or raise the request again.');
+    expect(failed.internal.join('\n')).toMatch(/Note: unreachable: /);
     // The grant id was assigned when the grant started, before the connector was asked.
     expect(failed.property).toMatchObject({ state: 'failed', grantId: `${key}.1`, attempts: 2, lastError: expect.stringMatching(/^unreachable: /) });
 
@@ -125,9 +128,15 @@ describe('retrying a failed grant', () => {
 
   it('a failed break-glass request retried from the approval status is granted and alerts like any break-glass grant', async () => {
     const { site } = app;
-    const key = await failedRequest({ accessLevel: 'emergency-fix', breakGlass: true, justification: 'orders are stuck' });
+    // With a contact set, the failure comment names it.
+    const current = z.object({ settings: z.unknown(), appConfig: z.record(z.string(), z.unknown()) }).parse(await resolveOk(site, site.people.admin, 'getSettings'));
+    await resolveOk(site, site.people.admin, 'saveSettings', { settings: current.settings, appConfig: { ...current.appConfig, contact: 'https://wiki.example.com/dba-on-call' } });
+    const key = await failedRequest({ accessLevel: 'emergency-fix', breakGlass: true, justification: 'orders are stuck' }).finally(() =>
+      resolveOk(site, site.people.admin, 'saveSettings', { settings: current.settings, appConfig: current.appConfig }),
+    );
     const failed = await readTicket(site, key);
     expect(failed.status).toBe('Access failed');
+    expect(failed.public.at(-1)).toBe('Access to demo could not be granted, and nothing was granted.\nTo have it retried, contact https://wiki.example.com/dba-on-call, or raise the request again.');
     expect(failed.property).toMatchObject({ state: 'failed', breakGlass: true });
     expect(alerts.filter((alert) => alert.ticket === key)).toEqual([]);
 

@@ -1,4 +1,4 @@
-import { nextStep, recordTransition, retryAfterSeconds, type GrantEvent, type GrantFacts, type GrantRecord, type NextStep } from '../../src/core';
+import { adfToText, nextStep, readableTime, recordTransition, retryAfterSeconds, type GrantEvent, type GrantFacts, type GrantRecord, type NextStep } from '../../src/core';
 import { settingsWithTargets } from './fixtures';
 import { T0, activeRecord, failedRecord, minutes, requested } from './records';
 
@@ -117,6 +117,14 @@ describe('nextStep: what a grant job and the sweep do next', () => {
     const next = nextStep(facts(granting()), created, context, minutes(3));
     expect(next.record).toMatchObject({ state: 'active', username: 'jit_ana_1', attempts: 1, window: { notBefore: minutes(3).toISOString(), notAfter: minutes(123).toISOString() } });
     expect(next.warnAt).toEqual({ at: minutes(108).toISOString() });
+  });
+
+  it('warns the requester before the end in readable words: how long, the end with its zone, what to do', () => {
+    const next = nextStep(facts(ended, { warnAt: minutes(115).toISOString() }), { kind: 'due' }, context, minutes(116));
+    const [warning] = next.effects.flatMap((effect) => (effect.kind === 'comment' && effect.visibility === 'public' ? [adfToText(effect.body)] : []));
+    expect(warning).toBe(`Access to orders-prod ends in about 14 minutes, at ${readableTime(new Date(Date.parse(ended.window!.notAfter)))}. Ask for an extension in the access panel if you still need it.`);
+    expect(warning).toMatch(/, \d{2}:\d{2} UTC\./);
+    expect(warning).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   });
 
   it('counts a failed attempt on the record without a lifecycle step', () => {

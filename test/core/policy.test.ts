@@ -189,7 +189,7 @@ describe('decide: requests that cannot be granted as asked', () => {
     ['change required', { accessLevel: 'schema-change' }, 'Schema change needs a linked change request.'],
     ['bad duration', { duration: '2 hours' }, '"2 hours" is not a valid duration: it must start with P (e.g. PT30M, PT4H, P1D or P1DT12H)'],
     ['start before the planned window', { accessLevel: 'schema-change', change: approvedChange, requestedStart: '2026-11-23T07:00:00Z' },
-      "The requested start 2026-11-23T07:00:00.000Z is before the change's planned start 2026-11-23T08:00:00.000Z."],
+      "The requested start Mon 23 Nov 2026, 07:00 UTC is before the change's planned start Mon 23 Nov 2026, 08:00 UTC."],
   ])('%s: denied with the reason', (_label, overrides, reason) => {
     const decision = decide(request(overrides), settingsWithTargets(), MONDAY_MORNING);
     expect(decision).toEqual({ outcome: { type: 'deny' }, rule: INVALID_REQUEST, reasons: [reason], trace: [] });

@@ -52,9 +52,9 @@ describe('computeWindow', () => {
     ['a window-bound level without a planned window', { now: NOW, accessLevel: level('maintenance') }, 'planned_window_missing',
       'Maintenance window is bound to a maintenance window; link a change request with a planned start and end.'],
     ['a start before the planned start', { now: NOW, accessLevel: level('schema-change'), requestedStart: at('2026-11-23T09:30:00Z'), plannedWindow: PLAN },
-      'starts_before_planned_window', "The requested start 2026-11-23T09:30:00.000Z is before the change's planned start 2026-11-23T10:00:00.000Z."],
+      'starts_before_planned_window', "The requested start Mon 23 Nov 2026, 09:30 UTC is before the change's planned start Mon 23 Nov 2026, 10:00 UTC."],
     ['a planned window that is over', { now: at('2026-11-23T13:00:00Z'), accessLevel: level('schema-change'), plannedWindow: PLAN },
-      'planned_window_over', "The change's planned window ended at 2026-11-23T13:00:00.000Z."],
+      'planned_window_over', "The change's planned window ended at Mon 23 Nov 2026, 13:00 UTC."],
     ['a bad duration', { now: NOW, accessLevel: level('read-only'), requestedDuration: 'PT0M' }, 'invalid_duration',
       '"PT0M" is not a valid duration: it must be longer than zero (e.g. PT30M, PT4H, P1D or P1DT12H)'],
   ])('refuses %s', (_label, input, code, reason) => {
@@ -100,7 +100,7 @@ describe('computeExtension', () => {
       ok: true,
       notAfter: PLAN.end,
       cappedBy: 'planned-end',
-      explanation: "Access now ends at 2026-11-23T13:00:00.000Z, capped by the change's planned end.",
+      explanation: "Access now ends at Mon 23 Nov 2026, 13:00 UTC, capped by the change's planned end.",
     });
   });
 

@@ -144,7 +144,7 @@ describe('ticket panel', () => {
     expect(screen.queryByRole('button', { name: 'Cancel request' })).toBeNull();
     const ticket = await readTicket(site, key);
     expect(ticket.status).toBe('Canceled');
-    expect(ticket.public.at(-1)).toBe('The request was cancelled before access started; nothing was granted.');
+    expect(ticket.public.at(-1)).toBe('The request was cancelled before access started; nothing was granted. Raise a new request if you still need access.');
   });
 
   it('scheduled: counts down to the start of the change window', async () => {
@@ -224,7 +224,7 @@ describe('ticket panel', () => {
     expect(within(screen.getByLabelText('Access details')).queryByText(/unreachable/)).toBeNull();
     const steps = within(screen.getByLabelText('Lifecycle')).getAllByRole('listitem').map((item) => item.textContent ?? '');
     expect(steps.map((step) => /UTC: ([^(]+) \(/.exec(step)?.[1]).slice(-3)).toEqual(['Granting failed', 'Retried', 'Access granted']);
-    expect(steps.at(-2)).toContain('Retried (Failed → Granting), by Rita Admin. after 2 failed attempts: unreachable');
+    expect(steps.at(-2)).toContain('Retried (Failed → Granting), by Rita Admin. After 2 failed attempts: unreachable');
     expect((await grantOf(app, key)).grantId).toBe(`${key}.2`);
     await resolveOk(site, site.people.admin, 'saveSettings', { settings: current.settings, appConfig: current.appConfig });
   });

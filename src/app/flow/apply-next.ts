@@ -75,6 +75,7 @@ export async function applyNext(stored: StoredGrant, next: NextStep, settings: S
       property: writes.some((effect) => effect.kind === 'property'),
       meta,
       secrets,
+      ...(config.contact ? { contact: config.contact } : {}),
     });
     if (!applied.stored) return applied;
   }

@@ -53,6 +53,8 @@ export interface StepOptions {
   after?: readonly NewEffect[];
   /** Values that must never appear in what is written (the grant's password). */
   secrets?: readonly string[];
+  /** Whom the requester's comment tells them to ask (the app's configured contact). */
+  contact?: string;
 }
 
 /**
@@ -80,7 +82,7 @@ export async function applySteps(stored: StoredGrant, settings: Settings, steps:
     });
     if (!commented) continue;
     const actorName = step.actorName ?? (step.actor === record.requester.accountId ? stored.meta.requesterName : undefined);
-    const comments = ticketComments(record, settings, step.reasons ?? [], actorName);
+    const comments = ticketComments(record, settings, step.reasons ?? [], actorName, options.contact);
     internal.push(...comments.internal.content);
     if (comments.public) publicDoc = comments.public;
   }

@@ -54,6 +54,12 @@ export async function checkApproval(stored: StoredGrant, settings: Settings, con
     : selfApproved
     ? 'the requester approved their own request, and a requester never approves their own access'
     : `it needs ${needed} approval${needed === 1 ? '' : 's'} by members of ${group?.name ?? 'the approver group'} and ${eligible.length} counted`;
+  // The requester hears why in their terms; which groups administer the app stays internal.
+  const told = !group
+    ? 'the approvers of this request are no longer set up, so no approval counts until an administrator fixes the settings or declines the request'
+    : selfApproved
+    ? 'a requester never approves their own access'
+    : reason;
   const at = new Date().toISOString();
   const refused = approvedBy.filter((accountId) => !eligible.includes(accountId)).map((accountId) => ({ accountId, at, reason }));
   // Claimed with its note first, so of two deliveries only one refuses, moves the ticket back and says so.
@@ -69,7 +75,8 @@ export async function checkApproval(stored: StoredGrant, settings: Settings, con
     if (!isAppError(error, 'invalid_state')) throw error;
     return applySteps(kept, settings, [{ event: 'approval-declined', actor: 'app', note: `Approval refused: ${reason}` }], {
       moves: [{ toStatus: settings.statuses.declined }],
+      ...(config.contact ? { contact: config.contact } : {}),
     });
   }
-  return oweTicketWrites(kept, { notes: [{ visibility: 'public', lines: [`The approval did not count: ${reason}. The request is back with the approvers.`] }] });
+  return oweTicketWrites(kept, { notes: [{ visibility: 'public', lines: [`The approval did not count: ${told}. The request is back with the approvers; you will be told here when it is decided.`] }] });
 }

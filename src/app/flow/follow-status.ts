@@ -19,7 +19,7 @@ export async function followStatus(stored: StoredGrant, status: string, settings
       await checkApproval(stored, settings, config);
       return;
     case 'record':
-      await applySteps(stored, settings, [{ event: action.event, actor, note: action.note }]);
+      await applySteps(stored, settings, [{ event: action.event, actor, note: action.note }], config.contact ? { contact: config.contact } : {});
       return;
     case 'end-access':
       await revokeAccess(stored, settings, actor, action.note, { event: action.event });

@@ -95,7 +95,7 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
       return kept;
     }
     case 'policy-denied':
-      return applySteps(stored, settings, [step], { moves: [{ transition: settings.transitions.deny }] });
+      return applySteps(stored, settings, [step], { moves: [{ transition: settings.transitions.deny }], ...(config.contact ? { contact: config.contact } : {}) });
     case 'policy-needs-approval': {
       const approval = decision.outcome.type === 'approval' ? { group: decision.outcome.group, count: decision.outcome.count } : undefined;
       const atApproval = request.currentStatus.status.toLowerCase() === settings.statuses.awaitingApproval.toLowerCase();

@@ -9,23 +9,24 @@ export interface TicketComments {
  * The comments of the record's latest transition, as core renders them, with what only the app knows:
  * the actor's display name when the app already read it (the requester from the request, an approver
  * from the approval), and for an embedded target (PGlite, or port 0), which no database client reaches,
- * the way in: the sandbox's SQL console instead of a host and port.
+ * the way in: the sandbox's SQL console instead of a host and port. `contact` is the app's configured contact,
+ * named in the requester's comment where it tells them whom to ask.
  */
-export function ticketComments(record: GrantRecord, settings: Settings, reasons: readonly string[], actorName?: string): TicketComments {
+export function ticketComments(record: GrantRecord, settings: Settings, reasons: readonly string[], actorName?: string, contact?: string): TicketComments {
   const entry = auditEntry(record, settings, reasons);
   const internal = internalComment(actorName ? { ...entry, actor: `${actorName} (${entry.actor})` } : entry);
   const granted = entry.event === 'grant-succeeded' || entry.event === 'break-glass';
-  if (!granted || !isEmbedded(record, settings)) return { internal, public: publicComment(entry) };
-  return { internal, public: embeddedGranted(entry) };
+  if (!granted || !isEmbedded(record, settings)) return { internal, public: publicComment(entry, contact) };
+  return { internal, public: embeddedGranted(entry, contact) };
 }
 
 export function isEmbedded(record: Pick<GrantRecord, 'target' | 'connect'>, settings: Settings): boolean {
   return record.connect?.port === 0 || settings.targets.find((target) => target.id === record.target)?.engine === 'pglite';
 }
 
-function embeddedGranted(entry: AuditEntry): AdfDoc | null {
+function embeddedGranted(entry: AuditEntry, contact: string | undefined): AdfDoc | null {
   const { connect: _connect, ...withoutConnect } = entry;
-  const granted = publicComment(withoutConnect);
+  const granted = publicComment(withoutConnect, contact);
   if (!granted || !entry.username) return granted;
   const database = entry.connect?.database;
   const howTo = adfDoc([

@@ -1,4 +1,4 @@
-import { computeExtension, decide, formatDuration, grantIdOf, parseDuration, plannedWindowOf, warnAtOf, type Settings } from '../../core';
+import { computeExtension, decide, describeDuration, formatDuration, grantIdOf, parseDuration, plannedWindowOf, readableTime, requesterReason, warnAtOf, type Settings } from '../../core';
 import { AppError } from '../app-error';
 import { connectorClient } from '../connector/connector-access';
 import { applySteps, oweTicketWrites } from '../flow/apply-steps';
@@ -54,13 +54,18 @@ async function ask(grant: StoredGrant, settings: Settings, config: AppConfig, ex
       meta: { pendingExtension: { extendBy, at: new Date().toISOString(), group } },
       notes: [
         { visibility: 'internal', lines: [`Extension by ${extendBy} asked; rule ${decision.rule.name} sends it to ${groupName}.`, ...decision.reasons.map((reason) => `• ${reason}`)] },
-        { visibility: 'public', lines: [`Your extension by ${extendBy} needs approval by ${groupName}. Access stays as it is until then.`] },
+        { visibility: 'public', lines: [`Your extension by ${spoken(extendBy)} needs approval by ${groupName}. Access stays as it is until then; you will be told here when it is decided.`] },
       ],
     });
     if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
     return { outcome: 'needs-approval', reasons: decision.reasons };
   }
-  await oweTicketWrites(grant, { notes: [{ visibility: 'public', lines: [`Your extension by ${extendBy} was denied; access still ends at ${window.notAfter}.`, ...decision.reasons.map((reason) => `• ${reason}`)] }] });
+  await oweTicketWrites(grant, {
+    notes: [
+      { visibility: 'internal', lines: [`Extension by ${extendBy} asked; rule ${decision.rule.name} denies it.`, ...decision.reasons.map((reason) => `• ${reason}`)] },
+      { visibility: 'public', lines: [`Your extension by ${spoken(extendBy)} was denied. ${requesterReason(decision.rule, decision.reasons, settings)}`, `Access still ends at ${readableTime(window.notAfter)}; raise a new request before then if you need more time.`] },
+    ],
+  });
   return { outcome: 'denied', notAfter: window.notAfter, reasons: decision.reasons };
 }
 
@@ -78,7 +83,7 @@ async function answer(grant: StoredGrant, settings: Settings, config: AppConfig,
   if (decision === 'approve') return extend(grant, settings, config, pending.extendBy, caller.accountId, undefined, [`approved by ${caller.accountId}`], caller.accountId);
   const written = await oweTicketWrites(grant, {
     meta: { pendingExtension: undefined },
-    notes: [{ visibility: 'public', lines: [`Your extension by ${pending.extendBy} was declined; access still ends at ${grant.record.window?.notAfter ?? 'its planned end'}.`] }],
+    notes: [{ visibility: 'public', lines: [`Your extension by ${spoken(pending.extendBy)} was declined. Access still ends at ${grant.record.window ? readableTime(grant.record.window.notAfter) : 'its planned end'}; raise a new request before then if you need more time.`] }],
   });
   if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
   return { outcome: 'declined', reasons: [`declined by ${caller.accountId}`] };
@@ -101,7 +106,7 @@ async function extend(
   const planned = plannedWindowOf(meta.change);
   const result = computeExtension({ window: { notBefore: new Date(window.notBefore), notAfter: new Date(window.notAfter) }, accessLevel: level, extendBy, ...(planned ? { plannedWindow: planned } : {}) });
   if (!result.ok) {
-    await oweTicketWrites(grant, { notes: [{ visibility: 'public', lines: [`Your extension could not be granted: ${result.reason} Access still ends at ${window.notAfter}.`] }] });
+    await oweTicketWrites(grant, { notes: [{ visibility: 'public', lines: [`Your extension by ${spoken(extendBy)} could not be granted. ${result.reason} Access still ends at ${readableTime(window.notAfter)}; raise a new request before then if you need more time.`] }] });
     return { outcome: 'denied', notAfter: window.notAfter, reasons: [result.reason] };
   }
   const notAfter = result.notAfter.toISOString();
@@ -113,4 +118,9 @@ async function extend(
   });
   if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
   return { outcome: 'extended', notAfter, reasons: [...reasons, result.explanation] };
+}
+
+/** An ISO duration as the requester reads it: PT1H → 1 hour. */
+function spoken(duration: string): string {
+  return describeDuration(parseDuration(duration));
 }

@@ -17,11 +17,17 @@ export function Timeline({ answer, grant }: { answer: GrantAnswer; grant: GrantR
             <Text>
               <time dateTime={entry.at}>{utcTime(entry.at)}</time>: {EVENT_WORDS[entry.event]} ({STATE_VIEW[entry.from].label} → {STATE_VIEW[entry.to].label}), by {nameOf(answer, entry.actor)}
               {entry.rule ? ` (rule "${entry.rule.name}")` : ''}
-              {entry.note ? `. ${entry.note}` : ''}
+              {entry.note ? `. ${asSentence(entry.note)}` : '.'}
             </Text>
           </li>
         ))}
       </ol>
     </Stack>
   );
+}
+
+/** Notes are recorded as clauses ("cancelled before approval"); after a full stop they start a sentence. */
+function asSentence(note: string): string {
+  const text = note.charAt(0).toUpperCase() + note.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
