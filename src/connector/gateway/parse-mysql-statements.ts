@@ -36,6 +36,25 @@ const LITERALS = new Set([
  */
 export function parseMysqlStatements(sql: string): ParsedStatement[] | undefined {
   if (sql.trim() === '') return [];
+  const parsed = parseMysqlTrees(sql);
+  if (parsed === undefined) return undefined;
+  const { parser, option, asts, tableList } = parsed;
+  if (asts.length === 1) {
+    const [ast] = asts as [Node];
+    return [statementOf(parser, option, ast, sql.trim().replace(/;\s*$/, ''), tableList)];
+  }
+  // Each statement of a multi-statement string is named by the grammar's own rendering of it.
+  return asts.map((ast) => {
+    const text = parser.sqlify(ast as never, option);
+    return statementOf(parser, option, ast, text, parser.tableList(text, option));
+  });
+}
+
+/**
+ * The parse trees of a query string's statements, as node-sql-parser reads them, with the grammar that read them;
+ * undefined when the text does not parse, or when the server would run more (or other) than the trees show.
+ */
+export function parseMysqlTrees(sql: string): { parser: MySqlParser; option: { database: string }; asts: Node[]; tableList: string[] } | undefined {
   // The server runs what an executable comment holds (`/*! … */`, MariaDB's `/*M! … */`), which the grammar
   // skips as a comment: read that way, `SELECT 1 /*! UNION SELECT … */` would be recorded as less than it does.
   if (EXECUTABLE_COMMENT.test(sql)) return undefined;
@@ -48,20 +67,12 @@ export function parseMysqlStatements(sql: string): ParsedStatement[] | undefined
     }
     const asts = (Array.isArray(parsed.ast) ? parsed.ast : [parsed.ast]) as unknown as Node[];
     if (asts.some(hasNumericName)) return undefined;
-    if (asts.length === 1) {
-      const [ast] = asts as [Node];
-      return [statementOf(parser, option, ast, sql.trim().replace(/;\s*$/, ''), parsed.tableList)];
-    }
-    // Each statement of a multi-statement string is named by the grammar's own rendering of it.
-    return asts.map((ast) => {
-      const text = parser.sqlify(ast as never, option);
-      return statementOf(parser, option, ast, text, parser.tableList(text, option));
-    });
+    return { parser, option, asts, tableList: parsed.tableList };
   }
   return undefined;
 }
 
-type Node = Record<string, unknown>;
+export type Node = Record<string, unknown>;
 
 const EXECUTABLE_COMMENT = /\/\*M?!/;
 

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { z } from 'zod';
 import type { Connection, FieldPacket } from 'mysql2';
 import type { Logger } from '../../log';
+import type { Refusal } from '../guards/check-guards';
 import { parseMysqlStatements } from '../parse-mysql-statements';
 import type { StatementRecord } from '../statement-record';
 import { statementRecord, type ParsedStatement, type RecordMode, type StatementOutcome } from '../statement-pipeline';
@@ -17,6 +18,8 @@ const UNKNOWN_STATEMENT = { errno: 1243, sqlState: 'HY000' };
 const UNKNOWN_COMMAND = { errno: 1047, sqlState: '08S01' };
 const KILLED = { errno: 1927, sqlState: '70100' };
 const LOST = { errno: 2013, sqlState: '08S01' };
+/** ER_SPECIFIC_ACCESS_DENIED_ERROR: what a refused statement is answered with. */
+const REFUSED = { errno: 1227, sqlState: '42000' };
 /** Commands read ahead of the one running; beyond this the client is not read until they have run. */
 const MAX_QUEUED_COMMANDS = 16;
 
@@ -28,6 +31,8 @@ export interface MysqlSessionOptions {
   framer: PacketFramer;
   backend: Connection;
   mode: RecordMode;
+  /** Decides whether a query string may reach the database (the level's guards); undefined when it may. */
+  screen: ((sql: string) => Refusal | undefined) | undefined;
   record: (statement: StatementRecord) => void;
   log: Logger;
   now: () => Date;
@@ -167,9 +172,12 @@ export class MysqlSession {
 
   /** Runs one COM_QUERY through the pipeline: parse and classify, run, write the answer as it comes, record. */
   private query(sql: string): Promise<void> {
+    const statements = parseMysqlStatements(sql);
+    const refusal = this.options.screen?.(sql);
+    if (refusal) return Promise.resolve(this.refuse(sql, statements, refusal));
     return this.run({
       sql,
-      statements: parseMysqlStatements(sql),
+      statements,
       params: undefined,
       start: () => this.options.backend.query({ sql, rowsAsArray: true, typeCast: (field) => field.buffer() }),
       row: (sequence, _fields, values) => textRow(sequence, values as (Buffer | null)[]),
@@ -179,6 +187,8 @@ export class MysqlSession {
   /** COM_STMT_PREPARE: classified now, prepared on the database session, answered with the gateway's own id. */
   private prepare(sql: string): Promise<void> {
     const statements = parseMysqlStatements(sql);
+    const refusal = this.options.screen?.(sql);
+    if (refusal) return Promise.resolve(this.refuse(sql, statements, refusal));
     const startedAt = performance.now();
     return new Promise<void>((resolve) => {
       this.options.backend.prepare(sql, (error, info) => {
@@ -223,6 +233,18 @@ export class MysqlSession {
       start: () => this.options.backend.execute({ sql, values: request.values, ...binaryReadOptions }),
       row: (sequence, fields, values) => binaryRow(sequence, fields, values),
     });
+  }
+
+  /**
+   * Answers a refused command with the guard's error and records its refused statement as blocked: nothing of the
+   * command reaches the database. An error leaves a MySQL transaction as it was, so the session state is unchanged.
+   */
+  private refuse(sql: string, statements: ParsedStatement[] | undefined, refusal: Refusal): void {
+    const startedAt = performance.now();
+    this.write(errPacket(this.next(), { ...REFUSED, message: refusal.message }));
+    const outcome = { rows: null, error: { code: REFUSED.sqlState, message: refusal.message }, startedAt, finishedAt: performance.now() };
+    this.options.record(statementRecord({ session: this.id, mode: this.options.mode, statement: statements?.[refusal.index], raw: sql, blocked: refusal.guard, outcome }, this.clock));
+    this.options.log.info({ event: 'gateway.statement_refused', grantId: this.grantId, session: this.id, guard: refusal.guard });
   }
 
   /**
