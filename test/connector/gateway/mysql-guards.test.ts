@@ -10,7 +10,7 @@ const ER_SPECIFIC_ACCESS_DENIED = 1227;
 const ER_READ_ONLY_TRANSACTION = 1792;
 
 /** Every hostile statement is refused by the gateway: MySQL error 1227 naming the guard, and nothing run. */
-async function refusedBy(session: Connection, guard: string, sql: string, values?: unknown[]): Promise<void> {
+async function refusedBy(session: Connection, guard: string, sql: string, values?: (string | number)[]): Promise<void> {
   const error = await (values ? session.execute(sql, values) : session.query(sql)).then(
     () => new Error(`ran: ${sql}`),
     (caught: unknown) => caught,

@@ -7,12 +7,14 @@ const TYPE_NAMES = new Map(Object.entries(Types).map(([code, name]) => [Number(c
 
 /**
  * Runs one statement as the grant's login on a MySQL/MariaDB connection of its own (multi-statement strings
- * refused by the server), streaming its rows as the PostgreSQL one does. Throws StatementRefused with the SQLSTATE.
+ * refused by the server), streaming its rows as the PostgreSQL one does; a read-only level's session is read-only on
+ * the database. Throws StatementRefused with the SQLSTATE.
  */
-export async function runMysqlQuery(targetUrl: string, login: { username: string; password: string; database: string }, sql: string): Promise<Omit<QueryResult, 'ms'>> {
+export async function runMysqlQuery(targetUrl: string, login: { username: string; password: string; database: string }, sql: string, level: { readOnly: boolean }): Promise<Omit<QueryResult, 'ms'>> {
   const connection = await openMysqlBackend(targetUrl, login, { multipleStatements: false, foundRows: false });
   connection.on('error', () => undefined);
   try {
+    if (level.readOnly) await connection.promise().query('SET SESSION TRANSACTION READ ONLY');
     const collector = new RowCollector();
     let fields: FieldPacket[] = [];
     let affected: number | null = null;
