@@ -62,7 +62,7 @@ export class Gateway {
     const hashKey = randomBytes(32);
     const common = { ledger: deps.ledger, credentials, activity, log: deps.log };
     const postgres = settings.postgres && new PostgresGateway({ listen: settings.postgres.listen, tls: settings.postgres.tls, hashKey, ...common });
-    const mysql = settings.mysql && new MysqlGateway({ listen: settings.mysql.listen, tls: settings.mysql.tls, ...common });
+    const mysql = settings.mysql && new MysqlGateway({ listen: settings.mysql.listen, tls: settings.mysql.tls, hashKey, ...common });
     const endpoints: GatewayEndpoints = {};
     if (postgres && settings.postgres) endpoints.postgres = settings.postgres.advertise ?? { host: settings.postgres.listen.host, port: (await postgres.listen()).port };
     if (mysql && settings.mysql) endpoints.mysql = settings.mysql.advertise ?? { host: settings.mysql.listen.host, port: (await mysql.listen()).port };

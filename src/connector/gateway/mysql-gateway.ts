@@ -10,9 +10,14 @@ import type { GatewayCredentials } from './gateway-credentials';
 import { ACCESS_DENIED, authenticateClient, type AuthenticatedClient } from './mysql/authenticate-client';
 import { CLIENT } from './mysql/handshake';
 import { openMysqlBackend } from './mysql/mysql-backend';
-import { MysqlSession } from './mysql/mysql-session';
+import { MysqlSession, type MysqlSessionOptions } from './mysql/mysql-session';
 import { errPacket, okPacket } from './mysql/packets';
 import { checkMysqlGuards } from './guards/check-mysql-guards';
+import type { Guard } from './guards/guard-schema';
+import type { Refusal } from './guards/check-guards';
+import { checkMysqlMasking } from './masking/check-mysql-masking';
+import { mysqlColumnMasks } from './masking/mysql-column-masks';
+import { loadMysqlMaskingCatalog, type MysqlMaskingCatalog } from './masking/mysql-masking-catalog';
 import { activityRecorder } from './statement-pipeline';
 
 export interface MysqlGatewayOptions {
@@ -22,6 +27,8 @@ export interface MysqlGatewayOptions {
   credentials: GatewayCredentials;
   activity: ActivityLog;
   log: Logger;
+  /** Keys the `hash` mask: equal values hash alike within this process, and no one outside it can recompute them. */
+  hashKey: Buffer;
 }
 
 const DB_ACCESS_DENIED = { errno: 1044, sqlState: '42000' };
@@ -105,11 +112,8 @@ export class MysqlGateway {
     }
     const level = target.config.roles[record.role];
     const guards = level?.guard ?? [];
-    if (target.config.masking !== undefined && level?.unmasked !== true) {
-      // Masking is not built for this wire: a level that must see columns masked is refused rather than shown them.
-      transport.end(errPacket(sequence, { ...ACCESS_DENIED, message: 'this access level sees masked columns, which the MySQL-wire gateway cannot mask yet' }));
-      return;
-    }
+    const masking = level?.unmasked === true ? undefined : target.config.masking;
+    let catalog: MysqlMaskingCatalog | undefined;
     const targetDatabase = decodeURIComponent(new URL(target.config.url).pathname.slice(1));
     let backend: Connection | undefined;
     try {
@@ -121,6 +125,7 @@ export class MysqlGateway {
       // A read-only level's session is read-only on the database too, so a write the grammar cannot see (inside a
       // stored function) fails there (1792). The read-only guard refuses every statement that would lift it.
       if (guards.includes('read-only')) await backend.promise().query('SET SESSION TRANSACTION READ ONLY');
+      if (masking !== undefined) catalog = await loadMysqlMaskingCatalog(backend, masking);
     } catch (error) {
       backend?.destroy();
       this.options.log.warn({ event: 'gateway.backend_failed', grantId: login.grantId, target: login.target, error: (error as Error).message });
@@ -134,7 +139,8 @@ export class MysqlGateway {
       framer: Object.assign(client.framer, { limit: MAX_COMMAND_PACKET }),
       backend,
       mode: target.config.record ?? 'normalized',
-      screen: guards.length > 0 ? (sql) => checkMysqlGuards(guards, sql) : undefined,
+      screen: screenFor(guards, catalog),
+      masks: masksFor(catalog, this.options.hashKey),
       record: activityRecorder(this.options.activity, this.options.log, login.grantId),
       log: this.options.log,
       now: serving.now,
@@ -161,3 +167,13 @@ const KILLED_ERRNO = 1927;
 const SHUTDOWN_ERRNO = 1053;
 /** The largest command the gateway relays (MySQL's own max_allowed_packet default is 64 MiB; one packet holds 16). */
 const MAX_COMMAND_PACKET = 16 * 1024 * 1024 - 2;
+
+/** The level's guards first, then its masking; none of either: statements are relayed without a second parse. */
+function screenFor(guards: readonly Guard[], catalog: MysqlMaskingCatalog | undefined): ((sql: string) => Refusal | undefined) | undefined {
+  if (guards.length === 0 && catalog === undefined) return undefined;
+  return (sql) => checkMysqlGuards(guards, sql) ?? (catalog && checkMysqlMasking(catalog, sql));
+}
+
+function masksFor(catalog: MysqlMaskingCatalog | undefined, hashKey: Buffer): MysqlSessionOptions['masks'] {
+  return catalog && ((fields) => mysqlColumnMasks(catalog, hashKey, fields));
+}

@@ -69,11 +69,9 @@ export async function runConsoleStatement(deps: ConsoleDependencies, grantId: st
   let result: Omit<QueryResult, 'ms'> | undefined;
   try {
     if (target.config.engine === 'mysql') {
-      // Masking is not built for MySQL: a level that must see columns masked runs nothing here.
-      if (masking !== undefined) return await refuse({ guard: 'masking', index: 0, message: "refused by the gateway's masking: masked columns of a MySQL target cannot be masked yet", parameters: 0 });
       const refusal = checkMysqlGuards(guards, sql);
       if (refusal) return await refuse(refusal);
-      result = await runMysqlQuery(target.config.url, credentials, sql, { readOnly });
+      result = await runMysqlQuery(target.config.url, credentials, sql, { readOnly, masking: masking && { config: masking, hashKey: deps.hashKey } });
     } else {
       const refusal = checkGuards(guards, sql);
       if (refusal) return await refuse(refusal);

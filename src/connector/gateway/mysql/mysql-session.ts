@@ -33,6 +33,8 @@ export interface MysqlSessionOptions {
   mode: RecordMode;
   /** Decides whether a query string may reach the database (the level's guards); undefined when it may. */
   screen: ((sql: string) => Refusal | undefined) | undefined;
+  /** How to mask a result set's rows, by its columns' origin (undefined: nothing to mask in it); undefined for an unmasked level. */
+  masks: ((fields: FieldPacket[]) => ((values: readonly unknown[]) => unknown[]) | undefined) | undefined;
   record: (statement: StatementRecord) => void;
   log: Logger;
   now: () => Date;
@@ -257,6 +259,7 @@ export class MysqlSession {
     let index = 0;
     let rows = 0;
     let fields: FieldPacket[] | undefined;
+    let mask: ((values: readonly unknown[]) => unknown[]) | undefined;
     let startedAt = performance.now();
     let done = false;
     const record = (outcome: Pick<StatementOutcome, 'rows' | 'error'>, last: boolean) => {
@@ -288,6 +291,7 @@ export class MysqlSession {
         endResultSet(true);
         if (!next) return;
         fields = next;
+        mask = this.options.masks?.(next);
         this.write(packet(this.next(), lenenc(next.length)));
         for (const field of next) this.write(columnDefinition(this.next(), field));
         this.write(eofPacket(this.next(), this.status));
@@ -295,7 +299,7 @@ export class MysqlSession {
       running.on('result', (row: unknown) => {
         if (fields) {
           rows += 1;
-          if (!client.write(command.row(this.next(), fields, row as unknown[]))) {
+          if (!client.write(command.row(this.next(), fields, mask ? mask(row as unknown[]) : (row as unknown[])))) {
             backend.pause();
             client.once('drain', () => backend.resume());
           }
