@@ -64,6 +64,11 @@ function statementProblem(catalog: MysqlMaskingCatalog, ast: Node): string | und
   // The server's own error messages show a failing row's or key's values (duplicate keys, truncation).
   if (WRITES.has(type)) return 'a write to a table with masked columns could show their values in an error message';
   const allowed = outputColumns(ast);
+  // An output name given to a masked column orders, groups or filters by it just the same (`email AS id … ORDER BY id`).
+  const maskedAliases = new Set<string>();
+  for (const item of (Array.isArray(ast.columns) ? ast.columns : []) as { expr?: Node; as?: unknown }[]) {
+    if (item.expr?.type === 'column_ref' && typeof item.as === 'string' && catalog.columnNames.has(columnName(item.expr))) maskedAliases.add(item.as.toLowerCase());
+  }
   for (const node of all) {
     const into = node.into as { keyword?: unknown } | undefined;
     if (into?.keyword !== undefined && into.keyword !== null) return 'SELECT … INTO would keep masked values where the gateway cannot mask them';
@@ -75,6 +80,7 @@ function statementProblem(catalog: MysqlMaskingCatalog, ast: Node): string | und
     if (node.type !== 'column_ref' || allowed.has(node)) continue;
     const name = columnName(node);
     if (name === '*') return '* is only allowed in the select list of a simple SELECT, where masked columns are masked';
+    if (maskedAliases.has(name)) return `${name} names a masked column: it may not order, group or filter`;
     if (catalog.columnNames.has(name)) return `masked column ${name} may only be selected as it is (not in an expression, condition, ordering, subquery, set operation or variable)`;
   }
   return undefined;
