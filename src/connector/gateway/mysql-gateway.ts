@@ -8,6 +8,7 @@ import type { Targets } from '../targets';
 import type { ActivityLog } from './activity/activity-log';
 import type { GatewayCredentials } from './gateway-credentials';
 import { ACCESS_DENIED, authenticateClient, type AuthenticatedClient } from './mysql/authenticate-client';
+import { clearMisreadModes } from './mysql/clear-misread-modes';
 import { CLIENT } from './mysql/handshake';
 import { openMysqlBackend } from './mysql/mysql-backend';
 import { MysqlSession, type MysqlSessionOptions } from './mysql/mysql-session';
@@ -125,6 +126,7 @@ export class MysqlGateway {
       // A read-only level's session is read-only on the database too, so a write the grammar cannot see (inside a
       // stored function) fails there (1792). The read-only guard refuses every statement that would lift it.
       if (guards.includes('read-only')) await backend.promise().query('SET SESSION TRANSACTION READ ONLY');
+      if (guards.length > 0 || masking !== undefined) await clearMisreadModes(backend);
       if (masking !== undefined) catalog = await loadMysqlMaskingCatalog(backend, masking);
     } catch (error) {
       backend?.destroy();

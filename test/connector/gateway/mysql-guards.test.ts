@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import mysql from 'mysql2';
 import type { Connection } from 'mysql2/promise';
+import { clearMisreadModes } from '../../../src/connector/gateway/mysql/clear-misread-modes';
 import { z } from 'zod';
 import { describeWith } from '../../support/servers';
 import { errnoOf, mysqlGatewayConnector } from './mysql-support';
@@ -80,6 +82,10 @@ describeWith('mysql', 'Guards on the MySQL wire', (adminUrl) => {
       'SELECT * FROM orders FOR UPDATE',
       'SELECT * FROM orders LOCK IN SHARE MODE',
       'LOCK TABLES orders WRITE',
+      // Under these modes the server would read `'a\\'; DELETE …` or `"x"` otherwise than the grammar does.
+      "SET sql_mode = 'NO_BACKSLASH_ESCAPES'",
+      "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')",
+      "SET @@sql_mode = 'ORACLE'",
     ];
     for (const sql of hostile) await refusedBy(session, 'read-only', sql);
     // A prepared write is refused at COM_STMT_PREPARE: it is never prepared on the database.
@@ -129,7 +135,9 @@ describeWith('mysql', 'Guards on the MySQL wire', (adminUrl) => {
       await refusedBy(session, 'no-unqualified-write', sql);
     }
     // Fail closed: what the grammar cannot read, or cannot see into, is refused by any guard.
-    for (const sql of ['CALL wipe()', 'HANDLER orders OPEN', "PREPARE s FROM 'DELETE FROM orders'", '/*!DELETE FROM orders*/']) await refusedBy(session, 'no-drop', sql);
+    for (const sql of ['CALL wipe()', 'HANDLER orders OPEN', "PREPARE s FROM 'DELETE FROM orders'", '/*!DELETE FROM orders*/', "SET sql_mode = 'NO_BACKSLASH_ESCAPES'"]) {
+      await refusedBy(session, 'no-drop', sql);
+    }
     await refusedBy(session, 'no-unqualified-write', 'DELETE FROM orders', []);
     expect(await orders()).toEqual(before);
 
@@ -152,5 +160,23 @@ describeWith('mysql', 'Guards on the MySQL wire', (adminUrl) => {
     await session.end();
     const [tables] = await env.admin.query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY 1', [env.database]);
     expect(tables).toEqual([{ name: 'extra' }, { name: 'orders' }, { name: 'secrets' }]);
+  });
+});
+
+describeWith('mysql', 'A guarded session reads statements as the grammar does', (adminUrl) => {
+  it('clears the sql_mode flags under which the server would read text otherwise', async () => {
+    const connection = mysql.createConnection({ uri: adminUrl });
+    try {
+      await connection.promise().query("SET SESSION sql_mode = 'STRICT_TRANS_TABLES,ANSI_QUOTES,NO_BACKSLASH_ESCAPES'");
+      await clearMisreadModes(connection);
+      const [rows] = await connection.promise().query('SELECT @@SESSION.sql_mode AS mode');
+      expect(rows).toEqual([{ mode: 'STRICT_TRANS_TABLES' }]);
+      await connection.promise().query("SET SESSION sql_mode = 'ORACLE'");
+      await clearMisreadModes(connection);
+      const [after] = await connection.promise().query("SELECT @@SESSION.sql_mode AS mode, 'a\\\\' AS text");
+      expect(after).toEqual([{ mode: expect.not.stringMatching(/ORACLE|ANSI_QUOTES|NO_BACKSLASH_ESCAPES/), text: 'a\\' }]);
+    } finally {
+      connection.destroy();
+    }
   });
 });

@@ -107,6 +107,7 @@ describeWith('mysql', 'SQL gateway masking on the MySQL wire: the evasion corpus
     ['a write whose error shows the value', 'INSERT INTO customers SELECT id, name, email, phone, ssn, note FROM customers'],
     ['NATURAL JOIN', 'SELECT id FROM customers NATURAL JOIN customers c2'],
     ['multi-statement', 'SELECT 1; SELECT UPPER(email) FROM customers'],
+    ['a sql_mode under which "email" is the column', "SET sql_mode = 'ANSI_QUOTES'"],
   ];
 
   it.each(corpus)('refuses %s before it reaches the database', async (_name, sql) => {

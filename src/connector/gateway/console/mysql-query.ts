@@ -1,6 +1,7 @@
 import { Types, type FieldPacket } from 'mysql2';
 import { openMysqlBackend } from '../mysql/mysql-backend';
 import type { QueryResult } from '../../../protocol';
+import { clearMisreadModes } from '../mysql/clear-misread-modes';
 import { checkMysqlMasking } from '../masking/check-mysql-masking';
 import type { MaskingConfig } from '../masking/mask-schema';
 import { mysqlColumnMasks } from '../masking/mysql-column-masks';
@@ -15,12 +16,13 @@ const TYPE_NAMES = new Map(Object.entries(Types).map(([code, name]) => [Number(c
  * the database, a masked level's statement checked and its rows masked as the MySQL wire does (StatementBlocked when
  * refused). Throws StatementRefused with the SQLSTATE.
  */
-export async function runMysqlQuery(targetUrl: string, login: { username: string; password: string; database: string }, sql: string, level: { readOnly: boolean; masking: { config: MaskingConfig; hashKey: Buffer } | undefined }): Promise<Omit<QueryResult, 'ms'>> {
+export async function runMysqlQuery(targetUrl: string, login: { username: string; password: string; database: string }, sql: string, level: { readOnly: boolean; checked: boolean; masking: { config: MaskingConfig; hashKey: Buffer } | undefined }): Promise<Omit<QueryResult, 'ms'>> {
   const connection = await openMysqlBackend(targetUrl, login, { multipleStatements: false, foundRows: false });
   connection.on('error', () => undefined);
   try {
     if (level.readOnly) await connection.promise().query('SET SESSION TRANSACTION READ ONLY');
     const { masking } = level;
+    if (level.checked) await clearMisreadModes(connection);
     const catalog = masking && (await loadMysqlMaskingCatalog(connection, masking.config));
     if (catalog) {
       const refusal = checkMysqlMasking(catalog, sql);

@@ -71,7 +71,7 @@ export async function runConsoleStatement(deps: ConsoleDependencies, grantId: st
     if (target.config.engine === 'mysql') {
       const refusal = checkMysqlGuards(guards, sql);
       if (refusal) return await refuse(refusal);
-      result = await runMysqlQuery(target.config.url, credentials, sql, { readOnly, masking: masking && { config: masking, hashKey: deps.hashKey } });
+      result = await runMysqlQuery(target.config.url, credentials, sql, { readOnly, checked: guards.length > 0 || masking !== undefined, masking: masking && { config: masking, hashKey: deps.hashKey } });
     } else {
       const refusal = checkGuards(guards, sql);
       if (refusal) return await refuse(refusal);

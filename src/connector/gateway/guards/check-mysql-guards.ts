@@ -15,6 +15,22 @@ const READ_ONLY = new Set(['select', 'show', 'desc', 'describe', 'explain', 'set
  * other way to it, `SET SESSION TRANSACTION READ WRITE`, does not parse and is refused as such).
  */
 const READ_ONLY_SETTINGS = new Set(['transaction_read_only', 'tx_read_only']);
+/**
+ * Settings that change how the server reads text (`NO_BACKSLASH_ESCAPES`, `ANSI_QUOTES` in `sql_mode`): under them
+ * the grammar would read a string where the server reads a statement or a column. The gateway clears those modes
+ * when a guarded or masked session opens, and every guard and masking refuse a change to them.
+ */
+const LEXICAL_SETTINGS = new Set(['sql_mode']);
+
+/** Why the grammar's reading of a SET could stop matching the server's, or undefined. */
+export function lexicalProblem(ast: Node): string | undefined {
+  if (String(ast.type ?? '').toLowerCase() !== 'set') return undefined;
+  for (const assign of (ast.expr ?? []) as Node[]) {
+    if (LEXICAL_SETTINGS.has(systemVariable(assign) ?? '')) return 'sql_mode cannot be changed (it changes how statements are read)';
+  }
+  return undefined;
+}
+
 /** Functions that write while looking like a read (MariaDB sequences). */
 const WRITING_FUNCTIONS = new Set(['nextval', 'setval', 'lastval']);
 
@@ -113,6 +129,8 @@ export function checkMysqlGuards(guards: readonly Guard[], sql: string): Refusal
   for (const [index, ast] of parsed.asts.entries()) {
     const type = String(ast.type ?? '').toLowerCase();
     if (!UNDERSTOOD.has(type)) return refused(first, index, `${type === 'call' ? 'CALL runs code' : `${type.toUpperCase()} is a statement`} the gateway cannot check`);
+    const lexical = lexicalProblem(ast);
+    if (lexical !== undefined) return refused(first, index, lexical);
     const all = objects(ast);
     for (const guard of guards) {
       const problem = CHECKS[guard](type, ast, all);

@@ -1,5 +1,6 @@
 import { parseMysqlTrees, type Node } from '../parse-mysql-statements';
 import { UNPARSED, type Refusal } from '../guards/check-guards';
+import { lexicalProblem } from '../guards/check-mysql-guards';
 import type { MysqlMaskingCatalog } from './mysql-masking-catalog';
 
 /** Tables that hold column values whatever masking the gateway does (MariaDB's and MySQL's histograms). */
@@ -49,6 +50,8 @@ function outputColumns(ast: Node): Set<unknown> {
 function statementProblem(catalog: MysqlMaskingCatalog, ast: Node): string | undefined {
   const type = String(ast.type ?? '').toLowerCase();
   if (!ALLOWED.has(type)) return `a level with masked columns cannot run ${type.toUpperCase()}`;
+  const lexical = lexicalProblem(ast);
+  if (lexical !== undefined) return lexical;
   const all = objects(ast);
   let touchesMasked = false;
   for (const node of all) {
