@@ -58,6 +58,9 @@ export function parseMysqlTrees(sql: string): { parser: MySqlParser; option: { d
   // The server runs what an executable comment holds (`/*! … */`, MariaDB's `/*M! … */`), which the grammar
   // skips as a comment: read that way, `SELECT 1 /*! UNION SELECT … */` would be recorded as less than it does.
   if (EXECUTABLE_COMMENT.test(sql)) return undefined;
+  // The server reads `--` as a comment only before a space or control character, the grammar before anything:
+  // read that way, `SELECT 1 --1; DELETE …` would hide a statement the server runs. A NUL byte is read apart too.
+  if (MISREAD_DASHES.test(sql) || sql.includes('\0')) return undefined;
   for (const { parser, option } of GRAMMARS) {
     let parsed: ReturnType<MySqlParser['parse']>;
     try {
@@ -75,6 +78,7 @@ export function parseMysqlTrees(sql: string): { parser: MySqlParser; option: { d
 export type Node = Record<string, unknown>;
 
 const EXECUTABLE_COMMENT = /\/\*M?!/;
+const MISREAD_DASHES = /--[^\s\x00-\x1f]/;
 
 /**
  * The grammar reads some numbers as column names (`1e5`); MySQL reads them as numbers. A name that starts with a

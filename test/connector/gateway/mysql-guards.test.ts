@@ -71,6 +71,9 @@ describeWith('mysql', 'Guards on the MySQL wire', (adminUrl) => {
       '/*M!100000 DELETE FROM orders */',
       'SELECT 1 /*!50000 ; DELETE FROM orders */',
       'dElEtE/**/FROM orders WHERE id = 1',
+      // `--1` is no comment to the server (it needs a space after the dashes): `1 - -1`, then the DELETE.
+      'SELECT 1 --1; DELETE FROM orders',
+      'SELECT 1 --1\n; DELETE FROM orders',
       '-- a comment\nUPDATE orders SET total = 0 WHERE id = 1',
       'SET SESSION TRANSACTION READ WRITE',
       'SET TRANSACTION READ WRITE',
@@ -135,7 +138,7 @@ describeWith('mysql', 'Guards on the MySQL wire', (adminUrl) => {
       await refusedBy(session, 'no-unqualified-write', sql);
     }
     // Fail closed: what the grammar cannot read, or cannot see into, is refused by any guard.
-    for (const sql of ['CALL wipe()', 'HANDLER orders OPEN', "PREPARE s FROM 'DELETE FROM orders'", '/*!DELETE FROM orders*/', "SET sql_mode = 'NO_BACKSLASH_ESCAPES'"]) {
+    for (const sql of ['CALL wipe()', 'HANDLER orders OPEN', "PREPARE s FROM 'DELETE FROM orders'", '/*!DELETE FROM orders*/', "SET sql_mode = 'NO_BACKSLASH_ESCAPES'", 'SELECT 1 --1; DROP TABLE secrets']) {
       await refusedBy(session, 'no-drop', sql);
     }
     await refusedBy(session, 'no-unqualified-write', 'DELETE FROM orders', []);
