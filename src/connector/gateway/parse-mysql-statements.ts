@@ -78,7 +78,7 @@ export function parseMysqlTrees(sql: string): { parser: MySqlParser; option: { d
 export type Node = Record<string, unknown>;
 
 const EXECUTABLE_COMMENT = /\/\*M?!/;
-const MISREAD_DASHES = /--[^\s\x00-\x1f]/;
+const MISREAD_DASHES = /--[^\s\p{Cc}]/u;
 
 /**
  * The grammar reads some numbers as column names (`1e5`); MySQL reads them as numbers. A name that starts with a
