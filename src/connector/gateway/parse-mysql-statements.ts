@@ -60,7 +60,7 @@ export function parseMysqlTrees(sql: string): { parser: MySqlParser; option: { d
   if (EXECUTABLE_COMMENT.test(sql)) return undefined;
   // The server reads `--` as a comment only before a space or control character, the grammar before anything:
   // read that way, `SELECT 1 --1; DELETE …` would hide a statement the server runs. A NUL byte is read apart too.
-  if (MISREAD_DASHES.test(sql) || sql.includes('\0')) return undefined;
+  if (hasMisreadDashes(sql) || sql.includes('\0')) return undefined;
   for (const { parser, option } of GRAMMARS) {
     let parsed: ReturnType<MySqlParser['parse']>;
     try {
@@ -78,7 +78,15 @@ export function parseMysqlTrees(sql: string): { parser: MySqlParser; option: { d
 export type Node = Record<string, unknown>;
 
 const EXECUTABLE_COMMENT = /\/\*M?!/;
-const MISREAD_DASHES = /--[^\s\p{Cc}]/u;
+
+/** `--` followed by anything but an ASCII space or control character (a Unicode space is none to the server). */
+function hasMisreadDashes(sql: string): boolean {
+  for (let at = sql.indexOf('--'); at !== -1; at = sql.indexOf('--', at + 1)) {
+    const next = sql.charCodeAt(at + 2);
+    if (!Number.isNaN(next) && next > 0x20 && next !== 0x7f) return true;
+  }
+  return false;
+}
 
 /**
  * The grammar reads some numbers as column names (`1e5`); MySQL reads them as numbers. A name that starts with a

@@ -74,6 +74,7 @@ describeWith('mysql', 'Guards on the MySQL wire', (adminUrl) => {
       // `--1` is no comment to the server (it needs a space after the dashes): `1 - -1`, then the DELETE.
       'SELECT 1 --1; DELETE FROM orders',
       'SELECT 1 --1\n; DELETE FROM orders',
+      'SELECT 1 --\u00a0; DELETE FROM orders',
       '-- a comment\nUPDATE orders SET total = 0 WHERE id = 1',
       'SET SESSION TRANSACTION READ WRITE',
       'SET TRANSACTION READ WRITE',
