@@ -103,6 +103,8 @@ describeWith('mysql', 'Guards on the MySQL wire', (adminUrl) => {
     expect(prepared).toEqual([{ note: 'first' }]);
     // A write the grammar cannot see (inside a stored function) fails on the database: its session is read-only.
     expect(errnoOf(await session.query('SELECT bump()').catch((error: unknown) => error))).toBe(ER_READ_ONLY_TRANSACTION);
+    // COM_CHANGE_USER (and COM_RESET_CONNECTION) would reset the session's mode: it is refused, nothing relayed.
+    await expect(session.changeUser({ user: grant.username, password: grant.password })).rejects.toMatchObject({ errno: 1047 });
     const [mode] = await session.query('SELECT @@tx_read_only AS ro');
     expect(mode).toEqual([{ ro: 1 }]);
     await session.end();
