@@ -13,12 +13,12 @@ import { CLIENT } from './mysql/handshake';
 import { openMysqlBackend } from './mysql/mysql-backend';
 import { MysqlSession, type MysqlSessionOptions } from './mysql/mysql-session';
 import { errPacket, okPacket } from './mysql/packets';
-import { checkMysqlGuards } from './guards/check-mysql-guards';
+import { mysqlGuardRefusal } from './guards/check-mysql-guards';
 import type { Guard } from './guards/guard-schema';
-import type { Refusal } from './guards/check-guards';
-import { checkMysqlMasking } from './masking/check-mysql-masking';
+import { mysqlMaskingRefusal } from './masking/check-mysql-masking';
 import { mysqlColumnMasks } from './masking/mysql-column-masks';
 import { loadMysqlMaskingCatalog, type MysqlMaskingCatalog } from './masking/mysql-masking-catalog';
+import type { MysqlScreen } from './parse-mysql-statements';
 import { activityRecorder } from './statement-pipeline';
 
 export interface MysqlGatewayOptions {
@@ -171,9 +171,9 @@ const SHUTDOWN_ERRNO = 1053;
 const MAX_COMMAND_PACKET = 16 * 1024 * 1024 - 2;
 
 /** The level's guards first, then its masking; none of either: statements are relayed without a second parse. */
-function screenFor(guards: readonly Guard[], catalog: MysqlMaskingCatalog | undefined): ((sql: string) => Refusal | undefined) | undefined {
+function screenFor(guards: readonly Guard[], catalog: MysqlMaskingCatalog | undefined): MysqlScreen | undefined {
   if (guards.length === 0 && catalog === undefined) return undefined;
-  return (sql) => checkMysqlGuards(guards, sql) ?? (catalog && checkMysqlMasking(catalog, sql));
+  return (asts) => mysqlGuardRefusal(guards, asts) ?? (catalog && mysqlMaskingRefusal(catalog, asts));
 }
 
 function masksFor(catalog: MysqlMaskingCatalog | undefined, hashKey: Buffer): MysqlSessionOptions['masks'] {

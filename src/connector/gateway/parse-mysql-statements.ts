@@ -1,5 +1,6 @@
 import { Parser as MariaDbParser } from 'node-sql-parser/build/mariadb.js';
 import { Parser as MySqlParser } from 'node-sql-parser/build/mysql.js';
+import type { Refusal } from './guards/check-guards';
 import type { ParsedStatement } from './statement-pipeline';
 import type { StatementKind } from './statement-record';
 
@@ -35,19 +36,32 @@ const LITERALS = new Set([
  * parse: nothing of it can be recorded without its literals, so the record keeps no text for it.
  */
 export function parseMysqlStatements(sql: string): ParsedStatement[] | undefined {
-  if (sql.trim() === '') return [];
+  return readMysqlStatements(sql, undefined).statements;
+}
+
+/** Decides on a query string's parse trees (undefined when it does not parse) whether it may run; undefined when it may. */
+export type MysqlScreen = (asts: readonly Node[] | undefined) => Refusal | undefined;
+
+/**
+ * parseMysqlStatements, with the level's checks (`screen`) run on the same parse before the statements are
+ * rendered for the record (one parse of the text for both).
+ */
+export function readMysqlStatements(sql: string, screen: MysqlScreen | undefined): { statements: ParsedStatement[] | undefined; refusal: Refusal | undefined } {
+  if (sql.trim() === '') return { statements: [], refusal: undefined };
   const parsed = parseMysqlTrees(sql);
-  if (parsed === undefined) return undefined;
+  const refusal = screen?.(parsed?.asts);
+  if (parsed === undefined) return { statements: undefined, refusal };
   const { parser, option, asts, tableList } = parsed;
   if (asts.length === 1) {
     const [ast] = asts as [Node];
-    return [statementOf(parser, option, ast, sql.trim().replace(/;\s*$/, ''), tableList)];
+    return { statements: [statementOf(parser, option, ast, sql.trim().replace(/;\s*$/, ''), tableList)], refusal };
   }
   // Each statement of a multi-statement string is named by the grammar's own rendering of it.
-  return asts.map((ast) => {
+  const statements = asts.map((ast) => {
     const text = parser.sqlify(ast as never, option);
     return statementOf(parser, option, ast, text, parser.tableList(text, option));
   });
+  return { statements, refusal };
 }
 
 /**

@@ -2,7 +2,8 @@ import { Types, type FieldPacket } from 'mysql2';
 import { openMysqlBackend } from '../mysql/mysql-backend';
 import type { QueryResult } from '../../../protocol';
 import { clearMisreadModes } from '../mysql/clear-misread-modes';
-import { checkMysqlMasking } from '../masking/check-mysql-masking';
+import { mysqlMaskingRefusal } from '../masking/check-mysql-masking';
+import { parseMysqlTrees } from '../parse-mysql-statements';
 import type { MaskingConfig } from '../masking/mask-schema';
 import { mysqlColumnMasks } from '../masking/mysql-column-masks';
 import { loadMysqlMaskingCatalog } from '../masking/mysql-masking-catalog';
@@ -25,7 +26,7 @@ export async function runMysqlQuery(targetUrl: string, login: { username: string
     if (level.checked) await clearMisreadModes(connection);
     const catalog = masking && (await loadMysqlMaskingCatalog(connection, masking.config));
     if (catalog) {
-      const refusal = checkMysqlMasking(catalog, sql);
+      const refusal = mysqlMaskingRefusal(catalog, parseMysqlTrees(sql)?.asts);
       if (refusal) throw new StatementBlocked(refusal);
     }
     let mask: ((values: readonly unknown[]) => unknown[]) | undefined;

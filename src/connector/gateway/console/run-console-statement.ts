@@ -4,8 +4,8 @@ import type { Targets } from '../../targets';
 import type { ActivityLog } from '../activity/activity-log';
 import type { GatewayCredentials } from '../gateway-credentials';
 import { checkGuards, type Refusal } from '../guards/check-guards';
-import { checkMysqlGuards } from '../guards/check-mysql-guards';
-import { parseMysqlStatements } from '../parse-mysql-statements';
+import { mysqlGuardRefusal } from '../guards/check-mysql-guards';
+import { readMysqlStatements } from '../parse-mysql-statements';
 import { parseStatements } from '../parse-statements';
 import { statementRecord, type StatementOutcome } from '../statement-pipeline';
 import { runMysqlQuery } from './mysql-query';
@@ -47,15 +47,16 @@ export async function runConsoleStatement(deps: ConsoleDependencies, grantId: st
   if (!login) {
     throw new ConnectorError('grant_not_active', `the gateway credential of grant ${grantId} is not held by this connector process (it restarted, or another replica issued it): revoke it and request access anew`);
   }
-  const statements = target.config.engine === 'mysql' ? parseMysqlStatements(sql) : parseStatements(sql);
+  const level = target.config.roles[record.role];
+  const guards = level?.guard ?? [];
+  const masking = level?.unmasked === true ? undefined : target.config.masking;
+  const mysqlRead = target.config.engine === 'mysql' ? readMysqlStatements(sql, (asts) => mysqlGuardRefusal(guards, asts)) : undefined;
+  const statements = mysqlRead ? mysqlRead.statements : parseStatements(sql);
   if (statements !== undefined && statements.length !== 1) throw new ConnectorError('statement_refused', 'send exactly one statement');
   const database = decodeURIComponent(new URL(target.config.url).pathname.slice(1));
   const credentials = { username: record.username, password: login.databasePassword, database };
   const clock = { now: deps.now, monotonic: () => performance.now() };
   const mode = target.config.record ?? 'normalized';
-  const level = target.config.roles[record.role];
-  const guards = level?.guard ?? [];
-  const masking = level?.unmasked === true ? undefined : target.config.masking;
   const readOnly = guards.includes('read-only');
   const startedAt = clock.monotonic();
   // The SQLSTATE the engine itself gives a refused privilege.
@@ -69,8 +70,7 @@ export async function runConsoleStatement(deps: ConsoleDependencies, grantId: st
   let result: Omit<QueryResult, 'ms'> | undefined;
   try {
     if (target.config.engine === 'mysql') {
-      const refusal = checkMysqlGuards(guards, sql);
-      if (refusal) return await refuse(refusal);
+      if (mysqlRead?.refusal) return await refuse(mysqlRead.refusal);
       result = await runMysqlQuery(target.config.url, credentials, sql, { readOnly, checked: guards.length > 0 || masking !== undefined, masking: masking && { config: masking, hashKey: deps.hashKey } });
     } else {
       const refusal = checkGuards(guards, sql);

@@ -1,4 +1,4 @@
-import { parseMysqlTrees, type Node } from '../parse-mysql-statements';
+import type { Node } from '../parse-mysql-statements';
 import { UNPARSED, type Refusal } from './check-guards';
 import type { Guard } from './guard-schema';
 
@@ -117,16 +117,16 @@ function refused(guard: Guard, index: number, reason: string): Refusal {
 }
 
 /**
- * Decides, with node-sql-parser's MySQL/MariaDB grammar, whether the level's guards let a query string through;
+ * Decides, on node-sql-parser's MySQL/MariaDB trees of a query string, whether the level's guards let it through;
  * undefined when they do. One refused statement refuses the whole string (none of it runs). Fails closed: text the
- * grammar cannot read (executable comments included) and statement types it does not understand are refused.
+ * grammar cannot read (`asts` undefined: executable comments included) and statement types it does not understand
+ * are refused.
  */
-export function checkMysqlGuards(guards: readonly Guard[], sql: string): Refusal | undefined {
+export function mysqlGuardRefusal(guards: readonly Guard[], asts: readonly Node[] | undefined): Refusal | undefined {
   const first = guards[0];
-  if (first === undefined || sql.trim() === '') return undefined;
-  const parsed = parseMysqlTrees(sql);
-  if (parsed === undefined) return refused(first, 0, UNPARSED);
-  for (const [index, ast] of parsed.asts.entries()) {
+  if (first === undefined) return undefined;
+  if (asts === undefined) return refused(first, 0, UNPARSED);
+  for (const [index, ast] of asts.entries()) {
     const type = String(ast.type ?? '').toLowerCase();
     if (!UNDERSTOOD.has(type)) return refused(first, index, `${type === 'call' ? 'CALL runs code' : `${type.toUpperCase()} is a statement`} the gateway cannot check`);
     const lexical = lexicalProblem(ast);

@@ -1,4 +1,4 @@
-import { parseMysqlTrees, type Node } from '../parse-mysql-statements';
+import type { Node } from '../parse-mysql-statements';
 import { UNPARSED, type Refusal } from '../guards/check-guards';
 import { lexicalProblem } from '../guards/check-mysql-guards';
 import type { MysqlMaskingCatalog } from './mysql-masking-catalog';
@@ -90,17 +90,16 @@ function statementProblem(catalog: MysqlMaskingCatalog, ast: Node): string | und
 }
 
 /**
- * Whether a statement may run on the MySQL wire for a level that sees masked columns masked: undefined when the
- * gateway can mask every masked value its results carry (a masked column selected as it is, or by `*`, in a simple
- * SELECT, masked by its result column's origin), otherwise the refusal. Anything it cannot follow (a derived output,
- * a view, a stored routine, a side channel, text the grammar cannot read) is refused: nothing masked leaks.
+ * Whether a query string may run on the MySQL wire for a level that sees masked columns masked, decided on its
+ * parse trees (`asts`, undefined when it does not parse): undefined when the gateway can mask every masked value
+ * its results carry (a masked column selected as it is, or by `*`, in a simple SELECT, masked by its result
+ * column's origin), otherwise the refusal. Anything it cannot follow (a derived output, a view, a stored routine,
+ * a side channel, text the grammar cannot read) is refused: nothing masked leaks.
  */
-export function checkMysqlMasking(catalog: MysqlMaskingCatalog, sql: string): Refusal | undefined {
-  if (sql.trim() === '') return undefined;
-  const parsed = parseMysqlTrees(sql);
+export function mysqlMaskingRefusal(catalog: MysqlMaskingCatalog, asts: readonly Node[] | undefined): Refusal | undefined {
   const problem = (index: number, reason: string): Refusal => ({ guard: 'masking', index, message: `refused by the gateway's masking: ${reason}`, parameters: 0 });
-  if (parsed === undefined) return problem(0, UNPARSED);
-  for (const [index, ast] of parsed.asts.entries()) {
+  if (asts === undefined) return problem(0, UNPARSED);
+  for (const [index, ast] of asts.entries()) {
     const reason = statementProblem(catalog, ast);
     if (reason !== undefined) return problem(index, reason);
   }

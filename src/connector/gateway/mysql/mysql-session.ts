@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Connection, FieldPacket } from 'mysql2';
 import type { Logger } from '../../log';
 import type { Refusal } from '../guards/check-guards';
-import { parseMysqlStatements } from '../parse-mysql-statements';
+import { readMysqlStatements, type MysqlScreen } from '../parse-mysql-statements';
 import type { StatementRecord } from '../statement-record';
 import { statementRecord, type ParsedStatement, type RecordMode, type StatementOutcome } from '../statement-pipeline';
 import { binaryReadOptions, binaryRow, prepareOk, readExecute } from './binary-protocol';
@@ -31,8 +31,8 @@ export interface MysqlSessionOptions {
   framer: PacketFramer;
   backend: Connection;
   mode: RecordMode;
-  /** Decides whether a query string may reach the database (the level's guards); undefined when it may. */
-  screen: ((sql: string) => Refusal | undefined) | undefined;
+  /** Decides whether a query string may reach the database (the level's guards and masking); undefined when it may. */
+  screen: MysqlScreen | undefined;
   /** How to mask a result set's rows, by its columns' origin (undefined: nothing to mask in it); undefined for an unmasked level. */
   masks: ((fields: FieldPacket[]) => ((values: readonly unknown[]) => unknown[]) | undefined) | undefined;
   record: (statement: StatementRecord) => void;
@@ -174,8 +174,7 @@ export class MysqlSession {
 
   /** Runs one COM_QUERY through the pipeline: parse and classify, run, write the answer as it comes, record. */
   private query(sql: string): Promise<void> {
-    const statements = parseMysqlStatements(sql);
-    const refusal = this.options.screen?.(sql);
+    const { statements, refusal } = readMysqlStatements(sql, this.options.screen);
     if (refusal) return Promise.resolve(this.refuse(sql, statements, refusal));
     return this.run({
       sql,
@@ -188,8 +187,7 @@ export class MysqlSession {
 
   /** COM_STMT_PREPARE: classified now, prepared on the database session, answered with the gateway's own id. */
   private prepare(sql: string): Promise<void> {
-    const statements = parseMysqlStatements(sql);
-    const refusal = this.options.screen?.(sql);
+    const { statements, refusal } = readMysqlStatements(sql, this.options.screen);
     if (refusal) return Promise.resolve(this.refuse(sql, statements, refusal));
     const startedAt = performance.now();
     return new Promise<void>((resolve) => {
