@@ -52,7 +52,8 @@ describe('MySQL masking decides on the parse tree', () => {
     ['SELECT `Email` AS e, id FROM shop.customers c WHERE c.id = 1 ORDER BY id', false],
     ['SELECT * FROM customers JOIN orders ON orders.id = customers.id', false],
     ['SELECT email FROM orders', false],
-    ['SELECT LOWER(email) FROM orders WHERE id = 1', false],
+    ['SELECT LOWER(email) FROM orders WHERE id = 1', true],
+    ['SELECT COUNT(*) FROM orders WHERE EXISTS (SELECT * FROM orders)', false],
     ['SELECT LOWER(email) FROM customers', true],
     ['SELECT `EMAIL` FROM customers WHERE email IS NOT NULL', true],
     ['SELECT id FROM customers c ORDER BY c.email', true],
@@ -62,6 +63,15 @@ describe('MySQL masking decides on the parse tree', () => {
     ['SELECT email_of(1)', true],
     ['DELETE FROM customers WHERE id = 1', true],
     ['SELEC email FROM customers', true],
+    ['SELECT UPPER(email) FROM customers FORCE INDEX (PRIMARY)', true],
+    ['SELECT UPPER(email) FROM customers USE INDEX (i)', true],
+    ['SELECT UPPER(email) FROM customers PARTITION (p0)', true],
+    ['SELECT UPPER(email) FROM (customers)', true],
+    ['SELECT UPPER(email) FROM `shop`.`customers`', true],
+    ['SELECT UPPER(x.email) FROM orders o JOIN LATERAL (SELECT email FROM customers) x', true],
+    ['SELECT UPPER(email) FROM orders, customers', true],
+    ['SELECT UPPER(email) FROM orders STRAIGHT_JOIN customers', true],
+    ['SELECT UPPER(email) FROM customers c1 CROSS JOIN customers c2', true],
   ])('%s -> refused: %s', (sql, refused) => {
     expect(mysqlMaskingRefusal(catalog, parseMysqlTrees(sql)?.asts) !== undefined).toBe(refused);
   });

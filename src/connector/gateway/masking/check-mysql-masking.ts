@@ -47,6 +47,18 @@ function outputColumns(ast: Node): Set<unknown> {
   return allowed;
 }
 
+/** What a statement that reads a table with masked columns may not do, whichever columns it names. */
+function tableWideProblem(node: Node): string | undefined {
+  const into = node.into as { keyword?: unknown } | undefined;
+  if (into?.keyword !== undefined && into.keyword !== null) return 'SELECT … INTO would keep masked values where the gateway cannot mask them';
+  for (const clause of ['orderby', 'groupby']) {
+    const items = (node.type === 'select' ? node[clause] : undefined) as { columns?: { expr?: Node }[] } | { expr?: Node }[] | null | undefined;
+    const list = Array.isArray(items) ? items : (items?.columns ?? []);
+    if (list.some((item) => item.expr?.type === 'number')) return 'ordering or grouping by position could reveal masked values';
+  }
+  return undefined;
+}
+
 function statementProblem(catalog: MysqlMaskingCatalog, ast: Node): string | undefined {
   const type = String(ast.type ?? '').toLowerCase();
   if (!ALLOWED.has(type)) return `a level with masked columns cannot run ${type.toUpperCase()}`;
@@ -63,9 +75,8 @@ function statementProblem(catalog: MysqlMaskingCatalog, ast: Node): string | und
     }
     if (node.type === 'function' && catalog.routines.has(functionName(node))) return `${functionName(node)}() could read masked columns where the gateway cannot mask them`;
   }
-  if (!touchesMasked) return undefined;
   // The server's own error messages show a failing row's or key's values (duplicate keys, truncation).
-  if (WRITES.has(type)) return 'a write to a table with masked columns could show their values in an error message';
+  if (touchesMasked && WRITES.has(type)) return 'a write to a table with masked columns could show their values in an error message';
   const allowed = outputColumns(ast);
   // An output name given to a masked column orders, groups or filters by it just the same (`email AS id … ORDER BY id`).
   const maskedAliases = new Set<string>();
@@ -73,16 +84,12 @@ function statementProblem(catalog: MysqlMaskingCatalog, ast: Node): string | und
     if (item.expr?.type === 'column_ref' && typeof item.as === 'string' && catalog.columnNames.has(columnName(item.expr))) maskedAliases.add(item.as.toLowerCase());
   }
   for (const node of all) {
-    const into = node.into as { keyword?: unknown } | undefined;
-    if (into?.keyword !== undefined && into.keyword !== null) return 'SELECT … INTO would keep masked values where the gateway cannot mask them';
-    for (const clause of ['orderby', 'groupby']) {
-      const items = (node.type === 'select' ? node[clause] : undefined) as { expr?: Node; columns?: { expr?: Node }[] } | Node[] | null | undefined;
-      const list = Array.isArray(items) ? items : ((items as { columns?: { expr?: Node }[] } | null | undefined)?.columns ?? []);
-      if (list.some((item) => (item as { expr?: Node }).expr?.type === 'number')) return 'ordering or grouping by position could reveal masked values';
-    }
+    const wide = touchesMasked ? tableWideProblem(node) : undefined;
+    if (wide !== undefined) return wide;
     if (node.type !== 'column_ref' || allowed.has(node)) continue;
     const name = columnName(node);
-    if (name === '*') return '* is only allowed in the select list of a simple SELECT, where masked columns are masked';
+    if (touchesMasked && name === '*') return '* is only allowed in the select list of a simple SELECT, where masked columns are masked';
+    // A masked column's name is held to the rules whatever table the grammar saw it come from.
     if (maskedAliases.has(name)) return `${name} names a masked column: it may not order, group or filter`;
     if (catalog.columnNames.has(name)) return `masked column ${name} may only be selected as it is (not in an expression, condition, ordering, subquery, set operation or variable)`;
   }
