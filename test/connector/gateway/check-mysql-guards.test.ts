@@ -33,6 +33,10 @@ describe('MySQL guards decide on the parse tree', () => {
     [['no-unqualified-write', 'no-drop'], 'CALL p()', 'no-unqualified-write'],
     [['no-drop'], 'SELECT 1 --1', 'no-drop'],
     [['no-drop'], "SET sql_mode = ''", 'no-drop'],
+    [['no-drop'], "SET character_set_client = 'gbk'", 'no-drop'],
+    [['no-drop'], "SET @@session.character_set_connection = 'big5'", 'no-drop'],
+    [['no-drop'], 'SET NAMES gbk', 'no-drop'],
+    [['no-drop'], 'SET CHARACTER SET gbk', 'no-drop'],
     [[], 'DROP TABLE orders', null],
   ])('%j %s -> %s', (guards, sql, expected) => {
     expect(guardOf(guards, sql)).toBe(expected);

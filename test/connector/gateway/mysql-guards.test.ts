@@ -90,6 +90,8 @@ describeWith('mysql', 'Guards on the MySQL wire', (adminUrl) => {
       "SET sql_mode = 'NO_BACKSLASH_ESCAPES'",
       "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')",
       "SET @@sql_mode = 'ORACLE'",
+      "SET character_set_client = 'gbk'",
+      'SET NAMES gbk',
     ];
     for (const sql of hostile) await refusedBy(session, 'read-only', sql);
     // A prepared write is refused at COM_STMT_PREPARE: it is never prepared on the database.

@@ -16,17 +16,20 @@ const READ_ONLY = new Set(['select', 'show', 'desc', 'describe', 'explain', 'set
  */
 const READ_ONLY_SETTINGS = new Set(['transaction_read_only', 'tx_read_only']);
 /**
- * Settings that change how the server reads text (`NO_BACKSLASH_ESCAPES`, `ANSI_QUOTES` in `sql_mode`): under them
- * the grammar would read a string where the server reads a statement or a column. The gateway clears those modes
- * when a guarded or masked session opens, and every guard and masking refuse a change to them.
+ * Settings that change how the server reads text: `NO_BACKSLASH_ESCAPES`, `ANSI_QUOTES` in `sql_mode`, and the
+ * character set it decodes the gateway's UTF-8 with (in GBK or Big5 a byte before `\` joins it, and a quote the
+ * grammar saw escaped ends the string). Under them the grammar would read a string where the server reads a
+ * statement or a column. The gateway clears those modes when a guarded or masked session opens (the character set
+ * is its own, utf8mb4), and every guard and masking refuse a change to them (`SET NAMES` does not parse).
  */
-const LEXICAL_SETTINGS = new Set(['sql_mode']);
+const LEXICAL_SETTINGS = new Set(['sql_mode', 'character_set_client', 'character_set_connection']);
 
 /** Why the grammar's reading of a SET could stop matching the server's, or undefined. */
 export function lexicalProblem(ast: Node): string | undefined {
   if (String(ast.type ?? '').toLowerCase() !== 'set') return undefined;
   for (const assign of (ast.expr ?? []) as Node[]) {
-    if (LEXICAL_SETTINGS.has(systemVariable(assign) ?? '')) return 'sql_mode cannot be changed (it changes how statements are read)';
+    const name = systemVariable(assign) ?? '';
+    if (LEXICAL_SETTINGS.has(name)) return `${name} cannot be changed (it changes how statements are read)`;
   }
   return undefined;
 }
