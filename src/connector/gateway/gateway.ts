@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ConnectorConfig } from '../config/schema';
 import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
@@ -37,6 +38,8 @@ export class Gateway {
     private readonly deps: GatewayDependencies,
     private readonly credentials: GatewayCredentials,
     private readonly activity: ActivityLog,
+    /** Keys the `hash` mask: equal values hash alike on the wire and in the console, and no one outside can recompute them. */
+    private readonly hashKey: Buffer,
     readonly postgres: PostgresGateway | undefined,
     readonly mysql: MysqlGateway | undefined,
     readonly endpoints: GatewayEndpoints,
@@ -56,13 +59,14 @@ export class Gateway {
     await parserReady;
     const credentials = new GatewayCredentials();
     const activity = await openActivityLog(deps.config.ledger);
+    const hashKey = randomBytes(32);
     const common = { ledger: deps.ledger, credentials, activity, log: deps.log };
-    const postgres = settings.postgres && new PostgresGateway({ listen: settings.postgres.listen, tls: settings.postgres.tls, ...common });
-    const mysql = settings.mysql && new MysqlGateway({ listen: settings.mysql.listen, tls: settings.mysql.tls, ...common });
+    const postgres = settings.postgres && new PostgresGateway({ listen: settings.postgres.listen, tls: settings.postgres.tls, hashKey, ...common });
+    const mysql = settings.mysql && new MysqlGateway({ listen: settings.mysql.listen, tls: settings.mysql.tls, hashKey, ...common });
     const endpoints: GatewayEndpoints = {};
     if (postgres && settings.postgres) endpoints.postgres = settings.postgres.advertise ?? { host: settings.postgres.listen.host, port: (await postgres.listen()).port };
     if (mysql && settings.mysql) endpoints.mysql = settings.mysql.advertise ?? { host: settings.mysql.listen.host, port: (await mysql.listen()).port };
-    return new Gateway(deps, credentials, activity, postgres, mysql, endpoints);
+    return new Gateway(deps, credentials, activity, hashKey, postgres, mysql, endpoints);
   }
 
   serve(targets: Targets, now: () => Date): void {
@@ -94,7 +98,7 @@ export class Gateway {
 
   /** `POST /v1/grants/{grantId}/query`: one statement as the grant, through the pipeline (runConsoleStatement). */
   query(grantId: string, sql: string): Promise<QueryResult> {
-    return runConsoleStatement({ ledger: this.deps.ledger, targets: this.targets, credentials: this.credentials, activity: this.activity, now: this.now }, grantId, sql);
+    return runConsoleStatement({ ledger: this.deps.ledger, targets: this.targets, credentials: this.credentials, activity: this.activity, hashKey: this.hashKey, now: this.now }, grantId, sql);
   }
 
   activityPage(grantId: string, next: string | null): Promise<ActivityPage> {

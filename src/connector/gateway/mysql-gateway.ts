@@ -1,16 +1,24 @@
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Connection } from 'mysql2';
 import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
 import type { Targets } from '../targets';
 import type { ActivityLog } from './activity/activity-log';
 import type { GatewayCredentials } from './gateway-credentials';
 import { ACCESS_DENIED, authenticateClient, type AuthenticatedClient } from './mysql/authenticate-client';
+import { clearMisreadModes } from './mysql/clear-misread-modes';
 import { CLIENT } from './mysql/handshake';
 import { openMysqlBackend } from './mysql/mysql-backend';
-import { MysqlSession } from './mysql/mysql-session';
+import { MysqlSession, type MysqlSessionOptions } from './mysql/mysql-session';
 import { errPacket, okPacket } from './mysql/packets';
+import { mysqlGuardRefusal } from './guards/check-mysql-guards';
+import type { Guard } from './guards/guard-schema';
+import { mysqlMaskingRefusal } from './masking/check-mysql-masking';
+import { mysqlColumnMasks } from './masking/mysql-column-masks';
+import { loadMysqlMaskingCatalog, type MysqlMaskingCatalog } from './masking/mysql-masking-catalog';
+import type { MysqlScreen } from './parse-mysql-statements';
 import { activityRecorder } from './statement-pipeline';
 
 export interface MysqlGatewayOptions {
@@ -20,6 +28,8 @@ export interface MysqlGatewayOptions {
   credentials: GatewayCredentials;
   activity: ActivityLog;
   log: Logger;
+  /** Keys the `hash` mask: equal values hash alike within this process, and no one outside it can recompute them. */
+  hashKey: Buffer;
 }
 
 const DB_ACCESS_DENIED = { errno: 1044, sqlState: '42000' };
@@ -101,15 +111,25 @@ export class MysqlGateway {
       transport.end(errPacket(sequence, { ...DB_ACCESS_DENIED, message: `this grant is for database '${target.connect.database}'` }));
       return;
     }
+    const level = target.config.roles[record.role];
+    const guards = level?.guard ?? [];
+    const masking = level?.unmasked === true ? undefined : target.config.masking;
+    let catalog: MysqlMaskingCatalog | undefined;
     const targetDatabase = decodeURIComponent(new URL(target.config.url).pathname.slice(1));
-    let backend;
+    let backend: Connection | undefined;
     try {
       backend = await openMysqlBackend(
         target.config.url,
         { username: record.username, password: login.databasePassword, database: targetDatabase },
         { multipleStatements: (response.capabilities & CLIENT.MULTI_STATEMENTS) !== 0, foundRows: (response.capabilities & CLIENT.FOUND_ROWS) !== 0 },
       );
+      // A read-only level's session is read-only on the database too, so a write the grammar cannot see (inside a
+      // stored function) fails there (1792). The read-only guard refuses every statement that would lift it.
+      if (guards.includes('read-only')) await backend.promise().query('SET SESSION TRANSACTION READ ONLY');
+      if (guards.length > 0 || masking !== undefined) await clearMisreadModes(backend);
+      if (masking !== undefined) catalog = await loadMysqlMaskingCatalog(backend, masking);
     } catch (error) {
+      backend?.destroy();
       this.options.log.warn({ event: 'gateway.backend_failed', grantId: login.grantId, target: login.target, error: (error as Error).message });
       transport.end(errPacket(sequence, { ...BACKEND_FAILED, message: 'the gateway could not open a session on the database' }));
       return;
@@ -121,6 +141,8 @@ export class MysqlGateway {
       framer: Object.assign(client.framer, { limit: MAX_COMMAND_PACKET }),
       backend,
       mode: target.config.record ?? 'normalized',
+      screen: screenFor(guards, catalog),
+      masks: masksFor(catalog, this.options.hashKey),
       record: activityRecorder(this.options.activity, this.options.log, login.grantId),
       log: this.options.log,
       now: serving.now,
@@ -147,3 +169,13 @@ const KILLED_ERRNO = 1927;
 const SHUTDOWN_ERRNO = 1053;
 /** The largest command the gateway relays (MySQL's own max_allowed_packet default is 64 MiB; one packet holds 16). */
 const MAX_COMMAND_PACKET = 16 * 1024 * 1024 - 2;
+
+/** The level's guards first, then its masking; none of either: statements are relayed without a second parse. */
+function screenFor(guards: readonly Guard[], catalog: MysqlMaskingCatalog | undefined): MysqlScreen | undefined {
+  if (guards.length === 0 && catalog === undefined) return undefined;
+  return (asts) => mysqlGuardRefusal(guards, asts) ?? (catalog && mysqlMaskingRefusal(catalog, asts));
+}
+
+function masksFor(catalog: MysqlMaskingCatalog | undefined, hashKey: Buffer): MysqlSessionOptions['masks'] {
+  return catalog && ((fields) => mysqlColumnMasks(catalog, hashKey, fields));
+}

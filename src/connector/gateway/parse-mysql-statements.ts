@@ -1,5 +1,6 @@
 import { Parser as MariaDbParser } from 'node-sql-parser/build/mariadb.js';
 import { Parser as MySqlParser } from 'node-sql-parser/build/mysql.js';
+import type { Refusal } from './guards/check-guards';
 import type { ParsedStatement } from './statement-pipeline';
 import type { StatementKind } from './statement-record';
 
@@ -35,10 +36,45 @@ const LITERALS = new Set([
  * parse: nothing of it can be recorded without its literals, so the record keeps no text for it.
  */
 export function parseMysqlStatements(sql: string): ParsedStatement[] | undefined {
-  if (sql.trim() === '') return [];
+  return readMysqlStatements(sql, undefined).statements;
+}
+
+/** Decides on a query string's parse trees (undefined when it does not parse) whether it may run; undefined when it may. */
+export type MysqlScreen = (asts: readonly Node[] | undefined) => Refusal | undefined;
+
+/**
+ * parseMysqlStatements, with the level's checks (`screen`) run on the same parse before the statements are
+ * rendered for the record (one parse of the text for both).
+ */
+export function readMysqlStatements(sql: string, screen: MysqlScreen | undefined): { statements: ParsedStatement[] | undefined; refusal: Refusal | undefined } {
+  if (sql.trim() === '') return { statements: [], refusal: undefined };
+  const parsed = parseMysqlTrees(sql);
+  const refusal = screen?.(parsed?.asts);
+  if (parsed === undefined) return { statements: undefined, refusal };
+  const { parser, option, asts, tableList } = parsed;
+  if (asts.length === 1) {
+    const [ast] = asts as [Node];
+    return { statements: [statementOf(parser, option, ast, sql.trim().replace(/;\s*$/, ''), tableList)], refusal };
+  }
+  // Each statement of a multi-statement string is named by the grammar's own rendering of it.
+  const statements = asts.map((ast) => {
+    const text = parser.sqlify(ast as never, option);
+    return statementOf(parser, option, ast, text, parser.tableList(text, option));
+  });
+  return { statements, refusal };
+}
+
+/**
+ * The parse trees of a query string's statements, as node-sql-parser reads them, with the grammar that read them;
+ * undefined when the text does not parse, or when the server would run more (or other) than the trees show.
+ */
+export function parseMysqlTrees(sql: string): { parser: MySqlParser; option: { database: string }; asts: Node[]; tableList: string[] } | undefined {
   // The server runs what an executable comment holds (`/*! … */`, MariaDB's `/*M! … */`), which the grammar
   // skips as a comment: read that way, `SELECT 1 /*! UNION SELECT … */` would be recorded as less than it does.
   if (EXECUTABLE_COMMENT.test(sql)) return undefined;
+  // The server reads `--` as a comment only before a space or control character, the grammar before anything:
+  // read that way, `SELECT 1 --1; DELETE …` would hide a statement the server runs. A NUL byte is read apart too.
+  if (hasMisreadDashes(sql) || sql.includes('\0')) return undefined;
   for (const { parser, option } of GRAMMARS) {
     let parsed: ReturnType<MySqlParser['parse']>;
     try {
@@ -48,22 +84,23 @@ export function parseMysqlStatements(sql: string): ParsedStatement[] | undefined
     }
     const asts = (Array.isArray(parsed.ast) ? parsed.ast : [parsed.ast]) as unknown as Node[];
     if (asts.some(hasNumericName)) return undefined;
-    if (asts.length === 1) {
-      const [ast] = asts as [Node];
-      return [statementOf(parser, option, ast, sql.trim().replace(/;\s*$/, ''), parsed.tableList)];
-    }
-    // Each statement of a multi-statement string is named by the grammar's own rendering of it.
-    return asts.map((ast) => {
-      const text = parser.sqlify(ast as never, option);
-      return statementOf(parser, option, ast, text, parser.tableList(text, option));
-    });
+    return { parser, option, asts, tableList: parsed.tableList };
   }
   return undefined;
 }
 
-type Node = Record<string, unknown>;
+export type Node = Record<string, unknown>;
 
 const EXECUTABLE_COMMENT = /\/\*M?!/;
+
+/** `--` followed by anything but an ASCII space or control character (a Unicode space is none to the server). */
+function hasMisreadDashes(sql: string): boolean {
+  for (let at = sql.indexOf('--'); at !== -1; at = sql.indexOf('--', at + 1)) {
+    const next = sql.charCodeAt(at + 2);
+    if (!Number.isNaN(next) && next > 0x20 && next !== 0x7f) return true;
+  }
+  return false;
+}
 
 /**
  * The grammar reads some numbers as column names (`1e5`); MySQL reads them as numbers. A name that starts with a

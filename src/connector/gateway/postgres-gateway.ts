@@ -29,6 +29,8 @@ export interface PostgresGatewayOptions {
   credentials: GatewayCredentials;
   activity: ActivityLog;
   log: Logger;
+  /** Keys the `hash` mask: equal values hash alike within this process, and no one outside it can recompute them. */
+  hashKey: Buffer;
 }
 
 /** What the gateway serves with: the open targets and the connector's clock (the databases'). */
@@ -55,8 +57,6 @@ export class PostgresGateway {
   private readonly server: Server;
   private readonly live = new Map<number, Live>();
   private readonly tls: { cert: Buffer; key: Buffer } | undefined;
-  /** Keys the `hash` mask: equal values hash alike within this process, and no one outside it can recompute them. */
-  private readonly hashKey = randomBytes(32);
   /** Set once the targets are open (their connect info names this gateway's bound address) and their clock runs. */
   private serving: Serving | undefined;
 
@@ -203,7 +203,7 @@ export class PostgresGateway {
       backend,
       mode,
       screen: screenFor(guards, catalog),
-      masker: catalog && new ResultMasker(catalog, this.hashKey),
+      masker: catalog && new ResultMasker(catalog, this.options.hashKey),
       record: activityRecorder(this.options.activity, this.options.log, login.grantId),
       log: this.options.log,
       now: serving.now,

@@ -1,5 +1,7 @@
 import mysql, { type Connection } from 'mysql2/promise';
 import { z } from 'zod';
+import type { Guard } from '../../../src/connector/gateway/guards/guard-schema';
+import type { MaskingConfig } from '../../../src/connector/gateway/masking/mask-schema';
 import { signRequest } from '../../../src/protocol';
 import { uniqueSuffix } from '../../support/servers';
 import { inSeconds, SECRET, startTestConnector } from '../support/harness';
@@ -8,7 +10,10 @@ import { principal, type ActivityBody } from './support';
 export const errnoOf = (error: unknown): number => z.object({ errno: z.number() }).parse(error).errno;
 
 /** A connector whose one MySQL/MariaDB target sits behind its MySQL-wire gateway on a free loopback port. */
-export async function mysqlGatewayConnector(adminUrl: string, options: { record?: 'normalized' | 'full'; tls?: { cert: string; key: string } } = {}) {
+export async function mysqlGatewayConnector(
+  adminUrl: string,
+  options: { record?: 'normalized' | 'full'; tls?: { cert: string; key: string }; roles?: (database: string) => Record<string, { memberOf: string[]; privileges: string[]; guard?: Guard[]; unmasked?: boolean }>; masking?: MaskingConfig } = {},
+) {
   const sfx = uniqueSuffix();
   const database = `jit_gw_${sfx}`;
   const marker = `jit_m_${sfx}`;
@@ -30,7 +35,9 @@ export async function mysqlGatewayConnector(adminUrl: string, options: { record?
     roles: {
       read: { memberOf: [], privileges: [`SELECT ON ${database}.orders`] },
       write: { memberOf: [], privileges: [`SELECT, INSERT, UPDATE ON ${database}.orders`] },
+      ...options.roles?.(database),
     },
+    ...(options.masking ? { masking: options.masking } : {}),
   };
   const connector = await startTestConnector({ targets: [target], gateway: { mysql: { listen: { host: '127.0.0.1', port: 0 }, ...(options.tls ? { tls: options.tls } : {}) } } });
   const gateway = connector.context.gateway;

@@ -37,6 +37,7 @@ describe('parseMysqlStatements (node-sql-parser, MySQL then MariaDB grammar)', (
     ['SELECT * FROM t WHERE a = 1e5', 'a number the grammar reads as a column name'],
     ["SELECT id FROM t /*! UNION SELECT secret FROM s */", 'an executable comment, which the server runs and the grammar skips'],
     ["SELECT /*M!100000 'secret', */ 1", "MariaDB's executable comment"],
+    ['SELECT 1 --1; DELETE FROM t', 'dashes the server does not read as a comment (no space after them)'],
     ["SELECT * FROM t WHERE a = _utf8mb4'secret'", 'a character set introducer'],
   ])('gives nothing for %s (%s)', (sql) => {
     expect(parseMysqlStatements(sql)).toBeUndefined();

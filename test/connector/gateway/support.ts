@@ -56,3 +56,15 @@ export interface ActivityBody {
   next: string | null;
   error?: { code: string };
 }
+
+/** `POST /v1/grants/{grantId}/query`, signed like every v2 request. */
+export async function consoleQuery(baseUrl: string, grantId: string, sql: unknown) {
+  const path = `/v1/grants/${encodeURIComponent(grantId)}/query`;
+  const body = JSON.stringify({ sql });
+  const response = await fetch(baseUrl + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...signRequest(SECRET, { timestamp: Math.floor(Date.now() / 1000), method: 'POST', pathWithQuery: path, body }) },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> & { error?: { code: string; message: string } } };
+}

@@ -1,29 +1,61 @@
 import { Client, Query, types, type FieldDef, type QueryArrayConfig } from 'pg';
 import type { QueryResult } from '../../../protocol';
-import { RowCollector, StatementRefused } from './query-result';
+import { checkMasking } from '../masking/check-masking';
+import type { MaskingConfig } from '../masking/mask-schema';
+import { maskValue } from '../masking/mask-value';
+import { loadMaskingCatalog, type MaskingCatalog } from '../masking/masking-catalog';
+import { RowCollector, StatementBlocked, StatementRefused } from './query-result';
 
 const TYPE_NAMES = new Map(Object.entries(types.builtins).map(([name, oid]) => [oid, name.toLowerCase()]));
 /** Every value as PostgreSQL's text form: nothing is converted (or rounded) on the way to the console. */
 const AS_TEXT = { getTypeParser: () => (value: string) => value };
 
+/** What the level's guards and masking ask of the console's session (its guards are checked before it opens). */
+export interface ConsoleLevel {
+  /** The session runs in the database's read-only transaction mode (a read-only level). */
+  readOnly: boolean;
+  /** The target's masked columns, for a level without `unmasked`, and the key of the `hash` mask. */
+  masking: { config: MaskingConfig; hashKey: Buffer } | undefined;
+}
+
 /**
  * Runs one statement as the grant's login on a connection of its own, streaming its rows: the first
  * MAX_QUERY_ROWS are kept and the rest only counted, so a large result never sits in memory and a write
- * returning many rows still completes. Throws StatementRefused with the server's SQLSTATE.
+ * returning many rows still completes. A masked level's statement is checked as the PostgreSQL wire checks it
+ * (StatementBlocked when refused) and its masked columns masked by each result column's origin, as on the wire.
+ * Throws StatementRefused with the server's SQLSTATE.
  */
-export async function runPostgresQuery(targetUrl: string, login: { username: string; password: string; database: string }, sql: string): Promise<Omit<QueryResult, 'ms'>> {
+export async function runPostgresQuery(targetUrl: string, login: { username: string; password: string; database: string }, sql: string, level: ConsoleLevel): Promise<Omit<QueryResult, 'ms'>> {
   const url = new URL(targetUrl);
   url.username = encodeURIComponent(login.username);
   url.password = encodeURIComponent(login.password);
   url.pathname = `/${encodeURIComponent(login.database)}`;
-  const client = new Client({ connectionString: url.toString(), application_name: 'jit-console', types: AS_TEXT });
+  const client = new Client({
+    connectionString: url.toString(),
+    application_name: 'jit-console',
+    ...(level.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+  });
   client.on('error', () => undefined);
   await client.connect();
   try {
+    const { masking } = level;
+    let catalog: MaskingCatalog | undefined;
+    if (masking) {
+      catalog = await loadMaskingCatalog(client, masking.config);
+      const refusal = checkMasking(catalog, sql);
+      if (refusal) throw new StatementBlocked(refusal);
+    }
     const collector = new RowCollector();
     const config: QueryArrayConfig = { text: sql, rowMode: 'array', types: AS_TEXT };
     const query = new Query(config);
-    query.on('row', (row: (string | null)[]) => collector.add(row));
+    // Decided once the row description is known: each result column masked by where it comes from.
+    let masks: ColumnMask[] | undefined;
+    query.on('row', (row: (string | null)[], result?: { fields: FieldDef[] }) => {
+      if (!catalog || !masking) return collector.add(row);
+      masks ??= columnMasks(catalog, masking.hashKey, result?.fields ?? []);
+      const columns = masks;
+      collector.add(row.map((value, index) => (value === null ? null : (columns[index] ?? KEEP)(value))));
+    });
     const result = await new Promise<{ rowCount: number | null; fields: FieldDef[] }>((resolve, reject) => {
       query.on('end', (end: { rowCount: number | null; fields: FieldDef[] }) => resolve(end));
       query.on('error', (error: Error & { code?: string }) => reject(new StatementRefused(error.code ?? 'XX000', error.message)));
@@ -39,4 +71,15 @@ export async function runPostgresQuery(targetUrl: string, login: { username: str
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+type ColumnMask = (value: string) => string | null;
+const KEEP: ColumnMask = (value) => value;
+
+function columnMasks(catalog: MaskingCatalog, hashKey: Buffer, fields: FieldDef[]): ColumnMask[] {
+  return fields.map((field) => {
+    const kind = catalog.columns.get(`${field.tableID}:${field.columnID}`);
+    if (kind === undefined) return KEEP;
+    return (value) => maskValue(kind, Buffer.from(value, 'utf8'), field.dataTypeID, false, hashKey)?.toString('utf8') ?? null;
+  });
 }

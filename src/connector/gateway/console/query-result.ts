@@ -1,6 +1,7 @@
+import type { Refusal } from '../guards/check-guards';
+
 /** At most this many rows come back from one statement run through `POST /v1/grants/{id}/query`. */
 export const MAX_QUERY_ROWS = 500;
-
 
 /** The database refused the statement: its SQLSTATE and message, for the 422 answer and the record. */
 export class StatementRefused extends Error {
@@ -10,6 +11,14 @@ export class StatementRefused extends Error {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/** The level's guards or masking refused the statement: the database never ran it. */
+export class StatementBlocked extends Error {
+  override readonly name = 'StatementBlocked';
+  constructor(readonly refusal: Refusal) {
+    super(refusal.message);
   }
 }
 

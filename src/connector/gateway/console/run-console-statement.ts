@@ -3,19 +3,23 @@ import type { Ledger } from '../../ledger/ledger';
 import type { Targets } from '../../targets';
 import type { ActivityLog } from '../activity/activity-log';
 import type { GatewayCredentials } from '../gateway-credentials';
-import { parseMysqlStatements } from '../parse-mysql-statements';
+import { checkGuards, type Refusal } from '../guards/check-guards';
+import { mysqlGuardRefusal } from '../guards/check-mysql-guards';
+import { readMysqlStatements } from '../parse-mysql-statements';
 import { parseStatements } from '../parse-statements';
 import { statementRecord, type StatementOutcome } from '../statement-pipeline';
 import { runMysqlQuery } from './mysql-query';
 import { runPostgresQuery } from './postgres-query';
 import type { QueryResult } from '../../../protocol';
-import { StatementRefused } from './query-result';
+import { StatementBlocked, StatementRefused } from './query-result';
 
 export interface ConsoleDependencies {
   ledger: Ledger;
   targets: Targets;
   credentials: GatewayCredentials;
   activity: ActivityLog;
+  /** Keys the `hash` mask, the same key the PostgreSQL wire uses: equal values hash alike on both. */
+  hashKey: Buffer;
   now: () => Date;
 }
 
@@ -24,8 +28,9 @@ export const CONSOLE_SESSION = 'console';
 
 /**
  * `POST /v1/grants/{grantId}/query`: one statement run as an active gateway grant, through the gateway's pipeline
- * (parsed and classified, run as the grant's login, recorded under the grant, normalized unless the target records
- * in full) and answered with at most MAX_QUERY_ROWS rows. The record is written before the answer.
+ * (parsed and classified, checked by the level's guards and masking as the wire checks it, run as the grant's login,
+ * recorded under the grant, normalized unless the target records in full) and answered with at most MAX_QUERY_ROWS
+ * rows, masked columns masked. The record is written before the answer.
  */
 export async function runConsoleStatement(deps: ConsoleDependencies, grantId: string, sql: string): Promise<QueryResult> {
   const record = await deps.ledger.get(grantId);
@@ -42,23 +47,45 @@ export async function runConsoleStatement(deps: ConsoleDependencies, grantId: st
   if (!login) {
     throw new ConnectorError('grant_not_active', `the gateway credential of grant ${grantId} is not held by this connector process (it restarted, or another replica issued it): revoke it and request access anew`);
   }
-  const statements = target.config.engine === 'mysql' ? parseMysqlStatements(sql) : parseStatements(sql);
+  const level = target.config.roles[record.role];
+  const guards = level?.guard ?? [];
+  const masking = level?.unmasked === true ? undefined : target.config.masking;
+  const mysqlRead = target.config.engine === 'mysql' ? readMysqlStatements(sql, (asts) => mysqlGuardRefusal(guards, asts)) : undefined;
+  const statements = mysqlRead ? mysqlRead.statements : parseStatements(sql);
   if (statements !== undefined && statements.length !== 1) throw new ConnectorError('statement_refused', 'send exactly one statement');
   const database = decodeURIComponent(new URL(target.config.url).pathname.slice(1));
   const credentials = { username: record.username, password: login.databasePassword, database };
   const clock = { now: deps.now, monotonic: () => performance.now() };
+  const mode = target.config.record ?? 'normalized';
+  const readOnly = guards.includes('read-only');
   const startedAt = clock.monotonic();
+  // The SQLSTATE the engine itself gives a refused privilege.
+  const blockedCode = target.config.engine === 'mysql' ? '42000' : '42501';
+  const refuse = async (refusal: Refusal): Promise<never> => {
+    const outcome = { rows: null, error: { code: blockedCode, message: refusal.message }, startedAt, finishedAt: clock.monotonic() };
+    await deps.activity.append(grantId, statementRecord({ session: CONSOLE_SESSION, mode, statement: statements?.[refusal.index], raw: sql, blocked: refusal.guard, outcome }, clock));
+    throw new ConnectorError('statement_refused', refusal.message);
+  };
   let outcome: StatementOutcome;
   let result: Omit<QueryResult, 'ms'> | undefined;
   try {
-    result = await (target.config.engine === 'mysql' ? runMysqlQuery(target.config.url, credentials, sql) : runPostgresQuery(target.config.url, credentials, sql));
+    if (target.config.engine === 'mysql') {
+      if (mysqlRead?.refusal) return await refuse(mysqlRead.refusal);
+      result = await runMysqlQuery(target.config.url, credentials, sql, { readOnly, checked: guards.length > 0 || masking !== undefined, masking: masking && { config: masking, hashKey: deps.hashKey } });
+    } else {
+      const refusal = checkGuards(guards, sql);
+      if (refusal) return await refuse(refusal);
+      result = await runPostgresQuery(target.config.url, credentials, sql, { readOnly, masking: masking && { config: masking, hashKey: deps.hashKey } });
+    }
     outcome = { rows: result.rowCount, error: null, startedAt, finishedAt: clock.monotonic() };
   } catch (error) {
+    if (error instanceof ConnectorError) throw error;
+    if (error instanceof StatementBlocked) return await refuse(error.refusal);
     if (!(error instanceof StatementRefused)) throw new ConnectorError('target_unavailable', `the statement could not be run on target ${record.target}`, { cause: error });
     outcome = { rows: null, error: { code: error.code, message: error.message }, startedAt, finishedAt: clock.monotonic() };
-    await deps.activity.append(grantId, statementRecord({ session: CONSOLE_SESSION, mode: target.config.record ?? 'normalized', statement: statements?.[0], raw: sql, outcome }, clock));
+    await deps.activity.append(grantId, statementRecord({ session: CONSOLE_SESSION, mode, statement: statements?.[0], raw: sql, outcome }, clock));
     throw new ConnectorError('statement_refused', `${error.code}: ${error.message}`);
   }
-  await deps.activity.append(grantId, statementRecord({ session: CONSOLE_SESSION, mode: target.config.record ?? 'normalized', statement: statements?.[0], raw: sql, outcome }, clock));
+  await deps.activity.append(grantId, statementRecord({ session: CONSOLE_SESSION, mode, statement: statements?.[0], raw: sql, outcome }, clock));
   return { ...result, ms: Math.round((outcome.finishedAt - outcome.startedAt) * 1000) / 1000 };
 }

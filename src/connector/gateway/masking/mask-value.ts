@@ -9,7 +9,13 @@ const TEXT_TYPES = new Set([25, 1043, 1042, 19]);
  * whose text the masked form would not fit (a number, a date), becomes NULL: a client parses it by its type.
  */
 export function maskValue(kind: MaskKind, value: Buffer, type: number, binary: boolean, hashKey: Buffer): Buffer | null {
-  if (kind === 'null' || binary || !TEXT_TYPES.has(type)) return null;
+  if (binary || !TEXT_TYPES.has(type)) return null;
+  return maskText(kind, value, hashKey);
+}
+
+/** The masked form of a text value (any engine), or null for the `null` mask. */
+export function maskText(kind: MaskKind, value: Buffer, hashKey: Buffer): Buffer | null {
+  if (kind === 'null') return null;
   const text = value.toString('utf8');
   const chars = [...text];
   switch (kind) {

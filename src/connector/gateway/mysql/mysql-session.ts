@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import { z } from 'zod';
 import type { Connection, FieldPacket } from 'mysql2';
 import type { Logger } from '../../log';
-import { parseMysqlStatements } from '../parse-mysql-statements';
+import type { Refusal } from '../guards/check-guards';
+import { readMysqlStatements, type MysqlScreen } from '../parse-mysql-statements';
 import type { StatementRecord } from '../statement-record';
 import { statementRecord, type ParsedStatement, type RecordMode, type StatementOutcome } from '../statement-pipeline';
 import { binaryReadOptions, binaryRow, prepareOk, readExecute } from './binary-protocol';
@@ -17,6 +18,8 @@ const UNKNOWN_STATEMENT = { errno: 1243, sqlState: 'HY000' };
 const UNKNOWN_COMMAND = { errno: 1047, sqlState: '08S01' };
 const KILLED = { errno: 1927, sqlState: '70100' };
 const LOST = { errno: 2013, sqlState: '08S01' };
+/** ER_SPECIFIC_ACCESS_DENIED_ERROR: what a refused statement is answered with. */
+const REFUSED = { errno: 1227, sqlState: '42000' };
 /** Commands read ahead of the one running; beyond this the client is not read until they have run. */
 const MAX_QUEUED_COMMANDS = 16;
 
@@ -28,6 +31,10 @@ export interface MysqlSessionOptions {
   framer: PacketFramer;
   backend: Connection;
   mode: RecordMode;
+  /** Decides whether a query string may reach the database (the level's guards and masking); undefined when it may. */
+  screen: MysqlScreen | undefined;
+  /** How to mask a result set's rows, by its columns' origin (undefined: nothing to mask in it); undefined for an unmasked level. */
+  masks: ((fields: FieldPacket[]) => ((values: readonly unknown[]) => unknown[]) | undefined) | undefined;
   record: (statement: StatementRecord) => void;
   log: Logger;
   now: () => Date;
@@ -167,9 +174,11 @@ export class MysqlSession {
 
   /** Runs one COM_QUERY through the pipeline: parse and classify, run, write the answer as it comes, record. */
   private query(sql: string): Promise<void> {
+    const { statements, refusal } = readMysqlStatements(sql, this.options.screen);
+    if (refusal) return Promise.resolve(this.refuse(sql, statements, refusal));
     return this.run({
       sql,
-      statements: parseMysqlStatements(sql),
+      statements,
       params: undefined,
       start: () => this.options.backend.query({ sql, rowsAsArray: true, typeCast: (field) => field.buffer() }),
       row: (sequence, _fields, values) => textRow(sequence, values as (Buffer | null)[]),
@@ -178,7 +187,8 @@ export class MysqlSession {
 
   /** COM_STMT_PREPARE: classified now, prepared on the database session, answered with the gateway's own id. */
   private prepare(sql: string): Promise<void> {
-    const statements = parseMysqlStatements(sql);
+    const { statements, refusal } = readMysqlStatements(sql, this.options.screen);
+    if (refusal) return Promise.resolve(this.refuse(sql, statements, refusal));
     const startedAt = performance.now();
     return new Promise<void>((resolve) => {
       this.options.backend.prepare(sql, (error, info) => {
@@ -226,6 +236,18 @@ export class MysqlSession {
   }
 
   /**
+   * Answers a refused command with the guard's error and records its refused statement as blocked: nothing of the
+   * command reaches the database. An error leaves a MySQL transaction as it was, so the session state is unchanged.
+   */
+  private refuse(sql: string, statements: ParsedStatement[] | undefined, refusal: Refusal): void {
+    const startedAt = performance.now();
+    this.write(errPacket(this.next(), { ...REFUSED, message: refusal.message }));
+    const outcome = { rows: null, error: { code: REFUSED.sqlState, message: refusal.message }, startedAt, finishedAt: performance.now() };
+    this.options.record(statementRecord({ session: this.id, mode: this.options.mode, statement: statements?.[refusal.index], raw: sql, blocked: refusal.guard, outcome }, this.clock));
+    this.options.log.info({ event: 'gateway.statement_refused', grantId: this.grantId, session: this.id, guard: refusal.guard });
+  }
+
+  /**
    * The one path of every statement's answer: written back as mysql2 reads it from the database (result sets row
    * by row, OK, error), and each statement recorded once its result is complete.
    */
@@ -235,6 +257,7 @@ export class MysqlSession {
     let index = 0;
     let rows = 0;
     let fields: FieldPacket[] | undefined;
+    let mask: ((values: readonly unknown[]) => unknown[]) | undefined;
     let startedAt = performance.now();
     let done = false;
     const record = (outcome: Pick<StatementOutcome, 'rows' | 'error'>, last: boolean) => {
@@ -266,6 +289,7 @@ export class MysqlSession {
         endResultSet(true);
         if (!next) return;
         fields = next;
+        mask = this.options.masks?.(next);
         this.write(packet(this.next(), lenenc(next.length)));
         for (const field of next) this.write(columnDefinition(this.next(), field));
         this.write(eofPacket(this.next(), this.status));
@@ -273,7 +297,7 @@ export class MysqlSession {
       running.on('result', (row: unknown) => {
         if (fields) {
           rows += 1;
-          if (!client.write(command.row(this.next(), fields, row as unknown[]))) {
+          if (!client.write(command.row(this.next(), fields, mask ? mask(row as unknown[]) : (row as unknown[])))) {
             backend.pause();
             client.once('drain', () => backend.resume());
           }
