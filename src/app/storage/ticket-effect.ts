@@ -4,7 +4,7 @@ import { adfDocSchema } from '../../core';
 /**
  * A write to the ticket that a lifecycle step owes, kept with the grant until it is applied (the outbox):
  * a workflow move, a comment, the `jit-access` property (always the record as stored when it is applied,
- * so a late replay never writes an older one), a link to another issue, or an email notification. `attempted` marks one that was tried and may have
+ * so a late replay never writes an older one), a link to another issue, an email notification, or the break-glass review task. `attempted` marks one that was tried and may have
  * reached Jira, which a replay checks before doing it again.
  */
 const moveSchema = z.union([z.strictObject({ transition: z.string().min(1) }), z.strictObject({ toStatus: z.string().min(1) })]);
@@ -25,6 +25,8 @@ export const ticketEffectSchema = z.discriminatedUnion('kind', [
   z.strictObject({ ...common, kind: z.literal('link'), to: z.string().min(1), linkType: z.string().min(1) }),
   /** An email to the members of a Jira group, for what must not wait for someone to open the ticket. */
   z.strictObject({ ...common, kind: z.literal('notify'), subject: z.string().min(1).max(255), text: z.string().min(1).max(2000), group: z.string().min(1) }),
+  /** The follow-up review task of a break-glass request; it carries a property naming the request, so a replay finds the one it made. */
+  z.strictObject({ ...common, kind: z.literal('review-task') }),
 ]);
 
 export type TicketEffect = z.infer<typeof ticketEffectSchema>;
