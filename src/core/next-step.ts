@@ -1,16 +1,19 @@
 import { adfDoc, type AdfDoc } from './adf';
 import type { LinkedChange } from './access-request';
 import { describeDuration } from './duration';
-import { recordTransition, type GrantRecord, type GrantRecordPatch, type TransitionInput } from './grant-record';
+import { markCredentialRevealed, recordTransition, type GrantRecord, type GrantRecordPatch, type TransitionInput } from './grant-record';
 import { readableTime } from './readable-time';
+import { isRetryable } from './retryable';
 import type { Settings } from './settings-schema';
+import { statusAction } from './status-action';
 import { grantWindow } from './window';
 
 /**
  * What a grant's work does next, decided in one place: (grant as stored, event, settings, now) -> (the
  * lifecycle steps and the record they make, the job and warning to keep, and the effects the app applies,
- * in order). Covers the grant job (a delivery, the connector's answer or its failure) and the sweep (a
- * grant whose time has come). No I/O: the app reads, calls `nextStep`, stores the record with the ticket
+ * in order, or a refusal). Covers the grant job (a delivery, the connector's answer or its failure), the
+ * sweep (a grant whose time has come), a status a person moved the ticket to, and the panel's revoke,
+ * cancel, retry and reveal. No I/O: the app reads, calls `nextStep`, stores the record with the ticket
  * writes it owes in one conditional write, then applies the rest.
  */
 
@@ -56,7 +59,17 @@ export type GrantEvent =
   /** Asking the connector failed; `retryable` when it may recover. */
   | { kind: 'attempt-failed'; message: string; retryable: boolean }
   /** The sweep found the grant due. */
-  | { kind: 'due' };
+  | { kind: 'due' }
+  /** A person moved the ticket to `status`; `statusAction` says what that means for the grant. */
+  | { kind: 'status-changed'; status: string; actor: string }
+  /** A person ends access from the panel. */
+  | { kind: 'revoke'; by: string; reason: string }
+  /** The requester or an agent withdraws a request nobody approved yet. */
+  | { kind: 'cancel'; by: string }
+  /** An administrator sends a stuck grant to the queue again, or grants a failed one again. */
+  | { kind: 'retry'; by: string }
+  /** The requester asks for the one-time password. */
+  | { kind: 'reveal' };
 
 export type TicketMove = { transition: string } | { toStatus: string };
 
@@ -75,7 +88,12 @@ export type GrantEffect =
   /** Ask the queue to deliver this job again after `afterSeconds` (the platform's retry). */
   | { kind: 'retry-job'; afterSeconds: number }
   | { kind: 'create-access'; notBefore: string; notAfter: string; capped?: string }
-  | { kind: 'revoke-access'; by: string; reason: string; event: 'revoked' | 'expired' }
+  /** End access at the connector, then record `event` and make `moves` (none: the ticket already says so). */
+  | { kind: 'revoke-access'; by: string; reason: string; event: 'revoked' | 'expired'; moves?: TicketMove[] }
+  /** Made before anything is stored: a workflow that refuses it refuses the event. */
+  | { kind: 'move-first'; move: TicketMove }
+  /** Count the request's approvals (JSM's approval step moved the ticket). */
+  | { kind: 'check-approval' }
   /** Past the end: confirm the connector ended access, or end it now. */
   | { kind: 'confirm-end' }
   | { kind: 'deliver-alert' }
@@ -97,6 +115,8 @@ export interface NextStep {
   /** The warning before the end, when the steps set or clear it (`at` undefined: no warning). */
   warnAt?: { at: string | undefined };
   effects: GrantEffect[];
+  /** The event is refused as the grant stands (nothing to store or apply): why, for the person who asked. */
+  refused?: string;
 }
 
 const GRANTABLE = new Set(['requested', 'approved', 'scheduled', 'granting']);
@@ -113,8 +133,25 @@ export function nextStep(grant: GrantFacts, event: GrantEvent, context: StepSett
       return attemptFailed(grant, event, context, now);
     case 'due':
       return due(grant, now);
+    case 'status-changed':
+      return statusChanged(grant, event, context.settings, now);
+    case 'revoke':
+      if (grant.record.state === 'awaiting-approval') return refused(grant, 'Nothing was granted yet: cancel the request instead.');
+      return revoke(grant, { by: event.by, reason: event.reason, event: 'revoked', moves: [{ transition: context.settings.transitions.markRevoked }] }, now);
+    case 'cancel':
+      if (grant.record.state !== 'awaiting-approval') return refused(grant, 'Only a request still waiting for approval can be cancelled.');
+      return withSteps(grant, [{ event: 'revoked', actor: event.by, note: 'cancelled before approval' }], now, {
+        job: 'keep',
+        effects: ticketWrites(grant, [{ transition: context.settings.transitions.cancel }], { public: true }),
+      });
+    case 'retry':
+      return retry(grant, event.by, context.settings, now);
+    case 'reveal':
+      return reveal(grant, now);
   }
 }
+
+const refused = (grant: GrantFacts, why: string): NextStep => ({ ...nothing(grant), refused: why });
 
 const nothing = (grant: GrantFacts): NextStep => ({ steps: [], record: grant.record, job: 'keep', effects: [] });
 
@@ -272,6 +309,69 @@ function due(grant: GrantFacts, now: Date): NextStep {
     default:
       return then({ effects: grant.alertOwed ? [] : [{ kind: 'refile' }] });
   }
+}
+
+/**
+ * A person moved the ticket, as `statusAction` reads it: count the approvals, record a decline or a
+ * cancellation, end access (at the connector first when the grant may hold any there), or put the ticket
+ * back where the grant really is and say why.
+ */
+function statusChanged(grant: GrantFacts, event: Extract<GrantEvent, { kind: 'status-changed' }>, settings: Settings, now: Date): NextStep {
+  const action = statusAction(grant.record.state, event.status, settings.statuses);
+  switch (action.kind) {
+    case 'none':
+      return nothing(grant);
+    case 'check-approval':
+      return { ...nothing(grant), effects: [{ kind: 'check-approval' }] };
+    case 'record':
+      return withSteps(grant, [{ event: action.event, actor: event.actor, note: action.note }], now, { job: 'keep', effects: ticketWrites(grant, [], { public: true }) });
+    case 'end-access':
+      return revoke(grant, { by: event.actor, reason: action.note, event: action.event, moves: [] }, now);
+    case 'put-back':
+      if (grant.ticketDeleted) return nothing(grant);
+      return {
+        ...nothing(grant),
+        effects: [
+          { kind: 'move', move: { toStatus: action.toStatus } },
+          { kind: 'comment', visibility: 'internal', body: adfDoc([[`Moved back to ${action.toStatus}: ${action.note}.`]]) },
+        ],
+      };
+  }
+}
+
+/**
+ * Ending access: a grant with an id may hold access at the connector, so it is revoked there before
+ * anything says access ended (an id the connector never saw is tombstoned, so a late grant cannot make it);
+ * a grant without one holds nothing, and the end is recorded at once.
+ */
+function revoke(grant: GrantFacts, request: { by: string; reason: string; event: 'revoked' | 'expired'; moves: TicketMove[] }, now: Date): NextStep {
+  if (grant.record.grantId !== undefined) return { ...nothing(grant), effects: [{ kind: 'revoke-access', ...request }] };
+  return withSteps(grant, [{ event: request.event, actor: request.by, note: request.reason }], now, { job: 'keep', effects: ticketWrites(grant, request.moves, { public: true }) });
+}
+
+/**
+ * A stuck grant gets a new job (the connector is idempotent by the grant id it already has). A failed one
+ * goes back to a grant in progress by the retry transition first, so a workflow without it refuses the
+ * retry before anything changed; it then records `grant-retried` under the next grant id with fresh
+ * attempts (the old id is never reused: the connector may hold it half-made or tombstoned).
+ */
+function retry(grant: GrantFacts, by: string, settings: Settings, now: Date): NextStep {
+  const { record } = grant;
+  if (!isRetryable(record)) return refused(grant, `A grant that is ${record.state} cannot be retried.`);
+  const job = { deliverAt: now.toISOString() };
+  if (record.state !== 'failed') return { ...nothing(grant), job, effects: [{ kind: 'queue-job' }] };
+  const note = `after ${record.attempts} failed ${record.attempts === 1 ? 'attempt' : 'attempts'}${record.lastError ? `: ${record.lastError}` : ''}`;
+  return withSteps(grant, [{ event: 'grant-retried', actor: by, note }], now, {
+    job,
+    effects: [{ kind: 'move-first', move: { transition: settings.transitions.retry } }, ...ticketWrites(grant, [], { public: true }), { kind: 'queue-job' }],
+  });
+}
+
+/** The password is shown once, to active access; the record notes when (never the password), and so does the property. */
+function reveal(grant: GrantFacts, now: Date): NextStep {
+  const { record } = grant;
+  if (record.state !== 'active' || !record.username || !record.connect || !record.window) return refused(grant, 'Access is not active.');
+  return { ...nothing(grant), record: markCredentialRevealed(record, now), effects: grant.ticketDeleted ? [] : [{ kind: 'property' }] };
 }
 
 /** The ticket writes of steps: the moves, the steps' comments, the property (unless the next steps write it); none for a deleted ticket. */

@@ -78,11 +78,17 @@ describe('a break-glass alert the webhook does not take', () => {
   });
 });
 
+// The settings page refuses to remove the destination while break-glass is enabled, and setup enables it
+// only with one; intake still fails closed for settings stored without one (before those checks existed).
 describe('break-glass with no alert destination set', () => {
   let app: AppUnderTest;
   beforeAll(async () => {
     jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    app = await installApp();
+    app = await installApp({ alertWebhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXX' });
+    const store = app.site.runtime.kvsStoreForTests;
+    const config = z.looseObject({ alertWebhookUrl: z.string() }).parse(store.get({ kind: 'plain' }, 'app-config')?.value);
+    const { alertWebhookUrl: _removed, ...withoutWebhook } = config;
+    store.set({ kind: 'plain' }, 'app-config', withoutWebhook);
   });
   afterAll(async () => {
     jest.restoreAllMocks();

@@ -1,7 +1,8 @@
+import { createServer, type Server } from 'node:http';
 import { z } from 'zod';
-import { settle } from './support/app-site';
+import { freePort, settle } from './support/app-site';
 import { installApp, type AppUnderTest } from './support/install-app';
-import { raise, readTicket, resolveOk } from './support/ticket';
+import { asUser, call, raise, readTicket, resolveOk } from './support/ticket';
 
 jest.setTimeout(180_000);
 
@@ -129,5 +130,69 @@ describe('a queue consumer cut off at its time limit while moving the ticket', (
     expect(ticket.internal.filter((text) => text.includes('policy-approved: ')).length).toBe(1);
     expect(ticket.public).toEqual([expect.stringMatching(/^Access to demo is active until /)]);
     expect((await app.connector.client.getGrant(`${key}.1`)).state).toBe('active');
+  });
+});
+
+// The break-glass review task is an outbox write too: creating it fails once, refused or with its answer
+// lost after Jira made the issue. Emergency access is not held up, and the replay finds the task it made
+// (by the property naming the request) instead of making a second one.
+describe('the break-glass review task when creating it fails once', () => {
+  let app: AppUnderTest;
+  let receiver: Server;
+  const alerts: Array<{ ticket?: string }> = [];
+  beforeAll(async () => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const port = await freePort();
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        alerts.push(z.looseObject({ ticket: z.string().optional() }).parse(JSON.parse(body)));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((done) => receiver.listen(port, '127.0.0.1', done));
+    const hook = `http://127.0.0.1:${port}`;
+    app = await installApp({ alertWebhookUrl: `${hook}/alerts`, extraEgress: [hook] });
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await app.stop();
+    await new Promise((done) => receiver.close(done));
+  });
+
+  const reviewSchema = z.object({ meta: z.object({ effects: z.array(z.unknown()), reviewTask: z.string().optional() }) });
+
+  it.each(['refuse', 'lose-answer'] as const)('one task, linked to the request and named on the grant (%s)', async (mode) => {
+    const { site } = app;
+    let failed = 0;
+    site.failOnce((method, path) => method === 'POST' && path === '/rest/api/3/issue' && (failed += 1) === 1, mode);
+    const key = await raise(site, app.ids, site.people.requester2, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT30M', justification: 'checkout down', breakGlass: true });
+    expect(failed).toBe(1);
+    // Emergency access went ahead without the task; the ticket's writes wait behind it, in order.
+    expect(storedSchema.parse(site.runtime.inspect.kvs().entities.grant?.[key]).record.state).toBe('active');
+    expect((await app.connector.client.getGrant(`${key}.1`)).state).toBe('active');
+
+    for (let round = 0; round < 2; round += 1) {
+      const value = z.looseObject({ meta: z.looseObject({ effects: z.array(z.looseObject({ at: z.string() })) }) }).parse(site.runtime.inspect.kvs().entities.grant?.[key]);
+      const at = new Date(Date.now() - 10 * 60_000).toISOString();
+      site.runtime.kvsStoreForTests.set({ kind: 'entity', entityName: 'grant' }, key, { ...value, dueAt: 0, meta: { ...value.meta, effects: value.meta.effects.map((effect) => ({ ...effect, at })) } });
+      expect((await site.runtime.runScheduledTrigger('expiry-sweep')).ok).toBe(true);
+      await settle(site);
+    }
+
+    const stored = reviewSchema.parse(site.runtime.inspect.kvs().entities.grant?.[key]);
+    expect(stored.meta.effects).toEqual([]);
+    const search = await call(site, asUser(site.people.agent), 'POST', '/rest/api/3/search/jql', { jql: 'project = JIT', fields: ['summary'], maxResults: 100 });
+    const issues = z.object({ issues: z.array(z.object({ key: z.string(), fields: z.object({ summary: z.string() }) })) }).parse(search.body).issues;
+    const tasks = issues.filter((issue) => issue.fields.summary === `Review break-glass access ${key}`).map((issue) => issue.key);
+    expect(tasks).toEqual([stored.meta.reviewTask]);
+    const task = await call(site, asUser(site.people.agent), 'GET', `/rest/api/3/issue/${tasks[0] ?? ''}?fields=issuelinks`);
+    const links = z.object({ fields: z.object({ issuelinks: z.array(z.object({ outwardIssue: z.object({ key: z.string() }).optional() })) }) }).parse(task.body).fields.issuelinks;
+    expect(links.map((link) => link.outwardIssue?.key)).toEqual([key]);
+    expect(alerts.filter((alert) => alert.ticket === key)).toHaveLength(1);
+    const ticket = await readTicket(site, key);
+    expect(ticket.status).toBe('Access granted');
+    expect(ticket.property).toEqual(expect.objectContaining({ state: 'active' }));
   });
 });

@@ -14,7 +14,8 @@ const changesSchema = z.object({ changes: z.array(z.object({ key: z.string(), su
 
 /** The portal form: what it offers a customer, the changes it finds, and the request its answers make. */
 describe('portal request form', () => {
-  const app = installedApp();
+  // Break-glass is enabled only with an alert destination (none is sent here: nothing is granted by break-glass).
+  const app = installedApp({ alertWebhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXX' });
 
   /** Raises a request as JSM's portal does: the panel's answers as the jit-request issue property, set with the request. */
   const raiseFromPortal = async (reporter: string, answers: unknown, options: { breakGlass?: boolean; textFields?: Record<string, string> } = {}) => {

@@ -11,6 +11,14 @@ const setupResult = z.object({
 });
 const checklist = z.object({ items: z.array(z.object({ id: z.string(), done: z.boolean(), detail: z.string() })) });
 const requestTypesItem = async (site: Site) => checklist.parse(await resolveOk(site, site.people.admin, 'setupChecklist')).items.find((item) => item.id === 'request-types');
+const HOOK = 'https://hooks.slack.com/services/T000/B000/XXXX';
+const stored = z.object({ settings: z.object({ requestTypes: z.object({ access: z.string().optional(), breakGlass: z.string().optional() }).passthrough() }).passthrough(), appConfig: z.record(z.string(), z.unknown()) });
+
+/** Sets the break-glass alert webhook, which setup needs to enable break-glass. */
+async function setWebhook(site: Site): Promise<void> {
+  const { settings, appConfig } = stored.parse(await resolveOk(site, site.people.admin, 'getSettings'));
+  await resolveOk(site, site.people.admin, 'saveSettings', { settings, appConfig: { ...appConfig, alertWebhookUrl: HOOK } });
+}
 
 describe('setup on a Jira Service Management site as the platform allows it', () => {
   let site: Site;
@@ -24,6 +32,7 @@ describe('setup on a Jira Service Management site as the platform allows it', ()
   });
 
   it('creates the request types with the experimental opt-in, and the checklist says they are hidden until the admin puts them in a portal group', async () => {
+    await setWebhook(site);
     const setup = setupResult.parse(await resolveOk(site, site.people.admin, 'setupRequestTypes', { serviceDeskId: site.serviceDeskId }));
     const { access, breakGlass } = setup.requestTypes;
     expect(access && breakGlass).toBeTruthy();
@@ -39,6 +48,7 @@ describe('setup on a Jira Service Management site as the platform allows it', ()
   });
 
   it('in a team-managed project creates nothing it may not, and says exactly what to create by hand; the next run maps what the admin made', async () => {
+    await setWebhook(site);
     const team = site.jsm.admin.createServiceDesk({ key: 'TEAM', name: 'Team desk', teamManaged: true, workflows: { 'Service Request with Approvals': dbaWorkflow } });
     const setup = setupResult.parse(await resolveOk(site, site.people.admin, 'setupRequestTypes', { serviceDeskId: team.serviceDeskId }));
     expect(setup.requestTypes).toEqual({});
@@ -98,9 +108,36 @@ describe('setup on a Jira Service Management site as the platform allows it', ()
       },
     });
     expect(z.object({ settings: z.object({ requestTypes: z.object({ breakGlass: z.string().optional() }) }) }).parse(await resolveOk(site, admin, 'getSettings')).settings.requestTypes.breakGlass).toBeUndefined();
-    // With a destination in the same save it is enabled. Removed later, break-glass fails closed at intake.
+    // With a destination in the same save it is enabled; the destination is then kept while it is.
     expect(await save('42', hook)).toEqual({ ok: true, data: { saved: true } });
-    expect(await save('42', undefined)).toEqual({ ok: true, data: { saved: true } });
+    expect(await save('42', undefined)).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid_payload',
+        message:
+          'The alert webhook cannot be removed while the break-glass request type is enabled: nobody would be told of emergency access. Enter another alert webhook instead, or turn break-glass off first by removing its request type from the settings (docs/admin-guide.md, section 7).',
+      },
+    });
+    expect(stored.parse(await resolveOk(site, admin, 'getSettings')).appConfig.alertWebhookUrl).toBe(hook);
+    // Turned off first, the destination may go.
+    expect(await save(undefined, hook)).toEqual({ ok: true, data: { saved: true } });
+    expect(await save(undefined, undefined)).toEqual({ ok: true, data: { saved: true } });
+  });
+
+  it('setup enables break-glass only once an alert destination is set, and says so', async () => {
+    const first = setupResult.parse(await resolveOk(site, site.people.admin, 'setupRequestTypes', { serviceDeskId: site.serviceDeskId }));
+    expect(first.nextSteps[0]).toBe(
+      'Break-glass is not enabled: it grants before anyone looks, and no alert destination is set. Set the alert webhook (App options on this tab), then click Create request types again to enable "Emergency database access (break-glass)".',
+    );
+    const mapped = async () => stored.parse(await resolveOk(site, site.people.admin, 'getSettings'));
+    expect((await mapped()).settings.requestTypes).toEqual({ serviceDeskId: site.serviceDeskId, access: first.requestTypes.access });
+    for (const id of [first.requestTypes.access, first.requestTypes.breakGlass]) site.jsm.admin.setRequestTypeGroups(id ?? '', ['1']);
+    expect(await requestTypesItem(site)).toMatchObject({ done: false, detail: 'Break-glass is not enabled: set the alert webhook (App options), then click Create request types again.' });
+    await setWebhook(site);
+    const second = setupResult.parse(await resolveOk(site, site.people.admin, 'setupRequestTypes', { serviceDeskId: site.serviceDeskId }));
+    expect(second.nextSteps.some((step) => step.startsWith('Break-glass is not enabled'))).toBe(false);
+    expect((await mapped()).settings.requestTypes).toEqual({ serviceDeskId: site.serviceDeskId, ...first.requestTypes });
+    expect(await requestTypesItem(site)).toMatchObject({ done: true });
   });
 
   it("never sends a connector call outside the manifest's egress: an address this deployment may not fetch is refused before any call", async () => {

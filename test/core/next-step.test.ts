@@ -28,6 +28,10 @@ function summary(next: NextStep): string {
         return `${effect.visibility}-note`;
       case 'step-comments':
         return effect.public ? 'comments' : effect.defer ? 'audit' : 'audit-now';
+      case 'move-first':
+        return `first(${'transition' in effect.move ? effect.move.transition : effect.move.toStatus})`;
+      case 'revoke-access':
+        return `revoke(${effect.event}${effect.moves?.length ? `, ${effect.moves.map((move) => ('transition' in move ? move.transition : move.toStatus)).join(', ')}` : ''})`;
       case 'retry-job':
         return `retry(${effect.afterSeconds})`;
       case 'create-access':
@@ -36,6 +40,7 @@ function summary(next: NextStep): string {
         return effect.kind;
     }
   });
+  if (next.refused !== undefined) return `refused: ${next.refused}`;
   return `${next.steps.map((step) => step.event).join('+') || '-'} -> ${next.record.state} | ${job} | ${effects.join(', ') || '-'}`;
 }
 
@@ -53,6 +58,9 @@ const pastEnd = new Date(Date.parse(ended.window?.notAfter ?? '') + 60_000);
 const waiting = (): GrantRecord => recordTransition(requested(), { event: 'policy-needs-approval', at: T0, actor: 'app', set: { approval: { group: 'dba-leads', count: 1 } } });
 const approval = (): GrantEvent => ({ kind: 'approved', steps: [{ event: 'approval-approved', actor: 'acc-lead', approver: 'acc-lead' }], moves: [] });
 const byPolicy: GrantEvent = { kind: 'approved', steps: [{ event: 'policy-approved', actor: 'app' }], moves: [{ transition: 'Approved by policy' }] };
+
+const moved = (status: string, actor = 'acc-agent'): GrantEvent => ({ kind: 'status-changed', status, actor });
+const breakGlassStarted = (): GrantRecord => ({ ...requested({ breakGlass: true }), grantId: 'SD-123.1' });
 
 const TABLE: ReadonlyArray<[string, GrantFacts, GrantEvent, Date, string]> = [
   // Approved: on to access.
@@ -100,15 +108,48 @@ const TABLE: ReadonlyArray<[string, GrantFacts, GrantEvent, Date, string]> = [
   ['owed ticket writes come first and alone', facts(ended, { ticketWritesOwed: true, alertOwed: true }), { kind: 'due' }, pastEnd, '- -> active | keep | replay-ticket-writes'],
   ['a lost job is sent again', facts(approved()), { kind: 'due' }, minutes(20), '- -> approved | new@09:20:00 | queue-job'],
   ['a window coming within reach gets its job', facts(scheduled(minutes(30)), { job: undefined }), { kind: 'due' }, minutes(20), '- -> scheduled | new@09:30:00 | queue-job'],
-  ['a revocation that could not reach the connector is retried', facts(ended, { revokeRequested: { by: 'acc-ana', reason: 'done', event: 'revoked' } }), { kind: 'due' }, minutes(20), '- -> active | keep | revoke-access'],
+  ['a revocation that could not reach the connector is retried', facts(ended, { revokeRequested: { by: 'acc-ana', reason: 'done', event: 'revoked' } }), { kind: 'due' }, minutes(20), '- -> active | keep | revoke(revoked)'],
   ['the warning before the end', facts(ended, { warnAt: minutes(115).toISOString() }), { kind: 'due' }, minutes(116), '- -> active | keep | public-note'],
   ['due before the warning: nothing yet', facts(ended, { warnAt: minutes(115).toISOString() }), { kind: 'due' }, minutes(100), '- -> active | keep | -'],
   ['past the end: confirm at the connector', facts(ended), { kind: 'due' }, pastEnd, '- -> active | keep | confirm-end'],
   ['an alert still owed goes first, whatever the state', facts(ended, { alertOwed: true }), { kind: 'due' }, pastEnd, '- -> active | keep | deliver-alert, confirm-end'],
   ['a final grant with nothing owed leaves the index', facts(failedRecord(), { job: undefined }), { kind: 'due' }, minutes(20), '- -> failed | keep | refile'],
+  // A person moved the ticket (statusAction's reading; its whole table is test/core/status-action.test.ts).
+  ['the status already says what the grant is', facts(ended), moved('Access granted'), minutes(20), '- -> active | keep | -'],
+  ["JSM's approval step: count the approvals", facts(waiting(), { job: undefined }), moved('Approved', 'acc-lead'), minutes(3), '- -> awaiting-approval | keep | check-approval'],
+  ['declined before approval: recorded and said', facts(waiting(), { job: undefined }), moved('Declined'), minutes(3), 'approval-declined -> declined | keep | comments, property'],
+  ['resolved before approval: recorded as revoked, nothing at the connector', facts(waiting(), { job: undefined }), moved('Resolved'), minutes(3), 'revoked -> revoked | keep | comments, property'],
+  ['resolved while active: revoked at the connector first, the ticket already says so', facts(ended), moved('Resolved'), minutes(20), '- -> active | keep | revoke(revoked)'],
+  ['marked expired while active: expired at the connector first', facts(ended), moved('Access expired'), minutes(20), '- -> active | keep | revoke(expired)'],
+  ['resolved while approved, before a grant id: recorded at once', facts(approved()), moved('Resolved'), minutes(3), 'revoked -> revoked | keep | comments, property'],
+  ['resolved while granting: revoked (tombstoned) at the connector', facts(granting()), moved('Done'), minutes(3), '- -> granting | keep | revoke(revoked)'],
+  ['a break-glass request that started: revoked at the connector', facts(breakGlassStarted()), moved('Canceled'), minutes(3), '- -> requested | keep | revoke(revoked)'],
+  ['access granted claimed before approval: put back, with why', facts(waiting(), { job: undefined }), moved('Access granted'), minutes(3), '- -> awaiting-approval | keep | move(Waiting for approval), internal-note'],
+  ['a deleted ticket is not put back', facts(waiting(), { job: undefined, ticketDeleted: true }), moved('Access granted'), minutes(3), '- -> awaiting-approval | keep | -'],
+  // The panel: revoke.
+  ['revoke with nothing granted yet: cancel instead', facts(waiting(), { job: undefined }), { kind: 'revoke', by: 'acc-ana', reason: 'done' }, minutes(3), 'refused: Nothing was granted yet: cancel the request instead.'],
+  ['revoke active access: at the connector first, then the ticket moves', facts(ended), { kind: 'revoke', by: 'acc-ana', reason: 'done' }, minutes(20), '- -> active | keep | revoke(revoked, Revoke access)'],
+  ['revoke a scheduled grant: nothing at the connector, recorded at once', facts(scheduled(minutes(60))), { kind: 'revoke', by: 'acc-ana', reason: 'done' }, minutes(3), 'revoked -> revoked | keep | move(Revoke access), comments, property'],
+  // The panel: cancel.
+  ['cancel a request waiting for approval', facts(waiting(), { job: undefined }), { kind: 'cancel', by: 'acc-ana' }, minutes(3), 'revoked -> revoked | keep | move(Cancel request), comments, property'],
+  ['cancel after approval: refused', facts(approved()), { kind: 'cancel', by: 'acc-ana' }, minutes(3), 'refused: Only a request still waiting for approval can be cancelled.'],
+  // The panel: retry.
+  ['retry a stuck grant: a new job, the same grant id', facts(granting()), { kind: 'retry', by: 'acc-admin' }, minutes(20), '- -> granting | new@09:20:00 | queue-job'],
+  [
+    'retry a failed grant: the retry transition first, then a new grant id and a job',
+    facts(failedRecord(), { job: undefined }),
+    { kind: 'retry', by: 'acc-admin' },
+    minutes(40),
+    'grant-retried -> granting | new@09:40:00 | first(Retry access), comments, property, queue-job',
+  ],
+  ['retry active access: refused', facts(ended), { kind: 'retry', by: 'acc-admin' }, minutes(20), 'refused: A grant that is active cannot be retried.'],
+  ['retry a request waiting for approval: refused', facts(waiting()), { kind: 'retry', by: 'acc-admin' }, minutes(3), 'refused: A grant that is awaiting-approval cannot be retried.'],
+  // The panel: reveal.
+  ['reveal active access: the record notes it, the property says so', facts(ended), { kind: 'reveal' }, minutes(20), '- -> active | keep | property'],
+  ['reveal before access: refused', facts(granting()), { kind: 'reveal' }, minutes(3), 'refused: Access is not active.'],
 ];
 
-describe('nextStep: what a grant job and the sweep do next', () => {
+describe('nextStep: what a grant does next, for every event', () => {
   it.each(TABLE)('%s', (_name, grant, event, now, expected) => {
     expect(summary(nextStep(grant, event, context, now))).toBe(expected);
   });
@@ -131,6 +172,18 @@ describe('nextStep: what a grant job and the sweep do next', () => {
     const next = nextStep(facts(granting()), unreachable('connector_unavailable: down'), context, minutes(3));
     expect(next.record).toMatchObject({ state: 'granting', attempts: 1, lastError: 'connector_unavailable: down' });
     expect(next.steps).toEqual([]);
+  });
+
+  it('a retried grant starts again under the next grant id with fresh attempts, the failure in its note', () => {
+    const next = nextStep(facts(failedRecord(), { job: undefined }), { kind: 'retry', by: 'acc-admin' }, context, minutes(40));
+    expect(next.record).toMatchObject({ state: 'granting', grantId: 'SD-123.2', attempts: 0 });
+    expect(next.steps).toEqual([{ event: 'grant-retried', actor: 'acc-admin', note: 'after 5 failed attempts: unreachable: connect ECONNREFUSED' }]);
+  });
+
+  it('a revealed credential is noted on the record once, and a second reveal is refused by the record', () => {
+    const next = nextStep(facts(ended), { kind: 'reveal' }, context, minutes(20));
+    expect(next.record.credential).toEqual({ revealedAt: minutes(20).toISOString() });
+    expect(() => nextStep(facts(next.record), { kind: 'reveal' }, context, minutes(21))).toThrow('The credential was already shown once.');
   });
 
   it.each([

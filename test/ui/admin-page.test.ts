@@ -195,8 +195,10 @@ describe('admin page', () => {
     const checklist = await screen.findByRole('list', { name: 'Setup checklist' }, { timeout: 10_000 });
     const items = within(checklist).getAllByRole('listitem').map((item) => item.textContent ?? '');
     expect(items[0]).toBe('doneThe signing secret is stored.');
-    expect(items.find((item) => item.includes('alert destination'))).toBe('missingNeeded for break-glass: without an alert destination, break-glass requests are denied.');
-    expect(within(checklist).queryAllByRole('button')).toEqual([]);
+    expect(items.find((item) => item.includes('alert destination'))).toBe('missingNeeded for break-glass: without an alert destination, setup does not enable it and its requests are denied.');
+    // Without a destination, setup left break-glass off; the checklist says so and offers the setup again.
+    expect(items.find((item) => item.includes('Break-glass is not enabled'))).toBe('missingBreak-glass is not enabled: set the alert webhook (App options), then click Create request types again.Fix: Create request types');
+    expect(within(checklist).queryAllByRole('button').map((button) => button.textContent)).toEqual(['Fix: Create request types']);
 
     // The desks come from listServiceDesks; the one the request types live in is chosen already.
     const form = screen.getByRole('form', { name: 'Request types' });
@@ -204,6 +206,7 @@ describe('admin page', () => {
     await choose(user, 'Service desk', 'Database access (JIT)');
     await user.click(screen.getByRole('button', { name: 'Create request types' }));
     expect((await screen.findByText(/^In project JIT: request types/)).textContent).toBe(`In project JIT: request types ${app.ids.requestTypes.access} (access) and ${app.ids.requestTypes.breakGlass} (break-glass), 5 fields.`);
+    expect(screen.getAllByRole('listitem').map((item) => item.textContent).filter((text) => text?.startsWith('Break-glass is not enabled: it grants before anyone looks'))).toHaveLength(1);
 
     const approveLabel = "Approve by policy (the app's own transition)";
     expect((screen.getByLabelText(approveLabel) as HTMLInputElement).value).toBe('Approved by policy');

@@ -1,7 +1,7 @@
 import { endedAs, toCsv, toJson, type AuditRow } from '../../static/admin-page/src/audit-export';
 import { exportPolicy, importPolicy } from '../../static/admin-page/src/policy-yaml';
 import { fromForm, toForm } from '../../static/admin-page/src/rule-form';
-import { isRetryable } from '../../src/app/resolvers/retryable';
+import { isRetryable } from '../../src/core';
 import { connectHelp, countdown, utcTime } from '../../static/ticket-panel/src/grant-view';
 import { fieldErrors, errorsUnder } from '../../static/shared/field-errors';
 import { grantStateSchema, loadDefaultSettings, policyRuleSchema, settingsSchema } from '../../src/core';

@@ -4,11 +4,13 @@ import { isAppError } from '../app-error';
 import { jira } from '../jira/jira-client';
 import { moveTicket } from '../jira/move-ticket';
 import { logEvent } from '../log';
-import { EFFECTS_REPLAY_AFTER_MS, type StoredGrant } from '../storage/grant-entity';
+import { EFFECTS_REPLAY_AFTER_MS, type GrantMeta, type StoredGrant } from '../storage/grant-entity';
 import { getGrant, updateGrant } from '../storage/grant-store';
+import { loadAppConfig } from '../storage/settings-store';
 import type { NewEffect, TicketEffect } from '../storage/ticket-effect';
 import type { TicketWritesJob } from '../queue/grant-queue';
 import { attachActivityRecord } from './activity-record';
+import { ensureReviewTask } from './review-task';
 import { noteReviewTask } from './review-task-note';
 import { deliverSiemEvent } from './siem-delivery';
 
@@ -49,7 +51,7 @@ export function newEffects(effects: readonly NewEffect[], at: Date): TicketEffec
  * Applies the ticket writes a grant owes, in order, each once in outcome: an effect is marked attempted
  * before its call and removed when done. A replay of an attempted effect first checks whether it reached
  * Jira (a move the workflow no longer offers from the current status was made; a comment already on the
- * ticket was posted; a file or a review note already there was added). A ticket-write job applies the
+ * ticket was posted; a file or a review note already there was added; a review task carrying the request's property was created). A ticket-write job applies the
  * effects its claim recorded (`own`) and those whose writer had its chance (EFFECTS_REPLAY_AFTER_MS),
  * never another live writer's: the ticket writes stop at the first it may not take, so their order holds.
  * The first failure stops them too and marks the effect stalled; what is left stays with the grant, and
@@ -69,8 +71,9 @@ export async function applyEffects(stored: StoredGrant, own: ReadonlySet<string>
     }
     const marked = queue === 'siem' ? current : await rewrite(current, (effects) => effects.map((candidate) => (candidate.id === effect.id ? { ...withoutStall(candidate), attempted: true } : candidate)));
     if (!marked || !marked.meta.effects.some((candidate) => candidate.id === effect.id)) return marked ?? current;
+    let learned: Partial<GrantMeta> | undefined;
     try {
-      await perform(marked, effect);
+      learned = await perform(marked, effect);
     } catch (error) {
       logEvent('effects.failed', { ticket: stored.ticket, kind: effect.kind, error: error instanceof Error ? error.message.slice(0, 200) : 'error' });
       held[queue] = true;
@@ -81,12 +84,13 @@ export async function applyEffects(stored: StoredGrant, own: ReadonlySet<string>
       current = (await rewrite(marked, (effects) => effects.map((candidate) => (candidate.id === effect.id ? { ...candidate, attempted, stalled: true as const } : candidate)))) ?? marked;
       continue;
     }
-    current = (await rewrite(marked, (effects) => effects.filter((candidate) => candidate.id !== effect.id))) ?? marked;
+    current = (await rewrite(marked, (effects) => effects.filter((candidate) => candidate.id !== effect.id), learned)) ?? marked;
   }
   return current;
 }
 
-async function perform(stored: StoredGrant, effect: TicketEffect): Promise<void> {
+/** Makes one write; returns what the grant learns from it (the review task's key). */
+async function perform(stored: StoredGrant, effect: TicketEffect): Promise<Partial<GrantMeta> | undefined> {
   const ticket = stored.ticket;
   switch (effect.kind) {
     case 'move':
@@ -118,11 +122,16 @@ async function perform(stored: StoredGrant, effect: TicketEffect): Promise<void>
       }
       return;
     case 'attachment':
-      return attachActivityRecord(ticket, effect.grantId, effect.attempted === true);
+      await attachActivityRecord(ticket, effect.grantId, effect.attempted === true);
+      return;
     case 'review-note':
-      return noteReviewTask(ticket, effect, effect.attempted === true);
+      await noteReviewTask(ticket, effect, effect.attempted === true);
+      return;
     case 'siem':
-      return deliverSiemEvent(effect.id, effect.event);
+      await deliverSiemEvent(effect.id, effect.event);
+      return;
+    case 'review-task':
+      return { reviewTask: await ensureReviewTask(stored.record, await loadAppConfig(), effect.attempted === true) };
   }
 }
 
@@ -131,12 +140,12 @@ function withoutStall(effect: TicketEffect): TicketEffect {
   return rest;
 }
 
-/** Writes the grant with its effects changed, re-reading once if another writer got there first. */
-async function rewrite(stored: StoredGrant, change: (effects: TicketEffect[]) => TicketEffect[]): Promise<StoredGrant | undefined> {
+/** Writes the grant with its effects changed (and what a write taught it), re-reading once if another writer got there first. */
+async function rewrite(stored: StoredGrant, change: (effects: TicketEffect[]) => TicketEffect[], learned: Partial<GrantMeta> = {}): Promise<StoredGrant | undefined> {
   for (const attempt of [0, 1]) {
     const base = attempt === 0 ? stored : await getGrant(stored.ticket);
     if (!base) return undefined;
-    const written = await updateGrant(base, { ...base, meta: { ...base.meta, effects: change(base.meta.effects) } });
+    const written = await updateGrant(base, { ...base, meta: { ...base.meta, ...learned, effects: change(base.meta.effects) } });
     if (written) return written;
   }
   return undefined;

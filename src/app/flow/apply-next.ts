@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { GrantEffect, GrantFacts, NextStep, Settings, StepSettings } from '../../core';
+import { moveTicket } from '../jira/move-ticket';
 import { pushGrantJob } from '../queue/grant-queue';
 import type { AppConfig } from '../storage/app-config';
 import { alertOwed, type GrantMeta, type StoredGrant } from '../storage/grant-entity';
@@ -34,15 +35,15 @@ export function stepSettings(settings: Settings, config: AppConfig): StepSetting
   return { settings, warnBeforeMinutes: config.warnBeforeMinutes, maxGrantAttempts: config.maxGrantAttempts };
 }
 
-type ConnectorEffect = Extract<GrantEffect, { kind: 'create-access' | 'revoke-access' | 'confirm-end' }>;
+type HandedBack = Extract<GrantEffect, { kind: 'create-access' | 'revoke-access' | 'confirm-end' | 'check-approval' }>;
 
 export interface AppliedStep {
   /** The grant as stored afterwards; undefined when another writer moved it on first (the step did nothing). */
   stored: StoredGrant | undefined;
   /** The platform should deliver the job again after this many seconds. */
   retryAfterSeconds?: number;
-  /** Calls to the connector the step asks for, for the caller to make (its answer is the next event). */
-  connector: ConnectorEffect[];
+  /** Calls to the connector (and the approvals to count) the step asks for, for the caller to make. */
+  connector: HandedBack[];
 }
 
 const TICKET_WRITES = new Set<GrantEffect['kind']>(['move', 'step-comments', 'comment', 'property']);
@@ -51,10 +52,14 @@ const TICKET_WRITES = new Set<GrantEffect['kind']>(['move', 'step-comments', 'co
  * Applies what `nextStep` decided: the steps, the record, the job and the warning are stored with the ticket
  * writes they owe in one write conditioned on the version read (`applySteps`, the outbox), which then
  * applies those writes; then the rest in order: the job is sent, the alert delivered, owed writes replayed.
- * Connector calls are handed back to the caller.
+ * A move the event depends on is made before the claim; connector calls and counting approvals are handed
+ * back to the caller. A refused decision is not applied (the caller reports it).
  */
 export async function applyNext(stored: StoredGrant, next: NextStep, settings: Settings, config: AppConfig, secrets: readonly string[] = []): Promise<AppliedStep> {
   const applied: AppliedStep = { stored, connector: [] };
+  if (next.refused !== undefined) return applied;
+  // A move the event depends on is made first: when the workflow refuses it, nothing was stored.
+  for (const effect of next.effects) if (effect.kind === 'move-first') await moveTicket(stored.ticket, effect.move);
   const writes = next.effects.filter((effect) => TICKET_WRITES.has(effect.kind));
   const changes = next.steps.length > 0 || next.record !== stored.record || next.job !== 'keep' || next.warnAt !== undefined || writes.length > 0;
   if (changes || next.effects.some((effect) => effect.kind === 'refile')) {
@@ -98,6 +103,7 @@ export async function applyNext(stored: StoredGrant, next: NextStep, settings: S
       case 'create-access':
       case 'revoke-access':
       case 'confirm-end':
+      case 'check-approval':
         applied.connector.push(effect);
         break;
       default:

@@ -1,6 +1,5 @@
 import { fetch } from '@forge/api';
-import { adfDoc, assertNoSecrets, type GrantRecord } from '../../core';
-import { jira } from '../jira/jira-client';
+import { assertNoSecrets, type GrantRecord } from '../../core';
 import { logEvent } from '../log';
 import type { AppConfig } from '../storage/app-config';
 import type { StoredGrant } from '../storage/grant-entity';
@@ -9,36 +8,10 @@ import { oweTicketWrites } from './apply-steps';
 
 /** Failed deliveries after which the admins are told in the ticket and by email (the sweep keeps retrying). */
 export const ALERT_ESCALATE_AFTER = 3;
-/** The review task is due this many days after the break-glass request. */
-export const REVIEW_DUE_DAYS = 2;
 
 /**
- * The loud part of break-glass: a JSON alert to the configured webhook (chat or SIEM) and a follow-up
- * review task in the request's project, linked to the ticket. Returns the review task's key. A webhook
- * that fails is logged and does not stop the grant; the internal comment already records the event.
- */
-export async function createReviewTask(record: GrantRecord, config: AppConfig): Promise<string> {
-  const project = await jira.getProject(record.ticket.split('-')[0] ?? record.ticket);
-  const issueType = project.issueTypes.find((type) => type.name.toLowerCase() === config.reviewIssueType.toLowerCase()) ?? project.issueTypes[0];
-  if (!issueType) throw new Error(`project ${project.key} offers no issue type for the review task`);
-  const task = await jira.createIssue({
-    projectKey: project.key,
-    issueTypeId: issueType.id,
-    summary: `Review break-glass access ${record.ticket}`,
-    // Someone owns the review from the start, the project's lead, by a date.
-    ...(project.lead ? { assigneeAccountId: project.lead.accountId } : {}),
-    dueDate: new Date(Date.now() + REVIEW_DUE_DAYS * 86_400_000).toISOString().slice(0, 10),
-    description: adfDoc([
-      [`Break-glass access to ${record.target} (${record.accessLevel}) was granted without prior approval on ${record.ticket}.`],
-      ['Review what was done with it and whether the emergency justified it.'],
-    ]),
-  });
-  await jira.linkIssues(task.key, record.ticket, 'Relates');
-  return task.key;
-}
-
-/**
- * Delivers the alert a granted break-glass grant owes and records the outcome: delivered, or one more
+ * The loud part of break-glass, with the review task (`ensureReviewTask`): a JSON alert to the configured
+ * webhook (chat or SIEM). Delivers the alert a granted break-glass grant owes and records the outcome: delivered, or one more
  * failure (the grant stays due, so the sweep tries again every five minutes). After ALERT_ESCALATE_AFTER
  * failures the admins are told once, by an internal comment naming their groups and an email from Jira to
  * those groups (the webhook is the channel that failed). Returns the grant as
@@ -46,7 +19,7 @@ export async function createReviewTask(record: GrantRecord, config: AppConfig): 
  */
 export async function deliverAlert(stored: StoredGrant, config: AppConfig): Promise<StoredGrant | undefined> {
   const { record, meta } = stored;
-  if (await sendAlert(record, config, record.reviewTask)) return updateGrant(stored, { ...stored, meta: { ...meta, alertSent: true } });
+  if (await sendAlert(record, config, record.reviewTask ?? meta.reviewTask)) return updateGrant(stored, { ...stored, meta: { ...meta, alertSent: true } });
   const failures = meta.alertFailures + 1;
   const escalate = failures >= ALERT_ESCALATE_AFTER && meta.alertEscalatedAt === undefined;
   const escalation = [

@@ -14,9 +14,8 @@ import { readRequestForm } from '../portal/read-request-form';
 import { planJob, pushGrantJob, pushTicketWritesJob } from '../queue/grant-queue';
 import type { AppConfig } from '../storage/app-config';
 import type { StoredGrant } from '../storage/grant-entity';
-import { createGrant, updateGrant } from '../storage/grant-store';
-import { createReviewTask } from './break-glass-alert';
-import { newEffects } from './apply-effects';
+import { createGrant } from '../storage/grant-store';
+import { applyEffects, newEffects } from './apply-effects';
 import { applySteps } from './apply-steps';
 import { readChange, readRequestFields, requestKind, type RequestFields } from './read-request';
 import { approveAndSchedule } from './schedule-grant';
@@ -60,8 +59,10 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
   });
   const event = decisionEvent(decision, { breakGlass });
   const job = event === 'break-glass' ? planJob(now.getTime()) : undefined;
-  // The link to the change is claimed with the grant itself, the first of its ticket writes.
-  const owed = change ? newEffects([{ kind: 'link', to: change.key, linkType: 'Relates' }], now) : [];
+  // The review task and the link to the change are claimed with the grant itself, its first ticket writes.
+  const review = event === 'break-glass' ? newEffects([{ kind: 'review-task' }], now) : [];
+  const links = change ? newEffects([{ kind: 'link', to: change.key, linkType: 'Relates' }], now) : [];
+  const owed = [...review, ...links];
   const stored: StoredGrant = {
     ticket: request.issueKey,
     createdAt: now.getTime(),
@@ -84,16 +85,16 @@ export async function intake(request: CustomerRequest, settings: Settings, confi
     },
   };
   if (!(await createGrant(stored))) return undefined;
-  if (owed.length > 0) await pushTicketWritesJob({ ticket: request.issueKey, writes: owed.map((effect) => effect.id) });
+  // The review task is made here, before the grant job, so the granted record and the alert name it; a Jira
+  // failure leaves it owed (the outbox's replay makes it later) and never holds up emergency access.
+  const claimed = review.length > 0 ? await applyEffects(stored, new Set(review.map((effect) => effect.id))) : stored;
+  if (links.length > 0) await pushTicketWritesJob({ ticket: request.issueKey, writes: links.map((effect) => effect.id) });
 
   const step = { event, actor: 'app', rule: decision.rule, reasons: decision.reasons } as const;
   switch (event) {
-    case 'break-glass': {
-      const reviewTask = await createReviewTask(record, config);
-      const kept = await updateGrant(stored, { ...stored, meta: { ...stored.meta, reviewTask } });
-      if (kept && job) await pushGrantJob(request.issueKey, job);
-      return kept;
-    }
+    case 'break-glass':
+      if (job) await pushGrantJob(request.issueKey, job);
+      return claimed;
     case 'policy-denied':
       return applySteps(stored, settings, [step], { moves: [{ transition: settings.transitions.deny }], ...(config.contact ? { contact: config.contact } : {}) });
     case 'policy-needs-approval': {

@@ -201,7 +201,16 @@ export const jira = {
     return read(createdFieldSchema, route`/rest/api/3/field`, { method: 'POST', body: input });
   },
 
-  createIssue(input: { projectKey: string; issueTypeId: string; summary: string; description: AdfDoc; assigneeAccountId?: string; dueDate?: string }): Promise<{ id: string; key: string }> {
+  createIssue(input: {
+    projectKey: string;
+    issueTypeId: string;
+    summary: string;
+    description: AdfDoc;
+    assigneeAccountId?: string;
+    dueDate?: string;
+    /** Issue properties set with the issue, in the same call. */
+    properties?: readonly { key: string; value: unknown }[];
+  }): Promise<{ id: string; key: string }> {
     return read(createdIssueSchema, route`/rest/api/3/issue`, {
       method: 'POST',
       body: {
@@ -213,6 +222,7 @@ export const jira = {
           ...(input.assigneeAccountId ? { assignee: { accountId: input.assigneeAccountId } } : {}),
           ...(input.dueDate ? { duedate: input.dueDate } : {}),
         },
+        ...(input.properties ? { properties: input.properties } : {}),
       },
     });
   },

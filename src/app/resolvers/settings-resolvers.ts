@@ -17,15 +17,25 @@ function refuseUnreachable(address: string, what: string): void {
 }
 
 /**
- * Break-glass grants before anyone looks, so a save that enables its request type without somewhere to
- * alert is refused. (A destination removed later fails closed at intake: break-glass requests are denied.)
+ * Break-glass grants before anyone looks, so the break-glass request type is never enabled without
+ * somewhere to alert: a save that enables it without an alert webhook is refused, and so is one that
+ * removes the webhook while it is enabled. (Intake still fails closed: without a webhook, break-glass
+ * requests are denied.)
  */
-function refuseSilentBreakGlass(mapped: { before: string | undefined; after: string | undefined }, alertWebhookUrl: string | undefined): void {
-  if (mapped.after === undefined || mapped.after === mapped.before || alertWebhookUrl !== undefined) return;
-  throw new AppError(
-    'invalid_payload',
-    'The break-glass request type cannot be enabled without an alert destination: nobody would be told of emergency access. Set the alert webhook (App options on the Setup tab) in this save or before it, then enable break-glass.',
-  );
+function refuseSilentBreakGlass(mapped: { before: string | undefined; after: string | undefined }, webhook: { before: string | undefined; after: string | undefined }): void {
+  if (mapped.after === undefined || webhook.after !== undefined) return;
+  if (mapped.after !== mapped.before) {
+    throw new AppError(
+      'invalid_payload',
+      'The break-glass request type cannot be enabled without an alert destination: nobody would be told of emergency access. Set the alert webhook (App options on the Setup tab) in this save or before it, then enable break-glass.',
+    );
+  }
+  if (webhook.before !== undefined) {
+    throw new AppError(
+      'invalid_payload',
+      'The alert webhook cannot be removed while the break-glass request type is enabled: nobody would be told of emergency access. Enter another alert webhook instead, or turn break-glass off first by removing its request type from the settings (docs/admin-guide.md, section 7).',
+    );
+  }
 }
 
 export const getSettings = defineResolver('getSettings', {
@@ -51,7 +61,7 @@ export const saveSettingsResolver = defineResolver('saveSettings', {
     const appConfig = parsed.data;
     if (appConfig.alertWebhookUrl !== undefined && appConfig.alertWebhookUrl !== config.alertWebhookUrl) refuseUnreachable(appConfig.alertWebhookUrl, 'alert webhook');
     if (appConfig.siemWebhookUrl !== undefined && appConfig.siemWebhookUrl !== config.siemWebhookUrl) refuseUnreachable(appConfig.siemWebhookUrl, 'SIEM webhook');
-    refuseSilentBreakGlass({ before: current.requestTypes.breakGlass, after: settings.requestTypes.breakGlass }, appConfig.alertWebhookUrl);
+    refuseSilentBreakGlass({ before: current.requestTypes.breakGlass, after: settings.requestTypes.breakGlass }, { before: config.alertWebhookUrl, after: appConfig.alertWebhookUrl });
     await saveSettings(settings);
     await saveAppConfig(appConfig);
     return { saved: true as const };

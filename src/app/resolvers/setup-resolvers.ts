@@ -86,8 +86,11 @@ export const setupRequestTypes = defineResolver('setupRequestTypes', {
 
     const types = await ensureRequestTypes(desk, project, issueType);
     const requestTypes = { ...(types.access ? { access: types.access.id } : {}), ...(types.breakGlass ? { breakGlass: types.breakGlass.id } : {}) };
+    // Break-glass grants before anyone looks: its type is enabled only with somewhere to alert.
+    const breakGlassOff = types.breakGlass !== undefined && config.alertWebhookUrl === undefined;
+    const enabled = breakGlassOff ? { ...(types.access ? { access: types.access.id } : {}) } : requestTypes;
 
-    await saveSettings({ ...settings, requestTypes: { serviceDeskId: desk.id, ...requestTypes } });
+    await saveSettings({ ...settings, requestTypes: { serviceDeskId: desk.id, ...enabled } });
     await saveAppConfig({ ...config, projectKey: desk.projectKey, fields, changeFields: { ...(plannedStart ? { plannedStart } : {}), ...(plannedEnd ? { plannedEnd } : {}) } });
     const fieldIds = Object.fromEntries(Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined));
     return {
@@ -96,6 +99,9 @@ export const setupRequestTypes = defineResolver('setupRequestTypes', {
       fields: fieldIds,
       changeFields: { ...(plannedStart ? { plannedStart } : {}), ...(plannedEnd ? { plannedEnd } : {}) },
       nextSteps: [
+        ...(breakGlassOff
+          ? [`Break-glass is not enabled: it grants before anyone looks, and no alert destination is set. Set the alert webhook (App options on this tab), then click Create request types again to enable "${REQUEST_TYPES.breakGlass.name}".`]
+          : []),
         ...types.manual,
         `Add the fields ${FIELDS.map((field) => `"${field.name}"`).join(', ')} to the request form of both request types (Project settings → Request types → the type → Request form); JSM offers no API for the form.`,
         ...types.hidden.map((type) => `Put "${type.name}" in a portal group (${PORTAL_PATH}): JSM creates request types by API in no group, hidden from the portal, and offers no API to add one.`),
@@ -107,8 +113,11 @@ export const setupRequestTypes = defineResolver('setupRequestTypes', {
 
 /** Done when both request types are mapped and on the portal (in a request type group, which only the admin can set). */
 async function requestTypesItem(mapped: { serviceDeskId?: string | undefined; access?: string | undefined; breakGlass?: string | undefined }) {
-  if (!mapped.serviceDeskId || !mapped.access || !mapped.breakGlass) {
+  if (!mapped.serviceDeskId || !mapped.access) {
     return { id: 'request-types', done: false, detail: 'Create the request types in a service desk (Setup tab); where JSM refuses, the setup result says what to create by hand.' };
+  }
+  if (!mapped.breakGlass) {
+    return { id: 'request-types', done: false, detail: 'Break-glass is not enabled: set the alert webhook (App options), then click Create request types again.' };
   }
   const ids = [mapped.access, mapped.breakGlass];
   const types = (await jira.listRequestTypes(mapped.serviceDeskId)).filter((type) => ids.includes(type.id));
@@ -143,7 +152,7 @@ export const setupChecklist = defineResolver('setupChecklist', {
         { id: 'fields', done: fieldsMapped === 5, detail: `${fieldsMapped} of 5 request fields mapped.` },
         { id: 'change-fields', done: Boolean(config.changeFields.plannedStart && config.changeFields.plannedEnd), detail: 'The planned start and end fields of change requests were found.' },
         { id: 'policies', done: settings.policies.length > 0, detail: `${settings.policies.length} policy rules; anything unmatched is denied.` },
-        { id: 'alert-webhook', done: config.alertWebhookUrl !== undefined, detail: 'Needed for break-glass: without an alert destination, break-glass requests are denied.' },
+        { id: 'alert-webhook', done: config.alertWebhookUrl !== undefined, detail: 'Needed for break-glass: without an alert destination, setup does not enable it and its requests are denied.' },
       ],
     };
   },

@@ -1,14 +1,8 @@
-import { markCredentialRevealed } from '../../core';
 import { AppError } from '../app-error';
-import { applySteps, oweTicketWrites } from '../flow/apply-steps';
+import { applyEvent, type EventResult } from '../flow/apply-event';
 import { displayNames } from '../jira/user-names';
-import { retryFailedGrant } from '../flow/retry-grant';
-import { revokeAccess } from '../flow/revoke-access';
-import { planJob, pushGrantJob } from '../queue/grant-queue';
 import { takeCredential } from '../storage/credential-store';
 import type { StoredGrant } from '../storage/grant-entity';
-import { updateGrant } from '../storage/grant-store';
-import { isRetryable } from './retryable';
 import { defineResolver } from './define-resolver';
 
 /** Resolvers of the ticket panel and the portal request view. */
@@ -57,14 +51,11 @@ export const getGrant = defineResolver('getGrant', {
 export const revealCredential = defineResolver('revealCredential', {
   roles: ['requester'],
   ticket: true,
-  handler: async ({ grant }) => {
+  handler: async ({ grant, settings, config }) => {
     const stored = required(grant);
-    const { record } = stored;
-    if (record.state !== 'active' || !record.username || !record.connect || !record.window) throw new AppError('invalid_state', 'Access is not active.');
-    const revealed = markCredentialRevealed(record, new Date());
-    // The record holds when it was revealed, never the password, so its property needs no secret to check against.
-    const written = await oweTicketWrites(stored, { record: revealed, property: true });
-    if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
+    const written = decided(await applyEvent(stored, { kind: 'reveal' }, settings, config));
+    const { record } = written;
+    if (!record.username || !record.connect || !record.window) throw new AppError('invalid_state', 'Access is not active.');
     const credential = await takeCredential(record.ticket);
     if (!credential) throw new AppError('not_found', 'The password was already shown, or access has ended.');
     return { username: record.username, password: credential.password, connect: record.connect, notAfter: record.window.notAfter };
@@ -74,12 +65,9 @@ export const revealCredential = defineResolver('revealCredential', {
 export const revokeNow = defineResolver('revokeNow', {
   roles: ['requester', 'approver', 'agent', 'admin'],
   ticket: true,
-  handler: async ({ grant, settings, caller, payload }) => {
+  handler: async ({ grant, settings, config, caller, payload }) => {
     const stored = required(grant);
-    if (stored.record.state === 'awaiting-approval') throw new AppError('invalid_state', 'Nothing was granted yet: cancel the request instead.');
-    const reason = payload.reason ?? 'revoked from the access panel';
-    const after = await revokeAccess(stored, settings, caller.accountId, reason, { moves: [{ transition: settings.transitions.markRevoked }] });
-    if (!after) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
+    const after = decided(await applyEvent(stored, { kind: 'revoke', by: caller.accountId, reason: payload.reason ?? 'revoked from the access panel' }, settings, config));
     return { state: after.record.state, pending: after.meta.revokeRequested !== undefined };
   },
 });
@@ -91,13 +79,8 @@ export const revokeNow = defineResolver('revokeNow', {
 export const cancelRequest = defineResolver('cancelRequest', {
   roles: ['requester', 'agent', 'admin'],
   ticket: true,
-  handler: async ({ grant, settings, caller }) => {
-    const stored = required(grant);
-    if (stored.record.state !== 'awaiting-approval') throw new AppError('invalid_state', 'Only a request still waiting for approval can be cancelled.');
-    const written = await applySteps(stored, settings, [{ event: 'revoked', actor: caller.accountId, note: 'cancelled before approval' }], {
-      moves: [{ transition: settings.transitions.cancel }],
-    });
-    if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
+  handler: async ({ grant, settings, config, caller }) => {
+    const written = decided(await applyEvent(required(grant), { kind: 'cancel', by: caller.accountId }, settings, config));
     return { state: written.record.state };
   },
 });
@@ -105,24 +88,21 @@ export const cancelRequest = defineResolver('cancelRequest', {
 /**
  * Sends a grant that is stuck (waiting, or still granting after failed attempts) to the queue again, with
  * the same connector grantId (the connector is idempotent by it), or retries a failed grant: the ticket
- * goes back by the retry transition and the grant starts again under a new grantId (retryFailedGrant).
+ * goes back by the retry transition and the grant starts again under a new grantId.
  */
 export const retryGrant = defineResolver('retryGrant', {
   roles: ['admin'],
   ticket: true,
-  handler: async ({ grant, settings, caller }) => {
-    const stored = required(grant);
-    if (!isRetryable(stored.record)) throw new AppError('invalid_state', `A grant that is ${stored.record.state} cannot be retried.`);
-    if (stored.record.state === 'failed') {
-      const grantId = await retryFailedGrant(stored, settings, caller.accountId);
-      if (!grantId) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
-      return { queued: true as const, grantId };
-    }
-    const job = planJob(Date.now());
-    const written = await updateGrant(stored, { ...stored, meta: { ...stored.meta, job } });
-    if (!written) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
-    await pushGrantJob(stored.ticket, job);
+  handler: async ({ grant, settings, config, caller }) => {
+    const written = decided(await applyEvent(required(grant), { kind: 'retry', by: caller.accountId }, settings, config));
     // A grant waiting for its window has no grant id yet: it gets one when it starts.
     return { queued: true as const, grantId: written.record.grantId ?? null };
   },
 });
+
+/** The grant after an event: a refusal is the caller's `invalid_state`, a lost race a `conflict`. */
+function decided(result: EventResult): StoredGrant {
+  if (result.refused !== undefined) throw new AppError('invalid_state', result.refused);
+  if (!result.stored) throw new AppError('conflict', 'The grant changed meanwhile; try again.');
+  return result.stored;
+}

@@ -7,8 +7,8 @@ import { siemEventSchema } from './siem-event';
  * A write to the ticket that a lifecycle step owes, kept with the grant until it is applied (the outbox):
  * a workflow move, a comment, the `jit-access` property (always the record as stored when it is applied,
  * so a late replay never writes an older one), a link to another issue, an email notification, the file of
- * a gateway grant's activity record (read from the connector when it is applied), or the note on a
- * break-glass review task with the digest and a link to that file; or an event for the SIEM webhook (a
+ * a gateway grant's activity record (read from the connector when it is applied), the break-glass review
+ * task, or the note on that task with the digest and a link to that file; or an event for the SIEM webhook (a
  * queue of its own in the same list, which never holds back a ticket write). `attempted` marks one that was tried and may have
  * reached Jira, which a replay checks before doing it again.
  */
@@ -33,6 +33,8 @@ export const ticketEffectSchema = z.discriminatedUnion('kind', [
   z.strictObject({ ...common, kind: z.literal('attachment'), grantId: z.string().min(1) }),
   z.strictObject({ ...common, kind: z.literal('siem'), event: siemEventSchema }),
   z.strictObject({ ...common, kind: z.literal('review-note'), task: z.string().min(1), grantId: z.string().min(1), digest: activityDigestSchema }),
+  /** The follow-up review task of a break-glass request; it carries a property naming the request, so a replay finds the one it made. */
+  z.strictObject({ ...common, kind: z.literal('review-task') }),
 ]);
 
 export type TicketEffect = z.infer<typeof ticketEffectSchema>;

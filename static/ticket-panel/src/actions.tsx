@@ -1,7 +1,7 @@
 import Heading from '@atlaskit/heading';
 import { Inline, Stack, Text } from '@atlaskit/primitives';
 import { useState } from 'react';
-import { isRetryable } from '../../../src/app/resolvers/retryable';
+import { isRetryable } from '../../../src/core/retryable';
 import type { GrantRecord } from '../../../src/core';
 import { useServices } from '../../shared/app-context';
 import { ConfirmAction } from '../../shared/ui/confirm-action';

@@ -61,6 +61,11 @@ export async function installApp(
   const admin = site.people.admin;
   await resolveOk(site, admin, 'setConnector', { url: connectorUrl, secret: SECRET });
   await resolveOk(site, admin, 'testConnection', { saveTargets: true });
+  // Setup enables break-glass only with an alert destination already set.
+  if (options.alertWebhookUrl) {
+    const before = z.object({ settings: z.record(z.string(), z.unknown()), appConfig: z.record(z.string(), z.unknown()) }).parse(await resolveOk(site, admin, 'getSettings'));
+    await resolveOk(site, admin, 'saveSettings', { settings: before.settings, appConfig: { ...before.appConfig, alertWebhookUrl: options.alertWebhookUrl } });
+  }
   const setup = z
     .object({ requestTypes: z.object({ access: z.string(), breakGlass: z.string() }), fields: z.record(z.string(), z.string()) })
     .parse(await resolveOk(site, admin, 'setupRequestTypes', { serviceDeskId: site.serviceDeskId }));

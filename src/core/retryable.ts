@@ -1,4 +1,4 @@
-import type { GrantRecord } from '../../core';
+import type { GrantRecord } from './grant-record';
 
 /**
  * Grants `retryGrant` takes: one that is stuck (approved, scheduled or granting, or a break-glass request
