@@ -28,6 +28,16 @@ describe('ticket panel', () => {
 
   const panel = (accountId: string, key: string) => renderPage('panel', emulatorBridge(app.site, accountId, key));
   const stateShown = async (label: string) => waitFor(() => expect(screen.getByTestId('grant-state').textContent).toBe(label), { timeout: 10_000 });
+  // The result banner is filled in after it mounts, so it is read until it says something.
+  const resultShown = async (expected: string | RegExp) =>
+    waitFor(
+      () => {
+        const text = screen.getByRole('status').textContent ?? '';
+        if (typeof expected === 'string') expect(text).toBe(expected);
+        else expect(text).toMatch(expected);
+      },
+      { timeout: 10_000 },
+    );
   const confirm = async (user: ReturnType<typeof userEvent.setup>, button: string, confirmLabel: string) => {
     await user.click(screen.getByRole('button', { name: button }));
     await user.click(await screen.findByRole('button', { name: confirmLabel }));
@@ -109,7 +119,7 @@ describe('ticket panel', () => {
     panel(site.people.requester, key);
     await stateShown('Active');
     await confirm(user, 'Request extension', 'Request');
-    expect((await screen.findByRole('status')).textContent).toMatch(/^The extension needs approval\./);
+    await resultShown(/^The extension needs approval\./);
     await waitFor(() => expect(screen.getByTestId('pending-extension').textContent).toMatch(/^An extension by 1 hour was asked at .* UTC and waits for dba-leads\. Access stays as it is until then\.$/));
     expect(screen.queryByRole('button', { name: 'Request extension' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Approve extension' })).toBeNull();
@@ -121,7 +131,7 @@ describe('ticket panel', () => {
     expect(screen.getByRole('button', { name: 'Decline extension' })).toBeTruthy();
     await confirm(user, 'Approve extension', 'Approve');
     const after = new Date(Date.parse(before) + 3_600_000).toISOString();
-    expect((await screen.findByRole('status')).textContent).toMatch(new RegExp(`^Extended; access ends at ${after.slice(0, 19).replace('T', ' ')} UTC\\. approved by ${site.people.approver2}`));
+    await resultShown(new RegExp(`^Extended; access ends at ${after.slice(0, 19).replace('T', ' ')} UTC\\. approved by ${site.people.approver2}`));
     await waitFor(() => expect(screen.queryByTestId('pending-extension')).toBeNull());
     expect(screen.queryByRole('button', { name: 'Approve extension' })).toBeNull();
     expect((await grantOf(app, key)).window?.notAfter).toBe(after);
@@ -138,7 +148,7 @@ describe('ticket panel', () => {
     await user.click(screen.getByRole('button', { name: 'Cancel request' }));
     expect(await screen.findByText('The request is withdrawn before anyone approved it. Nothing was granted, so nothing is revoked.')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Yes, cancel' }));
-    expect((await screen.findByRole('status')).textContent).toBe('The request is cancelled; nothing was granted.');
+    await resultShown('The request is cancelled; nothing was granted.');
     await stateShown('Revoked');
     expect((await grantOf(app, key)).state).toBe('revoked');
     expect(screen.queryByRole('button', { name: 'Cancel request' })).toBeNull();
@@ -195,7 +205,7 @@ describe('ticket panel', () => {
     await stateShown('Granting');
     expect(within(screen.getByLabelText('Access details')).getByText(/^unreachable: .* \(after 1 attempt\)$/)).toBeTruthy();
     await confirm(user, 'Retry grant', 'Retry');
-    expect((await screen.findByRole('status')).textContent).toBe('The grant was queued again.');
+    await resultShown('The grant was queued again.');
     await act(async () => {
       await settle(site);
     });
@@ -213,7 +223,7 @@ describe('ticket panel', () => {
     await user.click(screen.getByRole('button', { name: 'Retry grant' }));
     expect(await screen.findByText('The ticket goes back to the approved status and the app asks the connector for access again under a new grant id, with a fresh set of attempts.')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Retry' }));
-    expect((await screen.findByRole('status')).textContent).toBe(`The grant was retried under the new grant id ${key}.2.`);
+    await resultShown(`The grant was retried under the new grant id ${key}.2.`);
     await act(async () => {
       await settle(site);
     });
