@@ -110,6 +110,10 @@ describe('the sandbox in a browser', () => {
     await page.getByTestId('console-error').waitFor();
     expect(await page.getByTestId('console-error').textContent()).toMatch(/password authentication failed|not a managed login/);
     await shot('console-refused');
+
+    // The page Jira's REST `_links.agent` names for the request opens its ticket.
+    await page.goto(`${sandbox.url}/browse/${ticketUrl.split('/').at(-1) ?? ''}`);
+    await page.getByTestId('ticket-status').getByText('Resolved').waitFor();
   });
 
   it('offers App settings to the admin only, with the app admin page in the chosen theme', async () => {

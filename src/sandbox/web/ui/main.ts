@@ -14,7 +14,12 @@ import { TicketPage } from './ticket-page';
 
 type Route = { page: 'portal' } | { page: 'queue' } | { page: 'ticket'; key: string } | { page: 'console' } | { page: 'settings' };
 
+/** The pages Jira's REST `_links` name (`agent`: /browse/KEY, `web`: the customer portal's request) open the ticket. */
+const LINKED_TICKET = /^\/(?:browse|servicedesk\/customer\/portal\/\d+)\/([A-Z][A-Z0-9]+-\d+)$/;
+
 function readRoute(): Route {
+  const linked = LINKED_TICKET.exec(window.location.pathname);
+  if (linked?.[1] && window.location.hash === '') return { page: 'ticket', key: linked[1] };
   const hash = window.location.hash.replace(/^#\/?/, '');
   const ticket = /^ticket\/([A-Z][A-Z0-9]+-\d+)$/.exec(hash);
   if (ticket?.[1]) return { page: 'ticket', key: ticket[1] };
