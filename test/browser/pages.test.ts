@@ -150,6 +150,26 @@ describe('Custom UI in the browser', () => {
     await dark.close();
   });
 
+  it('an admin reads the audit: people by name, times with their zone, nothing cut off', async () => {
+    const key = await rest.raise(REQUESTER, 'shop-dev', 'read-only', 'PT1H');
+    await waitForState(key, 'active');
+    const page = await open('jira:adminPage', ADMIN);
+    await page.getByRole('tab', { name: 'Audit' }).click();
+    await page.getByRole('button', { name: 'Show grants' }).click();
+    const table = page.getByRole('table', { name: 'Grants in the range' });
+    const row = table.getByRole('row').filter({ hasText: key });
+    const cells = await row.getByRole('cell').allTextContents();
+    expect(cells.slice(0, 5)).toEqual([key, 'Ana Lima', 'policy: Read-only on dev is automatic', 'shop-dev', 'read-only']);
+    expect(cells[5]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    // No account id anywhere a person is named, and no cell wider than its column.
+    expect(await table.textContent()).not.toMatch(/[0-9a-f]{24}/);
+    const clipped = await table.evaluate((element) => [...element.querySelectorAll('td, th')].filter((cell) => cell.scrollWidth > cell.clientWidth + 1).length);
+    expect(clipped).toBe(0);
+    await accessible(page);
+    await shoot(page, 'admin-page-audit-light');
+    await page.close();
+  });
+
   it('an approver sees a request waiting for approval, approves it in JSM, and revokes the access', async () => {
     const key = await rest.raise(REQUESTER, 'shop-prod', 'read-only', 'PT1H');
     await waitForState(key, 'awaiting-approval');
