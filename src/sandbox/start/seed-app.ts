@@ -28,6 +28,8 @@ export async function seedApp(options: {
   resolvers: AppResolvers;
   directory: SeededDirectory;
   connector: { url: string; secret: string };
+  /** Where break-glass alerts go: setup enables the break-glass request type only once one is set. */
+  alertWebhookUrl: string;
 }): Promise<SeededApp> {
   const { jsm, resolvers, directory } = options;
   const admin = directory.users.admin.accountId;
@@ -36,6 +38,8 @@ export async function seedApp(options: {
 
   await resolvers.call('setConnector', admin, { url: options.connector.url, secret: options.connector.secret });
   await resolvers.call('testConnection', admin, { saveTargets: true });
+  const current = await resolvers.call('getSettings', admin, {});
+  await resolvers.call('saveSettings', admin, { settings: current.settings, appConfig: { ...current.appConfig, alertWebhookUrl: options.alertWebhookUrl } });
   const setup = await resolvers.call('setupRequestTypes', admin, { serviceDeskId: directory.serviceDeskId });
 
   const field = (key: string, name: string, required: boolean) => {

@@ -11,7 +11,7 @@ import { createLogger } from '../../connector/log';
 import { createJsmEmulator, type JsmEmulator } from '../jsm';
 import { forgeContentSecurityPolicy } from '../web/forge-csp';
 import { listenSandboxWeb } from '../web/server';
-import type { ResolverRequest } from '../web/sandbox-api';
+import { ALERT_PATH, type ResolverRequest } from '../web/sandbox-api';
 import { appResolvers, type IssueContext } from './app-resolvers';
 import { ConsolePasswords } from './console-passwords';
 import { sandboxConnectorConfig, sandboxMarker } from './connector-config';
@@ -75,7 +75,7 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
     manifestPath: MANIFEST,
     appSourceRoot: join(PROJECT_ROOT, 'src'),
     product: jsm,
-    extraBackendEgress: [connectorUrl],
+    extraBackendEgress: [connectorUrl, web.url],
     clock: { mode: 'real', scheduledPeriodMs: { fiveMinute: sweepMs, hour: sweepMs, day: sweepMs, week: sweepMs } },
     appAccountId: DEFAULT_APP_ACCOUNT_ID,
   });
@@ -111,7 +111,7 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
   const resolvers = appResolvers(runtime);
   // Until the app's manifest declares a UI module with a resolver, nothing can configure it as an admin would.
   const app: SeededApp | undefined =
-    runtime.manifest.resolverModules.length === 0 ? undefined : await seedApp({ jsm, resolvers, directory, connector: { url: connector.url, secret } });
+    runtime.manifest.resolverModules.length === 0 ? undefined : await seedApp({ jsm, resolvers, directory, connector: { url: connector.url, secret }, alertWebhookUrl: `${web.url}${ALERT_PATH}` });
   const users = Object.values(directory.users);
   const byEmail = new Map(users.map((user) => [user.email, user.accountId]));
   const isAdmin = (accountId: string) => accountId === directory.users.admin.accountId;
@@ -126,6 +126,8 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
     rest: { jsm, directory: (email) => byEmail.get(email), durationFieldIds: () => (durationField ? [durationField] : []) },
     api: {
       directory: (email) => byEmail.get(email),
+      // Printed like the app's own log lines: a newcomer sees the alert a security channel would get.
+      receiveAlert: (alert) => console.log(JSON.stringify({ event: 'sandbox.break-glass-alert', ...alert })),
       info: () => ({
         users: users.map(({ accountId, email, displayName, role }) => ({ accountId, email, displayName, role, isAdmin: isAdmin(accountId), isAgent: jsm.admin.isAgent(accountId) })),
         pages: pages.map((page) => ({ moduleKey: page.moduleKey, type: page.type, title: page.title, built: isBuilt(page) })),

@@ -27,7 +27,12 @@ export type SandboxApiDeps = {
   /** Raises a request from the portal as the signed-in customer (JsmEmulator.raisePortalRequest). */
   raisePortalRequest(accountId: string, request: unknown, properties: ReadonlyArray<{ key: string; value: unknown }>): Promise<Response>;
   sql: SqlConsoleDeps;
+  /** A break-glass alert the app sent to the sandbox's own alert webhook (ALERT_PATH). */
+  receiveAlert(alert: Record<string, unknown>): void;
 };
+
+/** The sandbox's alert webhook: the app posts break-glass alerts here, as it would to a chat or SIEM hook. */
+export const ALERT_PATH = '/sandbox/api/alerts';
 
 const error = (status: number, message: string, extra: Record<string, unknown> = {}) =>
   Response.json({ errorMessages: [message], errors: {}, ...extra }, { status });
@@ -51,6 +56,12 @@ export async function handleSandboxApi(request: Request, deps: SandboxApiDeps): 
   const { pathname } = new URL(request.url);
   const method = request.method.toUpperCase();
   if (method === 'GET' && pathname === '/sandbox/api/info') return Response.json(deps.info());
+  if (method === 'POST' && pathname === ALERT_PATH) {
+    const alert = await parseJson(request, z.record(z.string(), z.unknown()));
+    if (!alert.ok) return alert.response;
+    deps.receiveAlert(alert.value);
+    return new Response(null, { status: 202 });
+  }
   if (method !== 'POST' || !['/sandbox/api/resolver', '/sandbox/api/sql', '/sandbox/api/portal/request'].includes(pathname)) return error(404, `No resource at ${pathname}.`);
 
   const caller = callerOf(request, deps.directory);
