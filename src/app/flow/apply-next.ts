@@ -20,6 +20,7 @@ export function factsOf({ record, meta }: StoredGrant): GrantFacts {
     ...(meta.reviewTask ? { reviewTask: meta.reviewTask } : {}),
     ...(meta.warnAt ? { warnAt: meta.warnAt } : {}),
     ...(meta.revokeRequested ? { revokeRequested: meta.revokeRequested } : {}),
+    ...(meta.pendingExtension ? { pendingExtension: meta.pendingExtension } : {}),
     alertOwed: alertOwed({ record, meta }),
     ticketWritesOwed: ticketWritesOwed(meta),
     ticketDeleted: meta.ticketDeleted !== undefined,
@@ -35,7 +36,7 @@ export function stepSettings(settings: Settings, config: AppConfig): StepSetting
   return { settings, warnBeforeMinutes: config.warnBeforeMinutes, maxGrantAttempts: config.maxGrantAttempts };
 }
 
-type HandedBack = Extract<GrantEffect, { kind: 'create-access' | 'revoke-access' | 'confirm-end' | 'check-approval' }>;
+type HandedBack = Extract<GrantEffect, { kind: 'create-access' | 'extend-access' | 'revoke-access' | 'confirm-end' | 'check-approval' }>;
 
 export interface AppliedStep {
   /** The grant as stored afterwards; undefined when another writer moved it on first (the step did nothing). */
@@ -53,7 +54,7 @@ const TICKET_WRITES = new Set<GrantEffect['kind']>(['move', 'step-comments', 'co
  * writes they owe in one write conditioned on the version read (`applySteps`, the outbox), which then
  * applies those writes; then the rest in order: the job is sent, the alert delivered, owed writes replayed.
  * A move the event depends on is made before the claim; connector calls and counting approvals are handed
- * back to the caller. A refused decision is not applied (the caller reports it).
+ * back to the caller. A refused decision is not applied, and of a forbidden one only its note (the caller reports either).
  */
 export async function applyNext(stored: StoredGrant, next: NextStep, settings: Settings, config: AppConfig, secrets: readonly string[] = []): Promise<AppliedStep> {
   const applied: AppliedStep = { stored, connector: [] };
@@ -61,11 +62,13 @@ export async function applyNext(stored: StoredGrant, next: NextStep, settings: S
   // A move the event depends on is made first: when the workflow refuses it, nothing was stored.
   for (const effect of next.effects) if (effect.kind === 'move-first') await moveTicket(stored.ticket, effect.move);
   const writes = next.effects.filter((effect) => TICKET_WRITES.has(effect.kind));
-  const changes = next.steps.length > 0 || next.record !== stored.record || next.job !== 'keep' || next.warnAt !== undefined || writes.length > 0;
+  const changes =
+    next.steps.length > 0 || next.record !== stored.record || next.job !== 'keep' || next.warnAt !== undefined || next.pendingExtension !== undefined || writes.length > 0;
   if (changes || next.effects.some((effect) => effect.kind === 'refile')) {
     const meta: Partial<GrantMeta> = {
       ...(next.job === 'keep' ? {} : { job: next.job === 'clear' ? undefined : { token: next.job.token ?? randomUUID(), deliverAt: next.job.deliverAt } }),
       ...(next.warnAt ? { warnAt: next.warnAt.at } : {}),
+      ...(next.pendingExtension ? { pendingExtension: next.pendingExtension.to } : {}),
     };
     const stepComments = writes.find((effect) => effect.kind === 'step-comments');
     // Steps make the record again from the stored one; a record changed without a step (an attempt counted) is stored as decided.
@@ -101,6 +104,7 @@ export async function applyNext(stored: StoredGrant, next: NextStep, settings: S
         applied.stored = await applyEffects(current, new Set());
         break;
       case 'create-access':
+      case 'extend-access':
       case 'revoke-access':
       case 'confirm-end':
       case 'check-approval':
