@@ -100,6 +100,7 @@ export {
   type Extension,
   type ExtensionReply,
   type PendingExtension,
+  type RevokeRequest,
   type NextStep,
   type StepSettings,
   type StepSpec,

@@ -36,7 +36,7 @@ export interface GrantFacts {
   reasons: readonly string[];
   reviewTask?: string;
   warnAt?: string;
-  revokeRequested?: { by: string; reason: string; event: 'revoked' | 'expired' };
+  revokeRequested?: RevokeRequest;
   /** A granted break-glass grant whose alert is not delivered yet. */
   alertOwed: boolean;
   /** An extension waiting for an approver of `group`. */
@@ -45,6 +45,13 @@ export interface GrantFacts {
   ticketWritesOwed: boolean;
   /** The ticket was deleted: nothing is written to it any more. */
   ticketDeleted: boolean;
+}
+
+/** Access to end at the connector: who asked, why, and which end it records. */
+export interface RevokeRequest {
+  by: string;
+  reason: string;
+  event: 'revoked' | 'expired';
 }
 
 export interface PendingExtension {
@@ -72,6 +79,12 @@ export type GrantEvent =
   | { kind: 'due' }
   /** A person moved the ticket to `status`; `statusAction` says what that means for the grant. */
   | { kind: 'status-changed'; status: string; actor: string }
+  /** The connector ended access as `revoke-access` asked: recorded, and `moves` made. */
+  | ({ kind: 'revoked-at-connector'; moves: TicketMove[] } & RevokeRequest)
+  /** The connector could not be reached to end access (`code`): the sweep asks again. */
+  | ({ kind: 'revoke-deferred'; code: string } & RevokeRequest)
+  /** The connector reports access ended (its callback, or what the sweep found there). */
+  | { kind: 'access-ended'; how: 'expired' | 'revoked'; actor: string; note: string }
   /** A person ends access from the panel. */
   | { kind: 'revoke'; by: string; reason: string }
   /** The requester or an agent withdraws a request nobody approved yet. */
@@ -149,6 +162,8 @@ export interface NextStep {
   job: 'keep' | 'clear' | { deliverAt: string; token?: string };
   /** The warning before the end, when the steps set or clear it (`at` undefined: no warning). */
   warnAt?: { at: string | undefined };
+  /** The revocation the sweep retries, when set or cleared (`to` undefined: none). */
+  revokeRequested?: { to: (RevokeRequest & { at: string }) | undefined };
   /** The extension waiting for approval, when set or cleared (`to` undefined: none). */
   pendingExtension?: { to: PendingExtension | undefined };
   /** What the person who asked for or answered an extension is told. */
@@ -189,6 +204,14 @@ export function nextStep(grant: GrantFacts, event: GrantEvent, context: StepSett
       return retry(grant, event.by, context.settings, now);
     case 'reveal':
       return reveal(grant, now);
+    case 'revoked-at-connector':
+      return ended(grant, event.event, event.by, event.reason, event.moves, now);
+    case 'access-ended': {
+      const { transitions } = context.settings;
+      return ended(grant, event.how, event.actor, event.note, [{ transition: event.how === 'expired' ? transitions.markExpired : transitions.markRevoked }], now);
+    }
+    case 'revoke-deferred':
+      return revokeDeferred(grant, event, now);
     case 'extension-asked':
       return extensionAsked(grant, event, context.settings, now);
     case 'extension-answered':
@@ -394,6 +417,22 @@ function statusChanged(grant: GrantFacts, event: Extract<GrantEvent, { kind: 'st
 function revoke(grant: GrantFacts, request: { by: string; reason: string; event: 'revoked' | 'expired'; moves: TicketMove[] }, now: Date): NextStep {
   if (grant.record.grantId !== undefined) return { ...nothing(grant), effects: [{ kind: 'revoke-access', ...request }] };
   return withSteps(grant, [{ event: request.event, actor: request.by, note: request.reason }], now, { job: 'keep', effects: ticketWrites(grant, request.moves, { public: true }) });
+}
+
+/** Access ended (at the connector, or with nothing held there): recorded and said, and no revocation is left to retry. */
+function ended(grant: GrantFacts, how: 'revoked' | 'expired', actor: string, note: string, moves: readonly TicketMove[], now: Date): NextStep {
+  return withSteps(grant, [{ event: how, actor, note }], now, { job: 'keep', revokeRequested: { to: undefined }, effects: ticketWrites(grant, moves, { public: true }) });
+}
+
+/** The connector could not be reached: the revocation is kept for the sweep (once) and the ticket says so; access never reads as ended before it is. */
+function revokeDeferred(grant: GrantFacts, event: Extract<GrantEvent, { kind: 'revoke-deferred' }>, now: Date): NextStep {
+  if (grant.revokeRequested) return nothing(grant);
+  const line = `Revocation asked for (${event.reason}) could not reach the connector (${event.code}); it is retried every five minutes until it succeeds.`;
+  return {
+    ...nothing(grant),
+    revokeRequested: { to: { at: now.toISOString(), by: event.by, reason: event.reason, event: event.event } },
+    effects: notes(grant, [['internal', [line]]]),
+  };
 }
 
 /**

@@ -43,10 +43,11 @@ function summary(next: NextStep): string {
     }
   });
   if (next.refused !== undefined) return `refused: ${next.refused}`;
+  const revoking = next.revokeRequested ? ` | revocation ${next.revokeRequested.to ? `kept for the sweep (${next.revokeRequested.to.event} by ${next.revokeRequested.to.by})` : 'done'}` : '';
   if (next.forbidden !== undefined) return `forbidden: ${next.forbidden} | ${effects.join(', ') || '-'}`;
   const pending = next.pendingExtension ? ` | pending ${next.pendingExtension.to ? `${next.pendingExtension.to.extendBy} for ${next.pendingExtension.to.group}` : 'cleared'}` : '';
   const reply = next.reply ? ` => ${next.reply.outcome}` : '';
-  return `${next.steps.map((step) => step.event).join('+') || '-'} -> ${next.record.state} | ${job} | ${effects.join(', ') || '-'}${pending}${reply}`;
+  return `${next.steps.map((step) => step.event).join('+') || '-'} -> ${next.record.state} | ${job} | ${effects.join(', ') || '-'}${revoking}${pending}${reply}`;
 }
 
 const created: GrantEvent = {
@@ -119,6 +120,14 @@ const TABLE: ReadonlyArray<[string, GrantFacts, GrantEvent, Date, string]> = [
   ['a later failure is only counted', facts({ ...granting(), attempts: 1 }), unreachable(), minutes(3), '- -> granting | job-1@09:04:00 | retry(60)'],
   ['retries run out: the grant fails', facts({ ...granting(), attempts: 2 }), unreachable(), minutes(3), 'grant-failed -> failed | clear | move(Access failed), comments, property'],
   ['a failure the connector will not recover from fails at once', facts(granting()), { kind: 'attempt-failed', message: 'bad_request: no role', retryable: false }, minutes(3), 'grant-failed -> failed | clear | move(Access failed), comments, property'],
+  // The connector's answer to a revocation, and the end it reports.
+  ['revoked at the connector: recorded, the ticket moved and told', facts(ended), { kind: 'revoked-at-connector', by: 'acc-ana', reason: 'done', event: 'revoked', moves: [{ transition: 'Revoke access' }] }, minutes(20), 'revoked -> revoked | keep | move(Revoke access), comments, property | revocation done'],
+  ['marked expired and ended at the connector: recorded, the ticket already says so', facts(ended, { revokeRequested: { by: 'acc-agent', reason: 'marked expired', event: 'expired' } }), { kind: 'revoked-at-connector', by: 'acc-agent', reason: 'marked expired', event: 'expired', moves: [] }, minutes(20), 'expired -> expired | keep | comments, property | revocation done'],
+  ['a revocation that cannot reach the connector is kept for the sweep and said', facts(ended), { kind: 'revoke-deferred', by: 'acc-ana', reason: 'done', event: 'revoked', code: 'connector_unavailable' }, minutes(20), '- -> active | keep | internal-note | revocation kept for the sweep (revoked by acc-ana)'],
+  ['a revocation already kept for the sweep is not said again', facts(ended, { revokeRequested: { by: 'acc-ana', reason: 'done', event: 'revoked' } }), { kind: 'revoke-deferred', by: 'acc-ana', reason: 'done', event: 'revoked', code: 'connector_unavailable' }, minutes(25), '- -> active | keep | -'],
+  ['the connector reports access expired: recorded, the ticket moved', facts(ended), { kind: 'access-ended', how: 'expired', actor: 'connector', note: 'the connector reports the grant expired (window closed)' }, pastEnd, 'expired -> expired | keep | move(Access expired), comments, property | revocation done'],
+  ['the connector reports access revoked: recorded, the ticket moved', facts(ended), { kind: 'access-ended', how: 'revoked', actor: 'sweep', note: 'the sweep found the grant revoked at the connector' }, minutes(20), 'revoked -> revoked | keep | move(Revoke access), comments, property | revocation done'],
+  ['an end reported for a deleted ticket is only stored', facts(ended, { ticketDeleted: true }), { kind: 'access-ended', how: 'expired', actor: 'connector', note: 'window closed' }, pastEnd, 'expired -> expired | keep | - | revocation done'],
   // An extension asked for: a new policy decision.
   ['an extension the policy sends to approvers: noted, the requester told, the window as it was', facts(ended), asked(), minutes(20), '- -> active | keep | internal-note, public-note | pending PT1H for dba-leads => needs-approval'],
   ['an extension the policy auto-approves is made at the connector first', facts(onDev()), asked(), minutes(20), '- -> active | keep | extend(to 12:10, by app) => extended'],

@@ -30,7 +30,7 @@ export async function applyEvent(stored: StoredGrant, event: GrantEvent, setting
   let current = applied.stored;
   for (const call of applied.connector) {
     if (!current) break;
-    if (call.kind === 'revoke-access') current = await revokeAccess(current, settings, call.by, call.reason, { event: call.event, moves: call.moves ?? [] });
+    if (call.kind === 'revoke-access') current = await revokeAccess(current, settings, config, call.by, call.reason, { event: call.event, moves: call.moves ?? [] });
     else if (call.kind === 'check-approval') current = await checkApproval(current, settings, config);
     else if (call.kind === 'extend-access') current = await extendAccess(current, call, settings, config);
   }
