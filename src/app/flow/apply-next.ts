@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AdfDoc, GrantEffect, GrantFacts, NextStep, Settings, StepSettings } from '../../core';
+import { nextStep, type AdfDoc, type GrantEffect, type GrantEvent, type GrantFacts, type NextStep, type Settings, type StepSettings } from '../../core';
 import { moveTicket } from '../jira/move-ticket';
 import { pushGrantJob } from '../queue/grant-queue';
 import type { AppConfig } from '../storage/app-config';
@@ -128,4 +128,14 @@ export async function applyNext(stored: StoredGrant, next: NextStep, settings: S
     }
   }
   return applied;
+}
+
+/**
+ * An event the app's own work produced (the connector's answer), decided by `nextStep` and applied with what
+ * the app read; undefined when the event is refused as the grant now stands or another writer moved it on.
+ */
+export async function decideAndApply(stored: StoredGrant, event: GrantEvent, settings: Settings, config: AppConfig, extras: StepExtras = {}): Promise<StoredGrant | undefined> {
+  const next = nextStep(factsOf(stored), event, stepSettings(settings, config), new Date());
+  if (next.refused !== undefined) return undefined;
+  return (await applyNext(stored, next, settings, config, extras)).stored;
 }

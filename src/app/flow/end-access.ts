@@ -3,7 +3,7 @@ import type { AppConfig } from '../storage/app-config';
 import { deleteCredential } from '../storage/credential-store';
 import type { StoredGrant } from '../storage/grant-entity';
 import { activityStep, type ActivityReading } from './activity-digest';
-import { decideAndApply } from './revoke-access';
+import { decideAndApply } from './apply-next';
 
 /**
  * Records that the connector ended access (its window closed, or it revoked on its own): the credential

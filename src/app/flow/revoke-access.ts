@@ -1,12 +1,12 @@
 import { ConnectorRequestError } from '../../protocol';
-import { nextStep, type GrantEvent, type Settings, type TicketMove } from '../../core';
+import type { Settings, TicketMove } from '../../core';
 import { connectorClient } from '../connector/connector-access';
 import { logEvent } from '../log';
 import type { AppConfig } from '../storage/app-config';
 import { deleteCredential } from '../storage/credential-store';
 import type { StoredGrant } from '../storage/grant-entity';
 import { activityStep, readActivity, type ActivityReading } from './activity-digest';
-import { applyNext, factsOf, stepSettings, type StepExtras } from './apply-next';
+import { decideAndApply } from './apply-next';
 
 export interface RevokeOptions {
   /** `expired` when a person marked active access expired; otherwise `revoked`. */
@@ -43,10 +43,4 @@ export async function revokeAccess(stored: StoredGrant, settings: Settings, conf
     ...(comment ? { internalExtra: comment } : {}),
     ...(after ? { after } : {}),
   });
-}
-
-/** What the connector answered (or reported), decided by `nextStep` and stored with the activity record the app read. */
-export async function decideAndApply(stored: StoredGrant, event: GrantEvent, settings: Settings, config: AppConfig, extras: StepExtras = {}): Promise<StoredGrant | undefined> {
-  const next = nextStep(factsOf(stored), event, stepSettings(settings, config), new Date());
-  return (await applyNext(stored, next, settings, config, extras)).stored;
 }
