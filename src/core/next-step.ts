@@ -14,9 +14,10 @@ import { computeExtension, grantWindow, plannedWindowOf } from './window';
  * What a grant's work does next, decided in one place: (grant as stored, event, settings, now) -> (the
  * lifecycle steps and the record they make, the job and warning to keep, and the effects the app applies,
  * in order, or a refusal). Covers the grant job (a delivery, the connector's answer or its failure), the
- * sweep (a grant whose time has come), a status a person moved the ticket to, the panel's revoke,
- * cancel, retry and reveal, and an extension (asked, answered, made at the connector). No I/O: the app reads, calls `nextStep`, stores the record with the ticket
- * writes it owes in one conditional write, then applies the rest.
+ * sweep (a grant whose time has come), a status a person moved the ticket to, the panel's revoke, cancel,
+ * retry and reveal, an extension (asked, answered, made at the connector), and the end of access (the
+ * connector's answer to a revocation, or the end it reports). No I/O: the app reads, calls `nextStep`,
+ * stores the record with the ticket writes it owes in one conditional write, then applies the rest.
  */
 
 /** The platform's longest queue delivery delay; a window further out is left to the sweep. */
