@@ -1,20 +1,23 @@
 import { adfDoc, type AdfDoc } from './adf';
 import type { LinkedChange } from './access-request';
-import { describeDuration } from './duration';
+import { requesterReason } from './audit';
+import { decide } from './decide';
+import { describeDuration, formatDuration, parseDuration } from './duration';
 import { markCredentialRevealed, recordTransition, type GrantRecord, type GrantRecordPatch, type TransitionInput } from './grant-record';
 import { readableTime } from './readable-time';
 import { isRetryable } from './retryable';
 import type { Settings } from './settings-schema';
 import { statusAction } from './status-action';
-import { grantWindow } from './window';
+import { computeExtension, grantWindow, plannedWindowOf } from './window';
 
 /**
  * What a grant's work does next, decided in one place: (grant as stored, event, settings, now) -> (the
  * lifecycle steps and the record they make, the job and warning to keep, and the effects the app applies,
  * in order, or a refusal). Covers the grant job (a delivery, the connector's answer or its failure), the
- * sweep (a grant whose time has come), a status a person moved the ticket to, and the panel's revoke,
- * cancel, retry and reveal. No I/O: the app reads, calls `nextStep`, stores the record with the ticket
- * writes it owes in one conditional write, then applies the rest.
+ * sweep (a grant whose time has come), a status a person moved the ticket to, the panel's revoke, cancel,
+ * retry and reveal, an extension (asked, answered, made at the connector), and the end of access (the
+ * connector's answer to a revocation, or the end it reports). No I/O: the app reads, calls `nextStep`,
+ * stores the record with the ticket writes it owes in one conditional write, then applies the rest.
  */
 
 /** The platform's longest queue delivery delay; a window further out is left to the sweep. */
@@ -34,13 +37,28 @@ export interface GrantFacts {
   reasons: readonly string[];
   reviewTask?: string;
   warnAt?: string;
-  revokeRequested?: { by: string; reason: string; event: 'revoked' | 'expired' };
+  revokeRequested?: RevokeRequest;
   /** A granted break-glass grant whose alert is not delivered yet. */
   alertOwed: boolean;
+  /** An extension waiting for an approver of `group`. */
+  pendingExtension?: PendingExtension;
   /** Ticket writes of earlier steps not applied yet. */
   ticketWritesOwed: boolean;
   /** The ticket was deleted: nothing is written to it any more. */
   ticketDeleted: boolean;
+}
+
+/** Access to end at the connector: who asked, why, and which end it records. */
+export interface RevokeRequest {
+  by: string;
+  reason: string;
+  event: 'revoked' | 'expired';
+}
+
+export interface PendingExtension {
+  extendBy: string;
+  at: string;
+  group: string;
 }
 
 export interface StepSettings {
@@ -62,6 +80,12 @@ export type GrantEvent =
   | { kind: 'due' }
   /** A person moved the ticket to `status`; `statusAction` says what that means for the grant. */
   | { kind: 'status-changed'; status: string; actor: string }
+  /** The connector ended access as `revoke-access` asked: recorded, and `moves` made. */
+  | ({ kind: 'revoked-at-connector'; moves: TicketMove[] } & RevokeRequest)
+  /** The connector could not be reached to end access (`code`): the sweep asks again. */
+  | ({ kind: 'revoke-deferred'; code: string } & RevokeRequest)
+  /** The connector reports access ended (its callback, or what the sweep found there). */
+  | { kind: 'access-ended'; how: 'expired' | 'revoked'; actor: string; note: string }
   /** A person ends access from the panel. */
   | { kind: 'revoke'; by: string; reason: string }
   /** The requester or an agent withdraws a request nobody approved yet. */
@@ -69,7 +93,30 @@ export type GrantEvent =
   /** An administrator sends a stuck grant to the queue again, or grants a failed one again. */
   | { kind: 'retry'; by: string }
   /** The requester asks for the one-time password. */
-  | { kind: 'reveal' };
+  | { kind: 'reveal' }
+  /** The requester asks for `extendBy` more; `requesterGroups` read when a rule looks at groups. */
+  | { kind: 'extension-asked'; extendBy: string; requesterGroups: readonly string[] }
+  /** An approver answers the extension waiting for their group. */
+  | { kind: 'extension-answered'; by: string; approverGroups: readonly string[]; decision: 'approve' | 'decline' }
+  /** The connector moved the end of access to `notAfter` (as `extend-access` asked). */
+  | ({ kind: 'access-extended' } & Extension);
+
+/** An extension decided: the new end and the `extended` step's actor, rule or approver, note and reasons. */
+export interface Extension {
+  notAfter: string;
+  actor: string;
+  rule?: { id: string; name: string };
+  approver?: string;
+  note: string;
+  reasons: readonly string[];
+}
+
+/** What the person who asked for or answered an extension is told. */
+export interface ExtensionReply {
+  outcome: 'extended' | 'needs-approval' | 'denied' | 'declined';
+  notAfter?: string;
+  reasons: string[];
+}
 
 export type TicketMove = { transition: string } | { toStatus: string };
 
@@ -94,6 +141,8 @@ export type GrantEffect =
   | { kind: 'move-first'; move: TicketMove }
   /** Count the request's approvals (JSM's approval step moved the ticket). */
   | { kind: 'check-approval' }
+  /** Move the end of access at the connector, then record it (`access-extended`). */
+  | ({ kind: 'extend-access' } & Extension)
   /** Past the end: confirm the connector ended access, or end it now. */
   | { kind: 'confirm-end' }
   | { kind: 'deliver-alert' }
@@ -114,9 +163,17 @@ export interface NextStep {
   job: 'keep' | 'clear' | { deliverAt: string; token?: string };
   /** The warning before the end, when the steps set or clear it (`at` undefined: no warning). */
   warnAt?: { at: string | undefined };
+  /** The revocation the sweep retries, when set or cleared (`to` undefined: none). */
+  revokeRequested?: { to: (RevokeRequest & { at: string }) | undefined };
+  /** The extension waiting for approval, when set or cleared (`to` undefined: none). */
+  pendingExtension?: { to: PendingExtension | undefined };
+  /** What the person who asked for or answered an extension is told. */
+  reply?: ExtensionReply;
   effects: GrantEffect[];
   /** The event is refused as the grant stands (nothing to store or apply): why, for the person who asked. */
   refused?: string;
+  /** The person may not do this: why; only the effects (a note of the attempt) are applied. */
+  forbidden?: string;
 }
 
 const GRANTABLE = new Set(['requested', 'approved', 'scheduled', 'granting']);
@@ -148,6 +205,20 @@ export function nextStep(grant: GrantFacts, event: GrantEvent, context: StepSett
       return retry(grant, event.by, context.settings, now);
     case 'reveal':
       return reveal(grant, now);
+    case 'revoked-at-connector':
+      return ended(grant, event.event, event.by, event.reason, event.moves, now);
+    case 'access-ended': {
+      const { transitions } = context.settings;
+      return ended(grant, event.how, event.actor, event.note, [{ transition: event.how === 'expired' ? transitions.markExpired : transitions.markRevoked }], now);
+    }
+    case 'revoke-deferred':
+      return revokeDeferred(grant, event, now);
+    case 'extension-asked':
+      return extensionAsked(grant, event, context.settings, now);
+    case 'extension-answered':
+      return extensionAnswered(grant, event, context.settings);
+    case 'access-extended':
+      return accessExtended(grant, event, context, now);
   }
 }
 
@@ -349,6 +420,22 @@ function revoke(grant: GrantFacts, request: { by: string; reason: string; event:
   return withSteps(grant, [{ event: request.event, actor: request.by, note: request.reason }], now, { job: 'keep', effects: ticketWrites(grant, request.moves, { public: true }) });
 }
 
+/** Access ended (at the connector, or with nothing held there): recorded and said, and no revocation is left to retry. */
+function ended(grant: GrantFacts, how: 'revoked' | 'expired', actor: string, note: string, moves: readonly TicketMove[], now: Date): NextStep {
+  return withSteps(grant, [{ event: how, actor, note }], now, { job: 'keep', revokeRequested: { to: undefined }, effects: ticketWrites(grant, moves, { public: true }) });
+}
+
+/** The connector could not be reached: the revocation is kept for the sweep (once) and the ticket says so; access never reads as ended before it is. */
+function revokeDeferred(grant: GrantFacts, event: Extract<GrantEvent, { kind: 'revoke-deferred' }>, now: Date): NextStep {
+  if (grant.revokeRequested) return nothing(grant);
+  const line = `Revocation asked for (${event.reason}) could not reach the connector (${event.code}); it is retried every five minutes until it succeeds.`;
+  return {
+    ...nothing(grant),
+    revokeRequested: { to: { at: now.toISOString(), by: event.by, reason: event.reason, event: event.event } },
+    effects: notes(grant, [['internal', [line]]]),
+  };
+}
+
 /**
  * A stuck grant gets a new job (the connector is idempotent by the grant id it already has). A failed one
  * goes back to a grant in progress by the retry transition first, so a workflow without it refuses the
@@ -372,6 +459,136 @@ function reveal(grant: GrantFacts, now: Date): NextStep {
   const { record } = grant;
   if (record.state !== 'active' || !record.username || !record.connect || !record.window) return refused(grant, 'Access is not active.');
   return { ...nothing(grant), record: markCredentialRevealed(record, now), effects: grant.ticketDeleted ? [] : [{ kind: 'property' }] };
+}
+
+/**
+ * An extension is a new policy decision, never silent: the policy auto-approves it, sends it to approvers,
+ * or denies it. Access that is still valid is never shortened or dropped: a refusal leaves the window as it is.
+ */
+function extensionAsked(grant: GrantFacts, event: Extract<GrantEvent, { kind: 'extension-asked' }>, settings: Settings, now: Date): NextStep {
+  const { record } = grant;
+  const window = record.window;
+  if (record.state !== 'active' || !window) return refused(grant, NOT_ACTIVE);
+  const { extendBy } = event;
+  const total = Date.parse(window.notAfter) + parseDuration(extendBy) - Date.parse(window.notBefore);
+  const decision = decide(
+    {
+      target: record.target,
+      accessLevel: record.accessLevel,
+      requester: { accountId: record.requester.accountId, groups: [...event.requesterGroups] },
+      duration: formatDuration(Math.floor(total / 1000) * 1000),
+      breakGlass: record.breakGlass,
+      ...(grant.change ? { change: grant.change } : {}),
+    },
+    settings,
+    now,
+  );
+  if (decision.outcome.type === 'auto-approve') return extend(grant, extendBy, settings, { actor: 'app', rule: decision.rule, reasons: decision.reasons });
+  const reasons = decision.reasons.map((reason) => `• ${reason}`);
+  if (decision.outcome.type === 'approval') {
+    const group = decision.outcome.group;
+    const groupName = groupNameOf(group, settings);
+    return {
+      ...nothing(grant),
+      pendingExtension: { to: { extendBy, at: now.toISOString(), group } },
+      effects: notes(grant, [
+        ['internal', [`Extension by ${extendBy} asked; rule ${decision.rule.name} sends it to ${groupName}.`, ...reasons]],
+        ['public', [`Your extension by ${spoken(extendBy)} needs approval by ${groupName}. Access stays as it is until then; you will be told here when it is decided.`]],
+      ]),
+      reply: { outcome: 'needs-approval', reasons: decision.reasons },
+    };
+  }
+  return {
+    ...nothing(grant),
+    effects: notes(grant, [
+      ['internal', [`Extension by ${extendBy} asked; rule ${decision.rule.name} denies it.`, ...reasons]],
+      ['public', [`Your extension by ${spoken(extendBy)} was denied. ${requesterReason(decision.rule, decision.reasons, settings)}`, stillEnds(window.notAfter)]],
+    ]),
+    reply: { outcome: 'denied', notAfter: window.notAfter, reasons: decision.reasons },
+  };
+}
+
+/** Only a member of the group it waits for answers an extension, and never the requester. */
+function extensionAnswered(grant: GrantFacts, event: Extract<GrantEvent, { kind: 'extension-answered' }>, settings: Settings): NextStep {
+  const { record } = grant;
+  const pending = grant.pendingExtension;
+  if (record.state !== 'active' || !record.window) return refused(grant, NOT_ACTIVE);
+  if (!pending) return refused(grant, 'No extension is waiting for approval.');
+  if (!event.approverGroups.includes(pending.group)) return { ...nothing(grant), forbidden: `Only a member of ${groupNameOf(pending.group, settings)} answers this extension.` };
+  if (event.by === record.requester.accountId) {
+    return {
+      ...nothing(grant),
+      effects: notes(grant, [['internal', [`Extension approval by ${event.by} refused: a requester never approves their own access.`]]]),
+      forbidden: 'A requester never approves their own access.',
+    };
+  }
+  if (event.decision === 'approve') return extend(grant, pending.extendBy, settings, { actor: event.by, approver: event.by, reasons: [`approved by ${event.by}`] });
+  return {
+    ...nothing(grant),
+    pendingExtension: { to: undefined },
+    effects: notes(grant, [['public', [`Your extension by ${spoken(pending.extendBy)} was declined. ${stillEnds(record.window.notAfter)}`]]]),
+    reply: { outcome: 'declined', reasons: [`declined by ${event.by}`] },
+  };
+}
+
+/** An extension approved: the new end within the access level's caps, asked of the connector first; at the cap already, the requester is told. */
+function extend(grant: GrantFacts, extendBy: string, settings: Settings, by: Pick<Extension, 'actor' | 'rule' | 'approver' | 'reasons'>): NextStep {
+  const { record } = grant;
+  const level = settings.accessLevels.find((candidate) => candidate.id === record.accessLevel);
+  const window = record.window;
+  if (!level || !window) return refused(grant, 'The access level of this grant no longer exists.');
+  const planned = plannedWindowOf(grant.change);
+  const result = computeExtension({ window: { notBefore: new Date(window.notBefore), notAfter: new Date(window.notAfter) }, accessLevel: level, extendBy, ...(planned ? { plannedWindow: planned } : {}) });
+  if (!result.ok) {
+    return {
+      ...nothing(grant),
+      effects: notes(grant, [['public', [`Your extension by ${spoken(extendBy)} could not be granted. ${result.reason} ${stillEnds(window.notAfter)}`]]]),
+      reply: { outcome: 'denied', notAfter: window.notAfter, reasons: [result.reason] },
+    };
+  }
+  const notAfter = result.notAfter.toISOString();
+  return {
+    ...nothing(grant),
+    effects: [{ kind: 'extend-access', notAfter, ...by, note: result.explanation }],
+    reply: { outcome: 'extended', notAfter, reasons: [...by.reasons, result.explanation] },
+  };
+}
+
+/** The connector moved the end: `extended` is recorded with the new window and warning, and the extension waiting (if any) is done. */
+function accessExtended(grant: GrantFacts, event: Extract<GrantEvent, { kind: 'access-extended' }>, context: StepSettings, now: Date): NextStep {
+  const { record } = grant;
+  if (record.state !== 'active' || !record.window) return refused(grant, NOT_ACTIVE);
+  const window = { notBefore: record.window.notBefore, notAfter: event.notAfter };
+  const step: StepSpec = {
+    event: 'extended',
+    actor: event.actor,
+    ...(event.rule ? { rule: event.rule } : {}),
+    ...(event.approver ? { approver: event.approver } : {}),
+    note: event.note,
+    reasons: event.reasons,
+    set: { window },
+  };
+  return withSteps(grant, [step], now, {
+    job: 'keep',
+    warnAt: { at: warnAtOf(window, context.warnBeforeMinutes) },
+    pendingExtension: { to: undefined },
+    effects: ticketWrites(grant, [], { public: true }),
+  });
+}
+
+const NOT_ACTIVE = 'Only active access can be extended.';
+
+const groupNameOf = (group: string, settings: Settings): string => settings.approverGroups.find((candidate) => candidate.id === group)?.name ?? group;
+
+/** An ISO duration as the requester reads it: PT1H → 1 hour. */
+const spoken = (duration: string): string => describeDuration(parseDuration(duration));
+
+const stillEnds = (notAfter: string): string => `Access still ends at ${readableTime(notAfter)}; raise a new request before then if you need more time.`;
+
+/** Comments of their own, a paragraph a line; none for a deleted ticket. */
+function notes(grant: GrantFacts, comments: ReadonlyArray<['internal' | 'public', readonly string[]]>): GrantEffect[] {
+  if (grant.ticketDeleted) return [];
+  return comments.map(([visibility, lines]) => ({ kind: 'comment', visibility, body: adfDoc(lines.map((line) => [line])) }));
 }
 
 /** The ticket writes of steps: the moves, the steps' comments, the property (unless the next steps write it); none for a deleted ticket. */

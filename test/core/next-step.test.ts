@@ -36,12 +36,18 @@ function summary(next: NextStep): string {
         return `retry(${effect.afterSeconds})`;
       case 'create-access':
         return `create(${effect.notBefore.slice(11, 16)}-${effect.notAfter.slice(11, 16)})`;
+      case 'extend-access':
+        return `extend(to ${effect.notAfter.slice(11, 16)}, by ${effect.actor})`;
       default:
         return effect.kind;
     }
   });
   if (next.refused !== undefined) return `refused: ${next.refused}`;
-  return `${next.steps.map((step) => step.event).join('+') || '-'} -> ${next.record.state} | ${job} | ${effects.join(', ') || '-'}`;
+  const revoking = next.revokeRequested ? ` | revocation ${next.revokeRequested.to ? `kept for the sweep (${next.revokeRequested.to.event} by ${next.revokeRequested.to.by})` : 'done'}` : '';
+  if (next.forbidden !== undefined) return `forbidden: ${next.forbidden} | ${effects.join(', ') || '-'}`;
+  const pending = next.pendingExtension ? ` | pending ${next.pendingExtension.to ? `${next.pendingExtension.to.extendBy} for ${next.pendingExtension.to.group}` : 'cleared'}` : '';
+  const reply = next.reply ? ` => ${next.reply.outcome}` : '';
+  return `${next.steps.map((step) => step.event).join('+') || '-'} -> ${next.record.state} | ${job} | ${effects.join(', ') || '-'}${revoking}${pending}${reply}`;
 }
 
 const created: GrantEvent = {
@@ -61,6 +67,16 @@ const byPolicy: GrantEvent = { kind: 'approved', steps: [{ event: 'policy-approv
 
 const moved = (status: string, actor = 'acc-agent'): GrantEvent => ({ kind: 'status-changed', status, actor });
 const breakGlassStarted = (): GrantRecord => ({ ...requested({ breakGlass: true }), grantId: 'SD-123.1' });
+
+const onDev = (level = 'read-only'): GrantRecord => ({ ...activeRecord(), target: 'orders-dev', accessLevel: level });
+const atCap = (): GrantRecord => {
+  const record = onDev();
+  return { ...record, window: { notBefore: minutes(10).toISOString(), notAfter: minutes(490).toISOString() } };
+};
+const asked = (extendBy = 'PT1H'): GrantEvent => ({ kind: 'extension-asked', extendBy, requesterGroups: [] });
+const pendingHour = { extendBy: 'PT1H', at: minutes(20).toISOString(), group: 'dba-leads' };
+const answered = (decision: 'approve' | 'decline', by = 'acc-lead', approverGroups = ['dba-leads']): GrantEvent => ({ kind: 'extension-answered', by, approverGroups, decision });
+const extendedByLead: GrantEvent = { kind: 'access-extended', notAfter: minutes(190).toISOString(), actor: 'acc-lead', approver: 'acc-lead', note: 'Access now ends at 12:10, 1 hour later.', reasons: ['approved by acc-lead'] };
 
 const TABLE: ReadonlyArray<[string, GrantFacts, GrantEvent, Date, string]> = [
   // Approved: on to access.
@@ -104,6 +120,31 @@ const TABLE: ReadonlyArray<[string, GrantFacts, GrantEvent, Date, string]> = [
   ['a later failure is only counted', facts({ ...granting(), attempts: 1 }), unreachable(), minutes(3), '- -> granting | job-1@09:04:00 | retry(60)'],
   ['retries run out: the grant fails', facts({ ...granting(), attempts: 2 }), unreachable(), minutes(3), 'grant-failed -> failed | clear | move(Access failed), comments, property'],
   ['a failure the connector will not recover from fails at once', facts(granting()), { kind: 'attempt-failed', message: 'bad_request: no role', retryable: false }, minutes(3), 'grant-failed -> failed | clear | move(Access failed), comments, property'],
+  // The connector's answer to a revocation, and the end it reports.
+  ['revoked at the connector: recorded, the ticket moved and told', facts(ended), { kind: 'revoked-at-connector', by: 'acc-ana', reason: 'done', event: 'revoked', moves: [{ transition: 'Revoke access' }] }, minutes(20), 'revoked -> revoked | keep | move(Revoke access), comments, property | revocation done'],
+  ['marked expired and ended at the connector: recorded, the ticket already says so', facts(ended, { revokeRequested: { by: 'acc-agent', reason: 'marked expired', event: 'expired' } }), { kind: 'revoked-at-connector', by: 'acc-agent', reason: 'marked expired', event: 'expired', moves: [] }, minutes(20), 'expired -> expired | keep | comments, property | revocation done'],
+  ['a revocation that cannot reach the connector is kept for the sweep and said', facts(ended), { kind: 'revoke-deferred', by: 'acc-ana', reason: 'done', event: 'revoked', code: 'connector_unavailable' }, minutes(20), '- -> active | keep | internal-note | revocation kept for the sweep (revoked by acc-ana)'],
+  ['a revocation already kept for the sweep is not said again', facts(ended, { revokeRequested: { by: 'acc-ana', reason: 'done', event: 'revoked' } }), { kind: 'revoke-deferred', by: 'acc-ana', reason: 'done', event: 'revoked', code: 'connector_unavailable' }, minutes(25), '- -> active | keep | -'],
+  ['the connector reports access expired: recorded, the ticket moved', facts(ended), { kind: 'access-ended', how: 'expired', actor: 'connector', note: 'the connector reports the grant expired (window closed)' }, pastEnd, 'expired -> expired | keep | move(Access expired), comments, property | revocation done'],
+  ['the connector reports access revoked: recorded, the ticket moved', facts(ended), { kind: 'access-ended', how: 'revoked', actor: 'sweep', note: 'the sweep found the grant revoked at the connector' }, minutes(20), 'revoked -> revoked | keep | move(Revoke access), comments, property | revocation done'],
+  ['an end reported for a deleted ticket is only stored', facts(ended, { ticketDeleted: true }), { kind: 'access-ended', how: 'expired', actor: 'connector', note: 'window closed' }, pastEnd, 'expired -> expired | keep | - | revocation done'],
+  // An extension asked for: a new policy decision.
+  ['an extension the policy sends to approvers: noted, the requester told, the window as it was', facts(ended), asked(), minutes(20), '- -> active | keep | internal-note, public-note | pending PT1H for dba-leads => needs-approval'],
+  ['an extension the policy auto-approves is made at the connector first', facts(onDev()), asked(), minutes(20), '- -> active | keep | extend(to 12:10, by app) => extended'],
+  ['an extension past the access level\'s maximum is capped there', facts(onDev()), asked('PT10H'), minutes(20), '- -> active | keep | extend(to 17:10, by app) => extended'],
+  ['an extension no rule allows is denied, the window as it was', facts(onDev('maintenance')), asked(), minutes(20), '- -> active | keep | internal-note, public-note => denied'],
+  ['an extension of access already at its maximum is denied', facts(atCap()), asked(), minutes(20), '- -> active | keep | public-note => denied'],
+  ['an extension to a deleted ticket waits for approval without notes', facts(ended, { ticketDeleted: true }), asked(), minutes(20), '- -> active | keep | - | pending PT1H for dba-leads => needs-approval'],
+  ['only active access is extended', facts(granting()), asked(), minutes(20), 'refused: Only active access can be extended.'],
+  // An extension answered by an approver.
+  ['an approver of the group approves: made at the connector first', facts(ended, { pendingExtension: pendingHour }), answered('approve'), minutes(30), '- -> active | keep | extend(to 12:10, by acc-lead) => extended'],
+  ['an approver declines: the extension is dropped, the requester told', facts(ended, { pendingExtension: pendingHour }), answered('decline'), minutes(30), '- -> active | keep | public-note | pending cleared => declined'],
+  ['an approver of another group may not answer', facts(ended, { pendingExtension: pendingHour }), answered('approve', 'acc-other', ['other-group']), minutes(30), 'forbidden: Only a member of DBA leads answers this extension. | -'],
+  ['the requester never approves their own extension, and the attempt is noted', facts(ended, { pendingExtension: pendingHour }), answered('approve', 'acc-ana'), minutes(30), 'forbidden: A requester never approves their own access. | internal-note'],
+  ['an answer with no extension waiting is refused', facts(ended), answered('approve'), minutes(30), 'refused: No extension is waiting for approval.'],
+  // The connector moved the end.
+  ['the extension made: recorded with the new window, the requester told, nothing left waiting', facts(ended, { pendingExtension: pendingHour }), extendedByLead, minutes(31), 'extended -> active | keep | comments, property | pending cleared'],
+  ['an extension made after access ended meanwhile is not recorded', facts(recordTransition(ended, { event: 'revoked', at: minutes(31), actor: 'acc-ana' })), extendedByLead, minutes(31), 'refused: Only active access can be extended.'],
   // The sweep.
   ['owed ticket writes come first and alone', facts(ended, { ticketWritesOwed: true, alertOwed: true }), { kind: 'due' }, pastEnd, '- -> active | keep | replay-ticket-writes'],
   ['a lost job is sent again', facts(approved()), { kind: 'due' }, minutes(20), '- -> approved | new@09:20:00 | queue-job'],
@@ -178,6 +219,26 @@ describe('nextStep: what a grant does next, for every event', () => {
     const next = nextStep(facts(failedRecord(), { job: undefined }), { kind: 'retry', by: 'acc-admin' }, context, minutes(40));
     expect(next.record).toMatchObject({ state: 'granting', grantId: 'SD-123.2', attempts: 0 });
     expect(next.steps).toEqual([{ event: 'grant-retried', actor: 'acc-admin', note: 'after 5 failed attempts: unreachable: connect ECONNREFUSED' }]);
+  });
+
+  it('tells the requester of an extension in plain words: how long, who decides, when access still ends', () => {
+    const texts = (next: NextStep): string[] => next.effects.flatMap((effect) => (effect.kind === 'comment' ? [`${effect.visibility}: ${adfToText(effect.body)}`] : []));
+    expect(texts(nextStep(facts(ended), asked('PT90M'), context, minutes(20)))).toEqual([
+      'internal: Extension by PT90M asked; rule Production needs a DBA lead sends it to DBA leads.\n• the target orders-prod is in the prod environment',
+      'public: Your extension by 1 hour 30 minutes needs approval by DBA leads. Access stays as it is until then; you will be told here when it is decided.',
+    ]);
+    const denied = nextStep(facts(onDev('maintenance')), asked(), context, minutes(20));
+    expect(texts(denied)[1]).toMatch(new RegExp(`^public: Your extension by 1 hour was denied\\. .+\\nAccess still ends at ${readableTime(ended.window?.notAfter ?? '')}; raise a new request before then`));
+    expect(texts(nextStep(facts(atCap()), asked(), context, minutes(20)))).toEqual([
+      `public: Your extension by 1 hour could not be granted. Access already ends at the maximum of 8 hours for Read-only troubleshooting. Access still ends at ${readableTime(minutes(490))}; raise a new request before then if you need more time.`,
+    ]);
+  });
+
+  it('records an extension made with its new window, and the warning moved before the new end', () => {
+    const next = nextStep(facts(ended, { pendingExtension: pendingHour }), extendedByLead, context, minutes(31));
+    expect(next.record.window).toEqual({ notBefore: ended.window?.notBefore, notAfter: minutes(190).toISOString() });
+    expect(next.steps[0]).toMatchObject({ event: 'extended', actor: 'acc-lead', approver: 'acc-lead', reasons: ['approved by acc-lead'] });
+    expect(next.warnAt).toEqual({ at: minutes(175).toISOString() });
   });
 
   it('a revealed credential is noted on the record once, and a second reveal is refused by the record', () => {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { GrantEffect, GrantFacts, NextStep, Settings, StepSettings } from '../../core';
+import { nextStep, type AdfDoc, type GrantEffect, type GrantEvent, type GrantFacts, type NextStep, type Settings, type StepSettings } from '../../core';
 import { moveTicket } from '../jira/move-ticket';
 import { pushGrantJob } from '../queue/grant-queue';
 import type { AppConfig } from '../storage/app-config';
 import { alertOwed, type GrantMeta, type StoredGrant } from '../storage/grant-entity';
+import type { NewEffect } from '../storage/ticket-effect';
 import { applyEffects } from './apply-effects';
 import { applySteps } from './apply-steps';
 import { deliverAlert } from './break-glass-alert';
@@ -20,6 +21,7 @@ export function factsOf({ record, meta }: StoredGrant): GrantFacts {
     ...(meta.reviewTask ? { reviewTask: meta.reviewTask } : {}),
     ...(meta.warnAt ? { warnAt: meta.warnAt } : {}),
     ...(meta.revokeRequested ? { revokeRequested: meta.revokeRequested } : {}),
+    ...(meta.pendingExtension ? { pendingExtension: meta.pendingExtension } : {}),
     alertOwed: alertOwed({ record, meta }),
     ticketWritesOwed: ticketWritesOwed(meta),
     ticketDeleted: meta.ticketDeleted !== undefined,
@@ -35,7 +37,7 @@ export function stepSettings(settings: Settings, config: AppConfig): StepSetting
   return { settings, warnBeforeMinutes: config.warnBeforeMinutes, maxGrantAttempts: config.maxGrantAttempts };
 }
 
-type HandedBack = Extract<GrantEffect, { kind: 'create-access' | 'revoke-access' | 'confirm-end' | 'check-approval' }>;
+type HandedBack = Extract<GrantEffect, { kind: 'create-access' | 'extend-access' | 'revoke-access' | 'confirm-end' | 'check-approval' }>;
 
 export interface AppliedStep {
   /** The grant as stored afterwards; undefined when another writer moved it on first (the step did nothing). */
@@ -46,6 +48,14 @@ export interface AppliedStep {
   connector: HandedBack[];
 }
 
+/** What the app adds to a decision's writes: values never to be written, and the activity record of access that ended. */
+export interface StepExtras {
+  secrets?: readonly string[];
+  internalExtra?: AdfDoc;
+  after?: readonly NewEffect[];
+  meta?: Partial<GrantMeta>;
+}
+
 const TICKET_WRITES = new Set<GrantEffect['kind']>(['move', 'step-comments', 'comment', 'property']);
 
 /**
@@ -53,19 +63,23 @@ const TICKET_WRITES = new Set<GrantEffect['kind']>(['move', 'step-comments', 'co
  * writes they owe in one write conditioned on the version read (`applySteps`, the outbox), which then
  * applies those writes; then the rest in order: the job is sent, the alert delivered, owed writes replayed.
  * A move the event depends on is made before the claim; connector calls and counting approvals are handed
- * back to the caller. A refused decision is not applied (the caller reports it).
+ * back to the caller. A refused decision is not applied, and of a forbidden one only its note (the caller reports either).
  */
-export async function applyNext(stored: StoredGrant, next: NextStep, settings: Settings, config: AppConfig, secrets: readonly string[] = []): Promise<AppliedStep> {
+export async function applyNext(stored: StoredGrant, next: NextStep, settings: Settings, config: AppConfig, extras: StepExtras = {}): Promise<AppliedStep> {
   const applied: AppliedStep = { stored, connector: [] };
   if (next.refused !== undefined) return applied;
   // A move the event depends on is made first: when the workflow refuses it, nothing was stored.
   for (const effect of next.effects) if (effect.kind === 'move-first') await moveTicket(stored.ticket, effect.move);
   const writes = next.effects.filter((effect) => TICKET_WRITES.has(effect.kind));
-  const changes = next.steps.length > 0 || next.record !== stored.record || next.job !== 'keep' || next.warnAt !== undefined || writes.length > 0;
+  const changes =
+    next.steps.length > 0 || next.record !== stored.record || next.job !== 'keep' || next.warnAt !== undefined || next.pendingExtension !== undefined || next.revokeRequested !== undefined || writes.length > 0;
   if (changes || next.effects.some((effect) => effect.kind === 'refile')) {
     const meta: Partial<GrantMeta> = {
+      ...extras.meta,
       ...(next.job === 'keep' ? {} : { job: next.job === 'clear' ? undefined : { token: next.job.token ?? randomUUID(), deliverAt: next.job.deliverAt } }),
       ...(next.warnAt ? { warnAt: next.warnAt.at } : {}),
+      ...(next.pendingExtension ? { pendingExtension: next.pendingExtension.to } : {}),
+      ...(next.revokeRequested ? { revokeRequested: next.revokeRequested.to } : {}),
     };
     const stepComments = writes.find((effect) => effect.kind === 'step-comments');
     // Steps make the record again from the stored one; a record changed without a step (an attempt counted) is stored as decided.
@@ -79,7 +93,9 @@ export async function applyNext(stored: StoredGrant, next: NextStep, settings: S
       notes: writes.flatMap((effect) => (effect.kind === 'comment' ? [{ visibility: effect.visibility, body: effect.body }] : [])),
       property: writes.some((effect) => effect.kind === 'property'),
       meta,
-      secrets,
+      ...(extras.internalExtra ? { internalExtra: extras.internalExtra } : {}),
+      ...(extras.after ? { after: extras.after } : {}),
+      secrets: extras.secrets ?? [],
       ...(config.contact ? { contact: config.contact } : {}),
     });
     if (!applied.stored) return applied;
@@ -101,6 +117,7 @@ export async function applyNext(stored: StoredGrant, next: NextStep, settings: S
         applied.stored = await applyEffects(current, new Set());
         break;
       case 'create-access':
+      case 'extend-access':
       case 'revoke-access':
       case 'confirm-end':
       case 'check-approval':
@@ -111,4 +128,14 @@ export async function applyNext(stored: StoredGrant, next: NextStep, settings: S
     }
   }
   return applied;
+}
+
+/**
+ * An event the app's own work produced (the connector's answer), decided by `nextStep` and applied with what
+ * the app read; undefined when the event is refused as the grant now stands or another writer moved it on.
+ */
+export async function decideAndApply(stored: StoredGrant, event: GrantEvent, settings: Settings, config: AppConfig, extras: StepExtras = {}): Promise<StoredGrant | undefined> {
+  const next = nextStep(factsOf(stored), event, stepSettings(settings, config), new Date());
+  if (next.refused !== undefined) return undefined;
+  return (await applyNext(stored, next, settings, config, extras)).stored;
 }

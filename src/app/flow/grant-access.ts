@@ -60,7 +60,7 @@ async function recordGranted(current: StoredGrant, settings: Settings, config: A
   if (created.credential) await storeSealedCredential(ticket, created.grantId, created.credential);
   const event = { kind: 'access-created' as const, notBefore: asked.notBefore, notAfter: created.notAfter, username: created.username, connect: created.connect, ...(asked.capped ? { capped: asked.capped } : {}) };
   const next = nextStep(factsOf(current), event, stepSettings(settings, config), new Date());
-  const applied = await applyNext(current, next, settings, config, created.credential ? [created.credential] : []);
+  const applied = await applyNext(current, next, settings, config, created.credential ? { secrets: [created.credential] } : {});
   if (!applied.stored) {
     // Someone else moved the grant on meanwhile (revoked while we granted): do not leave access behind.
     await deleteCredential(ticket);

@@ -25,25 +25,25 @@ export async function handleDue(owing: StoredGrant, settings: Settings, config: 
   const stored = applied.stored;
   if (!stored) return;
   for (const call of applied.connector) {
-    if (call.kind === 'revoke-access') await revokeAccess(stored, settings, call.by, call.reason, { event: call.event });
-    else if (call.kind === 'confirm-end') await confirmEnd(stored, settings);
+    if (call.kind === 'revoke-access') await revokeAccess(stored, settings, config, call.by, call.reason, { event: call.event });
+    else if (call.kind === 'confirm-end') await confirmEnd(stored, settings, config);
   }
 }
 
 /** Past the end: the connector normally ended access already (its callback may have been lost); if not, end it now. */
-async function confirmEnd(stored: StoredGrant, settings: Settings): Promise<void> {
+async function confirmEnd(stored: StoredGrant, settings: Settings, config: AppConfig): Promise<void> {
   const grantId = grantIdOf(stored.record);
   try {
     const client = await connectorClient(settings.connectorUrl);
     const status = await client.getGrant(grantId);
     if (status.state === 'expired' || status.state === 'revoked') {
       const activity = await readActivity(client, grantId);
-      await recordAccessEnded(stored, settings, status.state, 'sweep', `the sweep found the grant ${status.state} at the connector${status.revokeReason ? ` (${status.revokeReason})` : ''}`, activity);
+      await recordAccessEnded(stored, settings, config, status.state, 'sweep', `the sweep found the grant ${status.state} at the connector${status.revokeReason ? ` (${status.revokeReason})` : ''}`, activity);
       return;
     }
     if (status.state === 'revoking') return;
     await client.revokeGrant(grantId);
-    await recordAccessEnded(stored, settings, 'expired', 'sweep', 'the window had closed; the sweep revoked the grant at the connector', await readActivity(client, grantId));
+    await recordAccessEnded(stored, settings, config, 'expired', 'sweep', 'the window had closed; the sweep revoked the grant at the connector', await readActivity(client, grantId));
   } catch (error) {
     if (!(error instanceof ConnectorRequestError)) throw error;
     logEvent('sweep.connector-unavailable', { ticket: stored.ticket, code: error.code });

@@ -1,6 +1,6 @@
 import { allowedEvents } from '../../core';
 import { getGrant, updateGrant } from '../storage/grant-store';
-import { loadSettings } from '../storage/settings-store';
+import { loadAppConfig, loadSettings } from '../storage/settings-store';
 import { revokeAccess } from './revoke-access';
 
 /**
@@ -13,5 +13,6 @@ export async function ticketDeleted(key: string, actor: string): Promise<void> {
   if (!stored || !allowedEvents(stored.record.state).includes('revoked')) return;
   const marked = stored.meta.ticketDeleted ? stored : await updateGrant(stored, { ...stored, meta: { ...stored.meta, ticketDeleted: { at: new Date().toISOString(), by: actor } } });
   if (!marked) return;
-  await revokeAccess(marked, await loadSettings(), actor, 'the ticket was deleted');
+  const [settings, config] = await Promise.all([loadSettings(), loadAppConfig()]);
+  await revokeAccess(marked, settings, config, actor, 'the ticket was deleted');
 }

@@ -5,7 +5,7 @@ import { revocationCallbackSchema, verifySignature, SIGNATURE_HEADER, TIMESTAMP_
 import { recordAccessEnded } from '../flow/end-access';
 import { logEvent } from '../log';
 import { getGrant } from '../storage/grant-store';
-import { loadConnectorSecret, loadSettings } from '../storage/settings-store';
+import { loadAppConfig, loadConnectorSecret, loadSettings } from '../storage/settings-store';
 
 /** The manifest key of this web trigger; its URL is the connector's `callback.url`. */
 export const CALLBACK_TRIGGER_KEY = 'connector-callback';
@@ -65,7 +65,8 @@ export async function onConnectorCallback(request: unknown): Promise<WebTriggerR
   const stored = ticket === undefined ? undefined : await getGrant(ticket);
   // Idempotent: a repeated or late callback for a grant that is no longer active changes nothing.
   if (!stored || stored.record.grantId !== grantId || stored.record.state !== 'active') return reply(200, { applied: false });
-  await recordAccessEnded(stored, await loadSettings(), state, 'connector', `the connector reports the grant ${state} (${reason})`, activity ?? 'none');
+  const [settings, config] = await Promise.all([loadSettings(), loadAppConfig()]);
+  await recordAccessEnded(stored, settings, config, state, 'connector', `the connector reports the grant ${state} (${reason})`, activity ?? 'none');
   logEvent('callback.applied', { ticket: stored.ticket, state });
   return reply(200, { applied: true });
 }
