@@ -92,9 +92,12 @@ export class ConnectorClient {
     return this.call('GET', `/v1/grants/${encodeURIComponent(grantId)}/activity${query}`, activityRecordPageSchema);
   }
 
-  /** Runs one statement as a gateway grant (guards and masking apply; recorded with session `console`); at most 500 rows. */
-  query(grantId: string, sql: string): Promise<QueryResult> {
-    return this.call('POST', `/v1/grants/${encodeURIComponent(grantId)}/query`, queryResultSchema, { sql });
+  /**
+   * Runs one statement as a gateway grant (guards and masking apply); at most 500 rows. Recorded with session
+   * `console`, or `export` when run for a download (`forExport`, refused unless the level has `export: true`).
+   */
+  query(grantId: string, sql: string, forExport = false): Promise<QueryResult> {
+    return this.call('POST', `/v1/grants/${encodeURIComponent(grantId)}/query`, queryResultSchema, { sql, ...(forExport ? { export: true } : {}) });
   }
 
   targets(): Promise<TargetList> {
