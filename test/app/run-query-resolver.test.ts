@@ -6,7 +6,7 @@ import { raise, resolve, resolveOk } from './support/ticket';
 
 jest.setTimeout(120_000);
 
-const rowsSchema = z.object({ outcome: z.literal('rows'), columns: z.array(z.object({ name: z.string(), type: z.string() })), rows: z.array(z.array(z.string().nullable())), rowCount: z.number().nullable(), truncated: z.boolean() });
+const rowsSchema = z.object({ outcome: z.literal('rows'), columns: z.array(z.object({ name: z.string(), type: z.string() })), rows: z.array(z.array(z.string().nullable())), rowCount: z.number().nullable(), truncated: z.boolean(), exportable: z.boolean() });
 
 describeWith('postgres', 'the SQL console of the ticket (runQuery) on a target behind the SQL gateway', (url) => {
   let app: AppUnderTest;
@@ -36,7 +36,12 @@ describeWith('postgres', 'the SQL console of the ticket (runQuery) on a target b
     const key = await raise(site, app.ids, site.people.requester, { target: fixture.target.id, accessLevel: 'read-only', duration: 'PT1H' });
 
     const first = await rows(key, `SELECT id, total FROM ${s}.orders WHERE id = 2`);
-    expect(first).toMatchObject({ columns: [{ name: 'id', type: 'int4' }, { name: 'total', type: 'numeric' }], rows: [['2', '20']], rowCount: 1, truncated: false });
+    expect(first).toMatchObject({ columns: [{ name: 'id', type: 'int4' }, { name: 'total', type: 'numeric' }], rows: [['2', '20']], rowCount: 1, truncated: false, exportable: false });
+    // Downloading is a right of its own, which this level lacks: refused, and nothing runs.
+    expect(await resolve(site, site.people.requester, 'runQuery', { sql: `SELECT id FROM ${s}.orders`, export: true }, key)).toEqual({
+      ok: true,
+      data: { outcome: 'refused', message: 'the access level read may not download results (its level has no export: true)' },
+    });
     const many = await rows(key, `SELECT id FROM ${s}.orders ORDER BY id`);
     expect(many).toMatchObject({ rowCount: 700, truncated: true });
     expect(many.rows).toHaveLength(500);
@@ -79,5 +84,34 @@ describeWith('postgres', 'the SQL console of the ticket (runQuery) on a target b
     const { site } = app;
     const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H' });
     expect(await run(site.people.requester, key, 'SELECT 1')).toEqual({ ok: false, error: { code: 'invalid_state', message: expect.stringContaining('connect with your own client') } });
+  });
+});
+
+describeWith('postgres', 'downloading a console result (runQuery with export) on a level that allows it', (url) => {
+  let app: AppUnderTest;
+  let fixture: Awaited<ReturnType<typeof postgresFixture>>;
+  beforeAll(async () => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    fixture = await postgresFixture(url);
+    await fixture.admin.query(`CREATE TABLE ${fixture.schema}.customers (id int PRIMARY KEY, email text)`);
+    await fixture.admin.query(`INSERT INTO ${fixture.schema}.customers VALUES (1, 'ana@secret.example')`);
+    const read = { ...fixture.target.roles.read, export: true };
+    app = await installApp({ gateway: true, extraTargets: [{ ...fixture.target, environment: 'dev', access: 'gateway', roles: { ...fixture.target.roles, read }, masking: { [`${fixture.schema}.customers.email`]: 'email' } }] });
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await app?.stop();
+    await fixture?.cleanup();
+  });
+
+  it('answers the masked rows for the download and the record shows it as an export; only the requester may', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: fixture.target.id, accessLevel: 'read-only', duration: 'PT1H' });
+    const sql = `SELECT id, email FROM ${fixture.schema}.customers`;
+    expect(rowsSchema.parse(await resolveOk(site, site.people.requester, 'runQuery', { sql }, key))).toMatchObject({ exportable: true });
+    expect(rowsSchema.parse(await resolveOk(site, site.people.requester, 'runQuery', { sql, export: true }, key))).toMatchObject({ rows: [['1', 'a***@secret.example']], exportable: true });
+    expect(await resolve(site, site.people.agent, 'runQuery', { sql, export: true }, key)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const page = await app.connector.client.activityPage(`${key}.1`);
+    expect(page.statements.map((statement) => statement.session)).toEqual(['console', 'export']);
   });
 });

@@ -133,7 +133,8 @@ export const contracts = {
     result: z.strictObject({ digest: activityDigestSchema.nullable() }),
   },
   runQuery: {
-    payload: z.strictObject({ ...ticketRef, sql: queryRequestSchema.shape.sql }),
+    /** `export`: run for a download, which the level must allow (the result's `exportable`); the connector records it as one. */
+    payload: z.strictObject({ ...ticketRef, sql: queryRequestSchema.shape.sql, export: z.boolean().default(false) }),
     /** The statement's rows (at most 500; `truncated` when more were cut off), or why the database or the level's guards refused it. */
     result: z.discriminatedUnion('outcome', [
       queryResultSchema.extend({ outcome: z.literal('rows') }),

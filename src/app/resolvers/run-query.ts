@@ -6,8 +6,8 @@ import { defineResolver } from './define-resolver';
 /**
  * The SQL console of the ticket: runs one statement as the ticket's active grant on a target behind the SQL
  * gateway, for the requester only. The connector applies the level's guards and masking and records the
- * statement (session `console`); no password is revealed for it. A statement the database or a guard refuses
- * is an answer (`refused`, with its message), not an error.
+ * statement (session `console`, or `export` for a download, which the level must allow); no password is revealed
+ * for it. A statement the database or a guard refuses is an answer (`refused`, with its message), not an error.
  */
 export const runQuery = defineResolver('runQuery', {
   roles: ['requester'],
@@ -17,7 +17,7 @@ export const runQuery = defineResolver('runQuery', {
     if (!grant) throw new AppError('not_found', 'This ticket has no database access request.');
     if (grant.record.state !== 'active' || grantId === undefined) throw new AppError('invalid_state', 'Access is not active, so no statement can be run. Request access again to use the console.');
     try {
-      return { outcome: 'rows' as const, ...(await (await connectorClient(settings.connectorUrl)).query(grantId, payload.sql)) };
+      return { outcome: 'rows' as const, ...(await (await connectorClient(settings.connectorUrl)).query(grantId, payload.sql, payload.export)) };
     } catch (error) {
       if (!(error instanceof ConnectorRequestError)) throw error;
       if (error.code === 'statement_refused') return { outcome: 'refused' as const, message: error.message };

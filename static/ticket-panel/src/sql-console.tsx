@@ -8,6 +8,7 @@ import type { ResolverResult } from '../../../src/app/resolvers/contracts';
 import { useServices } from '../../shared/app-context';
 import { ErrorBanner } from '../../shared/ui/messages';
 import { TextAreaInput } from '../../shared/ui/fields';
+import { resultCsv } from './result-csv';
 
 type Answer = ResolverResult<'runQuery'>;
 type Rows = Extract<Answer, { outcome: 'rows' }>;
@@ -23,6 +24,8 @@ export function SqlConsole() {
   const [sql, setSql] = useState('');
   const [running, setRunning] = useState(false);
   const [answer, setAnswer] = useState<Answer>();
+  // The statement whose result is shown: a download runs that one again, for the record.
+  const [ran, setRan] = useState('');
   const [error, setError] = useState<unknown>();
   useEffect(() => {
     let stopped = false;
@@ -42,6 +45,22 @@ export function SqlConsole() {
     setAnswer(undefined);
     try {
       setAnswer(await client.call('runQuery', { sql }));
+      setRan(sql);
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  /** Runs the shown statement again as a download (the connector records it as an export) and saves its rows as CSV. */
+  const download = async () => {
+    setRunning(true);
+    setError(undefined);
+    try {
+      const exported = await client.call('runQuery', { sql: ran, export: true });
+      if (exported.outcome === 'refused') setAnswer(exported);
+      else saveFile('result.csv', resultCsv(exported.columns, exported.rows));
     } catch (failure) {
       setError(failure);
     } finally {
@@ -70,6 +89,13 @@ export function SqlConsole() {
         </div>
       )}
       {answer?.outcome === 'rows' && <Results result={answer} />}
+      {answer?.outcome === 'rows' && answer.exportable && answer.columns.length > 0 && (
+        <Inline>
+          <Button isDisabled={running} onClick={() => void download()}>
+            Download CSV
+          </Button>
+        </Inline>
+      )}
     </Stack>
   );
 }
@@ -98,4 +124,15 @@ function Results({ result }: { result: Rows }) {
       )}
     </Stack>
   );
+}
+
+function saveFile(name: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
