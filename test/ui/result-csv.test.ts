@@ -6,8 +6,12 @@ describe('a console result as CSV', () => {
   });
 
   it('never hands a spreadsheet a formula from the database', () => {
-    expect(resultCsv([{ name: '=cmd' }], [['=HYPERLINK("http://x")'], ['+1'], ['-2'], ['@SUM(A1)'], ['\t=1'], ['plain-=']])).toBe(
-      `"'=cmd"\r\n"'=HYPERLINK(""http://x"")"\r\n"'+1"\r\n"'-2"\r\n"'@SUM(A1)"\r\n"'\t=1"\r\n"plain-="\r\n`,
+    expect(resultCsv([{ name: '=cmd' }], [['=HYPERLINK("http://x")'], ['-2+3'], ['+cmd|x'], ['@SUM(A1)'], ['\t=1'], ['plain-=']])).toBe(
+      `"'=cmd"\r\n"'=HYPERLINK(""http://x"")"\r\n"'-2+3"\r\n"'+cmd|x"\r\n"'@SUM(A1)"\r\n"'\t=1"\r\n"plain-="\r\n`,
     );
+  });
+
+  it('keeps plain numbers as they are, signs and exponents included', () => {
+    expect(resultCsv([{ name: 'n' }], [['-2'], ['+1.5'], ['-3e-4']])).toBe('"n"\r\n"-2"\r\n"+1.5"\r\n"-3e-4"\r\n');
   });
 });
