@@ -37,7 +37,7 @@ describeWith('postgres', "the ticket panel's SQL console on the sandbox behind t
     await panel().getByRole('button', { name: 'Run', exact: true }).click();
   };
 
-  it('the requester runs statements without the password; rows, a cut-off and a refusal are shown; revoking takes the console away', async () => {
+  it('the requester runs statements without the password; rows, a download, a cut-off and a refusal are shown; revoking takes the console away', async () => {
     await page.goto(`${sandbox.url}/#/portal`);
     await page.getByTestId('user-picker').selectOption('ana@example.com');
     await page.getByRole('button', { name: 'Database access', exact: true }).click();
@@ -56,6 +56,14 @@ describeWith('postgres', "the ticket panel's SQL console on the sandbox behind t
     const table = panel().getByRole('table');
     expect(await table.getByRole('columnheader').allTextContents()).toEqual(['own_login', 'answer']);
     expect(await table.getByRole('cell').allTextContents()).toEqual(['t', '42']);
+
+    // The sandbox's read level may download results: the statement runs again as an export, saved as CSV.
+    const [download] = await Promise.all([page.waitForEvent('download'), panel().getByRole('button', { name: 'Download CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe('result.csv');
+    const saved = await download.createReadStream();
+    let csv = '';
+    for await (const chunk of saved) csv += String(chunk);
+    expect(csv).toBe('"own_login","answer"\r\n"t","42"\r\n');
 
     await run('SELECT g FROM generate_series(1, 600) g');
     await panel().getByTestId('sql-summary').getByText('600 rows. Only the first 500 are shown.', { exact: true }).waitFor({ timeout: 20_000 });
