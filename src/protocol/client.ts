@@ -6,6 +6,7 @@ import {
   grantListSchema,
   grantStatusSchema,
   healthSchema,
+  queryResultSchema,
   revokedSchema,
   targetListSchema,
   type ActivityDigest,
@@ -15,6 +16,7 @@ import {
   type GrantState,
   type GrantStatus,
   type Health,
+  type QueryResult,
   type Revoked,
   type TargetList,
 } from './schemas';
@@ -88,6 +90,14 @@ export class ConnectorClient {
   activityPage(grantId: string, next: string | null = null): Promise<ActivityRecordPage> {
     const query = next === null ? '' : `?next=${encodeURIComponent(next)}`;
     return this.call('GET', `/v1/grants/${encodeURIComponent(grantId)}/activity${query}`, activityRecordPageSchema);
+  }
+
+  /**
+   * Runs one statement as a gateway grant (guards and masking apply); at most 500 rows. Recorded with session
+   * `console`, or `export` when run for a download (`forExport`, refused unless the level has `export: true`).
+   */
+  query(grantId: string, sql: string, forExport = false): Promise<QueryResult> {
+    return this.call('POST', `/v1/grants/${encodeURIComponent(grantId)}/query`, queryResultSchema, { sql, ...(forExport ? { export: true } : {}) });
   }
 
   targets(): Promise<TargetList> {

@@ -101,7 +101,11 @@ export const revokedSchema = z.discriminatedUnion('state', [
 export const extendRequestSchema = z.strictObject({ notAfter: isoInstantSchema });
 
 /** `POST /v1/grants/{grantId}/query`: one statement, run as the grant through the SQL gateway's pipeline. */
-export const queryRequestSchema = z.strictObject({ sql: z.string().min(1).max(60_000) });
+export const queryRequestSchema = z.strictObject({
+  sql: z.string().min(1).max(60_000),
+  /** Run it for a download: refused unless the level has `export: true`; recorded as session `export`. */
+  export: z.boolean().default(false),
+});
 
 /** Its answer: at most 500 rows, values in the database's text form; `truncated` when rows were cut off. */
 export const queryResultSchema = z.strictObject({
@@ -111,6 +115,8 @@ export const queryResultSchema = z.strictObject({
   rowCount: z.number().int().nullable(),
   truncated: z.boolean(),
   ms: z.number(),
+  /** The grant's level may download results (`export: true`). */
+  exportable: z.boolean(),
 });
 
 export const targetSummarySchema = z.strictObject({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { accessRequestSchema, grantRecordSchema, grantStateSchema, isoDurationSchema, settingsSchema, targetSchema } from '../../core';
-import { activityDigestSchema, healthSchema, targetSummarySchema } from '../../protocol';
+import { activityDigestSchema, healthSchema, queryRequestSchema, queryResultSchema, targetSummarySchema } from '../../protocol';
 import { changeOptionSchema, formOptionsSchema } from '../portal/request-form';
 import { appConfigSchema } from '../storage/app-config';
 
@@ -131,6 +131,15 @@ export const contracts = {
     payload: z.strictObject(ticketRef),
     /** What has been run under active access so far (a gateway target's digest: counts and tables, no literal); null otherwise. */
     result: z.strictObject({ digest: activityDigestSchema.nullable() }),
+  },
+  runQuery: {
+    /** `export`: run for a download, which the level must allow (the result's `exportable`); the connector records it as one. */
+    payload: z.strictObject({ ...ticketRef, sql: queryRequestSchema.shape.sql, export: z.boolean().default(false) }),
+    /** The statement's rows (at most 500; `truncated` when more were cut off), or why the database or the level's guards refused it. */
+    result: z.discriminatedUnion('outcome', [
+      queryResultSchema.extend({ outcome: z.literal('rows') }),
+      z.strictObject({ outcome: z.literal('refused'), message: z.string() }),
+    ]),
   },
   revealCredential: {
     payload: z.strictObject(ticketRef),

@@ -2,6 +2,7 @@ import Resolver from '@forge/resolver';
 import { getActivity } from './activity-resolver';
 import { findChanges, requestForm } from './portal-form-resolvers';
 import { requestExtension } from './request-extension';
+import { runQuery } from './run-query';
 import { getSettings, saveSettingsResolver, setConnector, simulatePolicy, testConnection } from './settings-resolvers';
 import { auditGrants, listServiceDesks, setupChecklist, setupRequestTypes } from './setup-resolvers';
 import { cancelRequest, getGrant, retryGrant, revealCredential, revokeNow } from './ticket-resolvers';
@@ -20,6 +21,7 @@ export const resolverHandler = new Resolver()
   .define('getGrant', getGrant)
   .define('getActivity', getActivity)
   .define('revealCredential', revealCredential)
+  .define('runQuery', runQuery)
   .define('revokeNow', revokeNow)
   .define('cancelRequest', cancelRequest)
   .define('requestExtension', requestExtension)

@@ -11,6 +11,8 @@ const accessSchema = z
     guard: z.array(guardSchema).optional(),
     /** gateway targets only: this level sees the target's masked columns in the clear. */
     unmasked: z.boolean().optional(),
+    /** gateway targets only: this level may download a console result (each download is recorded as session `export`). */
+    export: z.boolean().optional(),
   })
   .refine((access) => access.memberOf.length + access.privileges.length > 0, {
     message: 'an access level needs at least one memberOf role or privilege',
@@ -97,7 +99,7 @@ export const connectorConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['targets', index, 'masking'], message: 'masking is only for targets with access: gateway (a direct login reads the database itself: leave the column out of its privileges instead)' });
       }
       for (const [role, level] of Object.entries(target.roles)) {
-        for (const key of ['guard', 'unmasked'] as const) {
+        for (const key of ['guard', 'unmasked', 'export'] as const) {
           if (level[key] !== undefined && target.access !== 'gateway') {
             ctx.addIssue({ code: 'custom', path: ['targets', index, 'roles', role, key], message: `${key} is only for targets with access: gateway (a direct login is not seen by the connector)` });
           }

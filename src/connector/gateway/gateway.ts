@@ -6,7 +6,7 @@ import type { Targets } from '../targets';
 import type { ActivityLog } from './activity/activity-log';
 import { activityPage } from './activity/activity-page';
 import { runConsoleStatement } from './console/run-console-statement';
-import type { QueryResult } from '../../protocol';
+import type { QueryRequest, QueryResult } from '../../protocol';
 import { openActivityLog } from './activity/open-activity-log';
 import { GatewayCredentials } from './gateway-credentials';
 import { MysqlGateway } from './mysql-gateway';
@@ -97,8 +97,8 @@ export class Gateway {
   }
 
   /** `POST /v1/grants/{grantId}/query`: one statement as the grant, through the pipeline (runConsoleStatement). */
-  query(grantId: string, sql: string): Promise<QueryResult> {
-    return runConsoleStatement({ ledger: this.deps.ledger, targets: this.targets, credentials: this.credentials, activity: this.activity, hashKey: this.hashKey, now: this.now }, grantId, sql);
+  query(grantId: string, request: QueryRequest): Promise<QueryResult> {
+    return runConsoleStatement({ ledger: this.deps.ledger, targets: this.targets, credentials: this.credentials, activity: this.activity, hashKey: this.hashKey, now: this.now }, grantId, request);
   }
 
   activityPage(grantId: string, next: string | null): Promise<ActivityPage> {

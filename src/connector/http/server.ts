@@ -128,10 +128,10 @@ async function handle(deps: ApiDependencies, request: IncomingMessage): Promise<
     }
     if (grantPath[2] === '/query') {
       return allow(method, ['POST'], async () => {
-        const { sql } = parse(queryRequestSchema, json(body));
+        const request = parse(queryRequestSchema, json(body));
         await deps.grants.get(grantId);
         if (!deps.gateway) throw new ConnectorError('no_activity_record', `grant ${grantId} is not behind the SQL gateway: statements run through the connector only for gateway targets`);
-        return { status: 200, body: await deps.gateway.query(grantId, sql) };
+        return { status: 200, body: await deps.gateway.query(grantId, request) };
       });
     }
     if (grantPath[2]) {

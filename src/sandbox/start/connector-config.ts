@@ -51,6 +51,12 @@ export function sandboxOwner(marker: string): string {
   return `${marker}_owner`;
 }
 
+/** Behind the gateway the read level may also download console results, so the sandbox shows that right. */
+function withReadExport(roles: Roles): Roles {
+  const { read } = roles;
+  return read ? { ...roles, read: { ...read, export: true } } : roles;
+}
+
 /** Where the sandbox's SQL gateway listens: this machine only, on a port the system picks. */
 const GATEWAY_LISTEN = { listen: { host: '127.0.0.1', port: 0 } };
 
@@ -74,8 +80,9 @@ export function sandboxConnectorConfig(options: {
     if (targetUrl === undefined || engine === undefined) {
       return { id, environment, engine: 'pglite' as const, url: `pglite:${join(options.dataDir, id)}`, seed: 'demo' as const, marker, roles: EMBEDDED_ROLES };
     }
-    if (engine === 'mysql') return { id, environment, engine, url: targetUrl, marker, ...access, roles: mysqlRoles(decodeURIComponent(new URL(targetUrl).pathname.slice(1)) || 'mysql') };
-    return { id, environment, engine, url: targetUrl, marker, owner: sandboxOwner(marker), ...access, roles: POSTGRES_ROLES };
+    const exportable = (roles: Roles) => (options.gateway ? withReadExport(roles) : roles);
+    if (engine === 'mysql') return { id, environment, engine, url: targetUrl, marker, ...access, roles: exportable(mysqlRoles(decodeURIComponent(new URL(targetUrl).pathname.slice(1)) || 'mysql')) };
+    return { id, environment, engine, url: targetUrl, marker, owner: sandboxOwner(marker), ...access, roles: exportable(POSTGRES_ROLES) };
   });
   return connectorConfigSchema.parse({
     listen: { host: '127.0.0.1', port: options.port },

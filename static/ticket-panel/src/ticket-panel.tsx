@@ -7,6 +7,7 @@ import { Actions } from './actions';
 import { CredentialBox } from './credential-box';
 import type { GrantAnswer } from './grant-view';
 import { GrantSummary } from './grant-summary';
+import { SqlConsole } from './sql-console';
 import { Timeline } from './timeline';
 
 /** The access panel of one ticket (issue panel and portal request view): state, credential, actions, history. */
@@ -37,6 +38,7 @@ export function TicketPanel(_props: { context?: unknown }) {
             <GrantSummary answer={answer} grant={answer.grant} onWindowEnd={() => void refresh()} />
             {answer.grant.state === 'active' && <ActivityCount />}
             <CredentialBox answer={answer} grant={answer.grant} onRevealed={() => void refresh()} />
+            {answer.grant.state === 'active' && answer.viewer.isRequester && <SqlConsole />}
             <Actions answer={answer} grant={answer.grant} onChanged={refresh} />
             <Timeline answer={answer} grant={answer.grant} />
             {answer.contact && <p>{`Questions about this access? Ask ${answer.contact}.`}</p>}

@@ -58,9 +58,9 @@ export interface ActivityBody {
 }
 
 /** `POST /v1/grants/{grantId}/query`, signed like every v2 request. */
-export async function consoleQuery(baseUrl: string, grantId: string, sql: unknown) {
+export async function consoleQuery(baseUrl: string, grantId: string, sql: unknown, extra: Record<string, unknown> = {}) {
   const path = `/v1/grants/${encodeURIComponent(grantId)}/query`;
-  const body = JSON.stringify({ sql });
+  const body = JSON.stringify({ sql, ...extra });
   const response = await fetch(baseUrl + path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...signRequest(SECRET, { timestamp: Math.floor(Date.now() / 1000), method: 'POST', pathWithQuery: path, body }) },

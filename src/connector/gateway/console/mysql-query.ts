@@ -17,7 +17,7 @@ const TYPE_NAMES = new Map(Object.entries(Types).map(([code, name]) => [Number(c
  * the database, a masked level's statement checked and its rows masked as the MySQL wire does (StatementBlocked when
  * refused). Throws StatementRefused with the SQLSTATE.
  */
-export async function runMysqlQuery(targetUrl: string, login: { username: string; password: string; database: string }, sql: string, level: { readOnly: boolean; checked: boolean; masking: { config: MaskingConfig; hashKey: Buffer } | undefined }): Promise<Omit<QueryResult, 'ms'>> {
+export async function runMysqlQuery(targetUrl: string, login: { username: string; password: string; database: string }, sql: string, level: { readOnly: boolean; checked: boolean; masking: { config: MaskingConfig; hashKey: Buffer } | undefined }): Promise<Omit<QueryResult, 'ms' | 'exportable'>> {
   const connection = await openMysqlBackend(targetUrl, login, { multipleStatements: false, foundRows: false });
   connection.on('error', () => undefined);
   try {

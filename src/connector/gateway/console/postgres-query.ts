@@ -25,7 +25,7 @@ export interface ConsoleLevel {
  * (StatementBlocked when refused) and its masked columns masked by each result column's origin, as on the wire.
  * Throws StatementRefused with the server's SQLSTATE.
  */
-export async function runPostgresQuery(targetUrl: string, login: { username: string; password: string; database: string }, sql: string, level: ConsoleLevel): Promise<Omit<QueryResult, 'ms'>> {
+export async function runPostgresQuery(targetUrl: string, login: { username: string; password: string; database: string }, sql: string, level: ConsoleLevel): Promise<Omit<QueryResult, 'ms' | 'exportable'>> {
   const url = new URL(targetUrl);
   url.username = encodeURIComponent(login.username);
   url.password = encodeURIComponent(login.password);

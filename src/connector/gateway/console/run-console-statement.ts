@@ -10,7 +10,7 @@ import { parseStatements } from '../parse-statements';
 import { statementRecord, type StatementOutcome } from '../statement-pipeline';
 import { runMysqlQuery } from './mysql-query';
 import { runPostgresQuery } from './postgres-query';
-import type { QueryResult } from '../../../protocol';
+import type { QueryRequest, QueryResult } from '../../../protocol';
 import { StatementBlocked, StatementRefused } from './query-result';
 
 export interface ConsoleDependencies {
@@ -23,16 +23,19 @@ export interface ConsoleDependencies {
   now: () => Date;
 }
 
-/** The session name the record gives statements run through `POST /v1/grants/{id}/query`. */
+/** The session names the record gives statements run through `POST /v1/grants/{id}/query`: to be shown, or for a download. */
 export const CONSOLE_SESSION = 'console';
+export const EXPORT_SESSION = 'export';
 
 /**
  * `POST /v1/grants/{grantId}/query`: one statement run as an active gateway grant, through the gateway's pipeline
  * (parsed and classified, checked by the level's guards and masking as the wire checks it, run as the grant's login,
  * recorded under the grant, normalized unless the target records in full) and answered with at most MAX_QUERY_ROWS
- * rows, masked columns masked. The record is written before the answer.
+ * rows, masked columns masked. The record is written before the answer. A run for a download (`export`) is refused
+ * before anything runs unless the level has `export: true`, and is recorded as session `export`.
  */
-export async function runConsoleStatement(deps: ConsoleDependencies, grantId: string, sql: string): Promise<QueryResult> {
+export async function runConsoleStatement(deps: ConsoleDependencies, grantId: string, request: QueryRequest): Promise<QueryResult> {
+  const { sql } = request;
   const record = await deps.ledger.get(grantId);
   if (!record || record.state === 'tombstone') throw new ConnectorError('not_found', `no grant ${grantId}`);
   const target = deps.targets.get(record.target);
@@ -48,6 +51,9 @@ export async function runConsoleStatement(deps: ConsoleDependencies, grantId: st
     throw new ConnectorError('grant_not_active', `the gateway credential of grant ${grantId} is not held by this connector process (it restarted, or another replica issued it): revoke it and request access anew`);
   }
   const level = target.config.roles[record.role];
+  const exportable = level?.export === true;
+  if (request.export && !exportable) throw new ConnectorError('statement_refused', `the access level ${record.role} may not download results (its level has no export: true)`);
+  const session = request.export ? EXPORT_SESSION : CONSOLE_SESSION;
   const guards = level?.guard ?? [];
   const masking = level?.unmasked === true ? undefined : target.config.masking;
   const mysqlRead = target.config.engine === 'mysql' ? readMysqlStatements(sql, (asts) => mysqlGuardRefusal(guards, asts)) : undefined;
@@ -63,11 +69,11 @@ export async function runConsoleStatement(deps: ConsoleDependencies, grantId: st
   const blockedCode = target.config.engine === 'mysql' ? '42000' : '42501';
   const refuse = async (refusal: Refusal): Promise<never> => {
     const outcome = { rows: null, error: { code: blockedCode, message: refusal.message }, startedAt, finishedAt: clock.monotonic() };
-    await deps.activity.append(grantId, statementRecord({ session: CONSOLE_SESSION, mode, statement: statements?.[refusal.index], raw: sql, blocked: refusal.guard, outcome }, clock));
+    await deps.activity.append(grantId, statementRecord({ session, mode, statement: statements?.[refusal.index], raw: sql, blocked: refusal.guard, outcome }, clock));
     throw new ConnectorError('statement_refused', refusal.message);
   };
   let outcome: StatementOutcome;
-  let result: Omit<QueryResult, 'ms'> | undefined;
+  let result: Omit<QueryResult, 'ms' | 'exportable'> | undefined;
   try {
     if (target.config.engine === 'mysql') {
       if (mysqlRead?.refusal) return await refuse(mysqlRead.refusal);
@@ -83,9 +89,9 @@ export async function runConsoleStatement(deps: ConsoleDependencies, grantId: st
     if (error instanceof StatementBlocked) return await refuse(error.refusal);
     if (!(error instanceof StatementRefused)) throw new ConnectorError('target_unavailable', `the statement could not be run on target ${record.target}`, { cause: error });
     outcome = { rows: null, error: { code: error.code, message: error.message }, startedAt, finishedAt: clock.monotonic() };
-    await deps.activity.append(grantId, statementRecord({ session: CONSOLE_SESSION, mode, statement: statements?.[0], raw: sql, outcome }, clock));
+    await deps.activity.append(grantId, statementRecord({ session, mode, statement: statements?.[0], raw: sql, outcome }, clock));
     throw new ConnectorError('statement_refused', `${error.code}: ${error.message}`);
   }
-  await deps.activity.append(grantId, statementRecord({ session: CONSOLE_SESSION, mode, statement: statements?.[0], raw: sql, outcome }, clock));
-  return { ...result, ms: Math.round((outcome.finishedAt - outcome.startedAt) * 1000) / 1000 };
+  await deps.activity.append(grantId, statementRecord({ session, mode, statement: statements?.[0], raw: sql, outcome }, clock));
+  return { ...result, ms: Math.round((outcome.finishedAt - outcome.startedAt) * 1000) / 1000, exportable };
 }
