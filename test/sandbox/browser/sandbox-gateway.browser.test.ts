@@ -21,7 +21,13 @@ describeWith('postgres', 'the sandbox behind the SQL gateway, in a browser', (pg
   let sandbox: SandboxProcess;
   let chromium: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
-  const panel = (): FrameLocator => page.frameLocator('[data-testid="issue-panel"]');
+  // A customer sees the access panel in the portal's request view.
+  const panel = (): FrameLocator => page.frameLocator('[data-testid="portal-request-panel"]');
+  const form = (): FrameLocator => page.frameLocator('[data-testid="portal-form-panel"]');
+  const choose = async (label: string, option: RegExp) => {
+    await form().getByLabel(label, { exact: true }).click();
+    await form().getByRole('option', { name: option }).click();
+  };
   const panelState = (state: string) => panel().getByTestId('grant-state').getByText(state, { exact: true }).waitFor({ timeout: 20_000 });
 
   beforeAll(async () => {
@@ -41,17 +47,15 @@ describeWith('postgres', 'the sandbox behind the SQL gateway, in a browser', (pg
   it("shows the gateway's psql command in the panel; pasted, it runs as the grant; resolving revokes and the ticket shows what was run", async () => {
     await page.goto(`${sandbox.url}/#/portal`);
     await page.getByTestId('user-picker').selectOption('ana@example.com');
-    await page.getByTestId('raise').waitFor();
-    const field = (label: string) => page.getByLabel(label, { exact: true });
-    await field('Summary *').fill('Count tables on dev');
-    await field('Database *').selectOption('shop-dev');
-    await field('Access level *').selectOption('read-only');
-    await field('Duration (ISO-8601, e.g. PT1H)').fill('PT10M');
-    await field('Justification *').fill('INC-91');
+    await page.getByRole('button', { name: 'Database access', exact: true }).click();
+    await page.getByLabel('Summary *', { exact: true }).fill('Count tables on dev');
+    await choose('Database', /^shop-dev — dev/);
+    await choose('Access level', /^Read-only/);
+    await form().getByLabel('Reason', { exact: true }).fill('INC-91: count the catalog tables');
+    await form().getByTestId('form-problems').waitFor({ state: 'detached' });
     await page.getByTestId('raise').click();
     await page.waitForURL(/#\/ticket\/DBA-\d+$/);
-    // The host remounts the panel when it sees the grant's state change: wait for the ticket to say so first.
-    await page.getByTestId('ticket-status').getByText('Access granted').waitFor({ timeout: 20_000 });
+    await page.locator('[data-grant-state="active"]').waitFor({ timeout: 20_000 });
     await panelState('Active');
 
     await panel().getByRole('button', { name: 'Reveal password' }).click();
@@ -64,11 +68,12 @@ describeWith('postgres', 'the sandbox behind the SQL gateway, in a browser', (pg
     expect({ code: ran.code, stderr: ran.stderr }).toEqual({ code: 0, stderr: '' });
     expect(ran.stdout.split('\n')[0]).toBe(username);
 
+    // An agent resolves the ticket; the activity comment is internal, so the lead reads it once it lands after
+    // the revoke and the view reloads.
+    await page.getByTestId('user-picker').selectOption('lead@example.com');
     await page.getByTestId('transition-resolve').click();
     await page.getByTestId('ticket-status').getByText('Resolved').waitFor();
-    await panelState('Revoked');
-    // The activity comment is internal: the lead sees it, once it lands after the revoke and the view reloads.
-    await page.getByTestId('user-picker').selectOption('lead@example.com');
+    await page.locator('[data-grant-state="revoked"]').waitFor({ timeout: 20_000 });
     const activity = page.getByTestId('timeline').getByText(/Database activity under grant/);
     for (let attempt = 0; attempt < 20 && (await activity.count()) === 0; attempt += 1) {
       await page.reload();
