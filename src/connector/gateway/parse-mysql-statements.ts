@@ -91,6 +91,29 @@ export function parseMysqlTrees(sql: string): { parser: MySqlParser; option: { d
 
 export type Node = Record<string, unknown>;
 
+/** Every object of a syntax tree, in one walk. */
+export function objects(value: unknown): Node[] {
+  const found: Node[] = [];
+  const walk = (item: unknown): void => {
+    if (Array.isArray(item)) {
+      for (const element of item) walk(element);
+      return;
+    }
+    if (item === null || typeof item !== 'object') return;
+    const node = item as Node;
+    found.push(node);
+    for (const key in node) walk(node[key]);
+  };
+  walk(value);
+  return found;
+}
+
+/** The lower-case name of a function call node (the last part of a qualified name). */
+export function functionName(node: Node): string {
+  const parts = ((node.name as { name?: { value?: unknown }[] } | undefined)?.name ?? []) as { value?: unknown }[];
+  return String(parts.at(-1)?.value ?? '').toLowerCase();
+}
+
 const EXECUTABLE_COMMENT = /\/\*M?!/;
 
 /** `--` followed by anything but an ASCII space or control character (a Unicode space is none to the server). */

@@ -1,4 +1,4 @@
-import type { Node } from '../parse-mysql-statements';
+import { functionName, objects, type Node } from '../parse-mysql-statements';
 import { UNPARSED, type Refusal } from './check-guards';
 import type { Guard } from './guard-schema';
 
@@ -36,28 +36,6 @@ export function lexicalProblem(ast: Node): string | undefined {
 
 /** Functions that write while looking like a read (MariaDB sequences). */
 const WRITING_FUNCTIONS = new Set(['nextval', 'setval', 'lastval']);
-
-/** Every object of a tree, in one walk. */
-function objects(value: unknown): Node[] {
-  const found: Node[] = [];
-  const walk = (item: unknown): void => {
-    if (Array.isArray(item)) {
-      for (const element of item) walk(element);
-      return;
-    }
-    if (item === null || typeof item !== 'object') return;
-    const node = item as Node;
-    found.push(node);
-    for (const key in node) walk(node[key]);
-  };
-  walk(value);
-  return found;
-}
-
-function functionName(node: Node): string {
-  const parts = ((node.name as { name?: { value?: unknown }[] } | undefined)?.name ?? []) as { value?: unknown }[];
-  return String(parts.at(-1)?.value ?? '').toLowerCase();
-}
 
 /** The system variable a SET assigns (`@@session.x`, `SESSION x`, `x`), or undefined for a user variable (`@x`). */
 function systemVariable(assign: Node): string | undefined {

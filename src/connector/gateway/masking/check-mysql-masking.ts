@@ -1,4 +1,4 @@
-import type { Node } from '../parse-mysql-statements';
+import { functionName, objects, type Node } from '../parse-mysql-statements';
 import { UNPARSED, type Refusal } from '../guards/check-guards';
 import { lexicalProblem } from '../guards/check-mysql-guards';
 import type { MysqlMaskingCatalog } from './mysql-masking-catalog';
@@ -9,31 +9,9 @@ const SIDE_CHANNELS = new Set(['column_stats', 'column_statistics']);
 const ALLOWED = new Set(['select', 'insert', 'replace', 'update', 'delete', 'show', 'desc', 'describe', 'explain', 'set', 'use', 'transaction']);
 const WRITES = new Set(['insert', 'replace', 'update', 'delete']);
 
-/** Every object of a tree, in one walk. */
-function objects(value: unknown): Node[] {
-  const found: Node[] = [];
-  const walk = (item: unknown): void => {
-    if (Array.isArray(item)) {
-      for (const element of item) walk(element);
-      return;
-    }
-    if (item === null || typeof item !== 'object') return;
-    const node = item as Node;
-    found.push(node);
-    for (const key in node) walk(node[key]);
-  };
-  walk(value);
-  return found;
-}
-
 function columnName(node: Node): string {
   const column = node.column as string | { expr?: { value?: unknown } } | undefined;
   return String(typeof column === 'string' ? column : (column?.expr?.value ?? '')).toLowerCase();
-}
-
-function functionName(node: Node): string {
-  const parts = ((node.name as { name?: { value?: unknown }[] } | undefined)?.name ?? []) as { value?: unknown }[];
-  return String(parts.at(-1)?.value ?? '').toLowerCase();
 }
 
 /** The column references a simple top-level SELECT's list holds as they are: the only place a masked column may appear. */
