@@ -157,7 +157,8 @@ describe('Custom UI in the browser', () => {
     await page.getByRole('tab', { name: 'Audit' }).click();
     await page.getByRole('button', { name: 'Show grants' }).click();
     const table = page.getByRole('table', { name: 'Grants in the range' });
-    const row = table.getByRole('row').filter({ hasText: key });
+    const row = table.getByRole('row').filter({ has: page.getByRole('cell', { name: key, exact: true }) });
+    await row.waitFor();
     const cells = await row.getByRole('cell').allTextContents();
     expect(cells.slice(0, 5)).toEqual([key, 'Ana Lima', 'policy: Read-only on dev is automatic', 'shop-dev', 'read-only']);
     expect(cells[5]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
