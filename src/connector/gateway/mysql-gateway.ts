@@ -1,11 +1,12 @@
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import type { Connection } from 'mysql2';
 import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
 import type { Targets } from '../targets';
 import type { ActivityLog } from './activity/activity-log';
+import { listenGateway } from './listen-gateway';
 import type { GatewayCredentials } from './gateway-credentials';
 import { ACCESS_DENIED, authenticateClient, type AuthenticatedClient } from './mysql/authenticate-client';
 import { clearMisreadModes } from './mysql/clear-misread-modes';
@@ -56,14 +57,8 @@ export class MysqlGateway {
     this.server = createServer((socket) => this.accept(socket));
   }
 
-  async listen(): Promise<{ host: string; port: number }> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.options.listen.port, this.options.listen.host, resolve);
-    });
-    const address = this.server.address() as AddressInfo;
-    this.options.log.info({ event: 'gateway.listening', protocol: 'mysql', host: address.address, port: address.port, tls: Boolean(this.tls) });
-    return { host: address.address, port: address.port };
+  listen(): Promise<{ host: string; port: number }> {
+    return listenGateway(this.server, this.options.listen, { log: this.options.log, protocol: 'mysql', tls: Boolean(this.tls) });
   }
 
   serve(targets: Targets, now: () => Date): void {

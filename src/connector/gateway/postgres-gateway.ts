@@ -1,6 +1,6 @@
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { PostgresConnection, verifyScramSha256Password } from 'pg-gateway';
 import type { Ledger } from '../ledger/ledger';
@@ -8,6 +8,7 @@ import type { Logger } from '../log';
 import type { Targets } from '../targets';
 import type { ActivityLog } from './activity/activity-log';
 import { cancelBackend, openBackend, type BackendConnection, type ClientStartup } from './backend-connection';
+import { listenGateway } from './listen-gateway';
 import type { GatewayCredentials, GatewayLogin } from './gateway-credentials';
 import { GatewaySession } from './gateway-session';
 import { checkGuards, type Refusal } from './guards/check-guards';
@@ -65,14 +66,8 @@ export class PostgresGateway {
     this.server = createServer((socket) => this.accept(socket));
   }
 
-  async listen(): Promise<{ host: string; port: number }> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.options.listen.port, this.options.listen.host, resolve);
-    });
-    const address = this.server.address() as AddressInfo;
-    this.options.log.info({ event: 'gateway.listening', protocol: 'postgres', host: address.address, port: address.port, tls: Boolean(this.tls) });
-    return { host: address.address, port: address.port };
+  listen(): Promise<{ host: string; port: number }> {
+    return listenGateway(this.server, this.options.listen, { log: this.options.log, protocol: 'postgres', tls: Boolean(this.tls) });
   }
 
   serve(targets: Targets, now: () => Date): void {
