@@ -3,6 +3,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { launchChromium, seriousViolations } from '../../browser/support/chromium';
 import { startSandboxProcess, type SandboxProcess } from '../e2e/sandbox-process';
 import { ensureUiBuilt } from '../e2e/ui-builds';
+import { portalForm } from './raise-through-portal-form';
 
 jest.setTimeout(180_000);
 
@@ -11,7 +12,7 @@ describe('the portal form in a browser', () => {
   let sandbox: SandboxProcess;
   let chromium: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
-  const form = (): FrameLocator => page.frameLocator('[data-testid="portal-form-panel"]');
+  const form = (): FrameLocator => portalForm(page);
   const choose = async (label: string, option: RegExp) => {
     await form().getByLabel(label, { exact: true }).click();
     await form().getByRole('option', { name: option }).click();

@@ -3,6 +3,7 @@ import { launchChromium } from '../../browser/support/chromium';
 import { describeWith } from '../../support/servers';
 import { startSandboxProcess, type SandboxProcess } from '../e2e/sandbox-process';
 import { ensureUiBuilt } from '../e2e/ui-builds';
+import { raiseThroughPortalForm } from './raise-through-portal-form';
 
 jest.setTimeout(180_000);
 
@@ -12,11 +13,6 @@ describeWith('postgres', "the ticket panel's SQL console on the sandbox behind t
   let page: Page;
   // A customer sees the access panel in the portal's request view.
   const panel = (): FrameLocator => page.frameLocator('[data-testid="portal-request-panel"]');
-  const form = (): FrameLocator => page.frameLocator('[data-testid="portal-form-panel"]');
-  const choose = async (label: string, option: RegExp) => {
-    await form().getByLabel(label, { exact: true }).click();
-    await form().getByRole('option', { name: option }).click();
-  };
 
   beforeAll(async () => {
     await ensureUiBuilt();
@@ -38,17 +34,7 @@ describeWith('postgres', "the ticket panel's SQL console on the sandbox behind t
   };
 
   it('the requester runs statements without the password; rows, a download, a cut-off and a refusal are shown; revoking takes the console away', async () => {
-    await page.goto(`${sandbox.url}/#/portal`);
-    await page.getByTestId('user-picker').selectOption('ana@example.com');
-    await page.getByRole('button', { name: 'Database access', exact: true }).click();
-    await page.getByLabel('Summary *', { exact: true }).fill('Look at the catalog on dev');
-    await choose('Database', /^shop-dev — dev/);
-    await choose('Access level', /^Read-only/);
-    await form().getByLabel('Reason', { exact: true }).fill('INC-92: look at the catalog');
-    await form().getByTestId('form-problems').waitFor({ state: 'detached' });
-    await page.getByTestId('raise').click();
-    await page.waitForURL(/#\/ticket\/DBA-\d+$/);
-    await page.locator('[data-grant-state="active"]').waitFor({ timeout: 20_000 });
+    await raiseThroughPortalForm(page, sandbox.url, { summary: 'Look at the catalog on dev', database: /^shop-dev — dev/, level: /^Read-only/, reason: 'INC-92: look at the catalog' });
     await panel().getByTestId('sql-console').waitFor({ timeout: 20_000 });
 
     await run('SELECT current_user = session_user AS own_login, 40 + 2 AS answer');

@@ -5,6 +5,7 @@ import { describeWith } from '../../support/servers';
 import { bannerGatewayPort } from '../e2e/gateway-ticket';
 import { startSandboxProcess, type SandboxProcess } from '../e2e/sandbox-process';
 import { ensureUiBuilt } from '../e2e/ui-builds';
+import { raiseThroughPortalForm } from './raise-through-portal-form';
 
 jest.setTimeout(180_000);
 
@@ -23,11 +24,6 @@ describeWith('postgres', 'the sandbox behind the SQL gateway, in a browser', (pg
   let page: Page;
   // A customer sees the access panel in the portal's request view.
   const panel = (): FrameLocator => page.frameLocator('[data-testid="portal-request-panel"]');
-  const form = (): FrameLocator => page.frameLocator('[data-testid="portal-form-panel"]');
-  const choose = async (label: string, option: RegExp) => {
-    await form().getByLabel(label, { exact: true }).click();
-    await form().getByRole('option', { name: option }).click();
-  };
   const panelState = (state: string) => panel().getByTestId('grant-state').getByText(state, { exact: true }).waitFor({ timeout: 20_000 });
 
   beforeAll(async () => {
@@ -45,17 +41,7 @@ describeWith('postgres', 'the sandbox behind the SQL gateway, in a browser', (pg
   });
 
   it("shows the gateway's psql command in the panel; pasted, it runs as the grant; resolving revokes and the ticket shows what was run", async () => {
-    await page.goto(`${sandbox.url}/#/portal`);
-    await page.getByTestId('user-picker').selectOption('ana@example.com');
-    await page.getByRole('button', { name: 'Database access', exact: true }).click();
-    await page.getByLabel('Summary *', { exact: true }).fill('Count tables on dev');
-    await choose('Database', /^shop-dev — dev/);
-    await choose('Access level', /^Read-only/);
-    await form().getByLabel('Reason', { exact: true }).fill('INC-91: count the catalog tables');
-    await form().getByTestId('form-problems').waitFor({ state: 'detached' });
-    await page.getByTestId('raise').click();
-    await page.waitForURL(/#\/ticket\/DBA-\d+$/);
-    await page.locator('[data-grant-state="active"]').waitFor({ timeout: 20_000 });
+    await raiseThroughPortalForm(page, sandbox.url, { summary: 'Count tables on dev', database: /^shop-dev — dev/, level: /^Read-only/, reason: 'INC-91: count the catalog tables' });
     await panelState('Active');
 
     await panel().getByRole('button', { name: 'Reveal password' }).click();
