@@ -3,7 +3,7 @@ import type { RunningSandbox } from './start-sandbox';
 /** What `npm start` prints once ready: where to go, who to be, where the logs are. No secret. */
 export function banner(sandbox: RunningSandbox): string {
   const users = Object.values(sandbox.directory.users).map((user) => `    ${user.email.padEnd(20)} ${user.displayName} (${user.role})`);
-  const targets = sandbox.options.targetUrl === undefined ? 'shop-dev (dev) and shop-prod (prod) on embedded PostgreSQL (PGlite): a demo, not a security boundary' : `shop-dev (dev) and shop-prod (prod) on ${new URL(sandbox.options.targetUrl).host}`;
+  const targets = sandbox.options.targetUrl === undefined ? 'shop-dev (dev) and shop-prod (prod) on an embedded PostgreSQL server on this machine' : `shop-dev (dev) and shop-prod (prod) on ${new URL(sandbox.options.targetUrl).host}`;
   return [
     '',
     `JIT database access sandbox ready in ${(sandbox.startedInMs / 1000).toFixed(1)} s`,
@@ -17,6 +17,7 @@ export function banner(sandbox: RunningSandbox): string {
     `  Sweep           every ${sandbox.options.sweepSeconds} s`,
     `  Data            ${sandbox.options.dataDir}${sandbox.options.dataDirIsTemporary ? ' (temporary, removed on exit)' : ''}`,
     `  Connector log   ${sandbox.connectorLog}`,
+    ...(sandbox.databaseLog === undefined ? [] : [`  Database log    ${sandbox.databaseLog}`]),
     ...(sandbox.app === undefined ? ['', '  WARNING: the app manifest declares no resolvers yet, so the app is not configured and has no request types.'] : []),
     ...sandbox.warnings.flatMap((warning) => ['', `  WARNING: ${warning}`]),
     '',

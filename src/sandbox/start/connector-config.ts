@@ -5,11 +5,14 @@ import { TARGETS } from './demo-directory';
 
 type Roles = TargetConfig['roles'];
 
-// The embedded databases are seeded with the demo `shop` schema (seedDemo).
+// The embedded server's databases hold the demo `shop` schema. Behind the gateway, customers' emails are masked for
+// every level, and the write levels carry guards, so the console shows both.
+const EMBEDDED_MASKING = { 'shop.customers.email': 'email' as const };
+const SHOP_WRITE = ['USAGE ON SCHEMA shop', 'SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA shop'];
 const EMBEDDED_ROLES: Roles = {
-  read: { memberOf: [], privileges: ['USAGE ON SCHEMA shop', 'SELECT ON ALL TABLES IN SCHEMA shop'] },
-  write: { memberOf: [], privileges: ['USAGE ON SCHEMA shop', 'SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA shop'] },
-  ddl: { memberOf: [], privileges: ['USAGE, CREATE ON SCHEMA shop', 'SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA shop'] },
+  read: { memberOf: [], privileges: ['USAGE ON SCHEMA shop', 'SELECT ON ALL TABLES IN SCHEMA shop'], export: true },
+  write: { memberOf: [], privileges: SHOP_WRITE, guard: ['no-unqualified-write', 'no-drop'] },
+  ddl: { memberOf: [], privileges: ['USAGE, CREATE ON SCHEMA shop', ...SHOP_WRITE.slice(1)], guard: ['no-drop'] },
 };
 
 // A real server's schema is unknown: the tables of `public` in the URL's database, and nothing of any other
@@ -60,36 +63,51 @@ function withReadExport(roles: Roles): Roles {
 /** Where the sandbox's SQL gateway listens: this machine only, on a port the system picks. */
 const GATEWAY_LISTEN = { listen: { host: '127.0.0.1', port: 0 } };
 
+/** Where the demo targets live: one database per target on the embedded server, or all on a server of the user's. */
+export type SandboxDatabases = { embedded: Record<string, string> } | { targetUrl: string; gateway: boolean };
+
+function serverTargets(targetUrl: string, gateway: boolean, marker: string) {
+  const engine = new URL(targetUrl).protocol === 'mysql:' ? ('mysql' as const) : ('postgres' as const);
+  const access = gateway ? { access: 'gateway' as const } : {};
+  const exportable = (roles: Roles) => (gateway ? withReadExport(roles) : roles);
+  const targets = TARGETS.map(({ id, environment }) =>
+    engine === 'mysql'
+      ? { id, environment, engine, url: targetUrl, marker, ...access, roles: exportable(mysqlRoles(decodeURIComponent(new URL(targetUrl).pathname.slice(1)) || 'mysql')) }
+      : { id, environment, engine, url: targetUrl, marker, owner: sandboxOwner(marker), ...access, roles: exportable(POSTGRES_ROLES) },
+  );
+  return { engine, targets };
+}
+
+function embeddedTargets(urls: Record<string, string>, marker: string) {
+  const targets = TARGETS.map(({ id, environment }) => {
+    const url = urls[id];
+    if (url === undefined) throw new Error(`no embedded database for ${id}`);
+    return { id, environment, engine: 'postgres' as const, url, marker, owner: sandboxOwner(marker), access: 'gateway' as const, masking: EMBEDDED_MASKING, roles: EMBEDDED_ROLES };
+  });
+  return { engine: 'postgres' as const, targets };
+}
+
 /**
- * The connector's config: `shop-dev` and `shop-prod` on embedded databases, or both on `targetUrl`; with `gateway`,
- * both behind the connector's SQL gateway for that URL's wire protocol.
+ * The connector's config: `shop-dev` and `shop-prod` on the embedded server behind the SQL gateway, or both on
+ * `targetUrl`, behind the gateway for that URL's wire protocol with `gateway`.
  */
 export function sandboxConnectorConfig(options: {
   dataDir: string;
   marker: string;
   secret: string;
   port: number;
-  targetUrl?: string | undefined;
-  gateway?: boolean | undefined;
+  databases: SandboxDatabases;
   callbackUrl?: string | undefined;
 }): ConnectorConfig {
-  const { marker, targetUrl } = options;
-  const engine = targetUrl === undefined ? undefined : new URL(targetUrl).protocol === 'mysql:' ? ('mysql' as const) : ('postgres' as const);
-  const access = options.gateway ? { access: 'gateway' as const } : {};
-  const targets = TARGETS.map(({ id, environment }) => {
-    if (targetUrl === undefined || engine === undefined) {
-      return { id, environment, engine: 'pglite' as const, url: `pglite:${join(options.dataDir, id)}`, seed: 'demo' as const, marker, roles: EMBEDDED_ROLES };
-    }
-    const exportable = (roles: Roles) => (options.gateway ? withReadExport(roles) : roles);
-    if (engine === 'mysql') return { id, environment, engine, url: targetUrl, marker, ...access, roles: exportable(mysqlRoles(decodeURIComponent(new URL(targetUrl).pathname.slice(1)) || 'mysql')) };
-    return { id, environment, engine, url: targetUrl, marker, owner: sandboxOwner(marker), ...access, roles: exportable(POSTGRES_ROLES) };
-  });
+  const { databases, marker } = options;
+  const { engine, targets } = 'embedded' in databases ? embeddedTargets(databases.embedded, marker) : serverTargets(databases.targetUrl, databases.gateway, marker);
+  const gateway = 'embedded' in databases || databases.gateway;
   return connectorConfigSchema.parse({
     listen: { host: '127.0.0.1', port: options.port },
     secrets: [options.secret],
     ledger: `file:${join(options.dataDir, 'ledger')}`,
     ...(options.callbackUrl ? { callback: { url: options.callbackUrl } } : {}),
-    ...(options.gateway && engine !== undefined ? { gateway: { [engine]: GATEWAY_LISTEN } } : {}),
+    ...(gateway ? { gateway: { [engine]: GATEWAY_LISTEN } } : {}),
     targets,
   });
 }

@@ -7,11 +7,11 @@ import { z } from 'zod';
 export const USAGE = `Usage: npm start -- [--port N] [--target-url URL [--gateway]] [--sweep-seconds N] [--data DIR] [--log text|json]
 
   --port N           where the browser UI and the JSM-compatible REST API listen (default 8080)
-  --target-url URL   postgres://… or mysql://… admin URL: grant on that server instead of the embedded database
+  --target-url URL   postgres://… or mysql://… admin URL: grant on that server instead of the embedded PostgreSQL
   --gateway          with --target-url: requesters connect through the connector's SQL gateway, which records
-                     what they run (the embedded database cannot be put behind it: see docs/local-platform.md)
+                     what they run (the embedded PostgreSQL's targets are always behind it)
   --sweep-seconds N  period of the app's scheduled sweep (default 10)
-  --data DIR         keep the connector's ledger and the embedded databases here (default: a fresh temporary directory)
+  --data DIR         keep the connector's ledger and the embedded PostgreSQL's data here (default: a fresh temporary directory)
   --log text|json    the app's log lines: readable (default) or one JSON object per line, as Forge collects them
   --help             this text`;
 
@@ -28,12 +28,6 @@ export const sandboxOptionsSchema = z
     sweepSeconds: z.coerce.number().int().min(1).max(3600).default(10),
     dataDir: z.string().min(1).optional(),
     log: z.string().default('text').pipe(z.enum(['text', 'json'], { error: '--log is text or json' })),
-  })
-  // PGlite's only session is the superuser's, and a statement can take it back from the grant's role
-  // (set_config('session_authorization', …)): no gateway session on it could be held to the grant.
-  .refine((options) => !options.gateway || options.targetUrl !== undefined, {
-    path: ['gateway'],
-    message: '--gateway needs --target-url: the embedded database cannot hold a session to the grant\'s role (see docs/local-platform.md)',
   });
 
 export type SandboxOptionsInput = z.input<typeof sandboxOptionsSchema>;

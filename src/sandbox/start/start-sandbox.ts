@@ -13,17 +13,17 @@ import { forgeContentSecurityPolicy } from '../web/forge-csp';
 import { listenSandboxWeb } from '../web/server';
 import { ALERT_PATH, type ResolverRequest } from '../web/sandbox-api';
 import { appResolvers, type IssueContext } from './app-resolvers';
-import { ConsolePasswords } from './console-passwords';
-import { sandboxConnectorConfig, sandboxMarker } from './connector-config';
+import { sandboxConnectorConfig, sandboxMarker, type SandboxDatabases } from './connector-config';
 import { customUiPages, isBuilt, notBuiltWarning } from './custom-ui-pages';
 import { TARGETS } from './demo-directory';
-import { embeddedTargets } from './embedded-targets';
+import { startEmbeddedServer, type EmbeddedServer } from './embedded-server';
 import { endAllGrants } from './end-grants';
 import { freePort } from './free-port';
 import { ensureOwnerRole } from './owner-role';
 import { resolveOptions, type SandboxOptions, type SandboxOptionsInput } from './options';
 import { seedApp, type SeededApp } from './seed-app';
 import { seedDirectory, type SeededDirectory } from './seed-directory';
+import { seedShopDatabases } from './shop-databases';
 
 const PROJECT_ROOT = join(__dirname, '../../..');
 export const SANDBOX_UI_DIR = join(PROJECT_ROOT, 'dist', 'sandbox-ui');
@@ -38,8 +38,10 @@ export type RunningSandbox = {
   connectorUrl: string;
   /** Where the connector writes its JSON log lines. */
   connectorLog: string;
-  /** Where requesters connect with --gateway: the SQL gateway's address on this machine. */
+  /** Where requesters connect: the SQL gateway's address on this machine (none with --target-url and no --gateway). */
   gatewayEndpoint: { host: string; port: number } | undefined;
+  /** The embedded PostgreSQL server's log, unless --target-url. */
+  databaseLog: string | undefined;
   startedInMs: number;
   /** What is not built yet, with the command that builds it; printed with the banner. */
   warnings: string[];
@@ -59,8 +61,20 @@ async function issueContext(jsm: JsmEmulator, key: string): Promise<IssueContext
   return { issue: { key: issue.key, id: issue.id }, project: { key: issue.fields.project.key, id: issue.fields.project.id } };
 }
 
+/** The demo targets' databases: the user's server with --target-url, else the embedded server, seeded. */
+async function openDatabases(options: SandboxOptions): Promise<{ databases: SandboxDatabases; embedded?: EmbeddedServer }> {
+  if (options.targetUrl !== undefined) return { databases: { targetUrl: options.targetUrl, gateway: options.gateway } };
+  const embedded = await startEmbeddedServer(options.dataDir);
+  try {
+    return { databases: { embedded: await seedShopDatabases(embedded, TARGETS.map((target) => target.id)) }, embedded };
+  } catch (error) {
+    await embedded.stop();
+    throw error;
+  }
+}
+
 /**
- * `npm start`: the connector (embedded databases or --target-url), the JSM emulator, the Forge runtime
+ * `npm start`: the connector (the embedded PostgreSQL server or --target-url), the JSM emulator, the Forge runtime
  * running the app's real handlers, seeded as an admin would, and the browser UI with the REST API.
  */
 export async function startSandbox(input: SandboxOptionsInput = {}): Promise<RunningSandbox> {
@@ -82,8 +96,7 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
   await runtime.listen();
   const callback = runtime.manifest.webtriggers[0];
 
-  const passwords = new ConsolePasswords();
-  const embedded = embeddedTargets(passwords);
+  const { databases, embedded } = await openDatabases(options);
   const secret = randomBytes(32).toString('hex');
   const connectorLog = join(options.dataDir, 'connector.log');
   const marker = sandboxMarker(options);
@@ -92,21 +105,19 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
     marker,
     secret,
     port: connectorPort,
-    targetUrl: options.targetUrl,
-    gateway: options.gateway,
+    databases,
     callbackUrl: callback === undefined ? undefined : runtime.webTriggerUrl(callback.key),
   });
   const log = createLogger({ destination: pino.destination({ dest: connectorLog, sync: true, mkdir: true }) });
-  const owner = config.targets.find((target) => target.engine === 'postgres')?.owner;
-  if (options.targetUrl !== undefined && owner !== undefined) await ensureOwnerRole(options.targetUrl, owner);
+  const owned = config.targets.find((target) => target.owner !== undefined);
+  if (owned?.owner !== undefined) await ensureOwnerRole(owned.url, owned.owner);
   const [connector, directory] = await Promise.all([
-    startConnector({ config, factories: { ...driverFactories, pglite: embedded.factory }, log }),
+    startConnector({ config, factories: driverFactories, log }),
     seedDirectory(jsm, new Date()),
   ]);
   // Grants a killed run left in a kept --data ledger: their tickets went with it. (Without --data on a real
   // server, the fresh ledger knows nothing and start-up reconciliation has already revoked the marker's logins.)
   await endAllGrants(connector);
-  await Promise.all(TARGETS.map((target) => embedded.database(target.id)));
 
   const resolvers = appResolvers(runtime);
   // Until the app's manifest declares a UI module with a resolver, nothing can configure it as an admin would.
@@ -152,14 +163,6 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
           request.moduleKey,
         ),
       raisePortalRequest: (accountId, request, properties) => jsm.raisePortalRequest(accountId, request, properties),
-      sql: {
-        embeddedDatabase: (targetId) => embedded.database(targetId),
-        verifyEmbeddedPassword: (targetId, username, password) => passwords.verify(targetId, username, password),
-        targetUrl: options.targetUrl,
-        connectInfo: (targetId) => connector.context.targets.get(targetId)?.connect,
-        targetIds: config.targets.map((target) => target.id),
-        marker,
-      },
     },
     customUi: {
       pages,
@@ -178,8 +181,9 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
       await runtime.stop();
       await endAllGrants(connector);
       await connector.stop();
+      await embedded?.stop();
       if (options.dataDirIsTemporary) await rm(options.dataDir, { recursive: true, force: true });
     })());
   const gatewayEndpoint = connector.context.gateway?.endpoints.postgres ?? connector.context.gateway?.endpoints.mysql;
-  return { url: web.url, options, directory, app, connectorUrl: connector.url, connectorLog, gatewayEndpoint, startedInMs: Date.now() - started, warnings, jsm, runtime, connector, stop };
+  return { url: web.url, options, directory, app, connectorUrl: connector.url, connectorLog, gatewayEndpoint, databaseLog: embedded?.log, startedInMs: Date.now() - started, warnings, jsm, runtime, connector, stop };
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { callerOf, unauthorized, type Directory } from './basic-auth';
-import { SqlConsoleError, runConsoleQuery, sqlRequestSchema, type SqlConsoleDeps } from './sql-console';
 
 /** A resolver call from the UI: the sandbox adds who is signed in and the issue context, as the bridge does. */
 export const resolverRequestSchema = z.strictObject({
@@ -26,7 +25,6 @@ export type SandboxApiDeps = {
   invokeResolver(accountId: string, request: ResolverRequest): Promise<unknown>;
   /** Raises a request from the portal as the signed-in customer (JsmEmulator.raisePortalRequest). */
   raisePortalRequest(accountId: string, request: unknown, properties: ReadonlyArray<{ key: string; value: unknown }>): Promise<Response>;
-  sql: SqlConsoleDeps;
   /** A break-glass alert the app sent to the sandbox's own alert webhook (ALERT_PATH). */
   receiveAlert(alert: Record<string, unknown>): void;
 };
@@ -36,8 +34,6 @@ export const ALERT_PATH = '/sandbox/api/alerts';
 
 const error = (status: number, message: string, extra: Record<string, unknown> = {}) =>
   Response.json({ errorMessages: [message], errors: {}, ...extra }, { status });
-
-const SQL_STATUS: Record<SqlConsoleError['code'], number> = { bad_credentials: 401, login_refused: 403, unknown_target: 404, statement_failed: 400 };
 
 async function parseJson<T>(request: Request, schema: z.ZodType<T>): Promise<{ ok: true; value: T } | { ok: false; response: Response }> {
   let raw: unknown;
@@ -51,7 +47,7 @@ async function parseJson<T>(request: Request, schema: z.ZodType<T>): Promise<{ o
   return { ok: true, value: parsed.data };
 }
 
-/** The sandbox's own endpoints under /sandbox/api/: start-up info, resolver calls, the SQL console. */
+/** The sandbox's own endpoints under /sandbox/api/: start-up info, resolver calls, portal requests, alerts. */
 export async function handleSandboxApi(request: Request, deps: SandboxApiDeps): Promise<Response> {
   const { pathname } = new URL(request.url);
   const method = request.method.toUpperCase();
@@ -62,7 +58,7 @@ export async function handleSandboxApi(request: Request, deps: SandboxApiDeps): 
     deps.receiveAlert(alert.value);
     return new Response(null, { status: 202 });
   }
-  if (method !== 'POST' || !['/sandbox/api/resolver', '/sandbox/api/sql', '/sandbox/api/portal/request'].includes(pathname)) return error(404, `No resource at ${pathname}.`);
+  if (method !== 'POST' || !['/sandbox/api/resolver', '/sandbox/api/portal/request'].includes(pathname)) return error(404, `No resource at ${pathname}.`);
 
   const caller = callerOf(request, deps.directory);
   if (caller.kind !== 'user') return unauthorized();
@@ -71,23 +67,11 @@ export async function handleSandboxApi(request: Request, deps: SandboxApiDeps): 
     if (!body.ok) return body.response;
     return deps.raisePortalRequest(caller.accountId, body.value.request, body.value.properties);
   }
-  if (pathname === '/sandbox/api/resolver') {
-    const body = await parseJson(request, resolverRequestSchema);
-    if (!body.ok) return body.response;
-    try {
-      return Response.json({ result: (await deps.invokeResolver(caller.accountId, body.value)) ?? null });
-    } catch (failure) {
-      return error(502, (failure as Error).message);
-    }
-  }
-  const body = await parseJson(request, sqlRequestSchema);
+  const body = await parseJson(request, resolverRequestSchema);
   if (!body.ok) return body.response;
   try {
-    return Response.json(await runConsoleQuery(deps.sql, body.value));
+    return Response.json({ result: (await deps.invokeResolver(caller.accountId, body.value)) ?? null });
   } catch (failure) {
-    if (failure instanceof SqlConsoleError) {
-      return error(SQL_STATUS[failure.code], failure.message, { code: failure.code, ...(failure.sqlState ? { sqlState: failure.sqlState } : {}) });
-    }
-    throw failure;
+    return error(502, (failure as Error).message);
   }
 }

@@ -46,7 +46,7 @@ describe('the sandbox in a browser', () => {
     await sandbox?.stop();
   });
 
-  it('raises a prod request as ana, approves it as the lead, reveals in the app panel, runs SELECT, then revokes by resolving', async () => {
+  it('raises a prod request as ana, approves it as the lead, queries in the panel (masked, refused), then revokes by resolving', async () => {
     await page.goto(`${sandbox.url}/#/portal`);
     await signInAs('ana@example.com');
     await page.getByTestId('raise').waitFor();
@@ -73,43 +73,39 @@ describe('the sandbox in a browser', () => {
     await page.getByTestId('approve').click();
     await panelState('Active');
     expect(await panel().getByText('Only the requester can reveal the password.').count()).toBe(1);
+    expect(await panel().getByTestId('sql-console').count()).toBe(0);
     await shot('approved-and-active');
 
+    // The requester queries from the ticket: through the gateway, as the grant, with no password revealed.
     await signInAs('ana@example.com');
-    await panel().getByRole('button', { name: 'Reveal password' }).click();
-    await panel().getByRole('dialog').getByRole('button', { name: 'Reveal now' }).click();
-    const password = (await panel().getByLabel('Password', { exact: true }).textContent()) ?? '';
-    const username = (await panel().getByLabel('User', { exact: true }).textContent()) ?? '';
-    expect(password.length).toBeGreaterThan(10);
-    await shot('credential-revealed');
-    const ticketUrl = page.url();
+    const run = async (sql: string) => {
+      await panel().getByLabel('Statement', { exact: true }).fill(sql);
+      await panel().getByRole('button', { name: 'Run', exact: true }).click();
+    };
+    await panel().getByTestId('sql-console').waitFor({ timeout: 20_000 });
+    await run("SELECT name, email, status FROM shop.orders JOIN shop.customers ON customers.id = orders.customer_id WHERE status = 'placed' ORDER BY orders.id");
+    await panel().getByTestId('sql-summary').getByText('3 rows.', { exact: true }).waitFor({ timeout: 20_000 });
+    const cells = await panel().getByRole('table').getByRole('cell').allTextContents();
+    expect(cells.slice(0, 3)).toEqual(['Chloé Martin', expect.stringMatching(/^c\*+@example\.com$/), 'placed']);
+    expect(cells.join(' ')).not.toContain('chloe@example.com');
+    await shot('console-masked');
 
-    await page.goto(`${sandbox.url}/#/console`);
-    // The console starts from the ticket's login (target and user); the password is pasted.
-    expect(await page.getByTestId('console-target').inputValue()).toBe('shop-prod');
-    expect(await page.getByTestId('console-username').inputValue()).toBe(username);
-    await page.getByTestId('console-password').fill(password);
-    await page.getByTestId('console-sql').fill('SELECT count(*) AS orders FROM shop.orders');
-    await page.getByTestId('console-run').click();
-    await page.getByTestId('console-result').or(page.getByTestId('console-error')).waitFor();
-    expect(await page.getByTestId('console-error').count() === 0 ? '' : await page.getByTestId('console-error').textContent()).toBe('');
-    expect(await page.getByTestId('console-result').locator('tbody td').first().textContent()).toBe('6');
-    await shot('console-select');
+    await run("UPDATE shop.orders SET status = 'shipped' WHERE id = 3");
+    await panel().getByTestId('sql-refused').getByText(/^42501: permission denied/).waitFor({ timeout: 20_000 });
+    await shot('console-refused');
+    await panel().getByRole('button', { name: 'Reveal password' }).waitFor();
 
-    await page.goto(ticketUrl);
-    // The ticket view and its panel load on their own; a click before both have would land on a view still loading.
-    await panelState('Active');
     await page.getByTestId('transition-resolve').click();
     await page.getByTestId('ticket-status').getByText('Resolved').waitFor();
     await panelState('Revoked');
+    expect(await panel().getByTestId('sql-console').count()).toBe(0);
+    // What was run reaches the ticket when access ends, in an internal comment agents read: counts and tables, never a value.
+    await signInAs('lead@example.com');
+    await panelState('Revoked');
+    await page.getByText(/^Database activity under grant/).first().waitFor({ timeout: 30_000 });
+    expect(await page.getByText('chloe@example.com').count()).toBe(0);
     await shot('resolved-revoked');
-
-    await page.goto(`${sandbox.url}/#/console`);
-    await page.getByTestId('console-password').fill(password);
-    await page.getByTestId('console-run').click();
-    await page.getByTestId('console-error').waitFor();
-    expect(await page.getByTestId('console-error').textContent()).toMatch(/password authentication failed|not a managed login/);
-    await shot('console-refused');
+    const ticketUrl = page.url();
 
     // The page Jira's REST `_links.agent` names for the request opens its ticket.
     await page.goto(`${sandbox.url}/browse/${ticketUrl.split('/').at(-1) ?? ''}`);

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { Client } from 'pg';
-import { docBlock } from '../../docs/support/doc-blocks';
 import { describeWith } from '../../support/servers';
 import { bannerGatewayPort, gatewayTicket } from './gateway-ticket';
 import { discoverForm, restClient } from './rest-client';
@@ -30,16 +29,7 @@ function psql(connect: { host: string; port: number; database: string }, user: s
   });
 }
 
-/** Runs a shell script with bash (errors and failed pipes stop it) and returns what it printed. */
-function bash(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('bash', ['-eo', 'pipefail', '-c', script], { timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-describeWith('postgres', 'npm start --gateway: the demo targets behind the SQL gateway on real PostgreSQL', (pgUrl) => {
+describeWith('postgres', 'npm start --target-url … --gateway: the demo targets behind the SQL gateway on a server of your own', (pgUrl) => {
   let sandbox: SandboxProcess;
   let admin: Client;
   let rest: ReturnType<typeof restClient>;
@@ -103,14 +93,13 @@ describeWith('postgres', 'npm start --gateway: the demo targets behind the SQL g
     await expect(client.query('UPDATE public.gateway_demo_orders SET note = NULL')).rejects.toMatchObject({ code: '42501' });
     errors += 1;
 
-    // The sandbox's SQL console connects where the ticket says: through the gateway, recorded like any session.
-    const consoleAnswer = await fetch(`${sandbox.url}/sandbox/api/sql`, {
+    // The ticket's SQL console (the runQuery resolver the panel calls) runs as the grant through the gateway too.
+    const consoleAnswer = await fetch(`${sandbox.url}/sandbox/api/resolver`, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from('ana@example.com:t').toString('base64')}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ target: 'shop-dev', username, password: credential.password, sql: "SELECT count(*) AS n, current_setting('statement_timeout') AS t FROM public.gateway_demo_orders" }),
+      body: JSON.stringify({ functionKey: 'runQuery', issueKey: key, payload: { sql: 'SELECT count(*) AS n, current_user AS login FROM public.gateway_demo_orders' } }),
     });
-    // Its statement time limit reaches the database session through the gateway too.
-    expect(await consoleAnswer.json()).toMatchObject({ columns: ['n', 't'], rows: [['2', '15s']] });
+    expect(await consoleAnswer.json()).toMatchObject({ result: { data: { outcome: 'rows', columns: [expect.objectContaining({ name: 'n' }), expect.objectContaining({ name: 'login' })], rows: [['2', username]] } } });
 
     expect(await ticket.resolve(key)).toBe('revoked');
     // The open session was ended by the revoke, not left to run.
@@ -127,38 +116,5 @@ describeWith('postgres', 'npm start --gateway: the demo targets behind the SQL g
     expect(thread).not.toContain('literal-never-recorded');
     expect(thread).not.toContain(credential.password);
     expect(sandbox.output()).not.toContain(credential.password);
-  });
-
-  it("runs the README's gateway walk-through, pasted after the REST walk-through", async () => {
-    const rest = docBlock('README.md', 'rest-walkthrough');
-    expect(rest).toContain('B=http://localhost:8080');
-    const result = await bash([rest.replace('B=http://localhost:8080', `B=${sandbox.url}`), docBlock('README.md', 'gateway-walkthrough')].join('\n'));
-    expect(result.code).toBe(0);
-    // psql's own report of the refused SET SESSION AUTHORIZATION is the only thing on stderr.
-    expect(result.stderr.trim()).toMatch(/^ERROR: {2}permission denied to set session authorization "postgres"$/);
-    const port = bannerGatewayPort(sandbox.output());
-    const lines = result.stdout.trim().split('\n');
-    const after = lines.slice(lines.findIndex((line) => line.startsWith('Database activity')));
-    expect(lines).toEqual(
-      expect.arrayContaining([
-        `{"host":"127.0.0.1","port":${port},"database":"${new URL(pgUrl).pathname.slice(1)}"}`,
-        expect.stringMatching(/^jit_\w+$/),
-        'refused',
-        expect.stringMatching(/^DBA-\d+ revoked$/),
-      ]),
-    );
-    expect(after).toEqual([
-      expect.stringMatching(/^Database activity under grant \S+, through the SQL gateway:$/),
-      'Sessions: 2',
-      'Statements: 3 (read 2, write 0, DDL 0, other 1)',
-      'Tables touched: pg_catalog.pg_tables',
-      'Refused statements: 0',
-      'Errors: 1',
-      expect.stringMatching(/^First statement: \S+; last statement: \S+$/),
-    ]);
-  });
-
-  it('refuses --gateway without --target-url: the embedded database cannot hold a session to the grant', async () => {
-    await expect(startSandboxProcess(['--gateway'], 30_000)).rejects.toThrow(/--gateway needs --target-url/);
   });
 });

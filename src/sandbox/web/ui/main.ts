@@ -1,9 +1,8 @@
 /// <reference lib="dom" />
 import '@atlaskit/css-reset';
-import { createElement as h, useCallback, useEffect, useState } from 'react';
+import { createElement as h, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { loadInfo, type DemoUser, type SandboxInfo } from './api';
-import { ConsolePage, type ConsoleDraft } from './console-page';
 import { pageOfType } from './custom-ui-frame';
 import { PortalPage } from './portal-page';
 import { QueuePage } from './queue-page';
@@ -12,7 +11,7 @@ import './styles.css';
 import { applyTheme, savedTheme, type Theme } from './theme';
 import { TicketPage } from './ticket-page';
 
-type Route = { page: 'portal' } | { page: 'queue' } | { page: 'ticket'; key: string } | { page: 'console' } | { page: 'settings' };
+type Route = { page: 'portal' } | { page: 'queue' } | { page: 'ticket'; key: string } | { page: 'settings' };
 
 /** The pages Jira's REST `_links` name (`agent`: /browse/KEY, `web`: the customer portal's request) open the ticket. */
 const LINKED_TICKET = /^\/(?:browse|servicedesk\/customer\/portal\/\d+)\/([A-Z][A-Z0-9]+-\d+)$/;
@@ -23,7 +22,7 @@ function readRoute(): Route {
   const hash = window.location.hash.replace(/^#\/?/, '');
   const ticket = /^ticket\/([A-Z][A-Z0-9]+-\d+)$/.exec(hash);
   if (ticket?.[1]) return { page: 'ticket', key: ticket[1] };
-  if (hash === 'queue' || hash === 'console' || hash === 'settings') return { page: hash };
+  if (hash === 'queue' || hash === 'settings') return { page: hash };
   return { page: 'portal' };
 }
 
@@ -31,13 +30,8 @@ function App() {
   const [info, setInfo] = useState<SandboxInfo | null>(null);
   const [user, setUser] = useState<DemoUser | null>(null);
   const [route, setRoute] = useState<Route>(readRoute);
-  const [draft, setDraft] = useState<ConsoleDraft>({ target: 'shop-dev', username: '', password: '' });
   const [theme, setTheme] = useState<Theme>(savedTheme);
   useEffect(() => void applyTheme(theme), [theme]);
-  const onLogin = useCallback(
-    (target: string, username: string) => setDraft((current) => (current.target === target && current.username === username ? current : { target, username, password: '' })),
-    [],
-  );
   useEffect(() => {
     void loadInfo().then((loaded) => {
       setInfo(loaded);
@@ -63,7 +57,6 @@ function App() {
         null,
         nav('Portal', '#/portal', route.page === 'portal'),
         nav('Queue', '#/queue', route.page === 'queue' || route.page === 'ticket'),
-        nav('SQL console', '#/console', route.page === 'console'),
         user.isAdmin ? nav('App settings', '#/settings', route.page === 'settings') : null,
       ),
       h(
@@ -103,9 +96,7 @@ function App() {
             theme,
             // Agents see the app's issue panel; a portal customer sees its portal request view, as in JSM.
             panel: pageOfType(info.pages, user.isAgent ? 'jira:issuePanel' : 'jiraServiceManagement:portalRequestDetail'),
-            onLogin,
           }) : null,
-      route.page === 'console' ? h(ConsolePage, { user, info, draft, onDraft: setDraft }) : null,
       route.page === 'settings' ? h(SettingsPage, { user, info, theme }) : null,
     ),
   );

@@ -25,8 +25,8 @@ type Comment = { id: string; body: unknown; jsdPublic: boolean; author: { displa
  * One ticket: status, the app's issue panel (its Custom UI page: state, reveal, revoke), approvals,
  * transitions and the comment timeline.
  */
-export function TicketPage(props: { user: DemoUser; issueKey: string; theme: Theme; panel: CustomUiPage | undefined; onLogin(target: string, username: string): void }) {
-  const { user, issueKey, onLogin } = props;
+export function TicketPage(props: { user: DemoUser; issueKey: string; theme: Theme; panel: CustomUiPage | undefined }) {
+  const { user, issueKey } = props;
   const [issue, setIssue] = useState<Issue | null>(null);
   const [approvals, setApprovals] = useState<Approval[]>([]);
   const [transitions, setTransitions] = useState<Transition[]>([]);
@@ -64,10 +64,6 @@ export function TicketPage(props: { user: DemoUser; issueKey: string; theme: The
     await load();
   };
   const grant = issue?.properties['jit-access'];
-  // The SQL console starts from the login on the ticket; the password is the requester's to paste.
-  useEffect(() => {
-    if (grant?.target !== undefined && grant.username !== undefined) onLogin(grant.target, grant.username);
-  }, [grant?.target, grant?.username, onLogin]);
 
   if (issue === null) return h('section', { className: 'page' }, notice ? el(SectionMessage, { appearance: 'error' }, notice.text) : 'Loading…');
   return h(
