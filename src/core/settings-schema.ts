@@ -9,7 +9,7 @@ export const targetSchema = z.strictObject({
   engine: z.enum(['postgres', 'mysql', 'pglite']),
   environment: z.string().min(1),
   roles: z.array(z.string().min(1)),
-  // Port 0: an embedded (PGlite) target, reachable only through the sandbox's SQL console.
+  // Port 0: an embedded (PGlite) target, which no database client reaches.
   connect: z.strictObject({ host: z.string().min(1), port: z.number().int().min(0).max(65535), database: z.string() }),
 });
 

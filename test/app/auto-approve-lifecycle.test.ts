@@ -34,9 +34,9 @@ describe('auto-approved read-only access: request, policy, grant, use, expiry', 
     expect(granted.internal.join('\n')).toContain('Rule: Read-only on dev is automatic (read-only-dev).');
     expect(granted.internal.join('\n')).toContain('policy-approved: requested → approved');
     expect(granted.internal.join('\n')).toContain('grant-succeeded: granting → active');
-    // demo is an embedded (PGlite) target: no client reaches it, so the comment points at the sandbox's SQL console.
+    // demo is an embedded (PGlite) target: no client reaches it, so the comment says so.
     expect(granted.public).toEqual([
-      expect.stringMatching(/^Access to demo is active until .* UTC\.\nUse the sandbox SQL console to reach the embedded database demo on target demo as jit_\w+\.\nThe password is shown once in the access panel of this request\.$/),
+      expect.stringMatching(/^Access to demo is active until .* UTC\.\nThe embedded demo database demo on target demo has no network address: no database client reaches it \(login jit_\w+\)\.$/),
     ]);
 
     // Before the reveal, secret storage holds the grant's private key and the connector's sealed answer, never a password.

@@ -75,7 +75,7 @@ describe('panel and setup resolvers', () => {
     const granted = await readTicket(site, key);
     expect(granted.internal.join('\n')).toContain(`approval-approved: awaiting-approval → approved\nBy Bob Approver (${site.people.approver}) at`);
     expect(granted.public[granted.public.length - 1]).toMatch(
-      /^Access to demo is active until .* UTC\.\nUse the sandbox SQL console to reach the embedded database demo on target demo as jit_\w+\.\nThe password is shown once in the access panel of this request\.$/,
+      /^Access to demo is active until .* UTC\.\nThe embedded demo database demo on target demo has no network address: no database client reaches it \(login jit_\w+\)\.$/,
     );
     expect(granted.public.join('\n')).not.toContain('Connect to');
 

@@ -97,7 +97,7 @@ describe('retrying a failed grant', () => {
     );
     expect(granted.public.slice(-2)).toEqual([
       'An administrator retried granting access to demo. You will be told here when it is active.',
-      expect.stringMatching(/^Access to demo is active until .* UTC\.\nUse the sandbox SQL console/),
+      expect.stringMatching(/^Access to demo is active until .* UTC\.\nThe embedded demo database/),
     ]);
 
     const credential = z.object({ username: z.string() }).parse(await resolveOk(site, requester, 'revealCredential', {}, key));

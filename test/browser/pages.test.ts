@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import type { BrowserContext, Page } from 'playwright-core';
 import { waitFor } from '../connector/support/harness';
 import { startSandboxProcess, type SandboxProcess } from '../sandbox/e2e/sandbox-process';
@@ -21,7 +22,7 @@ type PageType = 'jira:adminPage' | 'jira:issuePanel';
 /**
  * The built pages in headless Chromium as `npm start` serves them (its own process): each page with the
  * bridge shim for the signed-in user, the app's real resolvers, the JSM emulator and the connector with
- * its embedded databases behind them.
+ * its embedded PostgreSQL server behind them.
  */
 describe('Custom UI in the browser', () => {
   let sandbox: SandboxProcess;
@@ -130,11 +131,14 @@ describe('Custom UI in the browser', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Reveal now' }).click();
     const password = (await page.getByLabel('Password', { exact: true }).textContent()) ?? '';
     const username = (await page.getByLabel('User', { exact: true }).textContent()) ?? '';
-    // The sandbox's targets are embedded (PGlite): no client reaches them, the panel points at the SQL console.
-    expect(await page.getByTestId('connect-note').textContent()).toContain('SQL console');
-    expect(await page.getByLabel('psql command', { exact: true }).count()).toBe(0);
-    const used = await rest.sql('shop-dev', username, password, 'SELECT 1 AS one');
-    expect(used.status).toBe(200);
+    // The sandbox's targets sit behind the SQL gateway: the panel's psql command names it, and the password works there.
+    const command = (await page.getByLabel('psql command', { exact: true }).textContent()) ?? '';
+    const connect = /host=(\S+) port=(\d+) dbname=(\S+) user=(\S+)"/.exec(command);
+    expect(connect?.[4]).toBe(username);
+    const client = new Client({ host: connect?.[1], port: Number(connect?.[2]), database: connect?.[3], user: username, password });
+    await client.connect();
+    expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await client.end();
 
     await page.reload();
     await page.getByText(/^The password was revealed at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/).waitFor();

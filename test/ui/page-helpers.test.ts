@@ -100,7 +100,7 @@ describe('ticket panel helpers', () => {
     });
     expect(connectHelp({ ...credential, connect: { host: 'embedded', port: 0, database: 'demo' } }, 'pglite')).toEqual({
       kind: 'console',
-      note: "This is the embedded demo database: no database client reaches it. Open the sandbox's SQL console, choose the target, and sign in with this user and password.",
+      note: "This is the connector's embedded demo database (PGlite): it has no network address, so no database client reaches it.",
     });
     expect(connectHelp(credential, null)).toEqual({ kind: 'address', address: 'db.internal:5432/orders' });
   });

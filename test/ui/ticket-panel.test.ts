@@ -63,8 +63,8 @@ describe('ticket panel', () => {
     const username = screen.getByLabelText('User').textContent ?? '';
     expect(username).toMatch(/^jit_/);
     expect(password.length).toBeGreaterThanOrEqual(16);
-    // demo is an embedded (PGlite) target: no client command, the way in is the sandbox's SQL console.
-    expect(screen.getByTestId('connect-note').textContent).toBe("This is the embedded demo database: no database client reaches it. Open the sandbox's SQL console, choose the target, and sign in with this user and password.");
+    // demo is an embedded (PGlite) target: no client command, no address at all.
+    expect(screen.getByTestId('connect-note').textContent).toBe("This is the connector's embedded demo database (PGlite): it has no network address, so no database client reaches it.");
     expect(screen.queryByLabelText('psql command')).toBeNull();
     expect(screen.queryByLabelText('mysql command')).toBeNull();
     expect(screen.queryByLabelText('Connection string')).toBeNull();

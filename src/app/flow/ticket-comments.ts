@@ -8,8 +8,8 @@ export interface TicketComments {
 /**
  * The comments of the record's latest transition, as core renders them, with what only the app knows:
  * the actor's display name when the app already read it (the requester from the request, an approver
- * from the approval), and for an embedded target (PGlite, or port 0), which no database client reaches,
- * the way in: the sandbox's SQL console instead of a host and port. `contact` is the app's configured contact,
+ * from the approval), and for an embedded target (PGlite, the connector's zero-config demo, or port 0), which no
+ * database client reaches, that instead of a host and port. `contact` is the app's configured contact,
  * named in the requester's comment where it tells them whom to ask.
  */
 export function ticketComments(record: GrantRecord, settings: Settings, reasons: readonly string[], actorName?: string, contact?: string): TicketComments {
@@ -30,8 +30,7 @@ function embeddedGranted(entry: AuditEntry, contact: string | undefined): AdfDoc
   if (!granted || !entry.username) return granted;
   const database = entry.connect?.database;
   const howTo = adfDoc([
-    ['Use the sandbox SQL console to reach the embedded database', ...(database ? [' ', code(database)] : []), ' on target ', code(entry.target), ' as ', code(entry.username), '.'],
-    ['The password is shown once in the access panel of this request.'],
+    ['The embedded demo database', ...(database ? [' ', code(database)] : []), ' on target ', code(entry.target), ' has no network address: no database client reaches it (login ', code(entry.username), ').'],
   ]);
   const doc: AdfDoc = { ...granted, content: [...granted.content, ...howTo.content] };
   assertNoSecrets(doc);

@@ -88,7 +88,7 @@ export type ConnectHelp =
 
 /**
  * The command for the target's engine only; the password goes through the environment, not the command
- * line. An embedded (PGlite) target has no network address: it is reached through the sandbox's SQL console.
+ * line. An embedded (PGlite) target, the connector's zero-config demo, has no network address at all.
  */
 export function connectHelp(credential: Credential, engine: Engine | null): ConnectHelp {
   const { host, port, database } = credential.connect;
@@ -109,7 +109,7 @@ export function connectHelp(credential: Credential, engine: Engine | null): Conn
         command: { label: 'mysql command', text: `MYSQL_PWD=${quoted} mysql --host=${host} --port=${port} --user=${credential.username} ${database}` },
       };
     case 'pglite':
-      return { kind: 'console', note: `This is the embedded demo database: no database client reaches it. Open the sandbox's SQL console, choose the target, and sign in with this user and password.` };
+      return { kind: 'console', note: `This is the connector's embedded demo database (PGlite): it has no network address, so no database client reaches it.` };
     case null:
       return { kind: 'address', address: `${host}:${port}/${database}` };
   }

@@ -51,8 +51,5 @@ export async function sandboxRest(url: string) {
       const answer = await send(email, 'POST', '/sandbox/api/resolver', { functionKey, payload: {}, issueKey, moduleKey: 'jit-ticket-panel' });
       return z.looseObject({ result: z.looseObject({ ok: z.boolean(), error: z.looseObject({ code: z.string(), message: z.string() }).optional() }) }).parse(answer.body).result;
     },
-    async sql(target: string, username: string, password: string, sql: string) {
-      return send('ana@example.com', 'POST', '/sandbox/api/sql', { target, username, password, sql });
-    },
   };
 }

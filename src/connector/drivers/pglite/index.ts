@@ -8,8 +8,7 @@
  *   to the superuser; runAs refuses the obvious ways and checks afterwards, which is a guard, not a wall.
  * - VALID UNTIL is recorded but not enforced by PGlite; runAs refuses an expired login itself.
  * - No password is stored (CREATE ROLE … LOGIN without PASSWORD). The "password" the connector hands out for
- *   a PGlite grant is only meaningful to the sandbox's SQL console, which must check it itself before
- *   calling runAs.
+ *   a PGlite grant opens nothing; runAs is how the app's tests show a grant's login works, or no longer does.
  *
  * Target urls: `pglite:memory`, or a data directory as `pglite:<dir>` / `pglite:file:<dir>`. One PGlite
  * instance per target, opened on first use. The embedded default is, in outline:

@@ -47,7 +47,7 @@ export class PgliteDriver implements Driver {
     this.#owner = target.owner;
   }
 
-  /** The PGlite instance behind this target, for `seedDemo` and the sandbox's SQL console (`runAs`). */
+  /** The PGlite instance behind this target, for `seedDemo` and `runAs`. */
   async database(): Promise<PGlite> {
     try {
       return await this.#db.get();
@@ -97,7 +97,7 @@ export class PgliteDriver implements Driver {
     );
   }
 
-  /** Records the new end; PGlite does not enforce VALID UNTIL (runAs does, for the console). */
+  /** Records the new end; PGlite does not enforce VALID UNTIL (runAs does). */
   async extend(request: ManagedRef & { notAfter: Date }): Promise<void> {
     await this.#run(`extend ${request.name}`, (db) =>
       db.transaction(async (tx) => {

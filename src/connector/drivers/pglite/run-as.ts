@@ -8,8 +8,8 @@ import { changesRole } from './statement-guard';
 const CurrentRole = z.object({ role: z.string() });
 
 /**
- * Runs one SQL statement as a managed login, for the sandbox's SQL console. PGlite does not authenticate:
- * the console must check the password the connector handed out before calling this.
+ * Runs one SQL statement as a managed login, so the app's tests can show a grant's login works, or no longer
+ * does. PGlite does not authenticate: nothing here checks a password.
  *
  * THIS IS A DEMO GUARD, NOT A SECURITY BOUNDARY. The statement runs under SET LOCAL ROLE on a session whose
  * user is the superuser; text that changes the role is refused, and the role is checked again after the
