@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../src/sandbox/start/free-port';
@@ -7,16 +7,25 @@ import { mb, ms, ratio, summarize } from './support/stats';
 import { markdownTable } from './support/table';
 
 /**
- * `npm start` from spawn to its "ready" banner, and its resident memory once ready, on the embedded
- * databases with a fresh data directory each run (the first-run case a new user sees). Baseline: a tsx
+ * `npm start` from spawn to its "ready" banner, and the memory of its processes once ready (the sandbox and the
+ * embedded PostgreSQL server it starts), with a fresh data directory each run (the first-run case a new user sees). Baseline: a tsx
  * process that loads nothing, measured the same way in the same run.
  */
 const ROOT = join(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
-function rssOf(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmRSS:'));
-  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) * 1024;
+/** The processes `pid` started, and theirs (the sandbox's database server and its backends). */
+function descendants(pid: number): number[] {
+  const children = readdirSync(`/proc/${pid}/task`).flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+  return children.flatMap((child) => [child, ...descendants(child)]);
+}
+
+/** Proportional set size of a process and its descendants: shared pages (the server's buffers) counted once in all. */
+function treeMemory(pid: number): number {
+  return [pid, ...descendants(pid)].reduce((sum, each) => {
+    const rollup = readFileSync(`/proc/${each}/smaps_rollup`, 'utf8');
+    return sum + Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) * 1024;
+  }, 0);
 }
 
 async function once(args: string[], readyText: string): Promise<{ ms: number; rss: number }> {
@@ -29,7 +38,7 @@ async function once(args: string[], readyText: string): Promise<{ ms: number; rs
       if (!output.includes(readyText)) return;
       child.stdout.off('data', onData);
       const elapsed = performance.now() - started;
-      const rss = child.pid === undefined ? 0 : rssOf(child.pid);
+      const rss = child.pid === undefined ? 0 : treeMemory(child.pid);
       child.once('exit', () => resolve({ ms: elapsed, rss }));
       child.kill('SIGTERM');
     };
@@ -53,11 +62,11 @@ async function main(): Promise<void> {
   const base = { time: summarize(baseline.map((sample) => sample.ms)), rss: summarize(baseline.map((sample) => sample.rss)) };
   const rows = [
     ['empty tsx process (baseline)', baseline],
-    ['npm start, embedded databases, fresh data dir', sandbox],
+    ['npm start, embedded PostgreSQL, fresh data dir', sandbox],
   ] as const;
   process.stdout.write(
     markdownTable(
-      ['process', 'runs', 'ready p50', 'ready max', 'vs baseline', 'RSS p50', 'vs baseline'],
+      ['process', 'runs', 'ready p50', 'ready max', 'vs baseline', 'memory (PSS) p50', 'vs baseline'],
       rows.map(([name, samples]) => {
         const time = summarize(samples.map((sample) => sample.ms));
         const rss = summarize(samples.map((sample) => sample.rss));
