@@ -1,15 +1,6 @@
-import { signRequest } from '../../../src/protocol';
 import { describeWith } from '../../support/servers';
-import { SECRET } from '../support/harness';
-import { gatewayConnector } from './support';
+import { gatewayConnector, schemaOf } from './support';
 import { mysqlGatewayConnector } from './mysql-support';
-
-/** `GET /v1/grants/{grantId}/schema`, signed like every v2 request (or with the signature of another path). */
-async function schemaOf(baseUrl: string, grantId: string, signedFor = grantId) {
-  const path = (id: string) => `/v1/grants/${encodeURIComponent(id)}/schema`;
-  const response = await fetch(baseUrl + path(grantId), { headers: signRequest(SECRET, { timestamp: Math.floor(Date.now() / 1000), method: 'GET', pathWithQuery: path(signedFor), body: '' }) });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> & { error?: { code: string } } };
-}
 
 describeWith('postgres', 'GET /v1/grants/{id}/schema on a PostgreSQL gateway target', (adminUrl) => {
   let env: Awaited<ReturnType<typeof gatewayConnector>>;
@@ -20,6 +11,7 @@ describeWith('postgres', 'GET /v1/grants/{id}/schema on a PostgreSQL gateway tar
       roles: (schema) => ({
         support: { memberOf: [], privileges: [`USAGE ON SCHEMA ${schema}`, `SELECT ON TABLE ${schema}.customers`, `SELECT (id, total) ON TABLE ${schema}.orders`] },
         'break-glass': { memberOf: [], privileges: [`USAGE ON SCHEMA ${schema}`, `SELECT ON TABLE ${schema}.customers`], unmasked: true },
+        wide: { memberOf: [], privileges: [`USAGE ON SCHEMA ${schema}`, `SELECT ON ALL TABLES IN SCHEMA ${schema}`] },
       }),
     });
     s = env.fixture.schema;
@@ -73,6 +65,17 @@ describeWith('postgres', 'GET /v1/grants/{id}/schema on a PostgreSQL gateway tar
     await env.connector.client.createGrant({ grantId: 'SC-3.3', target: env.direct.id, role: 'read', principal: { accountId: 'a', email: 'a@example.com', dbUser: null }, mode: 'ephemeral', notAfter: new Date(Date.now() + 600_000).toISOString(), ticket: 'SD-1', reason: 'test' });
     expect((await schemaOf(env.connector.url, 'SC-3.3')).body.error?.code).toBe('no_activity_record');
     expect((await schemaOf(env.connector.url, 'SC-9.9')).status).toBe(404);
+  });
+
+  it('lists at most 5000 columns and says the rest were left out', async () => {
+    const columns = Array.from({ length: 1300 }, (_, index) => `c${index} int`).join(', ');
+    for (const table of ['w1', 'w2', 'w3', 'w4']) await env.fixture.admin.query(`CREATE TABLE ${s}.${table} (${columns})`);
+    await env.grant('SC-7.1', { role: 'wide' });
+    const { body } = await schemaOf(env.connector.url, 'SC-7.1');
+    expect(body.truncated).toBe(true);
+    const tables = body.tables as { name: string; columns: unknown[] }[];
+    expect(tables.reduce((sum, table) => sum + table.columns.length, 0)).toBe(5000);
+    for (const table of ['w1', 'w2', 'w3', 'w4']) await env.fixture.admin.query(`DROP TABLE ${s}.${table}`);
   });
 
   it('is read through the protocol client as well', async () => {

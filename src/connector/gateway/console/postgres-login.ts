@@ -1,13 +1,10 @@
 import { Client } from 'pg';
+import { loginUrl } from '../login-url';
 
 /** A session of the console's own on a PostgreSQL target as the grant's login, read-only on the database when asked. */
 export async function openPostgresLogin(targetUrl: string, login: { username: string; password: string; database: string }, readOnly: boolean): Promise<Client> {
-  const url = new URL(targetUrl);
-  url.username = encodeURIComponent(login.username);
-  url.password = encodeURIComponent(login.password);
-  url.pathname = `/${encodeURIComponent(login.database)}`;
   const client = new Client({
-    connectionString: url.toString(),
+    connectionString: loginUrl(targetUrl, login),
     application_name: 'jit-console',
     ...(readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
   });
