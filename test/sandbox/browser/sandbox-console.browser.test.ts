@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { FrameLocator, Page } from 'playwright-core';
-import { launchChromium } from '../../browser/support/chromium';
+import { launchChromium, seriousViolations } from '../../browser/support/chromium';
 import { publishScreenshot } from '../../support/doc-images';
 import { describeWith } from '../../support/servers';
 import { startSandboxProcess, type SandboxProcess } from '../e2e/sandbox-process';
@@ -126,6 +126,10 @@ describeWith('postgres', "the ticket panel's SQL console on the sandbox behind t
     await panel().getByRole('button', { name: 'Run', exact: true }).click();
     await panel().getByTestId('sql-summary').getByText('1 row.', { exact: true }).waitFor({ timeout: 20_000 });
     expect(await panel().getByRole('table').getByRole('cell').allTextContents()).toEqual(['Ana', 'a***@secret.example']);
+    // The hints, the completions and the masked result pass axe-core's serious and critical checks.
+    const panelFrame = page.frames().find((frame) => frame.url().includes('/app/jit-portal-request/'));
+    if (!panelFrame) throw new Error('the portal request panel has no frame');
+    expect(await seriousViolations(panelFrame)).toEqual([]);
     mkdirSync(ARTIFACTS, { recursive: true });
     const file = join(ARTIFACTS, 'console-schema.png');
     await page.getByTestId('portal-request-panel').screenshot({ path: file });

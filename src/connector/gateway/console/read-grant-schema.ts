@@ -25,6 +25,7 @@ const POSTGRES_COLUMNS = `
    WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
      AND pg_catalog.has_schema_privilege(n.oid, 'USAGE')
      AND pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT, INSERT, UPDATE, REFERENCES')
+     AND NOT c.relname = ANY($2::text[])
    ORDER BY 1, 2, a.attnum
    LIMIT $1`;
 
@@ -32,15 +33,17 @@ const POSTGRES_COLUMNS = `
 const MYSQL_COLUMNS = `
   SELECT TABLE_SCHEMA AS \`schema\`, TABLE_NAME AS \`table\`, COLUMN_NAME AS \`column\`, DATA_TYPE AS type, LOWER(CONCAT_WS('.', TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME)) AS \`key\`
     FROM information_schema.COLUMNS
-   WHERE TABLE_SCHEMA NOT IN ${MYSQL_SYSTEM_DATABASES}
+   WHERE TABLE_SCHEMA NOT IN ${MYSQL_SYSTEM_DATABASES} AND LOWER(TABLE_NAME) NOT IN (?)
    ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION
    LIMIT ?`;
 
 /**
  * `GET /v1/grants/{grantId}/schema`: the tables and columns an active gateway grant's login sees on its target, read
  * as that login on a session of its own, so the database's privileges decide what is shown; each column says how the
- * level's masking shows it (as the console and the gateway mask it). Nothing is recorded: no statement of the
- * requester's runs. At most MAX_SCHEMA_COLUMNS columns.
+ * level's masking shows it (as the console and the gateway mask it). For a masked level the views its masking
+ * refuses every statement on are left out (on PostgreSQL those built on a masked column, on MySQL every view, as
+ * the masking catalogs name them). Nothing is recorded: no statement of the requester's runs. At most
+ * MAX_SCHEMA_COLUMNS columns.
  */
 export async function readGrantSchema(deps: ConsoleGrantDependencies, grantId: string): Promise<GrantSchema> {
   const { record, target, credentials } = await activeConsoleGrant(deps, grantId);
@@ -52,7 +55,8 @@ export async function readGrantSchema(deps: ConsoleGrantDependencies, grantId: s
       connection.on('error', () => undefined);
       try {
         const catalog = masking && (await loadMysqlMaskingCatalog(connection, masking));
-        const [rows] = await connection.promise().query(MYSQL_COLUMNS, [MAX_SCHEMA_COLUMNS + 1]);
+        // `NOT IN ('')` when no view is left out: no table has an empty name.
+        const [rows] = await connection.promise().query(MYSQL_COLUMNS, [[...(catalog?.views ?? []), ''], MAX_SCHEMA_COLUMNS + 1]);
         const [current] = await connection.promise().query('SELECT DATABASE() AS `schema`');
         return grouped(z.array(CurrentRow).parse(current)[0]?.schema ?? null, z.array(ColumnRow).parse(rows), catalog?.columns);
       } finally {
@@ -62,7 +66,7 @@ export async function readGrantSchema(deps: ConsoleGrantDependencies, grantId: s
     const client = await openPostgresLogin(url, credentials, false);
     try {
       const catalog = masking && (await loadMaskingCatalog(client, masking));
-      const { rows } = await client.query(POSTGRES_COLUMNS, [MAX_SCHEMA_COLUMNS + 1]);
+      const { rows } = await client.query(POSTGRES_COLUMNS, [MAX_SCHEMA_COLUMNS + 1, [...(catalog?.views ?? [])]]);
       const current = await client.query('SELECT pg_catalog.current_schema() AS schema');
       return grouped(z.array(CurrentRow).parse(current.rows)[0]?.schema ?? null, z.array(ColumnRow).parse(rows), catalog?.columns);
     } finally {
