@@ -4,6 +4,7 @@ import {
   errorBodySchema,
   grantCreatedSchema,
   grantListSchema,
+  grantSchemaSchema,
   grantStatusSchema,
   healthSchema,
   queryResultSchema,
@@ -12,6 +13,7 @@ import {
   type ActivityDigest,
   type GrantCreated,
   type GrantList,
+  type GrantSchema,
   type GrantRequestInput,
   type GrantState,
   type GrantStatus,
@@ -98,6 +100,11 @@ export class ConnectorClient {
    */
   query(grantId: string, sql: string, forExport = false): Promise<QueryResult> {
     return this.call('POST', `/v1/grants/${encodeURIComponent(grantId)}/query`, queryResultSchema, { sql, ...(forExport ? { export: true } : {}) });
+  }
+
+  /** The tables and columns a gateway grant's login sees on its target, masked columns named (no statement is recorded). */
+  schema(grantId: string): Promise<GrantSchema> {
+    return this.call('GET', `/v1/grants/${encodeURIComponent(grantId)}/schema`, grantSchemaSchema);
   }
 
   targets(): Promise<TargetList> {

@@ -119,6 +119,27 @@ export const queryResultSchema = z.strictObject({
   exportable: z.boolean(),
 });
 
+/** At most this many columns come back from `GET /v1/grants/{grantId}/schema`; `truncated` says more were left out. */
+export const MAX_SCHEMA_COLUMNS = 5000;
+
+/**
+ * `GET /v1/grants/{grantId}/schema`: the tables and columns the grant's login sees on its target, as the database's
+ * own catalog shows them to that login (a column it holds no privilege on is left out). `masked`: how the console
+ * and the gateway show the column to this grant's level (null when shown as it is). `defaultSchema`: the schema (on
+ * MySQL, the database) unqualified names resolve to.
+ */
+export const grantSchemaSchema = z.strictObject({
+  defaultSchema: z.string().nullable(),
+  tables: z.array(
+    z.strictObject({
+      schema: z.string(),
+      name: z.string(),
+      columns: z.array(z.strictObject({ name: z.string(), type: z.string(), masked: z.enum(['email', 'partial', 'hash', 'null']).nullable() })),
+    }),
+  ),
+  truncated: z.boolean(),
+});
+
 export const targetSummarySchema = z.strictObject({
   id: z.string(),
   engine: z.enum(['postgres', 'mysql', 'pglite']),
@@ -192,6 +213,7 @@ export type Revoked = z.infer<typeof revokedSchema>;
 export type ExtendRequest = z.infer<typeof extendRequestSchema>;
 export type QueryRequest = z.infer<typeof queryRequestSchema>;
 export type QueryResult = z.infer<typeof queryResultSchema>;
+export type GrantSchema = z.infer<typeof grantSchemaSchema>;
 export type TargetSummary = z.infer<typeof targetSummarySchema>;
 export type TargetList = z.infer<typeof targetListSchema>;
 export type Health = z.infer<typeof healthSchema>;

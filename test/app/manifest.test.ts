@@ -43,7 +43,7 @@ describe('manifest.yml', () => {
 
   it('defines a contract for every resolver the UI calls', () => {
     expect(Object.keys(contracts).sort()).toEqual(
-      ['auditGrants', 'cancelRequest', 'findChanges', 'getActivity', 'getGrant', 'getSettings', 'listServiceDesks', 'requestExtension', 'requestForm', 'retryGrant', 'revealCredential', 'revokeNow', 'runQuery', 'saveSettings', 'setConnector', 'setupChecklist', 'setupRequestTypes', 'simulatePolicy', 'testConnection'].sort(),
+      ['auditGrants', 'cancelRequest', 'findChanges', 'getActivity', 'getGrant', 'getSchema', 'getSettings', 'listServiceDesks', 'requestExtension', 'requestForm', 'retryGrant', 'revealCredential', 'revokeNow', 'runQuery', 'saveSettings', 'setConnector', 'setupChecklist', 'setupRequestTypes', 'simulatePolicy', 'testConnection'].sort(),
     );
   });
 });

@@ -80,6 +80,28 @@ describeWith('postgres', 'the SQL console of the ticket (runQuery) on a target b
     expect((await app.connector.client.activityPage(`${key}.1`)).statements).toHaveLength(6);
   });
 
+  it('gives the requester the schema hints of the grant (masked columns named), nobody else, not after a revoke', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: fixture.target.id, accessLevel: 'read-only', duration: 'PT1H' });
+    const schema = z.object({ tables: z.array(z.object({ schema: z.string(), name: z.string(), columns: z.array(z.object({ name: z.string(), masked: z.string().nullable() })) })) }).parse(await resolveOk(site, site.people.requester, 'getSchema', {}, key));
+    expect(schema.tables.filter((table) => table.schema === s).map(({ name, columns }) => ({ name, columns: columns.map((column) => [column.name, column.masked]) }))).toEqual([
+      { name: 'customers', columns: [['id', null], ['name', null], ['email', 'email']] },
+      { name: 'orders', columns: [['id', null], ['total', null]] },
+    ]);
+    for (const other of [site.people.requester2, site.people.agent, site.people.admin]) {
+      expect(await resolve(site, other, 'getSchema', {}, key)).toEqual({ ok: false, error: { code: 'forbidden', message: 'This action needs one of these roles: requester.' } });
+    }
+    expect((await app.connector.client.activityPage(`${key}.1`)).statements).toEqual([]);
+    await resolveOk(site, site.people.requester, 'revokeNow', {}, key);
+    expect(await resolve(site, site.people.requester, 'getSchema', {}, key)).toEqual({ ok: false, error: { code: 'invalid_state', message: expect.stringContaining('Request access again') } });
+  });
+
+  it('refuses the schema of a direct target, with the same next step', async () => {
+    const { site } = app;
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H' });
+    expect(await resolve(site, site.people.requester, 'getSchema', {}, key)).toEqual({ ok: false, error: { code: 'invalid_state', message: expect.stringContaining('connect with your own client') } });
+  });
+
   it('refuses a direct target with the next step: connect with your own client', async () => {
     const { site } = app;
     const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H' });

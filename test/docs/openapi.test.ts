@@ -34,6 +34,7 @@ const PAIRS: [string, z.ZodType, 'input' | 'output'][] = [
   ['ExtendRequest', protocol.extendRequestSchema, 'input'],
   ['QueryRequest', protocol.queryRequestSchema, 'input'],
   ['QueryResult', protocol.queryResultSchema, 'output'],
+  ['GrantSchema', protocol.grantSchemaSchema, 'output'],
   ['TargetSummary', protocol.targetSummarySchema, 'output'],
   ['TargetList', protocol.targetListSchema, 'output'],
   ['Health', protocol.healthSchema, 'output'],
@@ -128,6 +129,7 @@ describe('docs/openapi/connector-v2.yaml', () => {
         'POST /v1/grants/{grantId}/extend',
         'GET /v1/grants/{grantId}/activity',
         'POST /v1/grants/{grantId}/query',
+        'GET /v1/grants/{grantId}/schema',
       ].sort(),
     );
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { accessRequestSchema, grantRecordSchema, grantStateSchema, isoDurationSchema, settingsSchema, targetSchema } from '../../core';
-import { activityDigestSchema, healthSchema, queryRequestSchema, queryResultSchema, targetSummarySchema } from '../../protocol';
+import { activityDigestSchema, grantSchemaSchema, healthSchema, queryRequestSchema, queryResultSchema, targetSummarySchema } from '../../protocol';
 import { changeOptionSchema, formOptionsSchema } from '../portal/request-form';
 import { appConfigSchema } from '../storage/app-config';
 
@@ -140,6 +140,11 @@ export const contracts = {
       queryResultSchema.extend({ outcome: z.literal('rows') }),
       z.strictObject({ outcome: z.literal('refused'), message: z.string() }),
     ]),
+  },
+  getSchema: {
+    payload: z.strictObject(ticketRef),
+    /** The tables and columns the grant's login sees on its target (at most 5000 columns), each masked column named with its mask. */
+    result: grantSchemaSchema,
   },
   revealCredential: {
     payload: z.strictObject(ticketRef),

@@ -1,5 +1,6 @@
 import Resolver from '@forge/resolver';
 import { getActivity } from './activity-resolver';
+import { getSchema } from './get-schema';
 import { findChanges, requestForm } from './portal-form-resolvers';
 import { requestExtension } from './request-extension';
 import { runQuery } from './run-query';
@@ -22,6 +23,7 @@ export const resolverHandler = new Resolver()
   .define('getActivity', getActivity)
   .define('revealCredential', revealCredential)
   .define('runQuery', runQuery)
+  .define('getSchema', getSchema)
   .define('revokeNow', revokeNow)
   .define('cancelRequest', cancelRequest)
   .define('requestExtension', requestExtension)

@@ -1,5 +1,6 @@
 import { connect, Socket } from 'node:net';
 import { Client } from 'pg';
+import { loginUrl } from './login-url';
 import { cancelRequest } from './wire/frontend-messages';
 
 export interface BackendConnection {
@@ -28,12 +29,8 @@ export async function openBackend(
   /** Runs on the session, as the login, before the gateway takes its socket over (the masking catalog's reads). */
   beforeRelay?: (client: Client) => Promise<void>,
 ): Promise<BackendConnection> {
-  const url = new URL(targetUrl);
-  url.username = encodeURIComponent(login.username);
-  url.password = encodeURIComponent(login.password);
-  url.pathname = `/${encodeURIComponent(login.database)}`;
   const client = new Client({
-    connectionString: url.toString(),
+    connectionString: loginUrl(targetUrl, login),
     ...(startup.application_name ? { application_name: startup.application_name } : {}),
     ...(startup.options ? { options: startup.options } : {}),
   });

@@ -6,7 +6,8 @@ import type { Targets } from '../targets';
 import type { ActivityLog } from './activity/activity-log';
 import { activityPage } from './activity/activity-page';
 import { runConsoleStatement } from './console/run-console-statement';
-import type { QueryRequest, QueryResult } from '../../protocol';
+import { readGrantSchema } from './console/read-grant-schema';
+import type { GrantSchema, QueryRequest, QueryResult } from '../../protocol';
 import { openActivityLog } from './activity/open-activity-log';
 import { GatewayCredentials } from './gateway-credentials';
 import { MysqlGateway } from './mysql-gateway';
@@ -99,6 +100,11 @@ export class Gateway {
   /** `POST /v1/grants/{grantId}/query`: one statement as the grant, through the pipeline (runConsoleStatement). */
   query(grantId: string, request: QueryRequest): Promise<QueryResult> {
     return runConsoleStatement({ ledger: this.deps.ledger, targets: this.targets, credentials: this.credentials, activity: this.activity, hashKey: this.hashKey, now: this.now }, grantId, request);
+  }
+
+  /** `GET /v1/grants/{grantId}/schema`: what the grant's login sees on its target (readGrantSchema). */
+  schema(grantId: string): Promise<GrantSchema> {
+    return readGrantSchema({ ledger: this.deps.ledger, targets: this.targets, credentials: this.credentials, now: this.now }, grantId);
   }
 
   activityPage(grantId: string, next: string | null): Promise<ActivityPage> {

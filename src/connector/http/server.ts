@@ -116,7 +116,7 @@ async function handle(deps: ApiDependencies, request: IncomingMessage): Promise<
       return { status: 200, body: { grants: await deps.grants.list(filter) } };
     });
   }
-  const grantPath = /^\/v1\/grants\/([^/]+)(\/extend|\/activity|\/query)?$/.exec(path);
+  const grantPath = /^\/v1\/grants\/([^/]+)(\/extend|\/activity|\/query|\/schema)?$/.exec(path);
   if (grantPath) {
     const grantId = parse(grantIdSchema, decodePathSegment(grantPath[1] ?? ''));
     if (grantPath[2] === '/activity') {
@@ -132,6 +132,13 @@ async function handle(deps: ApiDependencies, request: IncomingMessage): Promise<
         await deps.grants.get(grantId);
         if (!deps.gateway) throw new ConnectorError('no_activity_record', `grant ${grantId} is not behind the SQL gateway: statements run through the connector only for gateway targets`);
         return { status: 200, body: await deps.gateway.query(grantId, request) };
+      });
+    }
+    if (grantPath[2] === '/schema') {
+      return allow(method, ['GET'], async () => {
+        await deps.grants.get(grantId);
+        if (!deps.gateway) throw new ConnectorError('no_activity_record', `grant ${grantId} is not behind the SQL gateway: its target's schema is read only for gateway targets`);
+        return { status: 200, body: await deps.gateway.schema(grantId) };
       });
     }
     if (grantPath[2]) {

@@ -60,6 +60,16 @@ function withReadExport(roles: Roles): Roles {
   return read ? { ...roles, read: { ...read, export: true } } : roles;
 }
 
+/**
+ * Behind the gateway, production shows a level's guard and masking too: its read level is read-only-guarded, and
+ * `customers.email` (in `public`, or the URL's MySQL database), when the server has that table, is masked.
+ */
+function productionRules(id: string, roles: Roles, schema: string): { roles: Roles; masking?: Record<string, 'email'> } {
+  const { read } = roles;
+  if (id !== 'shop-prod' || !read) return { roles };
+  return { roles: { ...roles, read: { ...read, guard: ['read-only'] } }, masking: { [`${schema}.customers.email`]: 'email' } };
+}
+
 /** Where the sandbox's SQL gateway listens: this machine only, on a port the system picks. */
 const GATEWAY_LISTEN = { listen: { host: '127.0.0.1', port: 0 } };
 
@@ -69,12 +79,14 @@ export type SandboxDatabases = { embedded: Record<string, string> } | { targetUr
 function serverTargets(targetUrl: string, gateway: boolean, marker: string) {
   const engine = new URL(targetUrl).protocol === 'mysql:' ? ('mysql' as const) : ('postgres' as const);
   const access = gateway ? { access: 'gateway' as const } : {};
-  const exportable = (roles: Roles) => (gateway ? withReadExport(roles) : roles);
-  const targets = TARGETS.map(({ id, environment }) =>
-    engine === 'mysql'
-      ? { id, environment, engine, url: targetUrl, marker, ...access, roles: exportable(mysqlRoles(decodeURIComponent(new URL(targetUrl).pathname.slice(1)) || 'mysql')) }
-      : { id, environment, engine, url: targetUrl, marker, owner: sandboxOwner(marker), ...access, roles: exportable(POSTGRES_ROLES) },
-  );
+  const targets = TARGETS.map(({ id, environment }) => {
+    const gatewayRules = (roles: Roles, schema: string) => (gateway ? productionRules(id, withReadExport(roles), schema) : { roles });
+    if (engine === 'mysql') {
+      const database = decodeURIComponent(new URL(targetUrl).pathname.slice(1)) || 'mysql';
+      return { id, environment, engine, url: targetUrl, marker, ...access, ...gatewayRules(mysqlRoles(database), database) };
+    }
+    return { id, environment, engine, url: targetUrl, marker, owner: sandboxOwner(marker), ...access, ...gatewayRules(POSTGRES_ROLES, 'public') };
+  });
   return { engine, targets };
 }
 

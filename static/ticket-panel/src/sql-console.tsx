@@ -8,7 +8,9 @@ import type { ResolverResult } from '../../../src/app/resolvers/contracts';
 import { useServices } from '../../shared/app-context';
 import { ErrorBanner } from '../../shared/ui/messages';
 import { TextAreaInput } from '../../shared/ui/fields';
+import { completeStatement, type Engine, type Schema } from './complete-statement';
 import { resultCsv } from './result-csv';
+import { SchemaList } from './schema-list';
 
 type Answer = ResolverResult<'runQuery'>;
 type Rows = Extract<Answer, { outcome: 'rows' }>;
@@ -16,11 +18,13 @@ type Rows = Extract<Answer, { outcome: 'rows' }>;
 /**
  * The SQL console of the ticket: one statement at a time, run as the grant through the SQL gateway (its
  * guards and masking apply, and the connector records it). Shown to the requester while access is active,
- * and only on a target behind the gateway: it asks once for the activity digest, which only such a target has.
+ * and only on a target behind the gateway: it asks once for the activity digest, which only such a target has,
+ * and then for the schema the grant sees, its hints: a list beside the editor and completions of the word typed.
  */
-export function SqlConsole() {
+export function SqlConsole({ engine }: { engine: Engine }) {
   const { client } = useServices();
   const [gateway, setGateway] = useState(false);
+  const [schema, setSchema] = useState<Schema>();
   const [sql, setSql] = useState('');
   const [running, setRunning] = useState(false);
   const [answer, setAnswer] = useState<Answer>();
@@ -37,7 +41,21 @@ export function SqlConsole() {
       stopped = true;
     };
   }, [client]);
+  useEffect(() => {
+    if (!gateway) return;
+    let stopped = false;
+    client.call('getSchema', {}).then(
+      (answer) => !stopped && setSchema(answer),
+      () => undefined,
+    );
+    return () => {
+      stopped = true;
+    };
+  }, [client, gateway]);
   if (!gateway) return null;
+
+  const completions = schema ? completeStatement(sql, schema, engine) : [];
+  const pick = (name: string) => setSql((typed) => (typed === '' || /[\s(,.]$/.test(typed) ? typed : `${typed} `) + name);
 
   const run = async () => {
     setRunning(true);
@@ -74,7 +92,30 @@ export function SqlConsole() {
         SQL console
       </Heading>
       <Text color="color.text.subtle">Runs one statement as this access, with its rules and masking; every statement is recorded. At most 500 rows are shown.</Text>
-      <TextAreaInput label="Statement" value={sql} onChange={setSql} rows={3} />
+      <div style={{ display: 'flex', flexWrap: 'wrap', gap: 16, alignItems: 'flex-start' }}>
+        <div style={{ flex: '2 1 280px', minWidth: 0 }}>
+          <TextAreaInput label="Statement" value={sql} onChange={setSql} rows={3} />
+          {completions.length > 0 && (
+            <div role="group" aria-label="Complete the name" data-testid="sql-completions">
+              <Inline space="space.050" shouldWrap alignBlock="center">
+                <Text color="color.text.subtle" size="small">
+                  Complete:
+                </Text>
+                {completions.map((completion) => (
+                  <Button key={completion.label} spacing="compact" onClick={() => setSql(completion.statement)}>
+                    {completion.masked ? `${completion.label} (masked)` : completion.label}
+                  </Button>
+                ))}
+              </Inline>
+            </div>
+          )}
+        </div>
+        {schema && (
+          <div style={{ flex: '1 1 200px', minWidth: 0 }}>
+            <SchemaList schema={schema} engine={engine} onPick={pick} />
+          </div>
+        )}
+      </div>
       <Inline>
         <Button appearance="primary" isDisabled={sql.trim() === '' || running} isLoading={running} onClick={() => void run()}>
           Run

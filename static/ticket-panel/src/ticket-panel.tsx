@@ -38,7 +38,7 @@ export function TicketPanel(_props: { context?: unknown }) {
             <GrantSummary answer={answer} grant={answer.grant} onWindowEnd={() => void refresh()} />
             {answer.grant.state === 'active' && <ActivityCount />}
             <CredentialBox answer={answer} grant={answer.grant} onRevealed={() => void refresh()} />
-            {answer.grant.state === 'active' && answer.viewer.isRequester && <SqlConsole />}
+            {answer.grant.state === 'active' && answer.viewer.isRequester && <SqlConsole engine={answer.engine ?? 'postgres'} />}
             <Actions answer={answer} grant={answer.grant} onChanged={refresh} />
             <Timeline answer={answer} grant={answer.grant} />
             {answer.contact && <p>{`Questions about this access? Ask ${answer.contact}.`}</p>}

@@ -68,3 +68,10 @@ export async function consoleQuery(baseUrl: string, grantId: string, sql: unknow
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> & { error?: { code: string; message: string } } };
 }
+
+/** `GET /v1/grants/{grantId}/schema`, signed like every v2 request (or with the signature of another path). */
+export async function schemaOf(baseUrl: string, grantId: string, signedFor = grantId) {
+  const path = (id: string) => `/v1/grants/${encodeURIComponent(id)}/schema`;
+  const response = await fetch(baseUrl + path(grantId), { headers: signRequest(SECRET, { timestamp: Math.floor(Date.now() / 1000), method: 'GET', pathWithQuery: path(signedFor), body: '' }) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> & { error?: { code: string } } };
+}

@@ -3,8 +3,8 @@ import type { FrameLocator, Page } from 'playwright-core';
 /** The app's create form (jit-portal-form) as the sandbox portal frames it. */
 export const portalForm = (page: Page): FrameLocator => page.frameLocator('[data-testid="portal-form-panel"]');
 
-/** Raises a "Database access" request as ana through the portal form, and waits for its grant to be active. */
-export async function raiseThroughPortalForm(page: Page, sandboxUrl: string, request: { summary: string; database: RegExp; level: RegExp; reason: string }): Promise<void> {
+/** Raises a "Database access" request as ana through the portal form, and waits for its grant to be active (or, `waitActive: false`, for the request's page). */
+export async function raiseThroughPortalForm(page: Page, sandboxUrl: string, request: { summary: string; database: RegExp; level: RegExp; reason: string }, waitActive = true): Promise<void> {
   const form = portalForm(page);
   const choose = async (label: string, option: RegExp) => {
     await form.getByLabel(label, { exact: true }).click();
@@ -20,5 +20,5 @@ export async function raiseThroughPortalForm(page: Page, sandboxUrl: string, req
   await form.getByTestId('form-problems').waitFor({ state: 'detached' });
   await page.getByTestId('raise').click();
   await page.waitForURL(/#\/ticket\/DBA-\d+$/);
-  await page.locator('[data-grant-state="active"]').waitFor({ timeout: 20_000 });
+  if (waitActive) await page.locator('[data-grant-state="active"]').waitFor({ timeout: 20_000 });
 }

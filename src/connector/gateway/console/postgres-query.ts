@@ -1,9 +1,10 @@
-import { Client, Query, types, type FieldDef, type QueryArrayConfig } from 'pg';
+import { Query, types, type FieldDef, type QueryArrayConfig } from 'pg';
 import type { QueryResult } from '../../../protocol';
 import { checkMasking } from '../masking/check-masking';
 import type { MaskingConfig } from '../masking/mask-schema';
 import { maskValue } from '../masking/mask-value';
 import { loadMaskingCatalog, type MaskingCatalog } from '../masking/masking-catalog';
+import { openPostgresLogin } from './postgres-login';
 import { RowCollector, StatementBlocked, StatementRefused } from './query-result';
 
 const TYPE_NAMES = new Map(Object.entries(types.builtins).map(([name, oid]) => [oid, name.toLowerCase()]));
@@ -26,17 +27,7 @@ export interface ConsoleLevel {
  * Throws StatementRefused with the server's SQLSTATE.
  */
 export async function runPostgresQuery(targetUrl: string, login: { username: string; password: string; database: string }, sql: string, level: ConsoleLevel): Promise<Omit<QueryResult, 'ms' | 'exportable'>> {
-  const url = new URL(targetUrl);
-  url.username = encodeURIComponent(login.username);
-  url.password = encodeURIComponent(login.password);
-  url.pathname = `/${encodeURIComponent(login.database)}`;
-  const client = new Client({
-    connectionString: url.toString(),
-    application_name: 'jit-console',
-    ...(level.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
-  });
-  client.on('error', () => undefined);
-  await client.connect();
+  const client = await openPostgresLogin(targetUrl, login, level.readOnly);
   try {
     const { masking } = level;
     let catalog: MaskingCatalog | undefined;

@@ -1,8 +1,6 @@
 import { ConnectorError } from '../../errors';
-import type { Ledger } from '../../ledger/ledger';
-import type { Targets } from '../../targets';
+import { activeConsoleGrant, type ConsoleGrantDependencies } from './active-console-grant';
 import type { ActivityLog } from '../activity/activity-log';
-import type { GatewayCredentials } from '../gateway-credentials';
 import { checkGuards, type Refusal } from '../guards/check-guards';
 import { mysqlGuardRefusal } from '../guards/check-mysql-guards';
 import { readMysqlStatements } from '../parse-mysql-statements';
@@ -13,14 +11,10 @@ import { runPostgresQuery } from './postgres-query';
 import type { QueryRequest, QueryResult } from '../../../protocol';
 import { StatementBlocked, StatementRefused } from './query-result';
 
-export interface ConsoleDependencies {
-  ledger: Ledger;
-  targets: Targets;
-  credentials: GatewayCredentials;
+export interface ConsoleDependencies extends ConsoleGrantDependencies {
   activity: ActivityLog;
   /** Keys the `hash` mask, the same key the PostgreSQL wire uses: equal values hash alike on both. */
   hashKey: Buffer;
-  now: () => Date;
 }
 
 /** The session names the record gives statements run through `POST /v1/grants/{id}/query`: to be shown, or for a download. */
@@ -36,20 +30,7 @@ export const EXPORT_SESSION = 'export';
  */
 export async function runConsoleStatement(deps: ConsoleDependencies, grantId: string, request: QueryRequest): Promise<QueryResult> {
   const { sql } = request;
-  const record = await deps.ledger.get(grantId);
-  if (!record || record.state === 'tombstone') throw new ConnectorError('not_found', `no grant ${grantId}`);
-  const target = deps.targets.get(record.target);
-  if (target?.config.access !== 'gateway') {
-    throw new ConnectorError('no_activity_record', `grant ${grantId} is for a direct target: statements run through the connector only for targets behind the SQL gateway`);
-  }
-  const now = deps.now();
-  const login = deps.credentials.ofGrant(grantId);
-  if (record.state !== 'active' || record.notAfter === null || Date.parse(record.notAfter) <= now.getTime() || !record.username) {
-    throw new ConnectorError('grant_not_active', `grant ${grantId} is ${record.state}: statements run only while it is active`);
-  }
-  if (!login) {
-    throw new ConnectorError('grant_not_active', `the gateway credential of grant ${grantId} is not held by this connector process (it restarted, or another replica issued it): revoke it and request access anew`);
-  }
+  const { record, target, credentials } = await activeConsoleGrant(deps, grantId);
   const level = target.config.roles[record.role];
   const exportable = level?.export === true;
   if (request.export && !exportable) throw new ConnectorError('statement_refused', `the access level ${record.role} may not download results (its level has no export: true)`);
@@ -59,8 +40,6 @@ export async function runConsoleStatement(deps: ConsoleDependencies, grantId: st
   const mysqlRead = target.config.engine === 'mysql' ? readMysqlStatements(sql, (asts) => mysqlGuardRefusal(guards, asts)) : undefined;
   const statements = mysqlRead ? mysqlRead.statements : parseStatements(sql);
   if (statements !== undefined && statements.length !== 1) throw new ConnectorError('statement_refused', 'send exactly one statement');
-  const database = decodeURIComponent(new URL(target.config.url).pathname.slice(1));
-  const credentials = { username: record.username, password: login.databasePassword, database };
   const clock = { now: deps.now, monotonic: () => performance.now() };
   const mode = target.config.record ?? 'normalized';
   const readOnly = guards.includes('read-only');

@@ -19,7 +19,8 @@ export interface MysqlMaskingCatalog {
   routines: Set<string>;
 }
 
-const SYSTEM = "('mysql', 'sys', 'information_schema', 'performance_schema')";
+/** The server's own databases: never the target's data. */
+export const MYSQL_SYSTEM_DATABASES = "('mysql', 'sys', 'information_schema', 'performance_schema')";
 const NameRow = z.object({ name: z.string() });
 
 /** Reads, as the grant's login when its session opens, the views and routines a masked level must not use. */
@@ -33,7 +34,7 @@ export async function loadMysqlMaskingCatalog(connection: Connection, masking: M
     columns: new Map(entries.map(([parts, kind]) => [parts.join('.'), kind])),
     tables: new Set(entries.map(([parts]) => parts[1] ?? '')),
     columnNames: new Set(entries.map(([parts]) => parts[2] ?? '')),
-    views: await names(`SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_TYPE = 'VIEW' AND TABLE_SCHEMA NOT IN ${SYSTEM}`),
-    routines: await names(`SELECT ROUTINE_NAME AS name FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA NOT IN ${SYSTEM}`),
+    views: await names(`SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_TYPE = 'VIEW' AND TABLE_SCHEMA NOT IN ${MYSQL_SYSTEM_DATABASES}`),
+    routines: await names(`SELECT ROUTINE_NAME AS name FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA NOT IN ${MYSQL_SYSTEM_DATABASES}`),
   };
 }

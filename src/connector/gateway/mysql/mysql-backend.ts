@@ -1,4 +1,5 @@
 import { createConnection, type Connection, type FieldPacket } from 'mysql2';
+import { loginUrl } from '../login-url';
 import { lenencString, packet } from './packets';
 
 /**
@@ -6,12 +7,8 @@ import { lenencString, packet } from './packets';
  * whatever authentication the server wants). LOCAL INFILE stays off: the server can never ask for a file.
  */
 export function openMysqlBackend(targetUrl: string, login: { username: string; password: string; database: string }, options: { multipleStatements: boolean; foundRows: boolean }): Promise<Connection> {
-  const url = new URL(targetUrl);
-  url.username = encodeURIComponent(login.username);
-  url.password = encodeURIComponent(login.password);
-  url.pathname = `/${encodeURIComponent(login.database)}`;
   const connection = createConnection({
-    uri: url.toString(),
+    uri: loginUrl(targetUrl, login),
     multipleStatements: options.multipleStatements,
     flags: ['-LOCAL_FILES', options.foundRows ? 'FOUND_ROWS' : '-FOUND_ROWS'],
     connectTimeout: 5000,
