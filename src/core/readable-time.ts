@@ -6,8 +6,10 @@
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-export function readableTime(at: Date | string): string {
+/** `seconds` where they matter, as for when statements ran: "Mon 23 Nov 2026, 11:10:05 UTC". */
+export function readableTime(at: Date | string, precision: 'minutes' | 'seconds' = 'minutes'): string {
   const date = typeof at === 'string' ? new Date(at) : at;
   const two = (value: number): string => String(value).padStart(2, '0');
-  return `${WEEKDAYS[date.getUTCDay()]} ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}, ${two(date.getUTCHours())}:${two(date.getUTCMinutes())} UTC`;
+  const seconds = precision === 'seconds' ? `:${two(date.getUTCSeconds())}` : '';
+  return `${WEEKDAYS[date.getUTCDay()]} ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}, ${two(date.getUTCHours())}:${two(date.getUTCMinutes())}${seconds} UTC`;
 }

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { readableTime } from '../../src/core';
 import { z } from 'zod';
 import { signRequest } from '../../src/protocol';
 import { describeWith } from '../support/servers';
@@ -66,7 +67,7 @@ describeWith('postgres', 'the ticket records what was run through the SQL gatewa
         `Tables touched: ${orders}`,
         'Refused statements: 0',
         'Errors: 1',
-        `First statement: ${times[0]}; last statement: ${times[3]}`,
+        `First statement: ${readableTime(times[0] ?? '', 'seconds')}; last statement: ${readableTime(times[3] ?? '', 'seconds')}`,
       ].join('\n'),
     ]);
     expect(ended.public.join('\n')).not.toMatch(/Database activity|Statements:|Tables touched/);
@@ -93,7 +94,7 @@ describeWith('postgres', 'the ticket records what was run through the SQL gatewa
       `Tables touched: ${orders}`,
       'Refused statements: 0',
       'Errors: 0',
-      `First statement: ${digest.first}; last statement: ${digest.last}`,
+      `First statement: ${readableTime(digest.first ?? '', 'seconds')}; last statement: ${readableTime(digest.last ?? '', 'seconds')}`,
     ].join('\n');
     expect(revoked.internal.filter((text) => HEADING.test(text))).toEqual([expected]);
 
@@ -150,7 +151,7 @@ describeWith('postgres', 'the sweep records what was run through the SQL gateway
         `Tables touched: ${digest.tables.join(', ')}`,
         'Refused statements: 0',
         'Errors: 0',
-        `First statement: ${digest.first}; last statement: ${digest.last}`,
+        `First statement: ${readableTime(digest.first ?? '', 'seconds')}; last statement: ${readableTime(digest.last ?? '', 'seconds')}`,
       ].join('\n'),
     ]);
     expect(ended.public.join('\n')).not.toMatch(/Database activity/);

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { readableTime } from '../../src/core';
 import { gunzipSync } from 'node:zlib';
 import { Client } from 'pg';
 import { z } from 'zod';
@@ -193,7 +194,7 @@ describeWith('postgres', 'the ticket gets the whole activity record of a gateway
         `Tables touched: ${orders}`,
         'Refused statements: 0',
         'Errors: 0',
-        `First statement: ${digest.first}; last statement: ${digest.last}`,
+        `First statement: ${readableTime(digest.first ?? '', 'seconds')}; last statement: ${readableTime(digest.last ?? '', 'seconds')}`,
         `The full record of every statement is attached to ${key}: database-activity-${key}.1.jsonl`,
       ].join('\n'),
     ]);

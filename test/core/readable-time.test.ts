@@ -10,4 +10,9 @@ describe('readableTime', () => {
     expect(readableTime(iso)).toBe(text);
     expect(readableTime(new Date(iso))).toBe(text);
   });
+
+  it('gives seconds where they are asked for, never the fraction', () => {
+    expect(readableTime('2026-11-29T23:59:59.999Z', 'seconds')).toBe('Sun 29 Nov 2026, 23:59:59 UTC');
+    expect(readableTime('2026-11-23T09:00:05Z', 'seconds')).toBe('Mon 23 Nov 2026, 09:00:05 UTC');
+  });
 });

@@ -1,4 +1,4 @@
-import { adfDoc, type AdfDoc } from '../../core';
+import { adfDoc, readableTime, type AdfDoc } from '../../core';
 import { ConnectorRequestError, type ActivityDigest, type ConnectorClient } from '../../protocol';
 import { logEvent } from '../log';
 import type { GrantMeta, StoredGrant } from '../storage/grant-entity';
@@ -47,7 +47,7 @@ export function activityComment(grantId: string, reading: ActivityDigest | 'unre
     [`Tables touched: ${tablesText(tables)}`],
     [`Refused statements: ${blocked}`],
     [`Errors: ${errors}`],
-    [first !== null && last !== null ? `First statement: ${first}; last statement: ${last}` : 'No statement was run.'],
+    [first !== null && last !== null ? `First statement: ${readableTime(first, 'seconds')}; last statement: ${readableTime(last, 'seconds')}` : 'No statement was run.'],
   ]);
 }
 

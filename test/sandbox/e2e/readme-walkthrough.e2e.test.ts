@@ -75,7 +75,7 @@ describe("the README's walk-throughs, pasted in order against npm start", () => 
       'Tables touched: shop.customers, shop.orders',
       'Refused statements: 0',
       'Errors: 1',
-      expect.stringMatching(/^First statement: \S+; last statement: \S+$/),
+      expect.stringMatching(/^First statement: \w{3} \d+ \w{3} \d{4}, \d\d:\d\d:\d\d UTC; last statement: \w{3} \d+ \w{3} \d{4}, \d\d:\d\d:\d\d UTC$/),
     ]);
   });
 });
