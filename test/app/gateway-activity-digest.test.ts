@@ -46,7 +46,7 @@ describeWith('postgres', 'the ticket records what was run through the SQL gatewa
     const credential = await reveal(key);
     const first = await connectAsRequester(credential);
     await first.query(`SELECT total FROM ${orders} WHERE id = 1`);
-    await first.query(`SELECT count(*) FROM ${orders} WHERE total > 15`);
+    await first.query(`SELECT count(*) FROM ${orders} WHERE total > 31337`);
     await first.query(`UPDATE ${orders} SET total = 987654 WHERE id = 2`).catch(() => undefined);
     const second = await connectAsRequester(credential);
     await second.query('SELECT 1');
@@ -71,7 +71,7 @@ describeWith('postgres', 'the ticket records what was run through the SQL gatewa
       ].join('\n'),
     ]);
     expect(ended.public.join('\n')).not.toMatch(/Database activity|Statements:|Tables touched/);
-    expect([...ended.internal, ...ended.public].join('\n')).not.toMatch(/987654|15\b/);
+    expect([...ended.internal, ...ended.public].join('\n')).not.toMatch(/987654|31337/);
     await Promise.all([first.end().catch(() => undefined), second.end().catch(() => undefined)]);
   });
 

@@ -54,11 +54,13 @@ describeWith('postgres', 'the sandbox behind the SQL gateway, in a browser', (pg
     expect({ code: ran.code, stderr: ran.stderr }).toEqual({ code: 0, stderr: '' });
     expect(ran.stdout.split('\n')[0]).toBe(username);
 
-    // An agent resolves the ticket; the activity comment is internal, so the lead reads it once it lands after
-    // the revoke and the view reloads.
-    await page.getByTestId('user-picker').selectOption('lead@example.com');
+    // The requester resolves the ticket; the activity comment is internal, so the lead reads it once it lands
+    // after the revoke and the view reloads.
+    const moved = page.waitForResponse((response) => response.url().endsWith('/transitions') && response.request().method() === 'POST');
     await page.getByTestId('transition-resolve').click();
+    expect((await moved).status()).toBe(204);
     await page.getByTestId('ticket-status').getByText('Resolved').waitFor();
+    await page.getByTestId('user-picker').selectOption('lead@example.com');
     await page.locator('[data-grant-state="revoked"]').waitFor({ timeout: 20_000 });
     const activity = page.getByTestId('timeline').getByText(/Database activity under grant/);
     for (let attempt = 0; attempt < 20 && (await activity.count()) === 0; attempt += 1) {
