@@ -1,17 +1,19 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PG_URL, benchSuffix, postgresBenchTarget } from './support/databases';
+import { startBareRelay } from './support/bare-relay';
 import { startBenchConnector } from './support/in-process';
 import { ms, ratio, summarize } from './support/stats';
 import { markdownTable } from './support/table';
 
 /**
- * pgbench's select-only transaction through the SQL gateway against the same transaction sent straight to
- * PostgreSQL by a login of the same access level, in the same run, at 1 and 8 clients. Each client count runs
- * direct, gateway, direct, gateway, so drift on a shared machine hits both alike. Latency comes from pgbench's
+ * pgbench's select-only transaction sent three ways in the same run, at 1 and 8 clients: straight to PostgreSQL by a
+ * login of the same access level (direct), through a bare TCP relay in this process (the same login; no parse, no
+ * record: what any process hop costs), and through the SQL gateway in this process. Each client count runs direct,
+ * relay, gateway, direct, relay, gateway, so drift on a shared machine hits all alike. Latency comes from pgbench's
  * per-transaction log. The gateway parses, classifies, normalizes and records every statement as it does in use.
  */
 
@@ -61,32 +63,46 @@ async function main() {
     const grant = (grantId: string, target: string) => connector.client.createGrant({ grantId, target, role: 'read', principal, mode: 'ephemeral', notAfter, ticket: 'BENCH-1', reason: 'bench' });
     const directGrant = await grant(`bench-direct-${suffix}`, directTarget.id);
     const gatewayGrant = await grant(`bench-gateway-${suffix}`, gatewayTarget.id);
+    const relay = await startBareRelay(directGrant.connect);
+    const sides = {
+      direct: { endpoint: directGrant.connect, login: directGrant },
+      'bare relay': { endpoint: { ...directGrant.connect, host: relay.host, port: relay.port }, login: directGrant },
+      gateway: { endpoint: gatewayGrant.connect, login: gatewayGrant },
+    };
     const rows: string[][] = [];
-    for (const clients of CLIENTS) {
-      const results = { direct: [] as Result[], gateway: [] as Result[] };
-      for (let round = 0; round < ROUNDS; round += 1) {
-        results.direct.push(await pgbench(directGrant.connect, { username: directGrant.username, password: directGrant.password ?? '' }, schema, clients));
-        results.gateway.push(await pgbench(gatewayGrant.connect, { username: gatewayGrant.username, password: gatewayGrant.password ?? '' }, schema, clients));
+    try {
+      for (const clients of CLIENTS) {
+        const results = { direct: [] as Result[], 'bare relay': [] as Result[], gateway: [] as Result[] };
+        for (let round = 0; round < ROUNDS; round += 1) {
+          for (const [side, { endpoint, login }] of Object.entries(sides) as [keyof typeof sides, (typeof sides)[keyof typeof sides]][]) {
+            results[side].push(await pgbench(endpoint, { username: login.username, password: login.password ?? '' }, schema, clients));
+          }
+        }
+        const tps = (list: Result[]) => list.reduce((sum, result) => sum + result.tps, 0) / list.length;
+        const latency = (list: Result[]) => summarize(list.flatMap((result) => result.latenciesMs));
+        const direct = latency(results.direct);
+        for (const side of Object.keys(sides) as (keyof typeof sides)[]) {
+          const measured = latency(results[side]);
+          rows.push([
+            String(clients),
+            side,
+            tps(results[side]).toFixed(0),
+            ratio(tps(results[side]), tps(results.direct)),
+            side === 'direct' ? '' : ratio(tps(results[side]), tps(results['bare relay'])),
+            ms(measured.p50),
+            side === 'direct' ? '' : ms(measured.p50 - direct.p50),
+            ms(measured.p99),
+          ]);
+        }
       }
-      const tps = (list: Result[]) => list.reduce((sum, result) => sum + result.tps, 0) / list.length;
-      const latency = (list: Result[]) => summarize(list.flatMap((result) => result.latenciesMs));
-      const direct = latency(results.direct);
-      const gateway = latency(results.gateway);
-      rows.push([
-        String(clients),
-        tps(results.direct).toFixed(0),
-        tps(results.gateway).toFixed(0),
-        ratio(tps(results.gateway), tps(results.direct)),
-        ms(direct.p50),
-        ms(gateway.p50),
-        ms(gateway.p50 - direct.p50),
-        ms(direct.p99),
-        ms(gateway.p99),
-      ]);
+    } finally {
+      await relay.close();
     }
     const activity = await connector.context.gateway?.activityPage(`bench-gateway-${suffix}`, null);
-    process.stdout.write(`pgbench -S (select-only, simple protocol), ${ROUNDS} × ${SECONDS} s per side and client count, alternating; ${activity?.digest.statements ?? 0} statements recorded through the gateway.\n\n`);
-    process.stdout.write(markdownTable(['clients', 'direct tps', 'gateway tps', 'gateway / direct', 'direct p50', 'gateway p50', 'added p50', 'direct p99', 'gateway p99'], rows));
+    process.stdout.write(
+      `pgbench -S (select-only, simple protocol), ${ROUNDS} × ${SECONDS} s per side and client count, alternating direct, bare relay, gateway; ${activity?.digest.statements ?? 0} statements recorded through the gateway; load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} at the end.\n\n`,
+    );
+    process.stdout.write(markdownTable(['clients', 'side', 'tps', '/ direct', '/ bare relay', 'p50', 'added p50', 'p99'], rows));
     await connector.client.revokeGrant(directGrant.grantId);
     await connector.client.revokeGrant(gatewayGrant.grantId);
   } finally {
