@@ -3,19 +3,20 @@ import mysql, { type Connection } from 'mysql2/promise';
 import { benchSuffix, MYSQL_URL, mysqlBenchTarget } from './support/databases';
 import { startBareRelay } from './support/bare-relay';
 import { startBenchConnector } from './support/in-process';
-import { ms, ratio, summarize } from './support/stats';
+import { load, ms, ratio, rotated, summarize } from './support/stats';
 import { markdownTable } from './support/table';
 
 /**
  * A primary-key select sent one at a time by mysql2 (text protocol) three ways in the same run: straight to the
  * server by a login of the same access level (direct), through a bare TCP relay in this process (the same login; no
- * parse, no record: what any process hop costs), and through the MySQL-wire gateway in this process. Rounds
- * alternate direct, relay, gateway so that drift on a shared machine hits all alike. The gateway parses, classifies,
+ * parse, no record: what any process hop costs), and through the MySQL-wire gateway in this process. The three run
+ * in turn, each round starting one side later (rotated), so that drift on a shared machine, and the garbage one
+ * side leaves in this process (the client runs here too), hit all alike. The gateway parses, classifies,
  * normalizes and records every statement as it does in use.
  */
 
 const STATEMENTS = Number(process.env.BENCH_STATEMENTS ?? 5_000);
-const ROUNDS = 2;
+const ROUNDS = 3;
 const principal = { accountId: 'bench', email: 'bench@example.com', dbUser: null };
 
 async function round(session: Connection): Promise<{ rate: number; latenciesMs: number[] }> {
@@ -30,6 +31,7 @@ async function round(session: Connection): Promise<{ rate: number; latenciesMs: 
 }
 
 async function main() {
+  const loadAtStart = loadavg();
   const suffix = benchSuffix();
   const fixture = await mysqlBenchTarget(suffix);
   await fixture.admin.query('INSERT INTO ??.orders WITH RECURSIVE s (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 1000) SELECT n, n * 10 FROM s', [`jit_bench_${suffix}`]);
@@ -48,7 +50,7 @@ async function main() {
     const results = { direct: [] as Awaited<ReturnType<typeof round>>[], 'bare relay': [] as Awaited<ReturnType<typeof round>>[], gateway: [] as Awaited<ReturnType<typeof round>>[] };
     const sides = Object.keys(sessions) as (keyof typeof sessions)[];
     for (let index = 0; index < ROUNDS; index += 1) {
-      for (const side of sides) results[side].push(await round(sessions[side]));
+      for (const side of rotated(sides, index)) results[side].push(await round(sessions[side]));
     }
     for (const side of sides) await sessions[side].end();
     await relay.close();
@@ -57,7 +59,7 @@ async function main() {
     const directLatency = latency(results.direct);
     const activity = await connector.context.gateway?.activityPage(gatewayGrant.grantId, null);
     process.stdout.write(
-      `mysql2 text queries, one at a time, ${ROUNDS} × ${STATEMENTS} per side, alternating direct, bare relay, gateway, against ${new URL(MYSQL_URL).host}; ${activity?.digest.statements ?? 0} statements recorded through the gateway; load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} at the end.\n\n`,
+      `mysql2 text queries, one at a time, ${ROUNDS} × ${STATEMENTS} per side, rotating direct, bare relay, gateway, against ${new URL(MYSQL_URL).host}; ${activity?.digest.statements ?? 0} statements recorded through the gateway; load average (1, 5, 15 min) ${load(loadAtStart)} at the start, ${load(loadavg())} at the end.\n\n`,
     );
     process.stdout.write(
       markdownTable(

@@ -6,20 +6,21 @@ import { promisify } from 'node:util';
 import { PG_URL, benchSuffix, postgresBenchTarget } from './support/databases';
 import { startBareRelay } from './support/bare-relay';
 import { startBenchConnector } from './support/in-process';
-import { ms, ratio, summarize } from './support/stats';
+import { load, ms, ratio, rotated, summarize } from './support/stats';
 import { markdownTable } from './support/table';
 
 /**
  * pgbench's select-only transaction sent three ways in the same run, at 1 and 8 clients: straight to PostgreSQL by a
  * login of the same access level (direct), through a bare TCP relay in this process (the same login; no parse, no
- * record: what any process hop costs), and through the SQL gateway in this process. Each client count runs direct,
- * relay, gateway, direct, relay, gateway, so drift on a shared machine hits all alike. Latency comes from pgbench's
+ * record: what any process hop costs), and through the SQL gateway in this process. Each client count runs the three
+ * in turn, each round starting one side later (rotated), so drift on a shared machine, and the garbage one side
+ * leaves in this process, hit all alike. Latency comes from pgbench's
  * per-transaction log. The gateway parses, classifies, normalizes and records every statement as it does in use.
  */
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = [1, 8];
-const ROUNDS = 2;
+const ROUNDS = 3;
 const run = promisify(execFile);
 const principal = { accountId: 'bench', email: 'bench@example.com', dbUser: null };
 
@@ -51,6 +52,7 @@ async function pgbench(endpoint: { host: string; port: number; database: string 
 }
 
 async function main() {
+  const loadAtStart = loadavg();
   const suffix = benchSuffix();
   const fixture = await postgresBenchTarget(suffix);
   const schema = `s_${suffix}`;
@@ -74,7 +76,8 @@ async function main() {
       for (const clients of CLIENTS) {
         const results = { direct: [] as Result[], 'bare relay': [] as Result[], gateway: [] as Result[] };
         for (let round = 0; round < ROUNDS; round += 1) {
-          for (const [side, { endpoint, login }] of Object.entries(sides) as [keyof typeof sides, (typeof sides)[keyof typeof sides]][]) {
+          for (const side of rotated(Object.keys(sides) as (keyof typeof sides)[], round)) {
+            const { endpoint, login } = sides[side];
             results[side].push(await pgbench(endpoint, { username: login.username, password: login.password ?? '' }, schema, clients));
           }
         }
@@ -100,7 +103,7 @@ async function main() {
     }
     const activity = await connector.context.gateway?.activityPage(`bench-gateway-${suffix}`, null);
     process.stdout.write(
-      `pgbench -S (select-only, simple protocol), ${ROUNDS} × ${SECONDS} s per side and client count, alternating direct, bare relay, gateway; ${activity?.digest.statements ?? 0} statements recorded through the gateway; load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} at the end.\n\n`,
+      `pgbench -S (select-only, simple protocol), ${ROUNDS} × ${SECONDS} s per side and client count, rotating direct, bare relay, gateway; ${activity?.digest.statements ?? 0} statements recorded through the gateway; load average (1, 5, 15 min) ${load(loadAtStart)} at the start, ${load(loadavg())} at the end.\n\n`,
     );
     process.stdout.write(markdownTable(['clients', 'side', 'tps', '/ direct', '/ bare relay', 'p50', 'added p50', 'p99'], rows));
     await connector.client.revokeGrant(directGrant.grantId);

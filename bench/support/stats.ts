@@ -37,3 +37,14 @@ export async function timed(work: () => Promise<unknown>): Promise<number> {
   await work();
   return performance.now() - started;
 }
+
+/** `sides` starting at the one `round` places later: rounds that rotate give each side each place in turn. */
+export function rotated<T>(sides: readonly T[], round: number): T[] {
+  const at = round % Math.max(1, sides.length);
+  return [...sides.slice(at), ...sides.slice(0, at)];
+}
+
+/** A load average (os.loadavg) as the tables print it. */
+export function load(averages: readonly number[]): string {
+  return averages.map((value) => value.toFixed(1)).join(' / ');
+}

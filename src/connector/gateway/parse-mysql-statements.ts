@@ -49,7 +49,7 @@ export interface MysqlReading {
 }
 
 /** Readings of recent texts, per screen (a session's level), and one set for texts read without a screen. */
-const unscreened = new TextCache<MysqlReading>(256, 4096);
+const unscreened = new TextCache<MysqlReading>(256, 4096, { secondSight: true });
 const screened = new WeakMap<MysqlScreen, TextCache<MysqlReading>>();
 
 /**
@@ -61,7 +61,7 @@ export function readMysqlStatements(sql: string, screen: MysqlScreen | undefined
   if (sql.trim() === '') return { statements: [], refusal: undefined };
   let cache = screen === undefined ? unscreened : screened.get(screen);
   if (cache === undefined) {
-    cache = new TextCache<MysqlReading>(256, 4096);
+    cache = new TextCache<MysqlReading>(256, 4096, { secondSight: true });
     screened.set(screen as MysqlScreen, cache);
   }
   return cache.get(sql, (text) => readOnce(text, screen));

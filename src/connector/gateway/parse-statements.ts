@@ -12,8 +12,8 @@ export interface PostgresTree {
 }
 
 /** The last few trees: a level's guards, its masking and the record read the same string one after another. */
-const trees = new TextCache<PostgresTree | undefined>(16, 8192);
-const statementLists = new TextCache<readonly ParsedStatement[] | undefined>(256, 4096);
+const trees = new TextCache<PostgresTree | undefined>(4, 8192);
+const statementLists = new TextCache<readonly ParsedStatement[] | undefined>(256, 4096, { secondSight: true });
 
 /**
  * The parse tree of a query string, by PostgreSQL's own grammar; undefined when it does not parse. Shared between
