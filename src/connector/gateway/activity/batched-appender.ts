@@ -5,10 +5,8 @@
  * write failed (the next batch is still written).
  */
 export class BatchedAppender<T> {
-  private pending: T[] = [];
-  private batch: Promise<void> | undefined;
-  /** Writes the collecting batch now instead of at its timer. */
-  private release: (() => void) | undefined;
+  /** The batch that takes what is added now; undefined until something is. */
+  private current: Batch<T> | undefined;
   private tail: Promise<void> = Promise.resolve();
 
   constructor(
@@ -17,34 +15,51 @@ export class BatchedAppender<T> {
   ) {}
 
   add(item: T): Promise<void> {
-    this.pending.push(item);
-    if (this.batch === undefined) {
-      let timer: NodeJS.Timeout | undefined;
-      const due = new Promise<void>((resolve) => {
-        this.release = resolve;
-        timer = setTimeout(resolve, this.limits.delayMs);
-      });
-      this.batch = due.then(() => {
-        clearTimeout(timer);
-        const items = this.pending;
-        this.pending = [];
-        this.batch = undefined;
-        this.release = undefined;
-        this.tail = this.tail.catch(() => undefined).then(() => this.write(items));
-        return this.tail;
-      });
-    }
-    const batch = this.batch;
-    if (this.pending.length >= this.limits.maxItems) this.release?.();
-    return batch;
+    const batch = (this.current ??= this.open());
+    batch.items.push(item);
+    if (batch.items.length >= this.limits.maxItems) this.seal(batch);
+    return batch.written;
   }
 
   /** Writes what is pending now; resolves once everything added before this call was written or failed. */
   async settled(): Promise<void> {
-    this.release?.();
-    await this.batch?.catch(() => undefined);
+    const batch = this.current;
+    if (batch) this.seal(batch);
+    await batch?.written.catch(() => undefined);
     await this.tail.catch(() => undefined);
   }
+
+  private open(): Batch<T> {
+    let release = (): void => undefined;
+    const due = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const batch: Batch<T> = {
+      items: [],
+      release,
+      timer: setTimeout(() => this.seal(batch), this.limits.delayMs),
+      // Sealed batches resolve `due` in order, so their writes join the tail in order.
+      written: due.then(() => {
+        this.tail = this.tail.catch(() => undefined).then(() => this.write(batch.items));
+        return this.tail;
+      }),
+    };
+    return batch;
+  }
+
+  /** No more items join the batch; it is written once the batches before it are. */
+  private seal(batch: Batch<T>): void {
+    clearTimeout(batch.timer);
+    if (this.current === batch) this.current = undefined;
+    batch.release();
+  }
+}
+
+interface Batch<T> {
+  items: T[];
+  release(): void;
+  timer: NodeJS.Timeout;
+  written: Promise<void>;
 }
 
 /**
