@@ -11,22 +11,16 @@ export interface PostgresTree {
   stmts?: { stmt?: Record<string, unknown>; stmt_location?: number; stmt_len?: number }[];
 }
 
-/** The last few trees: a level's guards, its masking and the record read the same string one after another. */
-const trees = new TextCache<PostgresTree | undefined>(4, 8192);
+/** Readings of texts that come again soon (a client's repeated statements, BEGIN, COMMIT, a ping). */
 const statementLists = new TextCache<readonly ParsedStatement[] | undefined>(256, 4096, { secondSight: true });
 
-/**
- * The parse tree of a query string, by PostgreSQL's own grammar; undefined when it does not parse. Shared between
- * its readers (guards, masking, the record): none may change it.
- */
+/** The parse tree of a query string, by PostgreSQL's own grammar; undefined when it does not parse. */
 export function parsePostgresTree(sql: string): PostgresTree | undefined {
-  return trees.get(sql, (text) => {
-    try {
-      return parseSync(text) as PostgresTree;
-    } catch {
-      return undefined;
-    }
-  });
+  try {
+    return parseSync(sql) as PostgresTree;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
