@@ -11,9 +11,9 @@ const lineSchema = z.strictObject({ grantId: z.string(), statement: statementRec
 
 /**
  * The embedded ledger's activity record: a JSON-lines file in the ledger's directory, appended in the order
- * `append` is called, in batches written within RECORD_BATCH.delayMs (one write per batch, not per statement). Nothing of
- * it is kept in memory beyond the batch (a long session would otherwise keep every statement alive in the heap); a
- * read writes the batch first and streams the file line by line. A torn last line from a crash is ignored.
+ * `append` is called, in batches (RECORD_BATCH: one write per batch, not per statement). Nothing of it is kept in
+ * memory beyond the batch (a long session would otherwise keep every statement alive in the heap); a read writes the
+ * batch first and streams the file line by line. A torn last line from a crash is ignored.
  */
 export class FileActivityLog implements ActivityLog {
   private readonly path: string;

@@ -25,10 +25,16 @@ export class PostgresActivityLog implements ActivityLog {
 
   private constructor(private readonly pool: Pool) {
     this.rows = new BatchedAppender(async (rows) => {
-      await pool.query(
-        'INSERT INTO jit_connector_activity (grant_id, statement) SELECT grant_id, statement FROM unnest($1::text[], $2::jsonb[]) WITH ORDINALITY AS batch (grant_id, statement, n) ORDER BY n',
-        [rows.map((row) => row.grantId), rows.map((row) => row.statement)],
-      );
+      try {
+        await pool.query(
+          'INSERT INTO jit_connector_activity (grant_id, statement) SELECT grant_id, statement FROM unnest($1::text[], $2::jsonb[]) WITH ORDINALITY AS batch (grant_id, statement, n) ORDER BY n',
+          [rows.map((row) => row.grantId), rows.map((row) => row.statement)],
+        );
+      } catch (error) {
+        // One row the server refuses (jsonb takes no \u0000) must not cost the record the rest of its batch.
+        const failed = await insertEach(pool, rows);
+        if (failed > 0) throw error;
+      }
     }, RECORD_BATCH);
   }
 
@@ -61,4 +67,15 @@ export class PostgresActivityLog implements ActivityLog {
     await this.rows.settled();
     await this.pool.end();
   }
+}
+
+/** Inserts the rows one by one, in order; how many the server refused. */
+async function insertEach(pool: Pool, rows: readonly { grantId: string; statement: string }[]): Promise<number> {
+  let failed = 0;
+  for (const row of rows) {
+    await pool.query('INSERT INTO jit_connector_activity (grant_id, statement) VALUES ($1, $2)', [row.grantId, row.statement]).catch(() => {
+      failed += 1;
+    });
+  }
+  return failed;
 }
