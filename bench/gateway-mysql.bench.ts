@@ -3,7 +3,7 @@ import mysql, { type Connection } from 'mysql2/promise';
 import { benchSuffix, MYSQL_URL, mysqlBenchTarget } from './support/databases';
 import { startBareRelay } from './support/bare-relay';
 import { startBenchConnector } from './support/in-process';
-import { load, ms, ratio, rotated, summarize } from './support/stats';
+import { load, rotated, sideCells, summarize, type Side, type Summary } from './support/stats';
 import { markdownTable } from './support/table';
 
 /**
@@ -56,7 +56,8 @@ async function main() {
     await relay.close();
     const rate = (list: typeof results.direct) => list.reduce((sum, result) => sum + result.rate, 0) / list.length;
     const latency = (list: typeof results.direct) => summarize(list.flatMap((result) => result.latenciesMs));
-    const directLatency = latency(results.direct);
+    const rates = Object.fromEntries(sides.map((side) => [side, rate(results[side])])) as Record<Side, number>;
+    const latencies = Object.fromEntries(sides.map((side) => [side, latency(results[side])])) as Record<Side, Summary>;
     const activity = await connector.context.gateway?.activityPage(gatewayGrant.grantId, null);
     process.stdout.write(
       `mysql2 text queries, one at a time, ${ROUNDS} × ${STATEMENTS} per side, rotating direct, bare relay, gateway, against ${new URL(MYSQL_URL).host}; ${activity?.digest.statements ?? 0} statements recorded through the gateway; load average (1, 5, 15 min) ${load(loadAtStart)} at the start, ${load(loadavg())} at the end.\n\n`,
@@ -64,18 +65,7 @@ async function main() {
     process.stdout.write(
       markdownTable(
         ['side', 'statements/s', '/ direct', '/ bare relay', 'p50', 'added p50', 'p99'],
-        sides.map((side) => {
-          const measured = latency(results[side]);
-          return [
-            side,
-            rate(results[side]).toFixed(0),
-            ratio(rate(results[side]), rate(results.direct)),
-            side === 'direct' ? '' : ratio(rate(results[side]), rate(results['bare relay'])),
-            ms(measured.p50),
-            side === 'direct' ? '' : ms(measured.p50 - directLatency.p50),
-            ms(measured.p99),
-          ];
-        }),
+        sides.map((side) => sideCells(side, rates, latencies)),
       ),
     );
     await connector.client.revokeGrant(directGrant.grantId);

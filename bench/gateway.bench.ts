@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { PG_URL, benchSuffix, postgresBenchTarget } from './support/databases';
 import { startBareRelay } from './support/bare-relay';
 import { startBenchConnector } from './support/in-process';
-import { load, ms, ratio, rotated, summarize } from './support/stats';
+import { load, rotated, sideCells, summarize, type Side, type Summary } from './support/stats';
 import { markdownTable } from './support/table';
 
 /**
@@ -83,20 +83,10 @@ async function main() {
         }
         const tps = (list: Result[]) => list.reduce((sum, result) => sum + result.tps, 0) / list.length;
         const latency = (list: Result[]) => summarize(list.flatMap((result) => result.latenciesMs));
-        const direct = latency(results.direct);
-        for (const side of Object.keys(sides) as (keyof typeof sides)[]) {
-          const measured = latency(results[side]);
-          rows.push([
-            String(clients),
-            side,
-            tps(results[side]).toFixed(0),
-            ratio(tps(results[side]), tps(results.direct)),
-            side === 'direct' ? '' : ratio(tps(results[side]), tps(results['bare relay'])),
-            ms(measured.p50),
-            side === 'direct' ? '' : ms(measured.p50 - direct.p50),
-            ms(measured.p99),
-          ]);
-        }
+        const all = Object.keys(sides) as Side[];
+        const rates = Object.fromEntries(all.map((side) => [side, tps(results[side])])) as Record<Side, number>;
+        const latencies = Object.fromEntries(all.map((side) => [side, latency(results[side])])) as Record<Side, Summary>;
+        for (const side of all) rows.push([String(clients), ...sideCells(side, rates, latencies)]);
       }
     } finally {
       await relay.close();
