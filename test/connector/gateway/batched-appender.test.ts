@@ -27,6 +27,12 @@ describe('BatchedAppender', () => {
     expect(written).toEqual([2]);
   });
 
+  it('rejects only the add whose item the write reports as failed', async () => {
+    const appender = new BatchedAppender<number>(async (items) => items.map((item) => (item === 2 ? new Error('refused') : undefined)), { delayMs: 1, maxItems: 10 });
+    const outcomes = await Promise.all([1, 2, 3].map((item) => appender.add(item).then(() => 'written', (error: Error) => error.message)));
+    expect(outcomes).toEqual(['written', 'refused', 'written']);
+  });
+
   it('writes at once what is pending when asked to settle, without waiting for the delay', async () => {
     const written: number[] = [];
     const appender = new BatchedAppender<number>(async (items) => {

@@ -2,23 +2,27 @@
  * Appends in batches, off the path of the statements: what is added within `delayMs` of the first item of a batch
  * (or up to `maxItems`) is written by one `write`, and batches are written one at a time in the order they were
  * added, so the record keeps the order of `add`. Each `add` resolves once its batch is written, or rejects if that
- * write failed (the next batch is still written).
+ * write failed, or if the write reports that item's own failure (the next batch is still written).
  */
 export class BatchedAppender<T> {
   /** The batch that takes what is added now; undefined until something is. */
   private current: Batch<T> | undefined;
-  private tail: Promise<void> = Promise.resolve();
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly write: (items: T[]) => Promise<void>,
+    /** Writes a batch; it may answer with each item's failure (undefined for an item written). */
+    private readonly write: (items: T[]) => Promise<readonly (Error | undefined)[] | void>,
     private readonly limits: { delayMs: number; maxItems: number },
   ) {}
 
   add(item: T): Promise<void> {
     const batch = (this.current ??= this.open());
-    batch.items.push(item);
+    const index = batch.items.push(item) - 1;
     if (batch.items.length >= this.limits.maxItems) this.seal(batch);
-    return batch.written;
+    return batch.written.then((failures) => {
+      const failure = failures?.[index];
+      if (failure !== undefined) throw failure;
+    });
   }
 
   /** Writes what is pending now; resolves once everything added before this call was written or failed. */
@@ -40,8 +44,9 @@ export class BatchedAppender<T> {
       timer: setTimeout(() => this.seal(batch), this.limits.delayMs),
       // Sealed batches resolve `due` in order, so their writes join the tail in order.
       written: due.then(() => {
-        this.tail = this.tail.catch(() => undefined).then(() => this.write(batch.items));
-        return this.tail;
+        const written = this.tail.catch(() => undefined).then(() => this.write(batch.items));
+        this.tail = written;
+        return written;
       }),
     };
     return batch;
@@ -59,7 +64,7 @@ interface Batch<T> {
   items: T[];
   release(): void;
   timer: NodeJS.Timeout;
-  written: Promise<void>;
+  written: Promise<readonly (Error | undefined)[] | void>;
 }
 
 /**

@@ -30,10 +30,9 @@ export class PostgresActivityLog implements ActivityLog {
           'INSERT INTO jit_connector_activity (grant_id, statement) SELECT grant_id, statement FROM unnest($1::text[], $2::jsonb[]) WITH ORDINALITY AS batch (grant_id, statement, n) ORDER BY n',
           [rows.map((row) => row.grantId), rows.map((row) => row.statement)],
         );
-      } catch (error) {
+      } catch {
         // One row the server refuses (jsonb takes no \u0000) must not cost the record the rest of its batch.
-        const failed = await insertEach(pool, rows);
-        if (failed > 0) throw error;
+        return insertEach(pool, rows);
       }
     }, RECORD_BATCH);
   }
@@ -69,13 +68,16 @@ export class PostgresActivityLog implements ActivityLog {
   }
 }
 
-/** Inserts the rows one by one, in order; how many the server refused. */
-async function insertEach(pool: Pool, rows: readonly { grantId: string; statement: string }[]): Promise<number> {
-  let failed = 0;
+/** Inserts the rows one by one, in order: each row's failure, undefined for a row written. */
+async function insertEach(pool: Pool, rows: readonly { grantId: string; statement: string }[]): Promise<(Error | undefined)[]> {
+  const failures: (Error | undefined)[] = [];
   for (const row of rows) {
-    await pool.query('INSERT INTO jit_connector_activity (grant_id, statement) VALUES ($1, $2)', [row.grantId, row.statement]).catch(() => {
-      failed += 1;
-    });
+    failures.push(
+      await pool.query('INSERT INTO jit_connector_activity (grant_id, statement) VALUES ($1, $2)', [row.grantId, row.statement]).then(
+        () => undefined,
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      ),
+    );
   }
-  return failed;
+  return failures;
 }
