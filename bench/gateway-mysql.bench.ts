@@ -1,18 +1,22 @@
+import { loadavg } from 'node:os';
 import mysql, { type Connection } from 'mysql2/promise';
 import { benchSuffix, MYSQL_URL, mysqlBenchTarget } from './support/databases';
+import { startBareRelay } from './support/bare-relay';
 import { startBenchConnector } from './support/in-process';
-import { ms, ratio, summarize } from './support/stats';
+import { load, rotated, sideCells, summarize, type Side, type Summary } from './support/stats';
 import { markdownTable } from './support/table';
 
 /**
- * A primary-key select sent one at a time by mysql2 (text protocol) through the MySQL-wire gateway and straight to
- * the server by a login of the same access level, in the same run, alternating direct and gateway rounds so that
- * drift on a shared machine hits both alike. The gateway parses, classifies, normalizes and records every statement
- * as it does in use.
+ * A primary-key select sent one at a time by mysql2 (text protocol) three ways in the same run: straight to the
+ * server by a login of the same access level (direct), through a bare TCP relay in this process (the same login; no
+ * parse, no record: what any process hop costs), and through the MySQL-wire gateway in this process. The three run
+ * in turn, each round starting one side later (rotated), so that drift on a shared machine, and the garbage one
+ * side leaves in this process (the client runs here too), hit all alike. The gateway parses, classifies,
+ * normalizes and records every statement as it does in use.
  */
 
 const STATEMENTS = Number(process.env.BENCH_STATEMENTS ?? 5_000);
-const ROUNDS = 2;
+const ROUNDS = 3;
 const principal = { accountId: 'bench', email: 'bench@example.com', dbUser: null };
 
 async function round(session: Connection): Promise<{ rate: number; latenciesMs: number[] }> {
@@ -27,6 +31,7 @@ async function round(session: Connection): Promise<{ rate: number; latenciesMs: 
 }
 
 async function main() {
+  const loadAtStart = loadavg();
   const suffix = benchSuffix();
   const fixture = await mysqlBenchTarget(suffix);
   await fixture.admin.query('INSERT INTO ??.orders WITH RECURSIVE s (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 1000) SELECT n, n * 10 FROM s', [`jit_bench_${suffix}`]);
@@ -38,40 +43,29 @@ async function main() {
     const grant = (grantId: string, target: string) => connector.client.createGrant({ grantId, target, role: 'read', principal, mode: 'ephemeral', notAfter, ticket: 'BENCH-1', reason: 'bench' });
     const directGrant = await grant(`bench-direct-${suffix}`, directTarget.id);
     const gatewayGrant = await grant(`bench-gateway-${suffix}`, gatewayTarget.id);
-    const open = (created: typeof directGrant) =>
-      mysql.createConnection({ host: created.connect.host, port: created.connect.port, database: created.connect.database, user: created.username, password: created.password ?? '' });
-    const direct = await open(directGrant);
-    const gateway = await open(gatewayGrant);
-    const results = { direct: [] as Awaited<ReturnType<typeof round>>[], gateway: [] as Awaited<ReturnType<typeof round>>[] };
+    const relay = await startBareRelay(directGrant.connect);
+    const open = (created: typeof directGrant, endpoint: { host: string; port: number }) =>
+      mysql.createConnection({ host: endpoint.host, port: endpoint.port, database: created.connect.database, user: created.username, password: created.password ?? '' });
+    const sessions = { direct: await open(directGrant, directGrant.connect), 'bare relay': await open(directGrant, relay), gateway: await open(gatewayGrant, gatewayGrant.connect) };
+    const results = { direct: [] as Awaited<ReturnType<typeof round>>[], 'bare relay': [] as Awaited<ReturnType<typeof round>>[], gateway: [] as Awaited<ReturnType<typeof round>>[] };
+    const sides = Object.keys(sessions) as (keyof typeof sessions)[];
     for (let index = 0; index < ROUNDS; index += 1) {
-      results.direct.push(await round(direct));
-      results.gateway.push(await round(gateway));
+      for (const side of rotated(sides, index)) results[side].push(await round(sessions[side]));
     }
-    await direct.end();
-    await gateway.end();
+    for (const side of sides) await sessions[side].end();
+    await relay.close();
     const rate = (list: typeof results.direct) => list.reduce((sum, result) => sum + result.rate, 0) / list.length;
     const latency = (list: typeof results.direct) => summarize(list.flatMap((result) => result.latenciesMs));
-    const directLatency = latency(results.direct);
-    const gatewayLatency = latency(results.gateway);
+    const rates = Object.fromEntries(sides.map((side) => [side, rate(results[side])])) as Record<Side, number>;
+    const latencies = Object.fromEntries(sides.map((side) => [side, latency(results[side])])) as Record<Side, Summary>;
     const activity = await connector.context.gateway?.activityPage(gatewayGrant.grantId, null);
     process.stdout.write(
-      `mysql2 text queries, one at a time, ${ROUNDS} × ${STATEMENTS} per side, alternating, against ${new URL(MYSQL_URL).host}; ${activity?.digest.statements ?? 0} statements recorded through the gateway.\n\n`,
+      `mysql2 text queries, one at a time, ${ROUNDS} × ${STATEMENTS} per side, rotating direct, bare relay, gateway, against ${new URL(MYSQL_URL).host}; ${activity?.digest.statements ?? 0} statements recorded through the gateway; load average (1, 5, 15 min) ${load(loadAtStart)} at the start, ${load(loadavg())} at the end.\n\n`,
     );
     process.stdout.write(
       markdownTable(
-        ['direct statements/s', 'gateway statements/s', 'gateway / direct', 'direct p50', 'gateway p50', 'added p50', 'direct p99', 'gateway p99'],
-        [
-          [
-            rate(results.direct).toFixed(0),
-            rate(results.gateway).toFixed(0),
-            ratio(rate(results.gateway), rate(results.direct)),
-            ms(directLatency.p50),
-            ms(gatewayLatency.p50),
-            ms(gatewayLatency.p50 - directLatency.p50),
-            ms(directLatency.p99),
-            ms(gatewayLatency.p99),
-          ],
-        ],
+        ['side', 'statements/s', '/ direct', '/ bare relay', 'p50', 'added p50', 'p99'],
+        sides.map((side) => sideCells(side, rates, latencies)),
       ),
     );
     await connector.client.revokeGrant(directGrant.grantId);

@@ -1,23 +1,26 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PG_URL, benchSuffix, postgresBenchTarget } from './support/databases';
+import { startBareRelay } from './support/bare-relay';
 import { startBenchConnector } from './support/in-process';
-import { ms, ratio, summarize } from './support/stats';
+import { load, rotated, sideCells, summarize, type Side, type Summary } from './support/stats';
 import { markdownTable } from './support/table';
 
 /**
- * pgbench's select-only transaction through the SQL gateway against the same transaction sent straight to
- * PostgreSQL by a login of the same access level, in the same run, at 1 and 8 clients. Each client count runs
- * direct, gateway, direct, gateway, so drift on a shared machine hits both alike. Latency comes from pgbench's
+ * pgbench's select-only transaction sent three ways in the same run, at 1 and 8 clients: straight to PostgreSQL by a
+ * login of the same access level (direct), through a bare TCP relay in this process (the same login; no parse, no
+ * record: what any process hop costs), and through the SQL gateway in this process. Each client count runs the three
+ * in turn, each round starting one side later (rotated), so drift on a shared machine, and the garbage one side
+ * leaves in this process, hit all alike. Latency comes from pgbench's
  * per-transaction log. The gateway parses, classifies, normalizes and records every statement as it does in use.
  */
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = [1, 8];
-const ROUNDS = 2;
+const ROUNDS = 3;
 const run = promisify(execFile);
 const principal = { accountId: 'bench', email: 'bench@example.com', dbUser: null };
 
@@ -49,6 +52,7 @@ async function pgbench(endpoint: { host: string; port: number; database: string 
 }
 
 async function main() {
+  const loadAtStart = loadavg();
   const suffix = benchSuffix();
   const fixture = await postgresBenchTarget(suffix);
   const schema = `s_${suffix}`;
@@ -61,32 +65,37 @@ async function main() {
     const grant = (grantId: string, target: string) => connector.client.createGrant({ grantId, target, role: 'read', principal, mode: 'ephemeral', notAfter, ticket: 'BENCH-1', reason: 'bench' });
     const directGrant = await grant(`bench-direct-${suffix}`, directTarget.id);
     const gatewayGrant = await grant(`bench-gateway-${suffix}`, gatewayTarget.id);
+    const relay = await startBareRelay(directGrant.connect);
+    const sides = {
+      direct: { endpoint: directGrant.connect, login: directGrant },
+      'bare relay': { endpoint: { ...directGrant.connect, host: relay.host, port: relay.port }, login: directGrant },
+      gateway: { endpoint: gatewayGrant.connect, login: gatewayGrant },
+    };
     const rows: string[][] = [];
-    for (const clients of CLIENTS) {
-      const results = { direct: [] as Result[], gateway: [] as Result[] };
-      for (let round = 0; round < ROUNDS; round += 1) {
-        results.direct.push(await pgbench(directGrant.connect, { username: directGrant.username, password: directGrant.password ?? '' }, schema, clients));
-        results.gateway.push(await pgbench(gatewayGrant.connect, { username: gatewayGrant.username, password: gatewayGrant.password ?? '' }, schema, clients));
+    try {
+      for (const clients of CLIENTS) {
+        const results = { direct: [] as Result[], 'bare relay': [] as Result[], gateway: [] as Result[] };
+        for (let round = 0; round < ROUNDS; round += 1) {
+          for (const side of rotated(Object.keys(sides) as (keyof typeof sides)[], round)) {
+            const { endpoint, login } = sides[side];
+            results[side].push(await pgbench(endpoint, { username: login.username, password: login.password ?? '' }, schema, clients));
+          }
+        }
+        const tps = (list: Result[]) => list.reduce((sum, result) => sum + result.tps, 0) / list.length;
+        const latency = (list: Result[]) => summarize(list.flatMap((result) => result.latenciesMs));
+        const all = Object.keys(sides) as Side[];
+        const rates = Object.fromEntries(all.map((side) => [side, tps(results[side])])) as Record<Side, number>;
+        const latencies = Object.fromEntries(all.map((side) => [side, latency(results[side])])) as Record<Side, Summary>;
+        for (const side of all) rows.push([String(clients), ...sideCells(side, rates, latencies)]);
       }
-      const tps = (list: Result[]) => list.reduce((sum, result) => sum + result.tps, 0) / list.length;
-      const latency = (list: Result[]) => summarize(list.flatMap((result) => result.latenciesMs));
-      const direct = latency(results.direct);
-      const gateway = latency(results.gateway);
-      rows.push([
-        String(clients),
-        tps(results.direct).toFixed(0),
-        tps(results.gateway).toFixed(0),
-        ratio(tps(results.gateway), tps(results.direct)),
-        ms(direct.p50),
-        ms(gateway.p50),
-        ms(gateway.p50 - direct.p50),
-        ms(direct.p99),
-        ms(gateway.p99),
-      ]);
+    } finally {
+      await relay.close();
     }
     const activity = await connector.context.gateway?.activityPage(`bench-gateway-${suffix}`, null);
-    process.stdout.write(`pgbench -S (select-only, simple protocol), ${ROUNDS} × ${SECONDS} s per side and client count, alternating; ${activity?.digest.statements ?? 0} statements recorded through the gateway.\n\n`);
-    process.stdout.write(markdownTable(['clients', 'direct tps', 'gateway tps', 'gateway / direct', 'direct p50', 'gateway p50', 'added p50', 'direct p99', 'gateway p99'], rows));
+    process.stdout.write(
+      `pgbench -S (select-only, simple protocol), ${ROUNDS} × ${SECONDS} s per side and client count, rotating direct, bare relay, gateway; ${activity?.digest.statements ?? 0} statements recorded through the gateway; load average (1, 5, 15 min) ${load(loadAtStart)} at the start, ${load(loadavg())} at the end.\n\n`,
+    );
+    process.stdout.write(markdownTable(['clients', 'side', 'tps', '/ direct', '/ bare relay', 'p50', 'added p50', 'p99'], rows));
     await connector.client.revokeGrant(directGrant.grantId);
     await connector.client.revokeGrant(gatewayGrant.grantId);
   } finally {

@@ -37,3 +37,33 @@ export async function timed(work: () => Promise<unknown>): Promise<number> {
   await work();
   return performance.now() - started;
 }
+
+/** `sides` starting at the one `round` places later: rounds that rotate give each side each place in turn. */
+export function rotated<T>(sides: readonly T[], round: number): T[] {
+  const at = round % Math.max(1, sides.length);
+  return [...sides.slice(at), ...sides.slice(0, at)];
+}
+
+/** A load average (os.loadavg) as the tables print it. */
+export function load(averages: readonly number[]): string {
+  return averages.map((value) => value.toFixed(1)).join(' / ');
+}
+
+export type Side = 'direct' | 'bare relay' | 'gateway';
+
+/**
+ * A side's cells in the gateway benches' tables: its rate, that rate against direct's and the bare relay's, its
+ * p50, what it adds to direct's p50, and its p99.
+ */
+export function sideCells(side: Side, rates: Record<Side, number>, latencies: Record<Side, Summary>): string[] {
+  const direct = side === 'direct';
+  return [
+    side,
+    rates[side].toFixed(0),
+    ratio(rates[side], rates.direct),
+    direct ? '' : ratio(rates[side], rates['bare relay']),
+    ms(latencies[side].p50),
+    direct ? '' : ms(latencies[side].p50 - latencies.direct.p50),
+    ms(latencies[side].p99),
+  ];
+}

@@ -59,7 +59,6 @@ export class GatewaySession {
         client.pause();
         server.once('drain', () => client.resume());
       }
-      tracker.parsePending();
     });
     server.on('data', (raw: Buffer) => {
       let chunk = raw;

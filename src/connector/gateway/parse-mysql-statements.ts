@@ -3,6 +3,7 @@ import { Parser as MySqlParser } from 'node-sql-parser/build/mysql.js';
 import type { Refusal } from './guards/check-guards';
 import type { ParsedStatement } from './statement-pipeline';
 import type { StatementKind } from './statement-record';
+import { TextCache } from './text-cache';
 
 /** node-sql-parser's MySQL grammar first, then its MariaDB one (each knows syntax the other does not). */
 const GRAMMARS = [
@@ -35,33 +36,52 @@ const LITERALS = new Set([
  * Splits a MySQL/MariaDB query string into its statements and classifies each. Undefined when the text does not
  * parse: nothing of it can be recorded without its literals, so the record keeps no text for it.
  */
-export function parseMysqlStatements(sql: string): ParsedStatement[] | undefined {
+export function parseMysqlStatements(sql: string): readonly ParsedStatement[] | undefined {
   return readMysqlStatements(sql, undefined).statements;
 }
 
 /** Decides on a query string's parse trees (undefined when it does not parse) whether it may run; undefined when it may. */
 export type MysqlScreen = (asts: readonly Node[] | undefined) => Refusal | undefined;
 
+export interface MysqlReading {
+  statements: readonly ParsedStatement[] | undefined;
+  refusal: Refusal | undefined;
+}
+
+/** Readings of recent texts, per screen (a session's level), and one set for texts read without a screen. */
+const unscreened = new TextCache<MysqlReading>(256, 4096, { secondSight: true });
+const screened = new WeakMap<MysqlScreen, TextCache<MysqlReading>>();
+
 /**
  * parseMysqlStatements, with the level's checks (`screen`) run on the same parse before the statements are
- * rendered for the record (one parse of the text for both).
+ * rendered for the record (one parse of the text for both). A text read before with the same screen is not parsed
+ * again.
  */
-export function readMysqlStatements(sql: string, screen: MysqlScreen | undefined): { statements: ParsedStatement[] | undefined; refusal: Refusal | undefined } {
+export function readMysqlStatements(sql: string, screen: MysqlScreen | undefined): MysqlReading {
   if (sql.trim() === '') return { statements: [], refusal: undefined };
+  let cache = screen === undefined ? unscreened : screened.get(screen);
+  if (cache === undefined) {
+    cache = new TextCache<MysqlReading>(256, 4096, { secondSight: true });
+    screened.set(screen as MysqlScreen, cache);
+  }
+  return cache.get(sql, (text) => readOnce(text, screen));
+}
+
+function readOnce(sql: string, screen: MysqlScreen | undefined): MysqlReading {
   const parsed = parseMysqlTrees(sql);
   const refusal = screen?.(parsed?.asts);
-  if (parsed === undefined) return { statements: undefined, refusal };
+  if (parsed === undefined) return Object.freeze({ statements: undefined, refusal });
   const { parser, option, asts, tableList } = parsed;
   if (asts.length === 1) {
     const [ast] = asts as [Node];
-    return { statements: [statementOf(parser, option, ast, sql.trim().replace(/;\s*$/, ''), tableList)], refusal };
+    return Object.freeze({ statements: Object.freeze([statementOf(parser, option, ast, sql.trim().replace(/;\s*$/, ''), tableList)]), refusal });
   }
   // Each statement of a multi-statement string is named by the grammar's own rendering of it.
   const statements = asts.map((ast) => {
     const text = parser.sqlify(ast as never, option);
     return statementOf(parser, option, ast, text, parser.tableList(text, option));
   });
-  return { statements, refusal };
+  return Object.freeze({ statements: Object.freeze(statements), refusal });
 }
 
 /**
@@ -138,7 +158,7 @@ function hasNumericName(value: unknown): boolean {
 }
 
 function statementOf(parser: MySqlParser, option: { database: string }, ast: Node, text: string, tableList: string[]): ParsedStatement {
-  return { kind: kindOf(ast), tables: tablesOf(tableList), text, normalized: parser.sqlify(withPlaceholders(ast) as never, option) };
+  return Object.freeze({ kind: kindOf(ast), tables: Object.freeze(tablesOf(tableList)) as string[], text, normalized: parser.sqlify(withPlaceholders(ast) as never, option) });
 }
 
 const DDL = new Set(['create', 'alter', 'drop', 'rename', 'grant', 'revoke']);

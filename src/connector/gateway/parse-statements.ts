@@ -1,32 +1,54 @@
 import { loadModule, normalizeSync, parseSync } from 'libpg-query';
 import type { ParsedStatement } from './statement-pipeline';
 import type { StatementKind } from './statement-record';
+import { TextCache } from './text-cache';
 
 /** libpg-query is WebAssembly: its module loads once, asynchronously, before the first synchronous parse. */
 export const parserReady: Promise<void> = loadModule();
+
+/** A query string's parse tree as libpg-query gives it: one node per statement, with its place in the text. */
+export interface PostgresTree {
+  stmts?: { stmt?: Record<string, unknown>; stmt_location?: number; stmt_len?: number }[];
+}
+
+/** Readings of texts that come again soon (a client's repeated statements, BEGIN, COMMIT, a ping). */
+const statementLists = new TextCache<readonly ParsedStatement[] | undefined>(256, 4096, { secondSight: true });
+
+/** The parse tree of a query string, by PostgreSQL's own grammar; undefined when it does not parse. */
+export function parsePostgresTree(sql: string): PostgresTree | undefined {
+  try {
+    return parseSync(sql) as PostgresTree;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Splits a query string into its statements and classifies each, by PostgreSQL's own grammar (libpg_query); the
  * normalized text has $n placeholders. Undefined when the text does not parse: the
  * server would refuse it too, and nothing of it can be recorded without its literals.
  */
-export function parseStatements(sql: string): ParsedStatement[] | undefined {
+export function parseStatements(sql: string): readonly ParsedStatement[] | undefined {
   // The library refuses an empty string, which PostgreSQL answers as an empty query.
   if (sql === '') return [];
-  let tree: { stmts?: { stmt?: unknown; stmt_location?: number; stmt_len?: number }[] };
-  try {
-    tree = parseSync(sql) as typeof tree;
-  } catch {
-    return undefined;
-  }
-  // Statement offsets count UTF-8 bytes, not UTF-16 code units.
-  const bytes = Buffer.from(sql, 'utf8');
-  return (tree.stmts ?? []).map((raw) => {
-    const start = raw.stmt_location ?? 0;
-    const text = bytes.subarray(start, raw.stmt_len === undefined || raw.stmt_len === 0 ? undefined : start + raw.stmt_len).toString('utf8').trim();
-    const [type, body] = Object.entries(raw.stmt ?? {})[0] ?? ['', {}];
-    return { kind: kindOf(type, body), tables: tablesOf(body), text, normalized: normalizeSync(text) };
-  });
+  return statementLists.get(sql, readStatements);
+}
+
+function readStatements(sql: string): readonly ParsedStatement[] | undefined {
+  const tree = parsePostgresTree(sql);
+  if (tree === undefined) return undefined;
+  const stmts = tree.stmts ?? [];
+  // Statement offsets count UTF-8 bytes, not UTF-16 code units (the same, in ASCII text).
+  const bytes = Buffer.byteLength(sql, 'utf8') === sql.length ? undefined : Buffer.from(sql, 'utf8');
+  return Object.freeze(
+    stmts.map((raw) => {
+      const start = raw.stmt_location ?? 0;
+      const end = raw.stmt_len === undefined || raw.stmt_len === 0 ? undefined : start + raw.stmt_len;
+      const text = (bytes ? bytes.subarray(start, end).toString('utf8') : sql.slice(start, end)).trim();
+      const [type, body] = Object.entries(raw.stmt ?? {})[0] ?? ['', {}];
+      return Object.freeze({ kind: kindOf(type, body), tables: Object.freeze(tablesOf(body)) as string[], text, normalized: normalizeSync(text) });
+    }),
+  );
 }
 
 const WRITES = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'TruncateStmt']);
@@ -72,7 +94,7 @@ function tablesOf(body: unknown): string[] {
       tables.add(typeof node.schemaname === 'string' ? `${node.schemaname}.${node.relname}` : node.relname);
     }
     if (key === 'CommonTableExpr' && typeof node.ctename === 'string') ctes.add(node.ctename);
-    for (const [child, inner] of Object.entries(node)) visit(inner, child);
+    for (const child in node) visit(node[child], child);
   };
   visit(body, undefined);
   const drop = body as { removeType?: string; objects?: { List?: { items?: { String?: { sval?: string } }[] } }[] };

@@ -8,8 +8,8 @@ interface Query {
   raw: string;
   /** Set when a guard refused it: the database got a statement that fails in its place. */
   blocked?: { guard: string; index: number };
-  /** Parsed on first use, off the path of the message; undefined when the text does not parse. */
-  statements?: ParsedStatement[] | undefined;
+  /** Parsed when its answer has been relayed, off the path of both; undefined when the text does not parse. */
+  statements?: readonly ParsedStatement[] | undefined;
   parsed: boolean;
 }
 
@@ -121,11 +121,6 @@ export class StatementTracker {
     }
   }
 
-  /** Parses what was just relayed, while the server runs it, so that its answer is recorded without waiting. */
-  parsePending(): void {
-    for (const running of this.queue) parsed(running.query);
-  }
-
   /**
    * The session ended (revoked, expired, or the connection broke): the statement running then is recorded with
    * `code`, since it may have done its work before the end; those queued behind it never ran.
@@ -168,7 +163,7 @@ export class StatementTracker {
   }
 }
 
-function parsed(query: Query): ParsedStatement[] | undefined {
+function parsed(query: Query): readonly ParsedStatement[] | undefined {
   if (!query.parsed) {
     query.statements = parseStatements(query.raw);
     query.parsed = true;

@@ -1,5 +1,4 @@
-import { parseSync } from 'libpg-query';
-import { kindOf } from '../parse-statements';
+import { kindOf, parsePostgresTree } from '../parse-statements';
 import type { Guard } from './guard-schema';
 
 /** Why a statement was refused: the guard (or `masking`), and a message for the requester naming it. */
@@ -122,12 +121,8 @@ export function refusal(guard: Guard | 'masking', index: number, reason: string,
 export function checkGuards(guards: readonly Guard[], sql: string): Refusal | undefined {
   const first = guards[0];
   if (first === undefined || sql.trim() === '') return undefined;
-  let tree: { stmts?: { stmt?: Node }[] };
-  try {
-    tree = parseSync(sql) as typeof tree;
-  } catch {
-    return refusal(first, 0, UNPARSED);
-  }
+  const tree = parsePostgresTree(sql);
+  if (tree === undefined) return refusal(first, 0, UNPARSED);
   const statements = tree.stmts ?? [];
   for (const [index, statement] of statements.entries()) {
     const [type, body] = Object.entries(statement.stmt ?? {})[0] ?? ['', {}];

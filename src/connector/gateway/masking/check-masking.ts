@@ -1,6 +1,5 @@
-import { parseSync } from 'libpg-query';
 import { nodes, refusal, UNPARSED, type Node, type Refusal } from '../guards/check-guards';
-import { kindOf } from '../parse-statements';
+import { kindOf, parsePostgresTree } from '../parse-statements';
 import type { MaskingCatalog } from './masking-catalog';
 
 /** Catalog views that show column values (most common values, histograms) whatever masking the gateway does. */
@@ -92,12 +91,8 @@ function statementProblem(catalog: MaskingCatalog, type: string, body: Node): st
  */
 export function checkMasking(catalog: MaskingCatalog, sql: string): Refusal | undefined {
   if (sql.trim() === '') return undefined;
-  let tree: { stmts?: { stmt?: Node }[] };
-  try {
-    tree = parseSync(sql) as typeof tree;
-  } catch {
-    return refusal('masking', 0, UNPARSED);
-  }
+  const tree = parsePostgresTree(sql);
+  if (tree === undefined) return refusal('masking', 0, UNPARSED);
   for (const [index, statement] of (tree.stmts ?? []).entries()) {
     const [type, body] = Object.entries(statement.stmt ?? {})[0] ?? ['', {}];
     const problem = statementProblem(catalog, type, body as Node);

@@ -59,6 +59,7 @@ export class MysqlSession {
   /** Records the running statement as ended by the session's end (with that SQLSTATE), if one is running. */
   private cutOff: ((code: string) => void) | undefined;
   private ended = false;
+  private corked = false;
   private readonly clock = { now: () => this.options.now(), monotonic: () => performance.now() };
 
   constructor(private readonly options: MysqlSessionOptions) {
@@ -163,8 +164,26 @@ export class MysqlSession {
   }
 
   private write(bytes: Buffer): void {
-    if (!this.ended) this.options.client.write(bytes);
+    if (!this.ended) this.send(bytes);
   }
+
+  /**
+   * Writes to the client; what is written in one turn of the event loop (an answer's header, column definitions,
+   * rows and end, as mysql2 reads them from one chunk) goes out in one system call. False: the client is behind.
+   */
+  private send(bytes: Buffer): boolean {
+    if (!this.corked) {
+      this.corked = true;
+      this.options.client.cork();
+      process.nextTick(this.uncork);
+    }
+    return this.options.client.write(bytes);
+  }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.options.client.uncork();
+  };
 
   private next(): number {
     const sequence = this.answering ?? 0;
@@ -239,7 +258,7 @@ export class MysqlSession {
    * Answers a refused command with the guard's error and records its refused statement as blocked: nothing of the
    * command reaches the database. An error leaves a MySQL transaction as it was, so the session state is unchanged.
    */
-  private refuse(sql: string, statements: ParsedStatement[] | undefined, refusal: Refusal): void {
+  private refuse(sql: string, statements: readonly ParsedStatement[] | undefined, refusal: Refusal): void {
     const startedAt = performance.now();
     this.write(errPacket(this.next(), { ...REFUSED, message: refusal.message }));
     const outcome = { rows: null, error: { code: REFUSED.sqlState, message: refusal.message }, startedAt, finishedAt: performance.now() };
@@ -297,7 +316,7 @@ export class MysqlSession {
       running.on('result', (row: unknown) => {
         if (fields) {
           rows += 1;
-          if (!client.write(command.row(this.next(), fields, mask ? mask(row as unknown[]) : (row as unknown[])))) {
+          if (!this.send(command.row(this.next(), fields, mask ? mask(row as unknown[]) : (row as unknown[])))) {
             backend.pause();
             client.once('drain', () => backend.resume());
           }
@@ -332,7 +351,7 @@ export class MysqlSession {
 /** A statement the client prepared, under the id the gateway gave it. */
 interface Prepared {
   sql: string;
-  statements: ParsedStatement[] | undefined;
+  statements: readonly ParsedStatement[] | undefined;
   params: number;
   /** The parameter types the last execution bound. */
   types: number[] | undefined;
@@ -341,7 +360,7 @@ interface Prepared {
 /** One command's run: what to record, how to start it on the database session, how to write a row back. */
 interface RunningCommand {
   sql: string;
-  statements: ParsedStatement[] | undefined;
+  statements: readonly ParsedStatement[] | undefined;
   params: (string | null)[] | undefined;
   start(): Pick<EventEmitter, 'on'>;
   row(sequence: number, fields: FieldPacket[], values: unknown[]): Buffer;

@@ -54,7 +54,8 @@ export interface BackendEvent {
 
 /** Follows the server's message boundaries across chunks, reading only the few bodies the pipeline needs. */
 export class BackendScanner {
-  private header = Buffer.alloc(0);
+  /** The start of a header split across chunks (rare): the header is read in place otherwise. */
+  private partial: Buffer | undefined;
   private type = '';
   private remaining = 0;
   private body: Buffer[] | undefined;
@@ -64,13 +65,24 @@ export class BackendScanner {
   push(chunk: Buffer): void {
     let offset = 0;
     while (offset < chunk.length) {
-      if (this.remaining === 0 && this.header.length < 5) {
-        const take = Math.min(5 - this.header.length, chunk.length - offset);
-        this.header = Buffer.concat([this.header, chunk.subarray(offset, offset + take)]);
-        offset += take;
-        if (this.header.length < 5) return;
-        this.type = String.fromCharCode(this.header[0] ?? 0);
-        this.remaining = this.header.readInt32BE(1) - 4;
+      if (this.remaining === 0) {
+        let header = chunk;
+        let at = offset;
+        if (this.partial !== undefined || chunk.length - offset < 5) {
+          const take = Math.min(5 - (this.partial?.length ?? 0), chunk.length - offset);
+          header = this.partial ? Buffer.concat([this.partial, chunk.subarray(offset, offset + take)]) : Buffer.from(chunk.subarray(offset, offset + take));
+          offset += take;
+          if (header.length < 5) {
+            this.partial = header;
+            return;
+          }
+          this.partial = undefined;
+          at = 0;
+        } else {
+          offset += 5;
+        }
+        this.type = String.fromCharCode(header[at] ?? 0);
+        this.remaining = header.readInt32BE(at + 1) - 4;
         this.body = READ_BODY.has(this.type) ? [] : undefined;
         if (this.remaining === 0) this.finish();
         continue;
@@ -84,8 +96,7 @@ export class BackendScanner {
   }
 
   private finish(): void {
-    const event: BackendEvent = this.body ? { type: this.type, body: Buffer.concat(this.body) } : { type: this.type };
-    this.header = Buffer.alloc(0);
+    const event: BackendEvent = this.body ? { type: this.type, body: this.body.length === 1 ? (this.body[0] as Buffer) : Buffer.concat(this.body) } : { type: this.type };
     this.body = undefined;
     this.onMessage(event);
   }

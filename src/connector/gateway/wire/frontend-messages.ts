@@ -6,6 +6,8 @@ export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 /** What the client may send once authenticated; anything else ends the session (deny by default). */
 const RELAYED = new Set('QPBEDCHSdcfX');
 
+const EMPTY = Buffer.alloc(0);
+
 export class ProtocolViolation extends Error {
   override readonly name = 'ProtocolViolation';
 }
@@ -26,7 +28,8 @@ export class MessageFramer {
       messages.push(data.subarray(0, length + 1));
       data = data.subarray(length + 1);
     }
-    this.pending = Buffer.from(data);
+    // Only an incomplete message is kept, as a copy: the chunk it came in is not held for it.
+    this.pending = data.length === 0 ? EMPTY : Buffer.from(data);
     return messages;
   }
 }
