@@ -80,6 +80,9 @@ async function openDatabases(options: SandboxOptions): Promise<{ databases: Sand
 export async function startSandbox(input: SandboxOptionsInput = {}): Promise<RunningSandbox> {
   const started = Date.now();
   const options = resolveOptions(input);
+  // The database server starts (initdb on a fresh directory) while the app's runtime loads; a failure is thrown below.
+  const opening = openDatabases(options);
+  opening.catch(() => undefined);
   const web = await listenSandboxWeb(options.port);
   const jsm = createJsmEmulator({ baseUrl: web.url, appAccountId: DEFAULT_APP_ACCOUNT_ID });
   const connectorPort = await freePort();
@@ -96,7 +99,7 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<Run
   await runtime.listen();
   const callback = runtime.manifest.webtriggers[0];
 
-  const { databases, embedded } = await openDatabases(options);
+  const { databases, embedded } = await opening;
   const secret = randomBytes(32).toString('hex');
   const connectorLog = join(options.dataDir, 'connector.log');
   const marker = sandboxMarker(options);
