@@ -3,7 +3,7 @@ import mysql, { type Connection } from 'mysql2/promise';
 import { benchSuffix, MYSQL_URL, mysqlBenchTarget } from './support/databases';
 import { startBareRelay } from './support/bare-relay';
 import { startBenchConnector } from './support/in-process';
-import { load, rotated, sideCells, summarize, type Side, type Summary } from './support/stats';
+import { load, rotated, sideRows, type SideRound } from './support/stats';
 import { markdownTable } from './support/table';
 
 /**
@@ -19,7 +19,7 @@ const STATEMENTS = Number(process.env.BENCH_STATEMENTS ?? 5_000);
 const ROUNDS = 3;
 const principal = { accountId: 'bench', email: 'bench@example.com', dbUser: null };
 
-async function round(session: Connection): Promise<{ rate: number; latenciesMs: number[] }> {
+async function round(session: Connection): Promise<SideRound> {
   const latenciesMs: number[] = [];
   const started = performance.now();
   for (let index = 0; index < STATEMENTS; index += 1) {
@@ -47,17 +47,13 @@ async function main() {
     const open = (created: typeof directGrant, endpoint: { host: string; port: number }) =>
       mysql.createConnection({ host: endpoint.host, port: endpoint.port, database: created.connect.database, user: created.username, password: created.password ?? '' });
     const sessions = { direct: await open(directGrant, directGrant.connect), 'bare relay': await open(directGrant, relay), gateway: await open(gatewayGrant, gatewayGrant.connect) };
-    const results = { direct: [] as Awaited<ReturnType<typeof round>>[], 'bare relay': [] as Awaited<ReturnType<typeof round>>[], gateway: [] as Awaited<ReturnType<typeof round>>[] };
+    const results = { direct: [] as SideRound[], 'bare relay': [] as SideRound[], gateway: [] as SideRound[] };
     const sides = Object.keys(sessions) as (keyof typeof sessions)[];
     for (let index = 0; index < ROUNDS; index += 1) {
       for (const side of rotated(sides, index)) results[side].push(await round(sessions[side]));
     }
     for (const side of sides) await sessions[side].end();
     await relay.close();
-    const rate = (list: typeof results.direct) => list.reduce((sum, result) => sum + result.rate, 0) / list.length;
-    const latency = (list: typeof results.direct) => summarize(list.flatMap((result) => result.latenciesMs));
-    const rates = Object.fromEntries(sides.map((side) => [side, rate(results[side])])) as Record<Side, number>;
-    const latencies = Object.fromEntries(sides.map((side) => [side, latency(results[side])])) as Record<Side, Summary>;
     const activity = await connector.context.gateway?.activityPage(gatewayGrant.grantId, null);
     process.stdout.write(
       `mysql2 text queries, one at a time, ${ROUNDS} × ${STATEMENTS} per side, rotating direct, bare relay, gateway, against ${new URL(MYSQL_URL).host}; ${activity?.digest.statements ?? 0} statements recorded through the gateway; load average (1, 5, 15 min) ${load(loadAtStart)} at the start, ${load(loadavg())} at the end.\n\n`,
@@ -65,7 +61,7 @@ async function main() {
     process.stdout.write(
       markdownTable(
         ['side', 'statements/s', '/ direct', '/ bare relay', 'p50', 'added p50', 'p99'],
-        sides.map((side) => sideCells(side, rates, latencies)),
+        sideRows(results),
       ),
     );
     await connector.client.revokeGrant(directGrant.grantId);

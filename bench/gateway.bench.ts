@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { PG_URL, benchSuffix, postgresBenchTarget } from './support/databases';
 import { startBareRelay } from './support/bare-relay';
 import { startBenchConnector } from './support/in-process';
-import { load, rotated, sideCells, summarize, type Side, type Summary } from './support/stats';
+import { load, rotated, sideRows, type SideRound } from './support/stats';
 import { markdownTable } from './support/table';
 
 /**
@@ -24,12 +24,7 @@ const ROUNDS = 3;
 const run = promisify(execFile);
 const principal = { accountId: 'bench', email: 'bench@example.com', dbUser: null };
 
-interface Result {
-  tps: number;
-  latenciesMs: number[];
-}
-
-async function pgbench(endpoint: { host: string; port: number; database: string }, login: { username: string; password: string }, schema: string, clients: number): Promise<Result> {
+async function pgbench(endpoint: { host: string; port: number; database: string }, login: { username: string; password: string }, schema: string, clients: number): Promise<SideRound> {
   const logDir = mkdtempSync(join(tmpdir(), 'jit-pgbench-'));
   try {
     const { stdout } = await run(
@@ -45,7 +40,7 @@ async function pgbench(endpoint: { host: string; port: number; database: string 
         .filter(Boolean)
         .map((line) => Number(line.split(' ')[2]) / 1000),
     );
-    return { tps, latenciesMs };
+    return { rate: tps, latenciesMs };
   } finally {
     rmSync(logDir, { recursive: true, force: true });
   }
@@ -74,19 +69,14 @@ async function main() {
     const rows: string[][] = [];
     try {
       for (const clients of CLIENTS) {
-        const results = { direct: [] as Result[], 'bare relay': [] as Result[], gateway: [] as Result[] };
+        const results = { direct: [] as SideRound[], 'bare relay': [] as SideRound[], gateway: [] as SideRound[] };
         for (let round = 0; round < ROUNDS; round += 1) {
           for (const side of rotated(Object.keys(sides) as (keyof typeof sides)[], round)) {
             const { endpoint, login } = sides[side];
             results[side].push(await pgbench(endpoint, { username: login.username, password: login.password ?? '' }, schema, clients));
           }
         }
-        const tps = (list: Result[]) => list.reduce((sum, result) => sum + result.tps, 0) / list.length;
-        const latency = (list: Result[]) => summarize(list.flatMap((result) => result.latenciesMs));
-        const all = Object.keys(sides) as Side[];
-        const rates = Object.fromEntries(all.map((side) => [side, tps(results[side])])) as Record<Side, number>;
-        const latencies = Object.fromEntries(all.map((side) => [side, latency(results[side])])) as Record<Side, Summary>;
-        for (const side of all) rows.push([String(clients), ...sideCells(side, rates, latencies)]);
+        for (const cells of sideRows(results)) rows.push([String(clients), ...cells]);
       }
     } finally {
       await relay.close();

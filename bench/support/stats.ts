@@ -51,11 +51,21 @@ export function load(averages: readonly number[]): string {
 
 export type Side = 'direct' | 'bare relay' | 'gateway';
 
+/** One round of one side in the gateway benches: its rate (statements or transactions a second) and latencies. */
+export type SideRound = { rate: number; latenciesMs: number[] };
+
 /**
- * A side's cells in the gateway benches' tables: its rate, that rate against direct's and the bare relay's, its
- * p50, what it adds to direct's p50, and its p99.
+ * The gateway benches' table rows, a side each from its rounds: its mean rate, that rate against direct's and the
+ * bare relay's, its p50, what it adds to direct's p50, and its p99 (over every round's latencies).
  */
-export function sideCells(side: Side, rates: Record<Side, number>, latencies: Record<Side, Summary>): string[] {
+export function sideRows(rounds: Record<Side, readonly SideRound[]>): string[][] {
+  const sides = Object.keys(rounds) as Side[];
+  const rates = Object.fromEntries(sides.map((side) => [side, rounds[side].reduce((sum, round) => sum + round.rate, 0) / rounds[side].length])) as Record<Side, number>;
+  const latencies = Object.fromEntries(sides.map((side) => [side, summarize(rounds[side].flatMap((round) => round.latenciesMs))])) as Record<Side, Summary>;
+  return sides.map((side) => sideCells(side, rates, latencies));
+}
+
+function sideCells(side: Side, rates: Record<Side, number>, latencies: Record<Side, Summary>): string[] {
   const direct = side === 'direct';
   return [
     side,
