@@ -10,14 +10,15 @@ export const activityStatementSchema = z.object({
   at: z.string(),
   session: z.string(),
   kind: z.enum(['read', 'write', 'ddl', 'other']),
-  /** Literals replaced by `$n` unless the target records in full; null when the text did not parse. */
+  /** Normalized (literals replaced by `$n`) unless the target records in full; null when the text did not parse. */
   sql: z.string().nullable(),
   tables: z.array(z.string()),
   rows: z.number().int().nullable(),
   ms: z.number(),
   blocked: z.string().nullable(),
+  /** SQLSTATE of a failed statement; the server's message too only when the target records in full. */
   error: z.string().nullable(),
-  /** Bound parameters: only when the target records in full. */
+  /** Bound parameters of an extended-protocol execution: only when the target records in full. */
   params: z.array(z.string().nullable()).optional(),
 });
 
@@ -25,6 +26,7 @@ export const activityRecordPageSchema = z.object({
   grantId: z.string(),
   statements: z.array(activityStatementSchema),
   digest: activityDigestSchema,
+  /** Pass as `?next=` for the following page; null on the last. */
   next: z.string().nullable(),
 });
 

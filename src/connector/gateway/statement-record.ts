@@ -1,35 +1,15 @@
 import { z } from 'zod';
-import { activityDigestSchema, type ActivityDigest } from '../../protocol';
+import { activityRecordPageSchema, activityStatementSchema, type ActivityDigest } from '../../protocol';
 
-export const statementKindSchema = z.enum(['read', 'write', 'ddl', 'other']);
+export const statementKindSchema = activityStatementSchema.shape.kind;
 export type StatementKind = z.infer<typeof statementKindSchema>;
 
-/** One statement run through the gateway, as the activity record keeps it (PROTOCOL.md v2, activity). */
-export const statementRecordSchema = z.strictObject({
-  at: z.string(),
-  session: z.string(),
-  kind: statementKindSchema,
-  /** Normalized (literals replaced by $n) unless the target records in full; null when the text did not parse. */
-  sql: z.string().nullable(),
-  tables: z.array(z.string()),
-  rows: z.number().int().nullable(),
-  ms: z.number(),
-  blocked: z.string().nullable(),
-  /** SQLSTATE of a failed statement; the server's message too only when the target records in full. */
-  error: z.string().nullable(),
-  /** Bound parameters of an extended-protocol execution: only when the target records in full. */
-  params: z.array(z.string().nullable()).optional(),
-});
+/** One statement run through the gateway, as the activity record keeps it (PROTOCOL.md v2, activity): exactly the protocol's fields. */
+export const statementRecordSchema = z.strictObject(activityStatementSchema.shape);
 export type StatementRecord = z.infer<typeof statementRecordSchema>;
 
 /** The answer of `GET /v1/grants/{grantId}/activity`: one page of the record, the digest of all of it. */
-export const activityPageSchema = z.strictObject({
-  grantId: z.string(),
-  statements: z.array(statementRecordSchema),
-  digest: activityDigestSchema,
-  /** Pass as `?next=` for the following page; null on the last. */
-  next: z.string().nullable(),
-});
+export const activityPageSchema = z.strictObject({ ...activityRecordPageSchema.shape, statements: z.array(statementRecordSchema) });
 export type ActivityPage = z.infer<typeof activityPageSchema>;
 
 /**
