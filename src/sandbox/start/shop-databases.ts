@@ -1,19 +1,10 @@
-import { Client, escapeIdentifier } from 'pg';
+import { escapeIdentifier } from 'pg';
+import { withDatabase } from '../../connector/drivers/postgres/pool';
 import { DEMO_SCHEMA } from '../../connector/drivers/demo-schema';
 import type { EmbeddedServer } from './embedded-server';
 
-async function withClient<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** The database of one demo target on the embedded server: `shop-dev` lives in `shop_dev`. */
-export function shopDatabase(targetId: string): string {
+function shopDatabase(targetId: string): string {
   return targetId.replace(/[^a-z0-9]+/g, '_');
 }
 
@@ -25,11 +16,11 @@ export async function seedShopDatabases(server: EmbeddedServer, targetIds: reado
   const urls: Record<string, string> = {};
   for (const targetId of targetIds) {
     const database = shopDatabase(targetId);
-    await withClient(server.url('postgres'), async (client) => {
+    await withDatabase(server.url('postgres'), 'postgres', async (client) => {
       const { rows } = await client.query('SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1', [database]);
       if (rows.length === 0) await client.query(`CREATE DATABASE ${escapeIdentifier(database)}`);
     });
-    await withClient(server.url(database), async (client) => {
+    await withDatabase(server.url('postgres'), database, async (client) => {
       const { rows } = await client.query("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'shop'");
       if (rows.length === 0) await client.query(`BEGIN; ${DEMO_SCHEMA} COMMIT;`);
     });
