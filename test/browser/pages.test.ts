@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -139,6 +139,13 @@ describe('Custom UI in the browser', () => {
     await client.connect();
     expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     await client.end();
+    // The sandbox's own server (its port is in postmaster.pid) refuses that password: it opens the gateway only,
+    // and neither the demo database nor any other can be reached around it.
+    const serverPort = Number(readFileSync(join(sandbox.dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[3]);
+    for (const database of [connect?.[3], 'shop_prod', 'postgres']) {
+      const direct = new Client({ host: '127.0.0.1', port: serverPort, database, user: username, password });
+      await expect(direct.connect()).rejects.toThrow(/password authentication failed/);
+    }
 
     await page.reload();
     await page.getByText(/^The password was revealed at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/).waitFor();
