@@ -14,6 +14,23 @@ export interface PostgresTree {
 /** Readings of texts that come again soon (a client's repeated statements, BEGIN, COMMIT, a ping). */
 const statementLists = new TextCache<readonly ParsedStatement[] | undefined>(256, 4096, { secondSight: true });
 
+/**
+ * Readings of single statements by their normalized text: the same statement with other literals (what a client
+ * sends most) is read from PostgreSQL's normalizer alone, not parsed again. Null: not one statement whose
+ * normalized text parses (a placeholder where the grammar takes none, such as `SET x = $1`).
+ */
+const shapes = new TextCache<Shape | null>(256, 4096, { secondSight: true });
+
+/** One statement's reading, and where it sits in its query string (in bytes), which normalizing leaves in place. */
+interface Shape {
+  kind: StatementKind;
+  tables: string[];
+  normalized: string;
+  start: number;
+  /** Bytes after the statement's end (a semicolon, space, comments); undefined when it runs to the end. */
+  tail: number | undefined;
+}
+
 /** The parse tree of a query string, by PostgreSQL's own grammar; undefined when it does not parse. */
 export function parsePostgresTree(sql: string): PostgresTree | undefined {
   try {
@@ -35,20 +52,48 @@ export function parseStatements(sql: string): readonly ParsedStatement[] | undef
 }
 
 function readStatements(sql: string): readonly ParsedStatement[] | undefined {
+  let normalized: string;
+  try {
+    normalized = normalizeSync(sql);
+  } catch {
+    return undefined;
+  }
+  const shape = shapes.get(normalized, readShape);
+  if (shape === null) return readEach(sql);
+  // Only literals differ from the normalized text, and none sits before the statement or after it.
+  const bytes = Buffer.from(sql, 'utf8');
+  const text = bytes.subarray(shape.start, shape.tail === undefined ? undefined : bytes.length - shape.tail).toString('utf8').trim();
+  return Object.freeze([Object.freeze({ kind: shape.kind, tables: shape.tables, text, normalized: shape.normalized })]);
+}
+
+function readShape(normalized: string): Shape | null {
+  const tree = parsePostgresTree(normalized);
+  if (tree?.stmts?.length !== 1) return null;
+  const [statement] = readTree(normalized, tree) as [ParsedStatement];
+  const [raw] = tree.stmts as [NonNullable<PostgresTree['stmts']>[number]];
+  const start = raw.stmt_location ?? 0;
+  const tail = raw.stmt_len === undefined || raw.stmt_len === 0 ? undefined : Buffer.byteLength(normalized, 'utf8') - start - raw.stmt_len;
+  return Object.freeze({ kind: statement.kind, tables: statement.tables, normalized: statement.text, start, tail });
+}
+
+/** Each statement of a query string read from its own parse, and normalized on its own. */
+function readEach(sql: string): readonly ParsedStatement[] | undefined {
   const tree = parsePostgresTree(sql);
   if (tree === undefined) return undefined;
-  const stmts = tree.stmts ?? [];
+  return Object.freeze(readTree(sql, tree).map((statement) => Object.freeze({ ...statement, normalized: normalizeSync(statement.text) })));
+}
+
+/** The statements of a parse tree with their text (literals as written), kind and tables. */
+function readTree(sql: string, tree: PostgresTree): Omit<ParsedStatement, 'normalized'>[] {
   // Statement offsets count UTF-8 bytes, not UTF-16 code units (the same, in ASCII text).
   const bytes = Buffer.byteLength(sql, 'utf8') === sql.length ? undefined : Buffer.from(sql, 'utf8');
-  return Object.freeze(
-    stmts.map((raw) => {
-      const start = raw.stmt_location ?? 0;
-      const end = raw.stmt_len === undefined || raw.stmt_len === 0 ? undefined : start + raw.stmt_len;
-      const text = (bytes ? bytes.subarray(start, end).toString('utf8') : sql.slice(start, end)).trim();
-      const [type, body] = Object.entries(raw.stmt ?? {})[0] ?? ['', {}];
-      return Object.freeze({ kind: kindOf(type, body), tables: Object.freeze(tablesOf(body)) as string[], text, normalized: normalizeSync(text) });
-    }),
-  );
+  return (tree.stmts ?? []).map((raw) => {
+    const start = raw.stmt_location ?? 0;
+    const end = raw.stmt_len === undefined || raw.stmt_len === 0 ? undefined : start + raw.stmt_len;
+    const text = (bytes ? bytes.subarray(start, end).toString('utf8') : sql.slice(start, end)).trim();
+    const [type, body] = Object.entries(raw.stmt ?? {})[0] ?? ['', {}];
+    return { kind: kindOf(type, body), tables: Object.freeze(tablesOf(body)) as string[], text };
+  });
 }
 
 const WRITES = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'TruncateStmt']);

@@ -34,6 +34,18 @@ describe('parseStatements (PostgreSQL grammar through libpg-query)', () => {
     ]);
   });
 
+  it('reads a statement sent again with other literals as the same statement, with its own text', () => {
+    // The third sending is read from the normalized text alone; its text still comes from its own bytes.
+    const read = ['1', '22', '333'].map((value) => parseStatements(`/* é */ SELECT 'ü${value}' FROM t WHERE a = ${value} ; -- fin`));
+    expect(read).toEqual(
+      ['1', '22', '333'].map((value) => [{ kind: 'read', tables: ['t'], text: `SELECT 'ü${value}' FROM t WHERE a = ${value}`, normalized: 'SELECT $1 FROM t WHERE a = $2' }]),
+    );
+  });
+
+  it('reads a statement whose normalized text does not parse from its own parse', () => {
+    for (const schema of ['a', 'b', 'c']) expect(parseStatements(`SET search_path = '${schema}'`)).toEqual([{ kind: 'other', tables: [], text: `SET search_path = '${schema}'`, normalized: 'SET search_path = $1' }]);
+  });
+
   it('gives nothing for text the grammar refuses, and no statement for an empty query', () => {
     expect(parseStatements("SELEC 'secret'")).toBeUndefined();
     expect(parseStatements('')).toEqual([]);
