@@ -3,6 +3,7 @@ import { Parser as MySqlParser } from 'node-sql-parser/build/mysql.js';
 import type { Refusal } from './guards/check-guards';
 import type { ParsedStatement } from './statement-pipeline';
 import type { StatementKind } from './statement-record';
+import { integerShape } from './integer-shape';
 import { TextCache } from './text-cache';
 
 /** node-sql-parser's MySQL grammar first, then its MariaDB one (each knows syntax the other does not). */
@@ -51,6 +52,12 @@ export interface MysqlReading {
 /** Readings of recent texts, per screen (a session's level), and one set for texts read without a screen. */
 const unscreened = new TextCache<MysqlReading>(256, 4096, { secondSight: true });
 const screened = new WeakMap<MysqlScreen, TextCache<MysqlReading>>();
+/**
+ * Readings of single statements by their integer shape, for texts read without a screen: a client's statement sent
+ * again with other numbers is not parsed again (a screen may weigh a number's value, so screened texts always are).
+ * Null: the shape's first text was not one statement the grammar read.
+ */
+const shapes = new TextCache<ParsedStatement | null>(256, 4096, { secondSight: true });
 
 /**
  * parseMysqlStatements, with the level's checks (`screen`) run on the same parse before the statements are
@@ -59,6 +66,17 @@ const screened = new WeakMap<MysqlScreen, TextCache<MysqlReading>>();
  */
 export function readMysqlStatements(sql: string, screen: MysqlScreen | undefined): MysqlReading {
   if (sql.trim() === '') return { statements: [], refusal: undefined };
+  const shape = screen === undefined ? integerShape(sql) : undefined;
+  if (shape !== undefined) {
+    let reading: MysqlReading | undefined;
+    const statement = shapes.get(shape, () => {
+      reading = readOnce(sql, undefined);
+      return reading.statements?.length === 1 ? (reading.statements[0] as ParsedStatement) : null;
+    });
+    if (reading !== undefined) return reading;
+    // The statement's own text is this one's, literals included, as a single statement's always is.
+    if (statement !== null) return Object.freeze({ statements: Object.freeze([Object.freeze({ ...statement, text: ownText(sql) })]), refusal: undefined });
+  }
   let cache = screen === undefined ? unscreened : screened.get(screen);
   if (cache === undefined) {
     cache = new TextCache<MysqlReading>(256, 4096, { secondSight: true });
@@ -74,7 +92,7 @@ function readOnce(sql: string, screen: MysqlScreen | undefined): MysqlReading {
   const { parser, option, asts, tableList } = parsed;
   if (asts.length === 1) {
     const [ast] = asts as [Node];
-    return Object.freeze({ statements: Object.freeze([statementOf(parser, option, ast, sql.trim().replace(/;\s*$/, ''), tableList)]), refusal });
+    return Object.freeze({ statements: Object.freeze([statementOf(parser, option, ast, ownText(sql), tableList)]), refusal });
   }
   // Each statement of a multi-statement string is named by the grammar's own rendering of it.
   const statements = asts.map((ast) => {
@@ -155,6 +173,11 @@ function hasNumericName(value: unknown): boolean {
   const node = value as Node;
   if (node.type === 'column_ref' && typeof node.column === 'string' && /^\d/.test(node.column)) return true;
   return Object.values(node).some(hasNumericName);
+}
+
+/** A single statement's text: the query string without the space around it and a final semicolon. */
+function ownText(sql: string): string {
+  return sql.trim().replace(/;\s*$/, '');
 }
 
 function statementOf(parser: MySqlParser, option: { database: string }, ast: Node, text: string, tableList: string[]): ParsedStatement {

@@ -43,6 +43,16 @@ describe('parseMysqlStatements (node-sql-parser, MySQL then MariaDB grammar)', (
     expect(parseMysqlStatements(sql)).toBeUndefined();
   });
 
+  it('reads a statement sent again with other numbers as the same statement, with its own text', () => {
+    const read = [1, 22, 333, 4444].map((id) => parseMysqlStatements(`SELECT id, total FROM orders WHERE id = ${id} LIMIT ${id}`));
+    expect(read).toEqual(
+      [1, 22, 333, 4444].map((id) => [{ kind: 'read', tables: ['orders'], text: `SELECT id, total FROM orders WHERE id = ${id} LIMIT ${id}`, normalized: 'SELECT `id`, `total` FROM `orders` WHERE `id` = ? LIMIT ?' }]),
+    );
+    // A number the grammar reads otherwise has a shape of its own, and several statements are each read again.
+    for (let round = 0; round < 3; round += 1) expect(parseMysqlStatements('SELECT id, total FROM orders WHERE id = 1e5 LIMIT 1')).toBeUndefined();
+    for (const id of [1, 2, 3]) expect(parseMysqlStatements(`DELETE FROM orders WHERE id = ${id}; SELECT ${id}`)?.map(({ text }) => text)).toEqual([`DELETE FROM \`orders\` WHERE \`id\` = ${id}`, `SELECT ${id}`]);
+  });
+
   it('gives no statement for an empty query', () => {
     expect(parseMysqlStatements('  ')).toEqual([]);
   });
