@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
 import { checkTargets } from './config/check-targets';
 import { ConfigError, loadConfigFile } from './config/load-config';
 import { startConnector } from './connector';
 import { driverFactories } from './drivers/registry';
 import { PGLITE_WARNING } from './drivers/pglite';
 import { embeddedDefaultConfig } from './embedded-default';
+import { tuneHeapForGateway } from './heap-tuning';
 import { createLogger } from './log';
 
 const USAGE = `Usage: jit-connector [--config FILE] [--data DIR] [--check [--offline]]
@@ -19,11 +19,7 @@ const USAGE = `Usage: jit-connector [--config FILE] [--data DIR] [--check [--off
   --offline      with --check: validate the config only, connect to nothing
   --help         this text`;
 
-// A gateway session allocates the same short-lived objects for every statement (parse trees, packets, records).
-// V8 learns from the first sessions' survivors to allocate some of them straight into the old generation, where
-// they pile up as garbage until a full collection: 79 MB over idle in a 100,000-statement MySQL session, 39 MB
-// without (`npm run bench -- session-memory`).
-setFlagsFromString('--no-allocation-site-pretenuring');
+tuneHeapForGateway();
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
