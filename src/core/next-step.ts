@@ -346,16 +346,19 @@ function failed(grant: GrantFacts, reason: string, attempts: number, context: St
 }
 
 /**
- * The sweep: ticket writes still owed come first and alone; then a break-glass alert still owed, whatever
- * the state; then a revocation that could not reach the connector, a lost or newly reachable grant job, the
- * end of access or the warning before it. A grant with nothing left is written again to leave the index.
+ * The sweep: ticket writes still owed come first; then a break-glass alert still owed, whatever the state,
+ * and a revocation that could not reach the connector, both due whenever they exist, so neither waits for
+ * Jira. Only with no ticket write owed (the grant may be due for those alone): a lost or newly reachable
+ * grant job, the end of access or the warning before it. A grant with nothing left is written again to
+ * leave the index.
  */
 function due(grant: GrantFacts, now: Date): NextStep {
-  if (grant.ticketWritesOwed) return { ...nothing(grant), effects: [{ kind: 'replay-ticket-writes' }] };
   const alert: GrantEffect[] = grant.alertOwed ? [{ kind: 'deliver-alert' }] : [];
+  const revocation: GrantEffect[] = grant.revokeRequested ? [{ kind: 'revoke-access', ...grant.revokeRequested }] : [];
+  if (grant.ticketWritesOwed) return { ...nothing(grant), effects: [{ kind: 'replay-ticket-writes' }, ...alert, ...revocation] };
   const then = (rest: Partial<NextStep>): NextStep => ({ ...nothing(grant), ...rest, effects: [...alert, ...(rest.effects ?? [])] });
   const { record } = grant;
-  if (grant.revokeRequested) return then({ effects: [{ kind: 'revoke-access', ...grant.revokeRequested }] });
+  if (grant.revokeRequested) return then({ effects: revocation });
   switch (record.state) {
     case 'requested':
     case 'approved':
