@@ -13,7 +13,8 @@ import { approveAndSchedule } from './schedule-grant';
  * record `approval-approved` and go on to access. Not enough (a self-approval, say): the approval is
  * refused and recorded (internal comment, stored with the grant), the requester is told, and the ticket
  * goes back to the approval status; a workflow with no way back declines instead. An approver group that
- * is no longer in the settings fails closed: no approval counts, and the note asks the admins to act.
+ * is no longer in the settings fails closed: no approval counts, and the admins are asked to act (the note,
+ * and an email to their groups).
  */
 export async function checkApproval(stored: StoredGrant, settings: Settings, config: AppConfig): Promise<StoredGrant | undefined> {
   const { record } = stored;
@@ -62,10 +63,13 @@ export async function checkApproval(stored: StoredGrant, settings: Settings, con
     : reason;
   const at = new Date().toISOString();
   const refused = approvedBy.filter((accountId) => !eligible.includes(accountId)).map((accountId) => ({ accountId, at, reason }));
+  const note = [`Approval refused: ${reason}.`, ...refused.map((entry) => `Refused approval by ${entry.accountId} at ${entry.at}.`)];
   // Claimed with its note first, so of two deliveries only one refuses, moves the ticket back and says so.
   const kept = await oweTicketWrites(stored, {
     meta: { refusedApprovals: [...stored.meta.refusedApprovals, ...refused].slice(-20) },
-    notes: [{ visibility: 'internal', lines: [`Approval refused: ${reason}.`, ...refused.map((entry) => `Refused approval by ${entry.accountId} at ${entry.at}.`)] }],
+    notes: [{ visibility: 'internal', lines: note }],
+    // Only an administrator can settle a request whose approvers are gone: they are emailed, not left to find the note.
+    ...(group ? {} : { notify: { subject: `Approval refused: ${record.ticket} needs an administrator`, text: note.join('\n').slice(0, 2000), groups: config.adminGroups } }),
   });
   if (!kept) return undefined;
   // Moved at once rather than owed: a workflow with no way back declines instead, which only the answer tells.
