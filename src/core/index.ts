@@ -95,6 +95,7 @@ export {
   retryAfterSeconds,
   warnAtOf,
   MAX_JOB_DELAY_SECONDS,
+  JOB_GRACE_MS,
   type GrantFacts,
   type GrantEvent,
   type GrantEffect,
