@@ -84,6 +84,7 @@ export {
 } from './grant-record';
 export { grantIdFor, nextGrantId, ticketOfGrantId } from './grant-id';
 export { statusAction, statusOfState, type StatusAction } from './status-action';
+export { countApprovals, type ApprovalCount, type ApprovalCountInput } from './count-approvals';
 export { isRetryable } from './retryable';
 export { adfDocSchema, adfDoc, adfToText, strong, code, link, type AdfDoc, type AdfText, type AdfParagraph, type ParagraphPiece } from './adf';
 export { auditEntry, auditComments, internalComment, publicComment, requesterReason, type AuditEntry, type AuditComments } from './audit';
@@ -94,6 +95,7 @@ export {
   retryAfterSeconds,
   warnAtOf,
   MAX_JOB_DELAY_SECONDS,
+  JOB_GRACE_MS,
   type GrantFacts,
   type GrantEvent,
   type GrantEffect,

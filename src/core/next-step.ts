@@ -22,6 +22,8 @@ import { computeExtension, grantWindow, plannedWindowOf } from './window';
 
 /** The platform's longest queue delivery delay; a window further out is left to the sweep. */
 export const MAX_JOB_DELAY_SECONDS = 900;
+/** How long after its expected delivery a grant job that has not acted counts as lost (a consumer runs 120 s at most). */
+export const JOB_GRACE_MS = 10 * 60_000;
 /** A window opening sooner than this counts as open now. */
 const OPEN_NOW_MS = 5_000;
 
@@ -177,6 +179,8 @@ export interface NextStep {
 }
 
 const GRANTABLE = new Set(['requested', 'approved', 'scheduled', 'granting']);
+/** States whose job the sweep sends again when it is lost. */
+const RESENT = new Set(['requested', 'approved', 'granting']);
 
 export function nextStep(grant: GrantFacts, event: GrantEvent, context: StepSettings, now: Date): NextStep {
   switch (event.kind) {
@@ -346,16 +350,23 @@ function failed(grant: GrantFacts, reason: string, attempts: number, context: St
 }
 
 /**
- * The sweep: ticket writes still owed come first and alone; then a break-glass alert still owed, whatever
- * the state; then a revocation that could not reach the connector, a lost or newly reachable grant job, the
- * end of access or the warning before it. A grant with nothing left is written again to leave the index.
+ * The sweep: ticket writes still owed come first; then a break-glass alert still owed, whatever the state,
+ * a revocation that could not reach the connector, and a grant job past its grace, each due whatever else
+ * is, so none waits for Jira. Only with no ticket write owed (the grant may be due for those alone): a
+ * newly reachable grant job, the end of access or the warning before it. A grant with nothing left is
+ * written again to leave the index.
  */
 function due(grant: GrantFacts, now: Date): NextStep {
-  if (grant.ticketWritesOwed) return { ...nothing(grant), effects: [{ kind: 'replay-ticket-writes' }] };
   const alert: GrantEffect[] = grant.alertOwed ? [{ kind: 'deliver-alert' }] : [];
+  const revocation: GrantEffect[] = grant.revokeRequested ? [{ kind: 'revoke-access', ...grant.revokeRequested }] : [];
+  if (grant.ticketWritesOwed) {
+    const lost = !grant.revokeRequested && RESENT.has(grant.record.state) && grant.job !== undefined && now.getTime() >= Date.parse(grant.job.deliverAt) + JOB_GRACE_MS;
+    const resend: Partial<NextStep> = lost ? { job: { deliverAt: now.toISOString() } } : {};
+    return { ...nothing(grant), ...resend, effects: [{ kind: 'replay-ticket-writes' }, ...alert, ...revocation, ...(lost ? [{ kind: 'queue-job' as const }] : [])] };
+  }
   const then = (rest: Partial<NextStep>): NextStep => ({ ...nothing(grant), ...rest, effects: [...alert, ...(rest.effects ?? [])] });
   const { record } = grant;
-  if (grant.revokeRequested) return then({ effects: [{ kind: 'revoke-access', ...grant.revokeRequested }] });
+  if (grant.revokeRequested) return then({ effects: revocation });
   switch (record.state) {
     case 'requested':
     case 'approved':

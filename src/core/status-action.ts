@@ -45,6 +45,7 @@ export function statusAction(state: GrantState, status: string, statuses: Status
   if (same(status, statusOfState(state, statuses))) return { kind: 'none' };
   const moved = `the ticket was moved to ${status}`;
   const ends = [...statuses.endAccess, statuses.revoked, statuses.expired].some((name) => same(name, status));
+  const refusal = [statuses.declined, statuses.denied].some((name) => same(name, status));
   const claimedByApp = [statuses.awaitingApproval, statuses.approved, statuses.granted, statuses.failed].some((name) => same(name, status));
   const putBack = (why: string): StatusAction => ({ kind: 'put-back', toStatus: statusOfState(state, statuses), note: `${moved}, but ${why}` });
 
@@ -52,19 +53,19 @@ export function statusAction(state: GrantState, status: string, statuses: Status
     case 'requested':
     case 'awaiting-approval':
       if (same(status, statuses.approved) && state === 'awaiting-approval') return { kind: 'check-approval' };
-      if (state === 'awaiting-approval' && (same(status, statuses.declined) || same(status, statuses.denied))) {
-        return { kind: 'record', event: 'approval-declined', note: moved };
-      }
-      if (ends) return state === 'requested' ? { kind: 'end-access', event: 'revoked', note: `${moved} before access started` } : { kind: 'record', event: 'revoked', note: `${moved} before approval` };
+      if (state === 'awaiting-approval' && refusal) return { kind: 'record', event: 'approval-declined', note: moved };
+      // A break-glass request holds a grant id its job may still use: declining it ends it there too.
+      if (state === 'requested' && (ends || refusal)) return { kind: 'end-access', event: 'revoked', note: `${moved} before access started` };
+      if (ends) return { kind: 'record', event: 'revoked', note: `${moved} before approval` };
       return claimedByApp ? putBack('the request is still waiting for approval; only the app records access') : { kind: 'none' };
     case 'approved':
     case 'scheduled':
     case 'granting':
-      if (ends || same(status, statuses.declined) || same(status, statuses.denied)) return { kind: 'end-access', event: 'revoked', note: moved };
+      if (ends || refusal) return { kind: 'end-access', event: 'revoked', note: moved };
       return claimedByApp ? putBack('access is not granted yet; the app moves the ticket when the connector has answered') : { kind: 'none' };
     case 'active':
       if (same(status, statuses.expired)) return { kind: 'end-access', event: 'expired', note: moved };
-      if (ends || same(status, statuses.declined) || same(status, statuses.denied)) return { kind: 'end-access', event: 'revoked', note: moved };
+      if (ends || refusal) return { kind: 'end-access', event: 'revoked', note: moved };
       return claimedByApp ? putBack('access is active at the database; end it with Revoke access or by resolving the request') : { kind: 'none' };
     case 'failed':
       // An administrator retries from the access panel, which runs the retry transition itself.

@@ -42,6 +42,10 @@ describe('an approval whose approver group was removed from the settings', () =>
     expect(refused.public.at(-1)).toBe(
       'The approval did not count: the approvers of this request are no longer set up, so no approval counts until an administrator fixes the settings or declines the request. The request is back with the approvers; you will be told here when it is decided.',
     );
+    // Routed to the admins: Jira emails the admin groups that exist on the site (here jira-admins) the same note.
+    const emailed = site.jsm.admin.notifications.filter((sent) => sent.issueKey === key);
+    expect(emailed.map((sent) => [sent.subject, sent.recipients])).toEqual([[`Approval refused: ${key} needs an administrator`, [admin]]]);
+    expect(emailed[0]?.textBody).toBe(refused.internal.at(-1));
     expect((await app().connector.client.listGrants('active')).grants.map((grant) => grant.grantId)).not.toContain(`${key}.1`);
   });
 });

@@ -76,6 +76,44 @@ describe('a break-glass alert the webhook does not take', () => {
     expect((await readTicket(site, key)).public.filter((text) => text.includes('ends in about'))).toEqual([]);
     expect(site.runtime.inspect.kvs().entities.grant?.[key]).toMatchObject({ meta: { alertSent: true, alertFailures: 4 }, record: { state: 'active' } });
   });
+
+  it('is retried by the sweep while Jira refuses the ticket writes, which follow once Jira takes them', async () => {
+    const { site } = app;
+    refuse = true;
+    let jiraDown = true;
+    // Every write to a request fails while Jira is down (one fault is used up per refused call).
+    const ticketWrite = (method: string, path: string) => jiraDown && (method === 'POST' || method === 'PUT') && /\/issue\/JIT-\d+\//.test(path);
+    for (let i = 0; i < 40; i += 1) site.failOnce(ticketWrite);
+    const key = await raise(site, app.ids, site.people.requester2, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H', justification: 'db on fire', breakGlass: true });
+    const alertsFor = () => received.filter((alert) => alert.ticket === key).map((alert) => alert.status);
+    expect(site.runtime.inspect.kvs().entities.grant?.[key]).toMatchObject({ record: { state: 'active' }, meta: { alertFailures: 1 } });
+    expect((await readTicket(site, key)).status).toBe('Waiting for approval');
+    expect(alertsFor()).toEqual([503]);
+
+    await sweep();
+    await sweep();
+    expect(alertsFor()).toEqual([503, 503, 503]);
+    refuse = false;
+    await sweep();
+    expect(alertsFor()).toEqual([503, 503, 503, 204]);
+    expect((await readTicket(site, key)).status).toBe('Waiting for approval');
+
+    // Jira is back: the sweep replays the owed writes once their writer has had its two minutes.
+    jiraDown = false;
+    for (let round = 0; round < 2; round += 1) {
+      const store = site.runtime.kvsStoreForTests;
+      const value = z.looseObject({ meta: z.looseObject({ effects: z.array(z.looseObject({ at: z.string() })) }) }).parse(site.runtime.inspect.kvs().entities.grant?.[key]);
+      const at = new Date(Date.now() - 10 * 60_000).toISOString();
+      store.set({ kind: 'entity', entityName: 'grant' }, key, { ...value, dueAt: 0, meta: { ...value.meta, effects: value.meta.effects.map((effect) => ({ ...effect, at })) } });
+      await sweep();
+    }
+    const ticket = await readTicket(site, key);
+    expect(ticket.status).toBe('Access granted');
+    expect(ticket.property).toMatchObject({ state: 'active', breakGlass: true });
+    expect(ticket.internal.filter((text) => escalation.test(text))).toHaveLength(1);
+    expect(site.runtime.inspect.kvs().entities.grant?.[key]).toMatchObject({ meta: { alertSent: true, alertFailures: 3, effects: [] } });
+    expect(alertsFor()).toEqual([503, 503, 503, 204]);
+  });
 });
 
 // The settings page refuses to remove the destination while break-glass is enabled, and setup enables it

@@ -196,3 +196,66 @@ describe('the break-glass review task when creating it fails once', () => {
     expect(ticket.property).toEqual(expect.objectContaining({ state: 'active' }));
   });
 });
+
+// The trigger that takes in a break-glass request claims the grant, its job and its review task, then is cut
+// off at its time limit while Jira makes the task, before it sends the grant job. Jira keeps refusing the
+// task for a while: the sweep sends the lost job again rather than wait for it, and emergency access goes
+// ahead; the task follows once Jira takes it, made once.
+describe('a break-glass trigger cut off at its time limit while creating the review task', () => {
+  let app: AppUnderTest;
+  let receiver: Server;
+  beforeAll(async () => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const port = await freePort();
+    receiver = createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
+    await new Promise<void>((done) => receiver.listen(port, '127.0.0.1', done));
+    const hook = `http://127.0.0.1:${port}`;
+    // 40 ms per limit second: the trigger's 25 s limit is 1 s.
+    app = await installApp({ alertWebhookUrl: `${hook}/alerts`, extraEgress: [hook], msPerLimitSecond: 40 });
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await app.stop();
+    await new Promise((done) => receiver.close(done));
+  });
+
+  /** Moves the grant's owed writes and its job twenty minutes into the past, as if the sweep came then. */
+  function age(key: string): void {
+    const value = z
+      .looseObject({ meta: z.looseObject({ effects: z.array(z.looseObject({ at: z.string() })), job: z.looseObject({ deliverAt: z.string() }).optional() }) })
+      .parse(app.site.runtime.inspect.kvs().entities.grant?.[key]);
+    const past = new Date(Date.now() - 20 * 60_000).toISOString();
+    const meta = { ...value.meta, effects: value.meta.effects.map((effect) => ({ ...effect, at: past })), ...(value.meta.job ? { job: { ...value.meta.job, deliverAt: past } } : {}) };
+    app.site.runtime.kvsStoreForTests.set({ kind: 'entity', entityName: 'grant' }, key, { ...value, dueAt: 0, meta });
+  }
+  const state = (key: string) => z.object({ record: z.object({ state: z.string() }), meta: z.object({ effects: z.array(z.unknown()), reviewTask: z.string().optional() }) }).parse(app.site.runtime.inspect.kvs().entities.grant?.[key]);
+
+  it('sends the lost grant job again while the task is still owed, and makes the task once Jira takes it', async () => {
+    const { site } = app;
+    const createsTask = (method: string, path: string) => method === 'POST' && path === '/rest/api/3/issue';
+    site.failOnce(createsTask, 'hang');
+    const key = await raise(site, app.ids, site.people.requester2, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT30M', justification: 'checkout down', breakGlass: true });
+    expect(site.runtime.inspect.invocations().some((record) => record.kind === 'trigger' && record.outcome !== 'ok')).toBe(true);
+    expect(state(key).record.state).toBe('requested');
+
+    // Jira refuses the task at the sweep's first try too; the job is not held back by it.
+    site.failOnce(createsTask);
+    age(key);
+    expect((await site.runtime.runScheduledTrigger('expiry-sweep')).ok).toBe(true);
+    await settle(site);
+    expect(state(key).record.state).toBe('active');
+    expect((await app.connector.client.getGrant(`${key}.1`)).state).toBe('active');
+
+    for (let round = 0; round < 2; round += 1) {
+      age(key);
+      expect((await site.runtime.runScheduledTrigger('expiry-sweep')).ok).toBe(true);
+      await settle(site);
+    }
+    const stored = state(key);
+    expect(stored.meta.effects).toEqual([]);
+    const search = await call(site, asUser(site.people.agent), 'POST', '/rest/api/3/search/jql', { jql: 'project = JIT', fields: ['summary'], maxResults: 100 });
+    const issues = z.object({ issues: z.array(z.object({ key: z.string(), fields: z.object({ summary: z.string() }) })) }).parse(search.body).issues;
+    expect(issues.filter((issue) => issue.fields.summary === `Review break-glass access ${key}`).map((issue) => issue.key)).toEqual([stored.meta.reviewTask]);
+    expect(await readTicket(site, key)).toMatchObject({ status: 'Access granted', property: { state: 'active' } });
+  });
+});

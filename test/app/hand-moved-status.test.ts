@@ -8,7 +8,7 @@ jest.setTimeout(120_000);
 
 const credentialSchema = z.object({ username: z.string(), password: z.string() });
 
-type Start = 'active' | 'awaiting-approval' | 'approved';
+type Start = 'active' | 'awaiting-approval' | 'approved' | 'requested';
 
 interface Row {
   start: Start;
@@ -40,10 +40,13 @@ const ROWS: Row[] = [
   { start: 'approved', transition: 'Access granted', by: 'agent', status: 'Approved', state: 'granting',
     note: /^Moved back to Approved: the ticket was moved to Access granted, but access is not granted yet/ },
   { start: 'approved', transition: 'Cancel request', by: 'requester', status: 'Canceled', state: 'revoked', connector: 'revoked' },
+  // A break-glass request whose grant job has not succeeded yet: denied, it is ended at the connector too, and its job grants nothing.
+  { start: 'requested', transition: 'Deny', by: 'agent', status: 'Denied', state: 'revoked', connector: 'revoked' },
 ];
 
 describe('a person moves the ticket to a status the app owns', () => {
-  const app = installedApp();
+  // Break-glass is enabled only with an alert destination (none is delivered here: nothing is granted by break-glass).
+  const app = installedApp({ alertWebhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXX' });
 
   /** A request in the starting state; for an active one, the requester's revealed login. */
   async function start(kind: Start): Promise<{ key: string; login?: z.infer<typeof credentialSchema> }> {
@@ -54,9 +57,12 @@ describe('a person moves the ticket to a status the app owns', () => {
       return { key, login: credentialSchema.parse(await resolveOk(site, requester, 'revealCredential', {}, key)) };
     }
     if (kind === 'awaiting-approval') return { key: await raise(site, app().ids, requester, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H' }) };
-    // Approved while the connector is down: the first attempt failed and the grant waits (granting) for its retry.
+    // Approved (or break-glass) while the connector is down: the first attempt failed and the grant waits for its retry.
     await app().connector.stop();
-    const key = await raise(site, app().ids, requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H' });
+    const key =
+      kind === 'requested'
+        ? await raise(site, app().ids, site.people.requester2, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H', justification: 'checkout down', breakGlass: true })
+        : await raise(site, app().ids, requester, { target: 'demo', accessLevel: 'read-only', duration: 'PT1H' });
     await app().restartConnector();
     return { key };
   }
@@ -65,6 +71,7 @@ describe('a person moves the ticket to a status the app owns', () => {
     const { site } = app();
     const { key, login } = await start(row.start);
     if (row.start === 'approved') expect(await readTicket(site, key)).toMatchObject({ status: 'Approved', property: { state: 'granting' } });
+    if (row.start === 'requested') expect(await readTicket(site, key)).toMatchObject({ status: 'Waiting for approval', property: { state: 'requested', breakGlass: true } });
     const before = await readTicket(site, key);
     const person = row.by === 'agent' ? site.people.agent : row.by === 'requester' ? site.people.requester : site.people.approver;
     if (row.transition === 'Decline') expect(await answerApproval(site, key, person, 'decline')).toBe(200);
@@ -83,6 +90,13 @@ describe('a person moves the ticket to a status the app owns', () => {
       const db = await app().demoDatabase();
       if (row.loginWorks) expect((await runAs(db, login.username, 'SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
       else await expect(runAs(db, login.username, 'SELECT 1')).rejects.toMatchObject({ code: 'not_a_managed_login' });
+    }
+    if (row.start === 'requested') {
+      // The grant job's retry comes and finds nothing to grant.
+      await site.runtime.clock.advance(60_000);
+      await settle(site);
+      expect(await readTicket(site, key)).toMatchObject({ status: 'Denied', property: { state: 'revoked' } });
+      expect((await app().connector.client.getGrant(`${key}.1`)).state).toBe('revoked');
     }
     if (row.start === 'approved' && row.state === 'granting') {
       // Put back, the grant goes on: its retry grants and the app moves the ticket itself.

@@ -146,7 +146,11 @@ const TABLE: ReadonlyArray<[string, GrantFacts, GrantEvent, Date, string]> = [
   ['the extension made: recorded with the new window, the requester told, nothing left waiting', facts(ended, { pendingExtension: pendingHour }), extendedByLead, minutes(31), 'extended -> active | keep | comments, property | pending cleared'],
   ['an extension made after access ended meanwhile is not recorded', facts(recordTransition(ended, { event: 'revoked', at: minutes(31), actor: 'acc-ana' })), extendedByLead, minutes(31), 'refused: Only active access can be extended.'],
   // The sweep.
-  ['owed ticket writes come first and alone', facts(ended, { ticketWritesOwed: true, alertOwed: true }), { kind: 'due' }, pastEnd, '- -> active | keep | replay-ticket-writes'],
+  ['owed ticket writes come first, and hold back what may not be due yet', facts(ended, { ticketWritesOwed: true }), { kind: 'due' }, pastEnd, '- -> active | keep | replay-ticket-writes'],
+  ['an alert still owed does not wait for owed ticket writes', facts(ended, { ticketWritesOwed: true, alertOwed: true }), { kind: 'due' }, pastEnd, '- -> active | keep | replay-ticket-writes, deliver-alert'],
+  ['nor does a grant job past its grace: it is sent again', facts(approved(), { ticketWritesOwed: true }), { kind: 'due' }, minutes(12), '- -> approved | new@09:12:00 | replay-ticket-writes, queue-job'],
+  ['a grant job within its grace may still act: only the writes', facts(approved(), { ticketWritesOwed: true }), { kind: 'due' }, minutes(11), '- -> approved | keep | replay-ticket-writes'],
+  ['nor does a revocation that could not reach the connector', facts(ended, { ticketWritesOwed: true, revokeRequested: { by: 'acc-ana', reason: 'done', event: 'revoked' } }), { kind: 'due' }, minutes(20), '- -> active | keep | replay-ticket-writes, revoke(revoked)'],
   ['a lost job is sent again', facts(approved()), { kind: 'due' }, minutes(20), '- -> approved | new@09:20:00 | queue-job'],
   ['a window coming within reach gets its job', facts(scheduled(minutes(30)), { job: undefined }), { kind: 'due' }, minutes(20), '- -> scheduled | new@09:30:00 | queue-job'],
   ['a revocation that could not reach the connector is retried', facts(ended, { revokeRequested: { by: 'acc-ana', reason: 'done', event: 'revoked' } }), { kind: 'due' }, minutes(20), '- -> active | keep | revoke(revoked)'],

@@ -1,4 +1,5 @@
 import { defaultSettings, statusAction, statusOfState, type GrantState, type StatusAction } from '../../src/core';
+import { accessRequestWorkflow } from '../../src/sandbox/jsm/workflow-presets';
 
 const statuses = defaultSettings.statuses;
 
@@ -16,10 +17,10 @@ const back = (to: string) => `put-back ${to}`;
 
 /** What a person moving the ticket to each status leads to, for a grant in each state. */
 const TABLE: Record<GrantState, Record<Status, string>> = {
-  // A break-glass request waiting for its grant job.
+  // A break-glass request waiting for its grant job: it holds a grant id, so whatever refuses or ends it revokes there.
   requested: {
     'Waiting for approval': none, Approved: back('Waiting for approval'), 'Access granted': back('Waiting for approval'), 'Access expired': revoke,
-    'Access revoked': revoke, 'Access failed': back('Waiting for approval'), Denied: none, Declined: none, Resolved: revoke, Canceled: revoke,
+    'Access revoked': revoke, 'Access failed': back('Waiting for approval'), Denied: revoke, Declined: revoke, Resolved: revoke, Canceled: revoke,
   },
   'awaiting-approval': {
     'Waiting for approval': none, Approved: check, 'Access granted': back('Waiting for approval'), 'Access expired': cancelled,
@@ -72,6 +73,7 @@ describe('a person moves the ticket: the app makes the status true or puts the t
   });
 
   it('covers every status of the shipped workflow and every grant state', () => {
+    expect([...WORKFLOW].sort()).toEqual(accessRequestWorkflow('dba-leads').statuses.map((status) => status.name).sort());
     expect(Object.keys(TABLE).sort()).toEqual(['active', 'approved', 'awaiting-approval', 'declined', 'denied', 'expired', 'failed', 'granting', 'requested', 'revoked', 'scheduled']);
     const named = new Set([statuses.awaitingApproval, statuses.approved, statuses.granted, statuses.expired, statuses.revoked, statuses.failed, statuses.denied, statuses.declined, ...statuses.endAccess]);
     for (const status of WORKFLOW) expect(named).toContain(status);

@@ -60,8 +60,8 @@ const TICKET_WRITES = new Set<GrantEffect['kind']>(['move', 'step-comments', 'co
 
 /**
  * Applies what `nextStep` decided: the steps, the record, the job and the warning are stored with the ticket
- * writes they owe in one write conditioned on the version read (`applySteps`, the outbox), which then
- * applies those writes; then the rest in order: the job is sent, the alert delivered, owed writes replayed.
+ * writes they owe in one write conditioned on the version read (`applySteps`, the outbox), which hands
+ * those writes to the queue consumer; then the rest in order: the job is sent, the alert delivered, owed writes replayed.
  * A move the event depends on is made before the claim; connector calls and counting approvals are handed
  * back to the caller. A refused decision is not applied, and of a forbidden one only its note (the caller reports either).
  */

@@ -115,35 +115,27 @@ export interface Note {
 }
 
 export interface TicketWrites {
-  moves?: readonly Move[];
   notes?: readonly Note[];
-  /** Mirror the record to the `jit-access` property. */
-  property?: boolean;
   /** An email to the members of these groups, after the notes: one per group, so a group missing on the site costs only its own. */
   notify?: { subject: string; text: string; groups: readonly string[] };
-  /** The record changed outside a lifecycle step (a credential revealed). */
-  record?: GrantRecord;
   meta?: Partial<GrantMeta>;
-  secrets?: readonly string[];
 }
 
 /**
- * Ticket writes outside a lifecycle step (a refused approval, a ticket put back, a revocation deferred, an
- * extension asked for, a credential revealed): stored with the grant's change in one write conditioned
- * on the version read, then applied, as a step's are. Undefined when another writer got there first.
+ * Ticket writes decided outside `nextStep` (a refused approval, the break-glass escalation, reconciliation's
+ * flag): stored with the grant's change in one write conditioned on the version read, then handed to the
+ * queue consumer, as a step's are. Undefined when another writer got there first.
  */
 export function oweTicketWrites(stored: StoredGrant, writes: TicketWrites): Promise<StoredGrant | undefined> {
   return storeAndApply(
     stored,
-    writes.record ?? stored.record,
+    stored.record,
     writes.meta ?? {},
     [
-      ...(writes.moves ?? []).map((move) => ({ kind: 'move' as const, move })),
       ...(writes.notes ?? []).map((note) => ({ kind: 'comment' as const, visibility: note.visibility, body: adfDoc(note.lines.map((line) => [line])) })),
       ...notifications(writes.notify),
-      ...(writes.property ? [{ kind: 'property' as const }] : []),
     ],
-    writes.secrets ?? [],
+    [],
   );
 }
 

@@ -11,8 +11,6 @@ import { MAX_JOB_DELAY_SECONDS } from '../../core';
 export const GRANT_QUEUE = 'grant-jobs';
 /** The platform's longest delivery delay; windows further out are left to the sweep. */
 export const MAX_DELAY_SECONDS = MAX_JOB_DELAY_SECONDS;
-/** How long after the expected delivery the sweep re-sends a grant job it has not seen finish. */
-export const JOB_GRACE_MS = 10 * 60_000;
 
 export const grantJobSchema = z.strictObject({ ticket: z.string().min(1), token: z.string().min(1) });
 export type GrantJob = z.infer<typeof grantJobSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { adfDocSchema, grantRecordSchema, linkedChangeSchema } from '../../core';
-import { JOB_GRACE_MS, MAX_DELAY_SECONDS } from '../queue/grant-queue';
+import { JOB_GRACE_MS, adfDocSchema, grantRecordSchema, linkedChangeSchema } from '../../core';
+import { MAX_DELAY_SECONDS } from '../queue/grant-queue';
 import { ticketEffectSchema } from './ticket-effect';
 
 /**
