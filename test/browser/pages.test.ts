@@ -182,6 +182,38 @@ describe('Custom UI in the browser', () => {
     await page.close();
   });
 
+  it('the targets and access levels tables name themselves once and keep every word whole, wide and narrow', async () => {
+    const page = await open('jira:adminPage', ADMIN);
+    await page.getByRole('tab', { name: 'Targets and access levels' }).click();
+    await page.getByRole('table', { name: 'Access levels' }).getByRole('row', { name: /Read-only troubleshooting/ }).waitFor();
+    const panel = page.getByRole('tabpanel');
+    expect(await panel.getByRole('heading').allTextContents()).toEqual(['Database targets', 'Access levels']);
+    expect(await panel.locator('caption').count()).toBe(0);
+    for (const width of [912, 560]) {
+      await page.setViewportSize({ width, height: 900 });
+      // A word drawn on more than one line was broken inside it (a break after a hyphen is a line break like a space).
+      const broken = await panel.evaluate((element) => {
+        const words: string[] = [];
+        for (const cell of element.querySelectorAll('th, td')) {
+          const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const word of (node.textContent ?? '').matchAll(/[^\s-]+-?/g)) {
+              const range = document.createRange();
+              range.setStart(node, word.index);
+              range.setEnd(node, word.index + word[0].length);
+              if (new Set([...range.getClientRects()].filter((rect) => rect.width > 0).map((rect) => Math.round(rect.top))).size > 1) words.push(word[0]);
+            }
+          }
+        }
+        return words;
+      });
+      expect({ width, broken }).toEqual({ width, broken: [] });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    }
+    await accessible(page);
+    await page.close();
+  });
+
   it('an approver sees a request waiting for approval, approves it in JSM, and revokes the access', async () => {
     const key = await rest.raise(REQUESTER, 'shop-prod', 'read-only', 'PT1H');
     await waitForState(key, 'awaiting-approval');

@@ -36,7 +36,8 @@ export function AccessLevels({ draft }: { draft: SettingsDraft }) {
         rows={levels.map((level, index) => ({
           key: `${level.id}-${index}`,
           cells: [
-            { key: 'name', content: <Stack><Text weight="medium">{level.name}</Text><Text size="small" color="color.text.subtle"><NoWrap>{level.id}</NoWrap>{errorsUnder(draft.errors, `accessLevels.${index}`)[''] ?? ''}</Text></Stack> },
+            // Not Atlaskit's Text, which breaks a word anywhere to fit a narrow column: a name breaks between words only.
+            { key: 'name', content: <Stack><span style={{ fontWeight: 500 }}>{level.name}</span><Text size="small" color="color.text.subtle"><NoWrap>{level.id}</NoWrap>{errorsUnder(draft.errors, `accessLevels.${index}`)[''] ?? ''}</Text></Stack> },
             { key: 'role', content: <NoWrap>{level.connectorRole}</NoWrap> },
             { key: 'default', content: <NoWrap>{duration(level.defaultDuration)}</NoWrap> },
             { key: 'max', content: <NoWrap>{duration(level.maxDuration)}</NoWrap> },
@@ -45,10 +46,12 @@ export function AccessLevels({ draft }: { draft: SettingsDraft }) {
             {
               key: 'actions',
               content: (
-                <Inline space="space.050">
-                  <Button onClick={() => setEditing({ index, level })}>Edit {level.name}</Button>
-                  <Button appearance="subtle" onClick={() => remove(index)}>
-                    Delete {level.name}
+                <Inline space="space.050" shouldWrap>
+                  <Button spacing="compact" onClick={() => setEditing({ index, level })} aria-label={`Edit ${level.name}`}>
+                    Edit
+                  </Button>
+                  <Button spacing="compact" appearance="subtle" onClick={() => remove(index)} aria-label={`Delete ${level.name}`}>
+                    Delete
                   </Button>
                 </Inline>
               ),
