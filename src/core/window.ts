@@ -43,7 +43,7 @@ export function plannedWindowOf(change: LinkedChange | undefined): PlannedWindow
 }
 
 /** True when the level's window depends on a planned window. */
-export function usesPlannedWindow(level: AccessLevel): boolean {
+export function usesPlannedWindow(level: Pick<AccessLevel, 'requiresChange' | 'boundToWindow'>): boolean {
   return level.requiresChange || level.boundToWindow;
 }
 

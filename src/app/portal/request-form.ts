@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeDuration, parseDuration } from '../../core';
+import { describeDuration, parseDuration, usesPlannedWindow } from '../../core';
 
 /**
  * What the portal form (static/portal-form) saves on a new request, through `view.submit`, as the issue
@@ -89,7 +89,9 @@ export function formProblems(draft: Partial<RequestForm>, options: FormOptions, 
     else if (start < now.getTime() - 60_000) problems.requestedStart = 'The start is in the past: leave it empty to start as soon as access is approved.';
     else if (start > now.getTime() + MAX_START_AHEAD_MS) problems.requestedStart = 'The start is more than 30 days away.';
   }
-  if (level?.requiresChange && !draft.changeKey) problems.changeKey = `${level.name} needs an approved change request: pick it.`;
+  if (level && usesPlannedWindow(level) && !draft.changeKey) {
+    problems.changeKey = level.requiresChange ? `${level.name} needs an approved change request: pick it.` : `${level.name} lasts the planned window of a change request: pick it.`;
+  }
   const justification = draft.justification?.trim() ?? '';
   if (justification.length < MIN_JUSTIFICATION) problems.justification = `Say why you need access (at least ${MIN_JUSTIFICATION} characters): the ticket keeps it for the audit.`;
   else if (justification.length > 2000) problems.justification = 'Keep the reason under 2,000 characters.';

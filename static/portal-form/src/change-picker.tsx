@@ -45,7 +45,7 @@ export function ChangePicker(props: { value: string; required: boolean; error?: 
     };
   }, [client, query]);
   const selected = choices.find((choice) => choice.value === props.value) ?? (props.value ? { value: props.value, label: props.value } : null);
-  const helper = props.required ? 'This access level needs an approved change; access stays within its planned window.' : 'Optional: link the change this work belongs to.';
+  const helper = props.required ? 'This access level needs a change request with a planned window; access stays within it.' : 'Optional: link the change this work belongs to.';
   return (
     <Box paddingBlockEnd="space.100">
       <Label htmlFor={id}>{props.required ? 'Change request (required)' : 'Change request'}</Label>

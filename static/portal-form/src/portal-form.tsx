@@ -4,6 +4,7 @@ import SectionMessage from '@atlaskit/section-message';
 import { useEffect, useMemo, useState } from 'react';
 import { z } from 'zod';
 import { formProblems, REQUEST_FORM_PROPERTY, type FormField, type FormOptions } from '../../../src/app/portal/request-form';
+import { usesPlannedWindow } from '../../../src/core';
 import { useServices } from '../../shared/app-context';
 import { SelectInput, TextAreaInput, TextInput } from '../../shared/ui/fields';
 import { ErrorBanner, Loading } from '../../shared/ui/messages';
@@ -123,7 +124,7 @@ export function PortalForm({ context }: { context?: unknown }) {
             onChange={(start) => set('requestedStart', { start })}
           />
         )}
-        <ChangePicker value={draft.changeKey} required={Boolean(level?.requiresChange)} error={shown('changeKey')} onChange={(changeKey) => set('changeKey', { changeKey })} />
+        <ChangePicker value={draft.changeKey} required={level ? usesPlannedWindow(level) : false} error={shown('changeKey')} onChange={(changeKey) => set('changeKey', { changeKey })} />
         <TextAreaInput
           label="Reason"
           value={draft.justification}

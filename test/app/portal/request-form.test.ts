@@ -6,6 +6,7 @@ const options: FormOptions = {
   levels: [
     { id: 'read-only', name: 'Read-only', description: '', defaultDuration: 'PT4H', maxDuration: 'PT8H', requiresChange: false, boundToWindow: false },
     { id: 'schema-change', name: 'Schema change', description: '', defaultDuration: 'PT2H', maxDuration: 'PT8H', requiresChange: true, boundToWindow: true },
+    { id: 'maintenance', name: 'Maintenance window', description: '', defaultDuration: 'PT4H', maxDuration: 'PT12H', requiresChange: false, boundToWindow: true },
   ],
 };
 const now = new Date('2026-12-01T10:00:00Z');
@@ -32,6 +33,9 @@ describe('formProblems', () => {
     ['a start too far out', { requestedStart: '2027-02-01T12:00:00.000Z' }, { requestedStart: 'The start is more than 30 days away.' }],
     ['a level that needs a change, without one', { accessLevel: 'schema-change' }, { changeKey: 'Schema change needs an approved change request: pick it.' }],
     ['a level that needs a change, with one', { accessLevel: 'schema-change', changeKey: 'CHG-4' }, {}],
+    // The policy denies a level bound to a window without the change that plans it: the form says so first.
+    ['a level bound to a planned window, without a change', { accessLevel: 'maintenance' }, { changeKey: 'Maintenance window lasts the planned window of a change request: pick it.' }],
+    ['a level bound to a planned window, with a change', { accessLevel: 'maintenance', changeKey: 'CHG-4' }, {}],
     ['a short reason', { justification: '  fix   ' }, { justification: 'Say why you need access (at least 10 characters): the ticket keeps it for the audit.' }],
   ])('%s', (_name, change, expected) => {
     expect(formProblems({ ...valid, ...change }, options, now)).toEqual(expected);
