@@ -117,7 +117,10 @@ export interface Extension {
 export interface ExtensionReply {
   outcome: 'extended' | 'needs-approval' | 'denied' | 'declined';
   notAfter?: string;
+  /** The decision's reasons, as the internal note has them (the policy's trace). */
   reasons: string[];
+  /** What the access panel says: what was decided and what follows, in sentences, as the requester's comment says it; no trace, no account id. */
+  message: string;
 }
 
 export type TicketMove = { transition: string } | { toStatus: string };
@@ -499,23 +502,25 @@ function extensionAsked(grant: GrantFacts, event: Extract<GrantEvent, { kind: 'e
   if (decision.outcome.type === 'approval') {
     const group = decision.outcome.group;
     const groupName = groupNameOf(group, settings);
+    const told = `Your extension by ${spoken(extendBy)} needs approval by ${groupName}. Access stays as it is until then; you will be told here when it is decided.`;
     return {
       ...nothing(grant),
       pendingExtension: { to: { extendBy, at: now.toISOString(), group } },
       effects: notes(grant, [
-        ['internal', [`Extension by ${extendBy} asked; rule ${decision.rule.name} sends it to ${groupName}.`, ...reasons]],
-        ['public', [`Your extension by ${spoken(extendBy)} needs approval by ${groupName}. Access stays as it is until then; you will be told here when it is decided.`]],
+        ['internal', [`Extension by ${spoken(extendBy)} asked; rule ${decision.rule.name} sends it to ${groupName}.`, ...reasons]],
+        ['public', [told]],
       ]),
-      reply: { outcome: 'needs-approval', reasons: decision.reasons },
+      reply: { outcome: 'needs-approval', reasons: decision.reasons, message: told },
     };
   }
+  const told = [`Your extension by ${spoken(extendBy)} was denied. ${requesterReason(decision.rule, decision.reasons, settings)}`, stillEnds(window.notAfter)];
   return {
     ...nothing(grant),
     effects: notes(grant, [
-      ['internal', [`Extension by ${extendBy} asked; rule ${decision.rule.name} denies it.`, ...reasons]],
-      ['public', [`Your extension by ${spoken(extendBy)} was denied. ${requesterReason(decision.rule, decision.reasons, settings)}`, stillEnds(window.notAfter)]],
+      ['internal', [`Extension by ${spoken(extendBy)} asked; rule ${decision.rule.name} denies it.`, ...reasons]],
+      ['public', told],
     ]),
-    reply: { outcome: 'denied', notAfter: window.notAfter, reasons: decision.reasons },
+    reply: { outcome: 'denied', notAfter: window.notAfter, reasons: decision.reasons, message: told.join(' ') },
   };
 }
 
@@ -538,7 +543,7 @@ function extensionAnswered(grant: GrantFacts, event: Extract<GrantEvent, { kind:
     ...nothing(grant),
     pendingExtension: { to: undefined },
     effects: notes(grant, [['public', [`Your extension by ${spoken(pending.extendBy)} was declined. ${stillEnds(record.window.notAfter)}`]]]),
-    reply: { outcome: 'declined', reasons: [`declined by ${event.by}`] },
+    reply: { outcome: 'declined', reasons: [`declined by ${event.by}`], message: `Declined. Access still ends at ${readableTime(record.window.notAfter)}.` },
   };
 }
 
@@ -551,17 +556,18 @@ function extend(grant: GrantFacts, extendBy: string, settings: Settings, by: Pic
   const planned = plannedWindowOf(grant.change);
   const result = computeExtension({ window: { notBefore: new Date(window.notBefore), notAfter: new Date(window.notAfter) }, accessLevel: level, extendBy, ...(planned ? { plannedWindow: planned } : {}) });
   if (!result.ok) {
+    const told = `Your extension by ${spoken(extendBy)} could not be granted. ${result.reason} ${stillEnds(window.notAfter)}`;
     return {
       ...nothing(grant),
-      effects: notes(grant, [['public', [`Your extension by ${spoken(extendBy)} could not be granted. ${result.reason} ${stillEnds(window.notAfter)}`]]]),
-      reply: { outcome: 'denied', notAfter: window.notAfter, reasons: [result.reason] },
+      effects: notes(grant, [['public', [told]]]),
+      reply: { outcome: 'denied', notAfter: window.notAfter, reasons: [result.reason], message: told },
     };
   }
   const notAfter = result.notAfter.toISOString();
   return {
     ...nothing(grant),
     effects: [{ kind: 'extend-access', notAfter, ...by, note: result.explanation }],
-    reply: { outcome: 'extended', notAfter, reasons: [...by.reasons, result.explanation] },
+    reply: { outcome: 'extended', notAfter, reasons: [...by.reasons, result.explanation], message: `Extended. ${result.explanation}` },
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readableTime } from '../../src/core';
 import { waitFor } from '../connector/support/harness';
 import { installApp, type AppUnderTest } from './support/install-app';
 import { answerApproval, raise, readTicket, resolve, resolveOk } from './support/ticket';
@@ -8,7 +9,7 @@ jest.setTimeout(90_000);
 const panelSchema = z.object({
   grant: z.object({ state: z.string(), window: z.object({ notAfter: z.string() }).optional() }),
   viewer: z.object({ isRequester: z.boolean(), roles: z.array(z.string()) }),
-  pendingExtension: z.object({ extendBy: z.string(), requestedAt: z.string(), group: z.string() }).nullable(),
+  pendingExtension: z.object({ extendBy: z.string(), requestedAt: z.string(), group: z.string(), groupName: z.string() }).nullable(),
   engine: z.string().nullable(),
 });
 
@@ -137,15 +138,15 @@ describe('panel and setup resolvers', () => {
 
     expect(await resolveOk(site, requester, 'requestExtension', { extendBy: 'PT1H' }, key)).toMatchObject({ outcome: 'needs-approval' });
     const waiting = await panel(approver, key);
-    expect(waiting.pendingExtension).toEqual({ extendBy: 'PT1H', requestedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), group: 'dba-leads' });
+    expect(waiting.pendingExtension).toEqual({ extendBy: 'PT1H', requestedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), group: 'dba-leads', groupName: 'DBA leads' });
     expect(await resolve(site, requester, 'requestExtension', { decision: 'approve' }, key)).toEqual({ ok: false, error: { code: 'forbidden', message: 'Only a member of DBA leads answers this extension.' } });
 
     const after = new Date(Date.parse(before) + 3_600_000).toISOString();
-    expect(await resolveOk(site, approver2, 'requestExtension', { decision: 'approve' }, key)).toMatchObject({ outcome: 'extended', notAfter: after });
+    expect(await resolveOk(site, approver2, 'requestExtension', { decision: 'approve' }, key)).toMatchObject({ outcome: 'extended', notAfter: after, message: `Extended. Access now ends at ${readableTime(after)}, 1 hour later.` });
     expect(await panel(requester, key)).toMatchObject({ pendingExtension: null, grant: { window: { notAfter: after } } });
 
     await resolveOk(site, requester, 'requestExtension', { extendBy: 'PT30M' }, key);
-    expect(await resolveOk(site, approver, 'requestExtension', { decision: 'decline' }, key)).toEqual({ outcome: 'declined', reasons: [`declined by ${approver}`] });
+    expect(await resolveOk(site, approver, 'requestExtension', { decision: 'decline' }, key)).toEqual({ outcome: 'declined', reasons: [`declined by ${approver}`], message: `Declined. Access still ends at ${readableTime(after)}.` });
     expect(await panel(requester, key)).toMatchObject({ pendingExtension: null, grant: { window: { notAfter: after } } });
     expect(await resolve(site, approver, 'requestExtension', { decision: 'approve' }, key)).toEqual({ ok: false, error: { code: 'invalid_state', message: 'No extension is waiting for approval.' } });
   });

@@ -227,15 +227,35 @@ describe('nextStep: what a grant does next, for every event', () => {
 
   it('tells the requester of an extension in plain words: how long, who decides, when access still ends', () => {
     const texts = (next: NextStep): string[] => next.effects.flatMap((effect) => (effect.kind === 'comment' ? [`${effect.visibility}: ${adfToText(effect.body)}`] : []));
-    expect(texts(nextStep(facts(ended), asked('PT90M'), context, minutes(20)))).toEqual([
-      'internal: Extension by PT90M asked; rule Production needs a DBA lead sends it to DBA leads.\n• the target orders-prod is in the prod environment',
+    const sent = nextStep(facts(ended), asked('PT90M'), context, minutes(20));
+    expect(texts(sent)).toEqual([
+      'internal: Extension by 1 hour 30 minutes asked; rule Production needs a DBA lead sends it to DBA leads.\n• the target orders-prod is in the prod environment',
       'public: Your extension by 1 hour 30 minutes needs approval by DBA leads. Access stays as it is until then; you will be told here when it is decided.',
     ]);
     const denied = nextStep(facts(onDev('maintenance')), asked(), context, minutes(20));
     expect(texts(denied)[1]).toMatch(new RegExp(`^public: Your extension by 1 hour was denied\\. .+\\nAccess still ends at ${readableTime(ended.window?.notAfter ?? '')}; raise a new request before then`));
-    expect(texts(nextStep(facts(atCap()), asked(), context, minutes(20)))).toEqual([
+    const atLimit = nextStep(facts(atCap()), asked(), context, minutes(20));
+    expect(texts(atLimit)).toEqual([
       `public: Your extension by 1 hour could not be granted. Access already ends at the maximum of 8 hours for Read-only troubleshooting. Access still ends at ${readableTime(minutes(490))}; raise a new request before then if you need more time.`,
     ]);
+    // The panel tells whoever asked what the requester's comment says, not the policy's trace.
+    for (const next of [sent, denied, atLimit]) expect(`public: ${next.reply?.message ?? ''}`).toBe(texts(next).at(-1)?.replace('\n', ' '));
+  });
+
+  it('tells whoever answered or was granted an extension the outcome in sentences, with no policy trace or account id', () => {
+    const granted = nextStep(facts(onDev('read-only')), asked(), context, minutes(20));
+    const approved = nextStep(facts(ended, { pendingExtension: pendingHour }), answered('approve'), context, minutes(30));
+    const declined = nextStep(facts(ended, { pendingExtension: pendingHour }), answered('decline'), context, minutes(30));
+    expect(granted.reply?.message).toMatch(/^Extended\. Access now ends at \w{3} \d{1,2} \w{3} \d{4}, \d\d:\d\d UTC, 1 hour later\.$/);
+    expect(approved.reply?.message).toBe(`Extended. Access now ends at ${readableTime(minutes(190))}, 1 hour later.`);
+    expect(declined.reply?.message).toBe(`Declined. Access still ends at ${readableTime(ended.window?.notAfter ?? '')}.`);
+    // The trace (lower-case clauses, the approver's account id) stays in the reasons the internal note records.
+    expect(granted.reply?.reasons).toContain('the access level is Read-only troubleshooting');
+    expect(approved.reply?.reasons).toContain('approved by acc-lead');
+    for (const next of [granted, approved, declined]) {
+      expect(next.reply?.message).not.toMatch(/\. [a-z]/);
+      expect(next.reply?.message).not.toContain('acc-');
+    }
   });
 
   it('records an extension made with its new window, and the warning moved before the new end', () => {

@@ -118,7 +118,7 @@ export const contracts = {
       /** The caller's roles on this ticket, as the resolvers check them (what the panel offers follows from them). */
       viewer: z.strictObject({ isRequester: z.boolean(), roles: z.array(viewerRoleSchema) }),
       /** An extension the policy sent to approvers, waiting for an answer (`requestExtension {decision}`). */
-      pendingExtension: z.strictObject({ extendBy: isoDurationSchema, requestedAt: instant, group: z.string() }).nullable(),
+      pendingExtension: z.strictObject({ extendBy: isoDurationSchema, requestedAt: instant, group: z.string(), groupName: z.string() }).nullable(),
       /** The engine of the grant's target, when the target is still known. */
       engine: targetSchema.shape.engine.nullable(),
       /** Display names of the accounts (and the app's own actors) the grant names, by id. */
@@ -171,7 +171,10 @@ export const contracts = {
     result: z.strictObject({
       outcome: z.enum(['extended', 'needs-approval', 'denied', 'declined']),
       notAfter: instant.optional(),
+      /** The policy's reasons (its trace, for the audit). */
       reasons: z.array(z.string()),
+      /** What the panel shows the person who asked or answered: in sentences, no trace, no account id. */
+      message: z.string(),
     }),
   },
   requestForm: {

@@ -36,7 +36,9 @@ export const getGrant = defineResolver('getGrant', {
       refusedApprovals: grant?.meta.refusedApprovals ?? [],
       credentialAvailable: Boolean(isRequester && grant?.record.state === 'active' && !grant.record.credential?.revealedAt),
       viewer: { isRequester, roles: VIEWER_ROLES.filter((role) => caller.roles.has(role)) },
-      pendingExtension: pending ? { extendBy: pending.extendBy, requestedAt: pending.at, group: pending.group } : null,
+      pendingExtension: pending
+        ? { extendBy: pending.extendBy, requestedAt: pending.at, group: pending.group, groupName: settings.approverGroups.find((group) => group.id === pending.group)?.name ?? pending.group }
+        : null,
       engine: engine ?? null,
       people,
       contact: config.contact ?? null,

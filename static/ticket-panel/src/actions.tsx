@@ -16,13 +16,6 @@ const EXTENSIONS = [
   { label: '4 hours', value: 'PT4H' },
 ];
 
-type ExtensionResult = { outcome: 'extended' | 'needs-approval' | 'denied' | 'declined'; notAfter?: string | undefined; reasons: string[] };
-
-function describeExtension(extension: ExtensionResult): string {
-  const words = { extended: 'Extended', 'needs-approval': 'The extension needs approval', denied: 'The extension was denied', declined: 'The extension was declined' }[extension.outcome];
-  return `${words}${extension.notAfter ? `; access ends at ${utcTime(extension.notAfter)}` : ''}.${extension.reasons.length ? ` ${extension.reasons.join('; ')}.` : ''}`;
-}
-
 /**
  * What the viewer may do, by the roles getGrant reports, each confirmed first and its result shown:
  * revoke (requester, approvers, agents, admins), ask for an extension (requester), answer a pending
@@ -62,7 +55,7 @@ export function Actions({ answer, grant, onChanged }: { answer: GrantAnswer; gra
       </Heading>
       {waiting && (
         <Text testId="pending-extension">
-          {`An extension by ${inWords(waiting.extendBy)} was asked at ${utcTime(waiting.requestedAt)} and waits for ${waiting.group}. Access stays as it is until then.`}
+          {`An extension by ${inWords(waiting.extendBy)} was asked at ${utcTime(waiting.requestedAt)} and waits for ${waiting.groupName}. Access stays as it is until then.`}
         </Text>
       )}
       <Inline space="space.100" alignBlock="end" shouldWrap>
@@ -101,7 +94,7 @@ export function Actions({ answer, grant, onChanged }: { answer: GrantAnswer; gra
               label="Request extension"
               title="Request more time?"
               confirmLabel="Request"
-              onConfirm={act(async () => describeExtension(await client.call('requestExtension', { extendBy })))}
+              onConfirm={act(async () => (await client.call('requestExtension', { extendBy })).message)}
             >
               <p>The policy decides the extension the same way as a new request: it may be granted at once, sent to an approver, or denied.</p>
             </ConfirmAction>
@@ -114,7 +107,7 @@ export function Actions({ answer, grant, onChanged }: { answer: GrantAnswer; gra
               title={`Approve the extension by ${inWords(pendingExtension.extendBy)}?`}
               confirmLabel="Approve"
               appearance="primary"
-              onConfirm={act(async () => describeExtension(await client.call('requestExtension', { decision: 'approve' })))}
+              onConfirm={act(async () => (await client.call('requestExtension', { decision: 'approve' })).message)}
             >
               <p>Access lasts longer by {inWords(pendingExtension.extendBy)}, within the access level's maximum.</p>
             </ConfirmAction>
@@ -122,7 +115,7 @@ export function Actions({ answer, grant, onChanged }: { answer: GrantAnswer; gra
               label="Decline extension"
               title="Decline the extension?"
               confirmLabel="Decline"
-              onConfirm={act(async () => describeExtension(await client.call('requestExtension', { decision: 'decline' })))}
+              onConfirm={act(async () => (await client.call('requestExtension', { decision: 'decline' })).message)}
             >
               <p>Access still ends when its window closes.</p>
             </ConfirmAction>

@@ -139,7 +139,7 @@ describe('the portal form in a browser', () => {
     await view.getByRole('button', { name: 'Request extension' }).click();
     // The panel's frame is as tall as its SQL console makes it: the dialog's button is reached by the keyboard.
     await view.getByRole('dialog').getByRole('button', { name: 'Request' }).press('Enter');
-    await view.getByText(/^Extended; access ends at .+ UTC\./).waitFor();
+    await view.getByText(/^Extended\. Access now ends at \w{3} \d{1,2} \w{3} \d{4}, \d\d:\d\d UTC, 1 hour later\.$/).waitFor();
 
     await raiseReadOnly(/^shop-prod — prod/, 'Check order statuses on prod');
     await state('Waiting for approval', 'awaiting-approval');
