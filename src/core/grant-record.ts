@@ -118,8 +118,8 @@ export interface TransitionInput {
   /** The rule that decided this step; also stored as the record's rule. */
   rule?: { id: string; name: string };
   note?: string;
-  /** The account that answered an approval (approval-approved). */
-  approver?: string;
+  /** The accounts whose approval counted (approval-approved; an extension an approver answered). */
+  approvers?: readonly string[];
   set?: GrantRecordPatch;
 }
 
@@ -153,7 +153,7 @@ export function recordTransition(record: GrantRecord, input: TransitionInput): G
   const next = {
     ...(retried ? restarted(patched) : patched),
     state: to,
-    approvers: input.approver ? [...record.approvers, { accountId: input.approver, at }] : record.approvers,
+    approvers: [...record.approvers, ...(input.approvers ?? []).map((accountId) => ({ accountId, at }))],
     history: history.slice(dropped),
     historyDropped: record.historyDropped + dropped,
     updatedAt: at,

@@ -580,7 +580,7 @@ function accessExtended(grant: GrantFacts, event: Extract<GrantEvent, { kind: 'a
     event: 'extended',
     actor: event.actor,
     ...(event.rule ? { rule: event.rule } : {}),
-    ...(event.approver ? { approver: event.approver } : {}),
+    ...(event.approver ? { approvers: [event.approver] } : {}),
     note: event.note,
     reasons: event.reasons,
     set: { window },

@@ -64,6 +64,16 @@ describe('grant record', () => {
     expect(record.history[0]?.rule).toEqual({ id: 'prod-needs-dba-lead', name: 'Production needs a DBA lead' });
   });
 
+  it('records every approver whose approval counted, by account id, and no note naming them', () => {
+    const waiting = recordTransition(requested(), { event: 'policy-needs-approval', at: T0, actor: 'app', set: { approval: { group: 'dba-leads', count: 2 } } });
+    const approved = recordTransition(waiting, { event: 'approval-approved', at: minutes(5), actor: 'acc-lead', approvers: ['acc-lead', 'acc-lead-2'] });
+    expect(approved.approvers).toEqual([
+      { accountId: 'acc-lead', at: minutes(5).toISOString() },
+      { accountId: 'acc-lead-2', at: minutes(5).toISOString() },
+    ]);
+    expect(approved.history.at(-1)).toEqual({ at: minutes(5).toISOString(), from: 'awaiting-approval', to: 'approved', event: 'approval-approved', actor: 'acc-lead' });
+  });
+
   it('does not change the record it was given', () => {
     const before = requested();
     const copy = structuredClone(before);

@@ -7,7 +7,7 @@ const TOKEN = 'job-1';
 
 function approved(): GrantRecord {
   const waiting = recordTransition(requested(), { event: 'policy-needs-approval', at: T0, actor: 'app', set: { approval: { group: 'dba-leads', count: 1 } } });
-  return recordTransition(waiting, { event: 'approval-approved', at: minutes(1), actor: 'acc-lead', approver: 'acc-lead' });
+  return recordTransition(waiting, { event: 'approval-approved', at: minutes(1), actor: 'acc-lead', approvers: ['acc-lead'] });
 }
 const granting = (): GrantRecord => recordTransition(approved(), { event: 'grant-started', at: minutes(2), actor: 'app' });
 const scheduled = (opensAt: Date): GrantRecord =>
@@ -62,7 +62,7 @@ const ended = activeRecord();
 const pastEnd = new Date(Date.parse(ended.window?.notAfter ?? '') + 60_000);
 
 const waiting = (): GrantRecord => recordTransition(requested(), { event: 'policy-needs-approval', at: T0, actor: 'app', set: { approval: { group: 'dba-leads', count: 1 } } });
-const approval = (): GrantEvent => ({ kind: 'approved', steps: [{ event: 'approval-approved', actor: 'acc-lead', approver: 'acc-lead' }], moves: [] });
+const approval = (): GrantEvent => ({ kind: 'approved', steps: [{ event: 'approval-approved', actor: 'acc-lead', approvers: ['acc-lead'] }], moves: [] });
 const byPolicy: GrantEvent = { kind: 'approved', steps: [{ event: 'policy-approved', actor: 'app' }], moves: [{ transition: 'Approved by policy' }] };
 
 const moved = (status: string, actor = 'acc-agent'): GrantEvent => ({ kind: 'status-changed', status, actor });
@@ -261,7 +261,7 @@ describe('nextStep: what a grant does next, for every event', () => {
   it('records an extension made with its new window, and the warning moved before the new end', () => {
     const next = nextStep(facts(ended, { pendingExtension: pendingHour }), extendedByLead, context, minutes(31));
     expect(next.record.window).toEqual({ notBefore: ended.window?.notBefore, notAfter: minutes(190).toISOString() });
-    expect(next.steps[0]).toMatchObject({ event: 'extended', actor: 'acc-lead', approver: 'acc-lead', reasons: ['approved by acc-lead'] });
+    expect(next.steps[0]).toMatchObject({ event: 'extended', actor: 'acc-lead', approvers: ['acc-lead'], reasons: ['approved by acc-lead'] });
     expect(next.warnAt).toEqual({ at: minutes(175).toISOString() });
   });
 

@@ -26,7 +26,7 @@ export function activeRecord(): GrantRecord {
     rule,
     set: { approval: { group: 'dba-leads', count: 1 } },
   });
-  record = recordTransition(record, { event: 'approval-approved', at: minutes(5), actor: 'acc-lead', approver: 'acc-lead' });
+  record = recordTransition(record, { event: 'approval-approved', at: minutes(5), actor: 'acc-lead', approvers: ['acc-lead'] });
   record = recordTransition(record, {
     event: 'grant-started',
     at: minutes(10),

@@ -23,7 +23,7 @@ export interface Step {
   actorName?: string;
   rule?: { id: string; name: string };
   note?: string;
-  approver?: string;
+  approvers?: readonly string[];
   set?: GrantRecordPatch;
   reasons?: readonly string[];
 }
@@ -77,7 +77,7 @@ export async function applySteps(stored: StoredGrant, settings: Settings, steps:
       actor: step.actor,
       ...(step.rule ? { rule: step.rule } : {}),
       ...(step.note ? { note: step.note } : {}),
-      ...(step.approver ? { approver: step.approver } : {}),
+      ...(step.approvers ? { approvers: step.approvers } : {}),
       ...(step.set ? { set: step.set } : {}),
     });
     if (!commented) continue;
