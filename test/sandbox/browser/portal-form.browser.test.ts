@@ -77,6 +77,13 @@ describe('the portal form in a browser', () => {
     await page.waitForURL(/#\/ticket\/DBA-\d+$/);
     const key = /DBA-\d+$/.exec(page.url())?.[0] ?? '';
     expect(await property(key)).toEqual({ target: 'shop-prod', accessLevel: 'schema-change', duration: 'PT8H', changeKey: 'CHG-1', justification: 'CHG-1: add the orders index' });
+
+    // The page JSM's REST `_links.web` names for the customer's request opens it, with the app's view of it.
+    const request = await fetch(`${sandbox.url}/rest/servicedeskapi/request/${key}`, { headers: { authorization: `Basic ${btoa('ana@example.com:x')}` } });
+    const { web } = z.object({ _links: z.object({ web: z.string() }) }).parse(await request.json())._links;
+    await page.goto(web);
+    await page.getByRole('heading', { name: new RegExp(`^${key} · Apply the orders index$`) }).waitFor();
+    await page.frameLocator('[data-testid="portal-request-panel"]').getByTestId('grant-state').waitFor();
   });
 
   it('warns on the break-glass type of what follows, and offers only break-glass levels', async () => {

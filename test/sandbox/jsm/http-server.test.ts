@@ -39,6 +39,17 @@ describe('HTTP server', () => {
     expect(bad.status).toBe(400);
   });
 
+  it("a request's REST links answer with that request and its issue", async () => {
+    const request = await fetch(`${server.url}/rest/servicedeskapi/request/${key}`, { headers: { Authorization: basic('dave@example.com') } });
+    const links = at(await request.json(), '_links') as Record<string, string>;
+    for (const [name, expected] of [['self', 'issueKey'], ['jiraRest', 'key']] as const) {
+      const link = new URL(links[name] ?? '');
+      const answer = await fetch(`${server.url}${link.pathname}`, { headers: { Authorization: basic('alice@example.com') } });
+      expect({ name, status: answer.status }).toEqual({ name, status: 200 });
+      expect(at(await answer.json(), expected)).toBe(key);
+    }
+  });
+
   it('answers 401 without credentials or for an unknown email', async () => {
     const anonymous = await fetch(`${server.url}/rest/api/3/myself`);
     expect(anonymous.status).toBe(401);
