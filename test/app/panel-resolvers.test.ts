@@ -70,6 +70,22 @@ describe('panel and setup resolvers', () => {
     expect(Object.values(people)).not.toContain(gone);
   });
 
+  it('reads a name through the user API once, and names it from the cache on the next view', async () => {
+    const { site } = app;
+    const lead = site.jsm.admin.createUser({ email: 'cached.lead@example.com', displayName: 'Cached Lead' }).accountId;
+    site.jsm.admin.addToGroup('dba-leads', lead);
+    const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'emergency-fix', duration: 'PT1H', justification: 'fix order 6' });
+    expect(await answerApproval(site, key, lead, 'approve')).toBe(200);
+    const account = z.looseObject({ accountId: z.string() });
+    const reads = () => site.appCalls.filter((recorded) => recorded.path === '/rest/api/3/user' && account.safeParse(recorded.response).data?.accountId === lead).length;
+    const named = async () => z.object({ people: z.record(z.string(), z.string()) }).parse(await resolveOk(site, site.people.agent, 'getGrant', {}, key)).people[lead];
+    expect(reads()).toBe(0);
+    expect(await named()).toBe('Cached Lead');
+    expect(reads()).toBe(1);
+    expect(await named()).toBe('Cached Lead');
+    expect(reads()).toBe(1);
+  });
+
   it('an approver of the grant revokes it; the comments name the approver, and the embedded target is reached through the SQL console', async () => {
     const { site } = app;
     const key = await approvedFix();
