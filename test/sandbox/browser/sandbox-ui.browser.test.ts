@@ -78,6 +78,13 @@ describe('the sandbox in a browser', () => {
 
     // The requester queries from the ticket: through the gateway, as the grant, with no password revealed.
     await signInAs('ana@example.com');
+    // As a customer, in the portal's request view (not the agents' issue panel): who approved, under which rule and why.
+    await page.getByTestId('portal-request-panel').waitFor();
+    expect(await page.getByTestId('issue-panel').count()).toBe(0);
+    const details = panel().getByLabel('Access details');
+    await details.getByText(/^Lee Adams \(DBA lead\) at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/).waitFor();
+    expect(await details.textContent()).toContain('rule "Production needs a DBA lead"');
+    expect(await panel().getByLabel('Decision reasons').getByRole('listitem').allTextContents()).toEqual(['the target shop-prod is in the prod environment']);
     const run = async (sql: string) => {
       await panel().getByLabel('Statement', { exact: true }).fill(sql);
       await panel().getByRole('button', { name: 'Run', exact: true }).click();
