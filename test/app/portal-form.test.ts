@@ -47,6 +47,13 @@ describe('portal request form', () => {
     expect(breakGlass).toMatchObject({ kind: 'break-glass', levels: [{ id: 'emergency-fix' }] });
     expect(await resolveOk(site, site.people.requester2, 'requestForm', { requestTypeId: '999' })).toEqual({ kind: null, targets: [], levels: [] });
     expect(await resolve(site, site.people.requester2, 'requestForm', { requestTypeId: ids.requestTypes.access, extra: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+
+    // Whom to ask, once an admin names someone, comes with the form.
+    expect(await resolveOk(site, site.people.requester2, 'requestForm', { requestTypeId: ids.requestTypes.access })).not.toHaveProperty('contact');
+    const current = z.object({ settings: z.unknown(), appConfig: z.record(z.string(), z.unknown()) }).parse(await resolveOk(site, site.people.admin, 'getSettings'));
+    await resolveOk(site, site.people.admin, 'saveSettings', { settings: current.settings, appConfig: { ...current.appConfig, contact: 'the DBA team (#dba-help)' } });
+    expect(await resolveOk(site, site.people.requester2, 'requestForm', { requestTypeId: ids.requestTypes.access })).toMatchObject({ contact: 'the DBA team (#dba-help)' });
+    await resolveOk(site, site.people.admin, 'saveSettings', { settings: current.settings, appConfig: current.appConfig });
   });
 
   it('finds open changes by key or summary with their status and planned window', async () => {

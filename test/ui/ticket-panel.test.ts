@@ -170,13 +170,17 @@ describe('ticket panel', () => {
     expect(screen.getByText('Approved; access starts when its window opens.')).toBeTruthy();
   });
 
-  it('denied: the reasons in plain words, no actions', async () => {
+  it('denied: the reasons in plain words, no actions, and whom to ask', async () => {
     const { site } = app;
+    const current = (await resolveOk(site, site.people.admin, 'getSettings')) as { settings: unknown; appConfig: Record<string, unknown> };
+    await resolveOk(site, site.people.admin, 'saveSettings', { settings: current.settings, appConfig: { ...current.appConfig, contact: 'the DBA team (#dba-help)' } });
     const key = await raise(site, app.ids, site.people.requester, { target: 'demo', accessLevel: 'schema-change' });
     panel(site.people.requester, key);
     await stateShown('Denied');
     expect(within(screen.getByLabelText('Decision reasons')).getByText('The target demo does not offer Schema change (connector role ddl).')).toBeTruthy();
     expect(screen.queryByRole('button')).toBeNull();
+    expect(screen.getByText('Questions about this access? Ask the DBA team (#dba-help).')).toBeTruthy();
+    await resolveOk(site, site.people.admin, 'saveSettings', { settings: current.settings, appConfig: current.appConfig });
   });
 
   it('expired: the timeline shows the whole lifecycle', async () => {
