@@ -53,7 +53,7 @@ export function computeWindow(input: WindowInput): WindowResult {
   if (bound && !planned) {
     const reason = level.requiresChange
       ? `${level.name} needs a linked change request with a planned start and end.`
-      : `${level.name} is bound to a maintenance window; link a change request with a planned start and end.`;
+      : `${level.name} lasts the planned window of a change request: link one with a planned start and end.`;
     return { ok: false, code: 'planned_window_missing', reason };
   }
   const activePlan = bound ? planned : undefined;

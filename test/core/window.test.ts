@@ -50,7 +50,7 @@ describe('computeWindow', () => {
     ['a change-bound level without a planned window', { now: NOW, accessLevel: level('schema-change') }, 'planned_window_missing',
       'Schema change needs a linked change request with a planned start and end.'],
     ['a window-bound level without a planned window', { now: NOW, accessLevel: level('maintenance') }, 'planned_window_missing',
-      'Maintenance window is bound to a maintenance window; link a change request with a planned start and end.'],
+      'Maintenance window lasts the planned window of a change request: link one with a planned start and end.'],
     ['a start before the planned start', { now: NOW, accessLevel: level('schema-change'), requestedStart: at('2026-11-23T09:30:00Z'), plannedWindow: PLAN },
       'starts_before_planned_window', "The requested start Mon 23 Nov 2026, 09:30 UTC is before the change's planned start Mon 23 Nov 2026, 10:00 UTC."],
     ['a planned window that is over', { now: at('2026-11-23T13:00:00Z'), accessLevel: level('schema-change'), plannedWindow: PLAN },
