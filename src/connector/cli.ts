@@ -7,7 +7,6 @@ import { startConnector } from './connector';
 import { driverFactories } from './drivers/registry';
 import { PGLITE_WARNING } from './drivers/pglite';
 import { embeddedDefaultConfig } from './embedded-default';
-import { tuneHeapForGateway } from './heap-tuning';
 import { createLogger } from './log';
 
 const USAGE = `Usage: jit-connector [--config FILE] [--data DIR] [--check [--offline]]
@@ -18,8 +17,6 @@ const USAGE = `Usage: jit-connector [--config FILE] [--data DIR] [--check [--off
                  would make it degraded (unreachable, clock skew, no database-side expiry), and exit
   --offline      with --check: validate the config only, connect to nothing
   --help         this text`;
-
-tuneHeapForGateway();
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

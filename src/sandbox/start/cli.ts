@@ -1,12 +1,9 @@
 // Loads the Forge emulator first (platform globals before @forge/api), through start-sandbox.
 import { ZodError, z } from 'zod';
-import { tuneHeapForGateway } from '../../connector/heap-tuning';
 import { banner } from './banner';
 import { printReadableLogs } from './log-lines';
 import { USAGE, parseCommandLine, sandboxOptionsSchema } from './options';
 import { startSandbox } from './start-sandbox';
-
-tuneHeapForGateway();
 
 async function main(): Promise<number> {
   const command = parseCommandLine(process.argv.slice(2));
