@@ -34,6 +34,11 @@ export class GatewaySession {
   readonly grantId: string;
   private readonly closed: Promise<void>;
   private readonly tracker: StatementTracker;
+  private readonly scanner: BackendScanner;
+  /** Answers relayed but not yet read for the record, with when each arrived. */
+  private unread: { chunk: Buffer; at: number }[] = [];
+  /** While the record reads an answer: when it arrived, which is when its statements finished. */
+  private readingAt: number | undefined;
   private ended = false;
 
   constructor(private readonly options: SessionOptions) {
@@ -41,9 +46,9 @@ export class GatewaySession {
     this.grantId = options.grantId;
     const { client, backend } = options;
     const server = backend.socket;
-    const tracker = new StatementTracker(options.id, options.mode, options.record, { now: options.now, monotonic: () => performance.now() });
+    const tracker = new StatementTracker(options.id, options.mode, options.record, { now: options.now, monotonic: () => this.readingAt ?? performance.now() });
     const framer = new MessageFramer();
-    const scanner = new BackendScanner((event) => tracker.fromServer(event));
+    this.scanner = new BackendScanner((event) => tracker.fromServer(event));
 
     client.on('data', (chunk: Buffer) => {
       let messages: Buffer[];
@@ -71,12 +76,13 @@ export class GatewaySession {
           return;
         }
       }
-      // The answer goes out first; reading it for the record (and parsing what it answers) comes after.
+      // The answer goes out first; reading it for the record (and parsing what it answers) waits until the
+      // answers every session has ready now have been relayed.
       if (!client.write(chunk)) {
         server.pause();
         client.once('drain', () => server.resume());
       }
-      scanner.push(chunk);
+      if (this.unread.push({ chunk, at: performance.now() }) === 1) setImmediate(this.readAnswers);
     });
     this.tracker = tracker;
     this.closed = new Promise<void>((resolve) => {
@@ -122,10 +128,20 @@ export class GatewaySession {
     return type === 0x51 ? queryMessage(refusedStatement(refusal)) : refusedParse(message, refusal);
   }
 
+  /** Reads the relayed answers for the record, in the order they came. */
+  private readonly readAnswers = (): void => {
+    for (const { chunk, at } of this.unread.splice(0)) {
+      this.readingAt = at;
+      this.scanner.push(chunk);
+    }
+    this.readingAt = undefined;
+  };
+
   /** Tells the client why (a FATAL error it shows), then closes both sides; resolves once both are closed. */
   end(code: string, message: string): Promise<void> {
     if (!this.ended) {
       this.options.log.info({ event: 'gateway.session_ended', grantId: this.grantId, session: this.id, code });
+      this.readAnswers();
       this.tracker.end(code);
       this.options.client.end(errorResponse({ severity: 'FATAL', code, message }));
       this.options.backend.socket.destroy();
@@ -136,6 +152,7 @@ export class GatewaySession {
   }
 
   private destroy(): void {
+    this.readAnswers();
     if (!this.ended) this.tracker.end('08006');
     this.ended = true;
     this.options.client.destroy();
