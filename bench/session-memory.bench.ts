@@ -10,7 +10,7 @@ import { markdownTable } from './support/table';
 
 /**
  * One long session per wire protocol through the SQL gateway: 100,000 statements, each with a literal of its own,
- * on one connection, with the connector in its own process. Its resident memory is sampled throughout and compared
+ * on one connection, each in a connector process of its own. Its resident memory is sampled throughout and compared
  * with its idle memory before the session (after a short first session warmed it up); then the record is read back
  * through the activity endpoint (which streams it) and must hold every statement. The aim: within 50 MB of idle,
  * and the record complete.
@@ -20,6 +20,8 @@ const STATEMENTS = Number(process.env.BENCH_STATEMENTS ?? 100_000);
 const WARM_UP = 1_000;
 const LIMIT_MB = 50;
 const principal = { accountId: 'bench', email: 'bench@example.com', dbUser: null };
+
+type Grant = Awaited<ReturnType<ConnectorProcess['client']['createGrant']>>;
 
 interface Session {
   query(sql: string): Promise<unknown>;
@@ -85,46 +87,42 @@ async function main() {
   const config = writeConfig([pgTarget, myTarget], {
     gateway: { postgres: { listen: { host: '127.0.0.1', port: 0 } }, mysql: { listen: { host: '127.0.0.1', port: 0 } } },
   });
-  const connector = await spawnConnector(['--config', config.configPath]);
+  const notAfter = new Date(Date.now() + 3600_000).toISOString();
+  let sessions = 0;
+  /** One session in a connector process of its own, so that no session's heap shapes another's. */
+  const session = async (name: string, target: string, open: (login: Grant) => Promise<Session>, statement: (index: number) => string): Promise<string[]> => {
+    const connector = await spawnConnector(['--config', config.configPath]);
+    try {
+      const login = await connector.client.createGrant({ grantId: `bench-${suffix}-${(sessions += 1)}`, target, role: 'read', principal, mode: 'ephemeral', notAfter, ticket: 'BENCH-1', reason: 'bench' });
+      const row = await measure(connector, () => open(login), login.grantId, statement);
+      await connector.client.revokeGrant(login.grantId);
+      return [name, ...row];
+    } finally {
+      await connector.stop();
+    }
+  };
+  const openPostgres = async (login: Grant): Promise<Session> => {
+    const client = new Client({ host: login.connect.host, port: login.connect.port, database: login.connect.database, user: login.username, password: login.password ?? '', options: `-c search_path=s_${suffix}` });
+    await client.connect();
+    return { query: (sql) => client.query(sql), end: () => client.end() };
+  };
+  const openMysql = async (login: Grant): Promise<Session> => {
+    const connection = await mysql.createConnection({ host: login.connect.host, port: login.connect.port, database: login.connect.database, user: login.username, password: login.password ?? '' });
+    return { query: (sql) => connection.query(sql), end: () => connection.end() };
+  };
+  const byId = (index: number) => `SELECT id, total FROM orders WHERE id = ${(index % 1000) + 1}`;
   try {
-    const notAfter = new Date(Date.now() + 3600_000).toISOString();
-    const grant = (grantId: string, target: string) => connector.client.createGrant({ grantId, target, role: 'read', principal, mode: 'ephemeral', notAfter, ticket: 'BENCH-1', reason: 'bench' });
-    const pgGrant = await grant(`bench-pg-${suffix}`, pgTarget.id);
-    const myGrant = await grant(`bench-my-${suffix}`, myTarget.id);
-    const myStringsGrant = await grant(`bench-my-strings-${suffix}`, myTarget.id);
-    const rows: string[][] = [];
-    rows.push([
-      'PostgreSQL wire (pg)',
-      ...(await measure(
-        connector,
-        async () => {
-          const client = new Client({ host: pgGrant.connect.host, port: pgGrant.connect.port, database: pgGrant.connect.database, user: pgGrant.username, password: pgGrant.password ?? '', options: `-c search_path=s_${suffix}` });
-          await client.connect();
-          return { query: (sql) => client.query(sql), end: () => client.end() };
-        },
-        pgGrant.grantId,
-        (index) => `SELECT id, total FROM orders WHERE id = ${(index % 1000) + 1}`,
-      )),
-    ]);
-    const openMysql = (login: typeof myGrant) => async (): Promise<Session> => {
-      const session = await mysql.createConnection({ host: login.connect.host, port: login.connect.port, database: login.connect.database, user: login.username, password: login.password ?? '' });
-      return { query: (sql) => session.query(sql), end: () => session.end() };
-    };
-    rows.push(['MySQL wire (mysql2)', ...(await measure(connector, openMysql(myGrant), myGrant.grantId, (index) => `SELECT id, total FROM orders WHERE id = ${(index % 1000) + 1}`))]);
-    // A string literal: no statement shape is shared, so every text is parsed.
-    rows.push([
-      'MySQL wire (mysql2), string literals',
-      ...(await measure(connector, openMysql(myStringsGrant), myStringsGrant.grantId, (index) => `SELECT id, total FROM orders WHERE id = CAST('${(index % 1000) + 1}' AS SIGNED)`)),
-    ]);
+    const rows = [
+      await session('PostgreSQL wire (pg)', pgTarget.id, openPostgres, byId),
+      await session('MySQL wire (mysql2)', myTarget.id, openMysql, byId),
+      // A string literal: no statement shape is shared, so every text is parsed.
+      await session('MySQL wire (mysql2), string literals', myTarget.id, openMysql, (index) => `SELECT id, total FROM orders WHERE id = CAST('${(index % 1000) + 1}' AS SIGNED)`),
+    ];
     process.stdout.write(
-      `One session of ${STATEMENTS} statements per wire protocol, one at a time, through the gateway, after a ${WARM_UP}-statement session that warms the connector up; the connector in its own process, its RSS sampled every 100 ms. Aim: peak within ${LIMIT_MB} MB of idle, and the record complete.\n\n`,
+      `One session of ${STATEMENTS} statements each, one at a time, through the gateway, after a ${WARM_UP}-statement session that warms the connector up; each in a connector process of its own, its RSS sampled every 100 ms. Aim: peak within ${LIMIT_MB} MB of idle, and the record complete.\n\n`,
     );
-    process.stdout.write(markdownTable(['protocol', 'statements', 'statements/s', 'RSS at start', `idle RSS after ${WARM_UP} statements`, 'peak RSS', 'peak − idle', 'after reading the record − idle', 'recorded', 'within aim'], rows));
-    await connector.client.revokeGrant(pgGrant.grantId);
-    await connector.client.revokeGrant(myGrant.grantId);
-    await connector.client.revokeGrant(myStringsGrant.grantId);
+    process.stdout.write(markdownTable(['session', 'statements', 'statements/s', 'RSS at start', `idle RSS after ${WARM_UP} statements`, 'peak RSS', 'peak − idle', 'after reading the record − idle', 'recorded', 'within aim'], rows));
   } finally {
-    await connector.stop();
     config.remove();
     await pgFixture.cleanup();
     await myFixture.cleanup();
