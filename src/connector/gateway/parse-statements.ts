@@ -61,8 +61,7 @@ function readStatements(sql: string): readonly ParsedStatement[] | undefined {
   const shape = shapes.get(normalized, readShape);
   if (shape === null) return readEach(sql);
   // Only literals differ from the normalized text, and none sits before the statement or after it.
-  const bytes = Buffer.from(sql, 'utf8');
-  const text = bytes.subarray(shape.start, shape.tail === undefined ? undefined : bytes.length - shape.tail).toString('utf8').trim();
+  const text = between(sql, shape.start, shape.tail === undefined ? undefined : Buffer.byteLength(sql, 'utf8') - shape.tail);
   return Object.freeze([Object.freeze({ kind: shape.kind, tables: shape.tables, text, normalized: shape.normalized })]);
 }
 
@@ -85,15 +84,18 @@ function readEach(sql: string): readonly ParsedStatement[] | undefined {
 
 /** The statements of a parse tree with their text (literals as written), kind and tables. */
 function readTree(sql: string, tree: PostgresTree): Omit<ParsedStatement, 'normalized'>[] {
-  // Statement offsets count UTF-8 bytes, not UTF-16 code units (the same, in ASCII text).
-  const bytes = Buffer.byteLength(sql, 'utf8') === sql.length ? undefined : Buffer.from(sql, 'utf8');
   return (tree.stmts ?? []).map((raw) => {
     const start = raw.stmt_location ?? 0;
-    const end = raw.stmt_len === undefined || raw.stmt_len === 0 ? undefined : start + raw.stmt_len;
-    const text = (bytes ? bytes.subarray(start, end).toString('utf8') : sql.slice(start, end)).trim();
+    const text = between(sql, start, raw.stmt_len === undefined || raw.stmt_len === 0 ? undefined : start + raw.stmt_len);
     const [type, body] = Object.entries(raw.stmt ?? {})[0] ?? ['', {}];
     return { kind: kindOf(type, body), tables: Object.freeze(tablesOf(body)) as string[], text };
   });
+}
+
+/** The text between two offsets of a query string, trimmed. Offsets count UTF-8 bytes (characters, in ASCII text). */
+function between(sql: string, start: number, end: number | undefined): string {
+  const text = Buffer.byteLength(sql, 'utf8') === sql.length ? sql.slice(start, end) : Buffer.from(sql, 'utf8').subarray(start, end).toString('utf8');
+  return text.trim();
 }
 
 const WRITES = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'TruncateStmt']);
