@@ -102,8 +102,8 @@ export function customerRequestView(state: State, issue: Issue) {
     requestFieldValues,
     currentStatus: { status: status.name, statusCategory: CATEGORY[status.category], statusDate: dateDto(issue.statusChanged) },
     _links: {
-      // The platform API this site serves is version 3 (real JSM links version 2, which is not emulated here).
-      jiraRest: `${state.baseUrl}/rest/api/3/issue/${issue.id}`,
+      // As JSM links it: to the platform API's version 2, which this emulator does not serve (its spec is version 3).
+      jiraRest: `${state.baseUrl}/rest/api/2/issue/${issue.id}`,
       web: `${state.baseUrl}/servicedesk/customer/portal/${issue.request.serviceDeskId}/${issue.key}`,
       agent: `${state.baseUrl}/browse/${issue.key}`,
       self: api(state, `/request/${issue.id}`),
