@@ -155,7 +155,8 @@ describe('request paths through the emulators with the project connector', () =>
     expect(refused.status).toBe('Waiting for approval');
     expect(refused.property).toMatchObject({ state: 'awaiting-approval', approvers: [] });
     expect(refused.internal.join('\n')).toContain('Approval refused: the requester approved their own request');
-    expect(refused.internal.join('\n')).toContain(`Refused approval by ${lead}`);
+    expect(refused.internal.join('\n')).toContain('Refused approval by Dan Lead at ');
+    expect(refused.internal.join('\n')).not.toContain(lead);
     expect(refused.public[refused.public.length - 1]).toBe(
       'The approval did not count: a requester never approves their own access. The request is back with the approvers; you will be told here when it is decided.',
     );
@@ -172,7 +173,7 @@ describe('request paths through the emulators with the project connector', () =>
     const seen = await requesterSees(key, lead);
     expect(seen).toEqual(granted.public);
     const text = seen.join('\n');
-    for (const secret of ['Approval refused', `Refused approval by ${lead}`, 'Bob Approver', site.people.approver]) expect(text).not.toContain(secret);
+    for (const secret of ['Approval refused', 'Refused approval by', 'Bob Approver', site.people.approver]) expect(text).not.toContain(secret);
   });
 
   it('break-glass grants at once, alerts (internal comment and webhook) and opens a linked review task', async () => {

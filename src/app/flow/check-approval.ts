@@ -1,4 +1,4 @@
-import { countApprovals, type Settings } from '../../core';
+import { countApprovals, readableTime, type Settings } from '../../core';
 import type { AppConfig } from '../storage/app-config';
 import { isAppError } from '../app-error';
 import { jira } from '../jira/jira-client';
@@ -52,7 +52,8 @@ export async function checkApproval(stored: StoredGrant, settings: Settings, con
   const { reason, told } = count;
   const at = new Date().toISOString();
   const refused = count.refused.map((accountId) => ({ accountId, at, reason }));
-  const note = [`Approval refused: ${reason}.`, ...refused.map((entry) => `Refused approval by ${entry.accountId} at ${entry.at}.`)];
+  const nameOf = (accountId: string) => approved.find((entry) => entry.approver.accountId === accountId)?.approver.displayName ?? 'an approver Jira cannot name';
+  const note = [`Approval refused: ${reason}.`, ...refused.map((entry) => `Refused approval by ${nameOf(entry.accountId)} at ${readableTime(entry.at, 'seconds')}.`)];
   // Claimed with its note first, so of two deliveries only one refuses, moves the ticket back and says so.
   const kept = await oweTicketWrites(stored, {
     meta: { refusedApprovals: [...stored.meta.refusedApprovals, ...refused].slice(-20) },
