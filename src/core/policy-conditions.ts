@@ -1,5 +1,6 @@
 import { describeDuration, parseDuration } from './duration';
 import { isWithinBusinessHours } from './business-hours';
+import { readableTime } from './readable-time';
 import type { AccessRequest } from './access-request';
 import type { RuleConditions } from './policy-schema';
 import type { AccessLevel, BusinessHours, Settings, Target } from './settings-schema';
@@ -76,8 +77,8 @@ const checkers: Checkers = {
     if (!change) return { passed: false, reason: 'no change request is linked, so there is no planned window' };
     if (!plannedWindow) return { passed: false, reason: `the change ${change.key} has no planned start and end` };
     const inside = requestedWindow.start >= plannedWindow.start && requestedWindow.end <= plannedWindow.end;
-    const asked = `${requestedWindow.start.toISOString()} to ${requestedWindow.end.toISOString()}`;
-    const plan = `${plannedWindow.start.toISOString()} to ${plannedWindow.end.toISOString()}`;
+    const asked = `${readableTime(requestedWindow.start)} to ${readableTime(requestedWindow.end)}`;
+    const plan = `${readableTime(plannedWindow.start)} to ${readableTime(plannedWindow.end)}`;
     return {
       passed: inside,
       reason: `the requested window (${asked}) ${inside ? 'lies' : 'does not lie'} inside the planned window of ${change.key} (${plan})`,
