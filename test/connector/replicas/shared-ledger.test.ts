@@ -13,10 +13,11 @@ const GRANTS = 300;
 const CREATE_BUDGET_MS = 12_000;
 const EXPIRY_WINDOW_MS = 2_000;
 /**
- * On time: a grant a live replica expires goes within a second of notAfter; one a dead replica had claimed waits
- * for that replica's lease to run out first.
+ * On time: a grant a dead replica had claimed goes once that replica's lease has run out, not at the next hourly
+ * reconciliation. The survivor then revokes the dead one's batch on top of its own while the rest of the suite
+ * shares the two cores: 1.02 and 1.06 s after the lease in two CI runs, so two seconds are allowed.
  */
-const ON_TIME_MS = LEASE_MS + 1_000;
+const ON_TIME_MS = LEASE_MS + 2_000;
 /** Grants one replica's scheduler works on at once (its default), so at most this many are cut off by a kill. */
 const SCHEDULER_CONCURRENCY = 8;
 const principal = { accountId: 'acc-replica', email: null, dbUser: null };
