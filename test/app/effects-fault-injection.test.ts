@@ -4,6 +4,16 @@ import { freePort, settle } from './support/app-site';
 import { installApp, type AppUnderTest } from './support/install-app';
 import { asUser, call, raise, readTicket, resolveOk } from './support/ticket';
 
+/** Moves the grant's owed writes and its queued job twenty minutes into the past, as if the sweep came then. */
+function age(app: AppUnderTest, key: string): void {
+  const value = z
+    .looseObject({ meta: z.looseObject({ effects: z.array(z.looseObject({ at: z.string() })), job: z.looseObject({ deliverAt: z.string() }).optional() }) })
+    .parse(app.site.runtime.inspect.kvs().entities.grant?.[key]);
+  const past = new Date(Date.now() - 20 * 60_000).toISOString();
+  const meta = { ...value.meta, effects: value.meta.effects.map((effect) => ({ ...effect, at: past })), ...(value.meta.job ? { job: { ...value.meta.job, deliverAt: past } } : {}) };
+  app.site.runtime.kvsStoreForTests.set({ kind: 'entity', entityName: 'grant' }, key, { ...value, dueAt: 0, meta });
+}
+
 jest.setTimeout(180_000);
 
 /** The Jira writes of one lifecycle (auto-approved, granted, revoked by the requester), in the order the app makes them. */
@@ -95,15 +105,6 @@ describe('a queue consumer cut off at its time limit while moving the ticket', (
     await app.stop();
   });
 
-  /** Moves the grant's owed writes and queued job twenty minutes into the past, as if the sweep came then. */
-  function age(key: string): void {
-    const value = z
-      .looseObject({ meta: z.looseObject({ effects: z.array(z.looseObject({ at: z.string() })), job: z.looseObject({ deliverAt: z.string() }).optional() }) })
-      .parse(app.site.runtime.inspect.kvs().entities.grant?.[key]);
-    const past = new Date(Date.now() - 20 * 60_000).toISOString();
-    const meta = { ...value.meta, effects: value.meta.effects.map((effect) => ({ ...effect, at: past })), ...(value.meta.job ? { job: { ...value.meta.job, deliverAt: past } } : {}) };
-    app.site.runtime.kvsStoreForTests.set({ kind: 'entity', entityName: 'grant' }, key, { ...value, dueAt: 0, meta });
-  }
 
   it('converges: the ticket, the property, the entity and the connector', async () => {
     const { site } = app;
@@ -118,7 +119,7 @@ describe('a queue consumer cut off at its time limit while moving the ticket', (
     expect(storedSchema.parse(site.runtime.inspect.kvs().entities.grant?.[key]).record.state).toBe('active');
 
     for (let round = 0; round < 3; round += 1) {
-      age(key);
+      age(app, key);
       expect((await site.runtime.runScheduledTrigger('expiry-sweep')).ok).toBe(true);
       await settle(site);
     }
@@ -219,15 +220,6 @@ describe('a break-glass trigger cut off at its time limit while creating the rev
     await new Promise((done) => receiver.close(done));
   });
 
-  /** Moves the grant's owed writes and its job twenty minutes into the past, as if the sweep came then. */
-  function age(key: string): void {
-    const value = z
-      .looseObject({ meta: z.looseObject({ effects: z.array(z.looseObject({ at: z.string() })), job: z.looseObject({ deliverAt: z.string() }).optional() }) })
-      .parse(app.site.runtime.inspect.kvs().entities.grant?.[key]);
-    const past = new Date(Date.now() - 20 * 60_000).toISOString();
-    const meta = { ...value.meta, effects: value.meta.effects.map((effect) => ({ ...effect, at: past })), ...(value.meta.job ? { job: { ...value.meta.job, deliverAt: past } } : {}) };
-    app.site.runtime.kvsStoreForTests.set({ kind: 'entity', entityName: 'grant' }, key, { ...value, dueAt: 0, meta });
-  }
   const state = (key: string) => z.object({ record: z.object({ state: z.string() }), meta: z.object({ effects: z.array(z.unknown()), reviewTask: z.string().optional() }) }).parse(app.site.runtime.inspect.kvs().entities.grant?.[key]);
 
   it('sends the lost grant job again while the task is still owed, and makes the task once Jira takes it', async () => {
@@ -240,14 +232,14 @@ describe('a break-glass trigger cut off at its time limit while creating the rev
 
     // Jira refuses the task at the sweep's first try too; the job is not held back by it.
     site.failOnce(createsTask);
-    age(key);
+    age(app, key);
     expect((await site.runtime.runScheduledTrigger('expiry-sweep')).ok).toBe(true);
     await settle(site);
     expect(state(key).record.state).toBe('active');
     expect((await app.connector.client.getGrant(`${key}.1`)).state).toBe('active');
 
     for (let round = 0; round < 2; round += 1) {
-      age(key);
+      age(app, key);
       expect((await site.runtime.runScheduledTrigger('expiry-sweep')).ok).toBe(true);
       await settle(site);
     }
