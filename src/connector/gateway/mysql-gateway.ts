@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Connection } from 'mysql2';
 import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
@@ -11,7 +12,7 @@ import type { GatewayCredentials } from './gateway-credentials';
 import { ACCESS_DENIED, authenticateClient, type AuthenticatedClient } from './mysql/authenticate-client';
 import { clearMisreadModes } from './mysql/clear-misread-modes';
 import { CLIENT } from './mysql/handshake';
-import { openMysqlBackend } from './mysql/mysql-backend';
+import { openMysqlBackend, takeSocket } from './mysql/mysql-backend';
 import { MysqlSession, type MysqlSessionOptions } from './mysql/mysql-session';
 import { errPacket, okPacket } from './mysql/packets';
 import { mysqlGuardRefusal } from './guards/check-mysql-guards';
@@ -44,7 +45,7 @@ interface Serving {
 /**
  * The MySQL-wire gateway for MySQL/MariaDB targets with `access: gateway`. It runs the handshake itself
  * (authenticateClient), then opens its own session to the database as the grant's login and serves the client's commands through
- * the statement pipeline (MysqlSession).
+ * the statement pipeline (MysqlSession): relaying the server's own answers, or, where the level masks, mysql2's reading of them.
  */
 export class MysqlGateway {
   private readonly server: Server;
@@ -112,6 +113,7 @@ export class MysqlGateway {
     let catalog: MysqlMaskingCatalog | undefined;
     const targetDatabase = decodeURIComponent(new URL(target.config.url).pathname.slice(1));
     let backend: Connection | undefined;
+    let relay: Duplex | undefined;
     try {
       backend = await openMysqlBackend(
         target.config.url,
@@ -123,6 +125,8 @@ export class MysqlGateway {
       if (guards.includes('read-only')) await backend.promise().query('SET SESSION TRANSACTION READ ONLY');
       if (guards.length > 0 || masking !== undefined) await clearMisreadModes(backend);
       if (masking !== undefined) catalog = await loadMysqlMaskingCatalog(backend, masking);
+      // With nothing to mask, the server's answers need no reading but the record's: its packets are relayed as they are.
+      if (catalog === undefined) relay = takeSocket(backend);
     } catch (error) {
       backend?.destroy();
       this.options.log.warn({ event: 'gateway.backend_failed', grantId: login.grantId, target: login.target, error: (error as Error).message });
@@ -135,6 +139,7 @@ export class MysqlGateway {
       client: transport,
       framer: Object.assign(client.framer, { limit: MAX_COMMAND_PACKET }),
       backend,
+      relay,
       mode: target.config.record ?? 'normalized',
       screen: screenFor(guards, catalog),
       masks: masksFor(catalog, this.options.hashKey),

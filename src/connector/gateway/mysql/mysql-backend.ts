@@ -1,17 +1,28 @@
+import { connect } from 'node:net';
+import { Duplex } from 'node:stream';
 import { createConnection, type Connection, type FieldPacket } from 'mysql2';
 import { loginUrl } from '../login-url';
+import { ClassicGreeting } from './classic-greeting';
 import { lenencString, packet } from './packets';
 
 /**
  * Opens the gateway's own session to the database as the grant's login, with mysql2 (TLS as the target URL asks,
- * whatever authentication the server wants). LOCAL INFILE stays off: the server can never ask for a file.
+ * whatever authentication the server wants). LOCAL INFILE stays off: the server can never ask for a file. Session
+ * tracking, query attributes and MariaDB's extended metadata stay off too, so the server answers in the classic
+ * format the gateway offers its own clients (handshake.ts) and its packets can be relayed as they are (takeSocket).
  */
 export function openMysqlBackend(targetUrl: string, login: { username: string; password: string; database: string }, options: { multipleStatements: boolean; foundRows: boolean }): Promise<Connection> {
   const connection = createConnection({
     uri: loginUrl(targetUrl, login),
     multipleStatements: options.multipleStatements,
-    flags: ['-LOCAL_FILES', options.foundRows ? 'FOUND_ROWS' : '-FOUND_ROWS'],
+    flags: ['-LOCAL_FILES', '-SESSION_TRACK', '-CLIENT_QUERY_ATTRIBUTES', options.foundRows ? 'FOUND_ROWS' : '-FOUND_ROWS'],
     connectTimeout: 5000,
+    stream: () => {
+      const url = new URL(targetUrl);
+      const socket = connect(Number(url.port || 3306), url.hostname.replace(/^\[(.*)\]$/, '$1'));
+      socket.setNoDelay(true);
+      return new ClassicGreeting(socket);
+    },
   });
   return new Promise((resolve, reject) => {
     connection.once('connect', () => {
@@ -20,6 +31,20 @@ export function openMysqlBackend(targetUrl: string, login: { username: string; p
     });
     connection.once('error', reject);
   });
+}
+
+/**
+ * The session's socket, taken from mysql2 once the session is set up (idle, nothing buffered): from here the
+ * gateway writes commands and reads the server's packets itself. mysql2 still watches the socket's end and errors,
+ * and `connection.destroy()` still closes it.
+ */
+export function takeSocket(connection: Connection): Duplex {
+  const stream: unknown = Reflect.get(connection, 'stream');
+  // Plaintext: the socket itself. Over TLS, mysql2's TLS socket (over the greeting's stream).
+  if (stream instanceof ClassicGreeting) return stream.detach();
+  if (!(stream instanceof Duplex)) throw new Error('mysql2 keeps no socket to take over');
+  stream.removeAllListeners('data');
+  return stream;
 }
 
 /** Protocol::ColumnDefinition41, from the definition mysql2 read off the database's answer. */

@@ -7,8 +7,10 @@ import type { Refusal } from '../guards/check-guards';
 import { readMysqlStatements, type MysqlScreen } from '../parse-mysql-statements';
 import type { StatementRecord } from '../statement-record';
 import { statementRecord, type ParsedStatement, type RecordMode, type StatementOutcome } from '../statement-pipeline';
+import type { AnswerKind, AnswerListener } from './answer-follower';
 import { binaryReadOptions, binaryRow, prepareOk, readExecute } from './binary-protocol';
 import { columnDefinition, textRow } from './mysql-backend';
+import { PacketRelay } from './packet-relay';
 import { eofPacket, errPacket, lenenc, okPacket, packet, PayloadReader, ProtocolViolation, STATUS_AUTOCOMMIT, STATUS_MORE_RESULTS, type Packet, type PacketFramer } from './packets';
 
 const COM = { QUIT: 0x01, INIT_DB: 0x02, QUERY: 0x03, PING: 0x0e, STMT_PREPARE: 0x16, STMT_EXECUTE: 0x17, STMT_SEND_LONG_DATA: 0x18, STMT_CLOSE: 0x19, STMT_RESET: 0x1a } as const;
@@ -30,6 +32,8 @@ export interface MysqlSessionOptions {
   /** The framer that read the handshake: it may hold commands sent right behind the credentials. */
   framer: PacketFramer;
   backend: Connection;
+  /** The database session's socket, taken from mysql2 to relay the server's own packets: a level with nothing to mask. */
+  relay: Duplex | undefined;
   mode: RecordMode;
   /** Decides whether a query string may reach the database (the level's guards and masking); undefined when it may. */
   screen: MysqlScreen | undefined;
@@ -44,6 +48,8 @@ export interface MysqlSessionOptions {
  * One requester session on the MySQL wire: each command is read whole, its statements parsed and classified, run
  * on the gateway's own database session, its answer written back as it streams in (rows are never gathered in
  * memory), and each statement recorded once its result is complete. Commands run one at a time, in order.
+ * A level with nothing to mask has the server's own packets relayed (PacketRelay); a masked level's answers are
+ * read by mysql2 and written anew, masked.
  */
 export class MysqlSession {
   readonly id: string;
@@ -54,6 +60,7 @@ export class MysqlSession {
   private answering: number | undefined;
   private status = STATUS_AUTOCOMMIT;
   private queued = 0;
+  /** The client's prepared statements: under the gateway's own ids, or the server's when its packets are relayed. */
   private readonly prepared = new Map<number, Prepared>();
   private nextStatementId = 1;
   /** Records the running statement as ended by the session's end (with that SQLSTATE), if one is running. */
@@ -61,6 +68,7 @@ export class MysqlSession {
   private ended = false;
   private corked = false;
   private readonly clock = { now: () => this.options.now(), monotonic: () => performance.now() };
+  private readonly relay: PacketRelay | undefined;
 
   constructor(private readonly options: MysqlSessionOptions) {
     this.id = options.id;
@@ -72,6 +80,7 @@ export class MysqlSession {
     client.once('end', () => this.destroy());
     backend.on('error', () => this.end(LOST.errno, 'the database session was lost'));
     backend.once('end', () => this.end(LOST.errno, 'the database session was lost'));
+    this.relay = options.relay && new PacketRelay(options.relay, client, (error) => this.violated('the database', error));
     this.receive(Buffer.alloc(0));
     client.resume();
   }
@@ -82,7 +91,8 @@ export class MysqlSession {
       this.ended = true;
       this.options.log.info({ event: 'gateway.session_ended', grantId: this.grantId, session: this.id, errno });
       this.cutOff?.(errno === LOST.errno ? LOST.sqlState : KILLED.sqlState);
-      if (this.answering !== undefined) this.options.client.end(errPacket(this.answering, { errno, sqlState: errno === LOST.errno ? LOST.sqlState : KILLED.sqlState, message }));
+      const sequence = this.relay?.running ? this.relay.sequence : this.answering;
+      if (sequence !== undefined) this.options.client.end(errPacket(sequence, { errno, sqlState: errno === LOST.errno ? LOST.sqlState : KILLED.sqlState, message }));
       else this.options.client.end();
       this.options.backend.destroy();
       setTimeout(() => this.options.client.destroy(), 1000).unref();
@@ -107,9 +117,13 @@ export class MysqlSession {
       for (let command = framer.next(); command; command = framer.next()) this.enqueue(command);
     } catch (error) {
       if (!(error instanceof ProtocolViolation)) throw error;
-      this.options.log.warn({ event: 'gateway.protocol_violation', grantId: this.grantId, session: this.id, error: error.message });
-      void this.end(UNKNOWN_COMMAND.errno, `protocol violation: ${error.message}`);
+      this.violated('the client', error);
     }
+  }
+
+  private violated(by: 'the client' | 'the database', error: ProtocolViolation): void {
+    this.options.log.warn({ event: 'gateway.protocol_violation', grantId: this.grantId, session: this.id, by, error: error.message });
+    void this.end(by === 'the client' ? UNKNOWN_COMMAND.errno : LOST.errno, `protocol violation: ${error.message}`);
   }
 
   private enqueue(command: Packet): void {
@@ -130,21 +144,19 @@ export class MysqlSession {
     try {
       switch (code) {
         case COM.QUERY:
-          return await this.query(body.toString('utf8'));
+          return await this.query(body.toString('utf8'), command.payload);
         case COM.INIT_DB:
           return await this.query(`USE ${quoteIdentifier(body.toString('utf8'))}`);
         case COM.PING:
           return this.write(okPacket(1, { status: this.status }));
         case COM.STMT_PREPARE:
-          return await this.prepare(body.toString('utf8'));
+          return await this.prepare(body.toString('utf8'), command.payload);
         case COM.STMT_EXECUTE:
-          return await this.execute(body);
+          return await this.execute(command.payload);
         case COM.STMT_CLOSE:
-          // No answer is sent; the database's statement stays in mysql2's cache (it closes what it evicts).
-          this.prepared.delete(new PayloadReader(body).uint32());
-          return undefined;
+          return this.close(command.payload);
         case COM.STMT_RESET:
-          return this.write(this.prepared.has(new PayloadReader(body).uint32()) ? okPacket(1, { status: this.status }) : errPacket(1, { ...UNKNOWN_STATEMENT, message: 'unknown prepared statement' }));
+          return await this.reset(command.payload);
         case COM.STMT_SEND_LONG_DATA:
           // It has no answer to refuse it with: the session ends rather than run a statement without its data.
           return void this.end(UNKNOWN_COMMAND.errno, 'the SQL gateway does not relay long data for prepared statements');
@@ -192,30 +204,40 @@ export class MysqlSession {
   }
 
   /** Runs one COM_QUERY through the pipeline: parse and classify, run, write the answer as it comes, record. */
-  private query(sql: string): Promise<void> {
+  private query(sql: string, payload: Buffer = Buffer.concat([Buffer.from([COM.QUERY]), Buffer.from(sql, 'utf8')])): Promise<void> {
     const { statements, refusal } = readMysqlStatements(sql, this.options.screen);
     if (refusal) return Promise.resolve(this.refuse(sql, statements, refusal));
+    const command = { sql, statements, params: undefined };
+    if (this.relay) return this.relayResults(payload, command);
     return this.run({
-      sql,
-      statements,
-      params: undefined,
+      ...command,
       start: () => this.options.backend.query({ sql, rowsAsArray: true, typeCast: (field) => field.buffer() }),
       row: (sequence, _fields, values) => textRow(sequence, values as (Buffer | null)[]),
     });
   }
 
-  /** COM_STMT_PREPARE: classified now, prepared on the database session, answered with the gateway's own id. */
-  private prepare(sql: string): Promise<void> {
+  /** COM_STMT_PREPARE: classified now, prepared on the database session, answered with the gateway's own id (or the server's, relayed). */
+  private prepare(sql: string, payload: Buffer): Promise<void> {
     const { statements, refusal } = readMysqlStatements(sql, this.options.screen);
     if (refusal) return Promise.resolve(this.refuse(sql, statements, refusal));
     const startedAt = performance.now();
+    const failed = (error: { sqlState: string; message: string }) => {
+      const outcome = { rows: null, error: { code: error.sqlState, message: error.message }, startedAt, finishedAt: performance.now() };
+      this.options.record(statementRecord({ session: this.id, mode: this.options.mode, statement: statements?.[0], raw: sql, outcome }, this.clock));
+    };
+    if (this.relay) {
+      return this.relayed(payload, 'prepare', {
+        prepared: ({ id, params }) => this.prepared.set(id, { sql, statements, params, types: undefined }),
+        result: () => undefined,
+        error: failed,
+      });
+    }
     return new Promise<void>((resolve) => {
       this.options.backend.prepare(sql, (error, info) => {
         if (error) {
           const sqlState = error.sqlState ?? 'HY000';
           this.write(errPacket(this.next(), { errno: error.errno ?? 1105, sqlState, message: error.message }));
-          const outcome = { rows: null, error: { code: sqlState, message: error.message }, startedAt, finishedAt: performance.now() };
-          this.options.record(statementRecord({ session: this.id, mode: this.options.mode, statement: statements?.[0], raw: sql, outcome }, this.clock));
+          failed({ sqlState, message: error.message });
           return resolve();
         }
         const { columns, parameters } = preparedShape.parse(info);
@@ -233,10 +255,10 @@ export class MysqlSession {
     });
   }
 
-  /** COM_STMT_EXECUTE: the parameters decoded, run as a prepared statement on the database session, answered in binary rows. */
-  private execute(body: Buffer): Promise<void> {
+  /** COM_STMT_EXECUTE: the parameters decoded (for the record), run as a prepared statement on the database session, answered in binary rows. */
+  private execute(payload: Buffer): Promise<void> {
     const request = readExecute(
-      body,
+      payload.subarray(1),
       (id) => this.prepared.get(id)?.params,
       (id) => this.prepared.get(id)?.types,
     );
@@ -245,13 +267,29 @@ export class MysqlSession {
     if (request.flags !== 0) return Promise.resolve(this.write(errPacket(1, { ...UNKNOWN_COMMAND, message: 'the SQL gateway does not relay cursors of prepared statements' })));
     if (request.types.length > 0) prepared.types = request.types;
     const { sql } = prepared;
-    return this.run({
+    const command = {
       sql,
       statements: prepared.statements,
       params: request.values.map((value) => (value === null ? null : Buffer.isBuffer(value) ? `\\x${value.toString('hex')}` : String(value))),
+    };
+    if (this.relay) return this.relayResults(payload, command);
+    return this.run({
+      ...command,
       start: () => this.options.backend.execute({ sql, values: request.values, ...binaryReadOptions }),
       row: (sequence, fields, values) => binaryRow(sequence, fields, values),
     });
+  }
+
+  /** COM_STMT_CLOSE has no answer. Mysql2 keeps its statement in its cache (it closes what it evicts); a relayed one is closed on the server. */
+  private close(payload: Buffer): void {
+    this.prepared.delete(new PayloadReader(payload.subarray(1)).uint32());
+    this.relay?.post(payload);
+  }
+
+  private reset(payload: Buffer): Promise<void> {
+    if (!this.prepared.has(new PayloadReader(payload.subarray(1)).uint32())) return Promise.resolve(this.write(errPacket(1, { ...UNKNOWN_STATEMENT, message: 'unknown prepared statement' })));
+    if (!this.relay) return Promise.resolve(this.write(okPacket(1, { status: this.status })));
+    return this.relayed(payload, 'ok', { result: ({ status }) => (this.status = status), error: () => undefined });
   }
 
   /**
@@ -267,40 +305,85 @@ export class MysqlSession {
   }
 
   /**
-   * The one path of every statement's answer: written back as mysql2 reads it from the database (result sets row
-   * by row, OK, error), and each statement recorded once its result is complete.
+   * Records a command's statements as their results complete: each statement of a text once, a CALL's several
+   * results added up to its one. `last`: the answer ends here.
+   */
+  private recorder(command: RecordedCommand): (outcome: Pick<StatementOutcome, 'rows' | 'error'>, last: boolean) => void {
+    const { sql, statements, params } = command;
+    let index = 0;
+    let startedAt = performance.now();
+    return (outcome, last) => {
+      if (!last && (statements === undefined || index + 1 >= statements.length)) return;
+      const finishedAt = performance.now();
+      this.options.record(statementRecord({ session: this.id, mode: this.options.mode, statement: statements?.[index], raw: sql, params, outcome: { ...outcome, startedAt, finishedAt } }, this.clock));
+      index += 1;
+      startedAt = finishedAt;
+    };
+  }
+
+  /** Relays a command answered by results (a query, an execution), recording each result's rows or the error that ended it. */
+  private relayResults(payload: Buffer, command: RecordedCommand): Promise<void> {
+    const record = this.recorder(command);
+    const listener: AnswerListener = {
+      result: ({ rows, status, more }) => {
+        this.status = status & ~STATUS_MORE_RESULTS;
+        record({ rows, error: null }, !more);
+      },
+      error: (error) => record({ rows: null, error: { code: error.sqlState, message: error.message } }, true),
+    };
+    return this.relayed(payload, 'results', listener, (code) => record({ rows: null, error: { code } }, true));
+  }
+
+  /**
+   * Sends a command to the database as the client sent it and relays the server's answer as it is. The session's
+   * end cuts it off (`cut` records what was running).
+   */
+  private relayed(payload: Buffer, kind: AnswerKind, listener: AnswerListener, cut?: (code: string) => void): Promise<void> {
+    const relay = this.relay;
+    if (!relay) throw new Error('no relay: this session reads its answers with mysql2');
+    return new Promise<void>((resolve) => {
+      let done = false;
+      this.cutOff = (code) => {
+        if (done) return;
+        done = true;
+        cut?.(code);
+        resolve();
+      };
+      void relay.send(payload, kind, listener).then(() => {
+        done = true;
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * The one path of every statement's answer that mysql2 reads: written back as mysql2 reads it from the database
+   * (result sets row by row, OK, error), masked where the level masks, and each statement recorded once its result
+   * is complete.
    */
   private run(command: RunningCommand): Promise<void> {
-    const { sql, statements } = command;
     const { client, backend } = this.options;
-    let index = 0;
+    const record = this.recorder(command);
     let rows = 0;
     let fields: FieldPacket[] | undefined;
     let mask: ((values: readonly unknown[]) => unknown[]) | undefined;
-    let startedAt = performance.now();
     let done = false;
-    const record = (outcome: Pick<StatementOutcome, 'rows' | 'error'>, last: boolean) => {
-      // Each statement of the text is one record; a CALL's several results add up to its one.
-      if (!last && (statements === undefined || index + 1 >= statements.length)) return;
-      const statement: ParsedStatement | undefined = statements?.[index];
-      const finishedAt = performance.now();
-      this.options.record(statementRecord({ session: this.id, mode: this.options.mode, statement, raw: sql, params: command.params, outcome: { ...outcome, startedAt, finishedAt } }, this.clock));
-      index += 1;
+    const counted = (outcome: Pick<StatementOutcome, 'rows' | 'error'>, last: boolean) => {
+      record(outcome, last);
       rows = 0;
-      startedAt = finishedAt;
     };
     const endResultSet = (more: boolean) => {
       if (!fields) return;
       this.write(eofPacket(this.next(), this.status | (more ? STATUS_MORE_RESULTS : 0)));
       fields = undefined;
-      record({ rows, error: null }, !more);
+      counted({ rows, error: null }, !more);
     };
     return new Promise<void>((resolve) => {
       // The session's end destroys the database session, and mysql2 then says nothing more of this query.
       this.cutOff = (code) => {
         if (done) return;
         done = true;
-        record({ rows: null, error: { code } }, true);
+        counted({ rows: null, error: { code } }, true);
         resolve();
       };
       const running = command.start();
@@ -325,7 +408,7 @@ export class MysqlSession {
         const ok = row as { affectedRows: number; insertId: number; serverStatus?: number; warningStatus?: number; info?: string };
         this.status = (ok.serverStatus ?? STATUS_AUTOCOMMIT) & ~STATUS_MORE_RESULTS;
         this.write(okPacket(this.next(), { affectedRows: ok.affectedRows, insertId: ok.insertId, status: ok.serverStatus ?? STATUS_AUTOCOMMIT, warnings: ok.warningStatus ?? 0, info: ok.info ?? '' }));
-        record({ rows: ok.affectedRows, error: null }, ((ok.serverStatus ?? 0) & STATUS_MORE_RESULTS) === 0);
+        counted({ rows: ok.affectedRows, error: null }, ((ok.serverStatus ?? 0) & STATUS_MORE_RESULTS) === 0);
       });
       running.on('error', (error: { errno?: number; sqlState?: string; sqlMessage?: string; message: string; fatal?: boolean }) => {
         if (done) return;
@@ -335,7 +418,7 @@ export class MysqlSession {
         // A statement cut off by the session's end (revoke, expiry) or a lost database session may have done its work.
         const sqlState = error.fatal ? (this.ended ? KILLED.sqlState : LOST.sqlState) : (error.sqlState ?? 'HY000');
         if (error.errno !== undefined && !error.fatal) this.write(errPacket(this.next(), { errno: error.errno, sqlState, message: error.sqlMessage ?? error.message }));
-        record({ rows: null, error: { code: sqlState, message: error.sqlMessage ?? error.message } }, true);
+        counted({ rows: null, error: { code: sqlState, message: error.sqlMessage ?? error.message } }, true);
         resolve();
       });
       running.on('end', () => {
@@ -357,11 +440,15 @@ interface Prepared {
   types: number[] | undefined;
 }
 
-/** One command's run: what to record, how to start it on the database session, how to write a row back. */
-interface RunningCommand {
+/** What a command's record is made of: its text, its statements as parsed, an execution's parameters. */
+interface RecordedCommand {
   sql: string;
   statements: readonly ParsedStatement[] | undefined;
   params: (string | null)[] | undefined;
+}
+
+/** One command's run on mysql2: how to start it on the database session, how to write a row back. */
+interface RunningCommand extends RecordedCommand {
   start(): Pick<EventEmitter, 'on'>;
   row(sequence: number, fields: FieldPacket[], values: unknown[]): Buffer;
 }

@@ -1,0 +1,64 @@
+import type { Duplex } from 'node:stream';
+import { AnswerFollower, type AnswerKind, type AnswerListener } from './answer-follower';
+import { packet, ProtocolViolation } from './packets';
+
+/**
+ * The database session's socket, once the gateway relays the server's own packets (a level with nothing to mask):
+ * one command at a time is sent, and its answer is followed and written to the client as it arrives, chunk by
+ * chunk, with the client's pace (the socket is paused while the client is behind).
+ */
+export class PacketRelay {
+  private following: { follower: AnswerFollower; done: () => void } | undefined;
+
+  constructor(
+    private readonly socket: Duplex,
+    private readonly client: Duplex,
+    /** The server broke the protocol (or spoke when no command was running): the session must end. */
+    private readonly violated: (error: ProtocolViolation) => void,
+  ) {
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.resume();
+    client.on('drain', () => socket.resume());
+  }
+
+  get running(): boolean {
+    return this.following !== undefined;
+  }
+
+  /** The sequence number of the running answer's next packet; undefined mid-packet, where nothing else can be written. */
+  get sequence(): number | undefined {
+    const follower = this.following?.follower;
+    return follower?.betweenPackets ? follower.sequence : undefined;
+  }
+
+  /** Sends one command (its payload) and relays its answer; resolves once the answer is complete. */
+  send(payload: Buffer, kind: AnswerKind, listener: AnswerListener): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.following = { follower: new AnswerFollower(kind, listener), done: resolve };
+      this.socket.write(packet(0, payload));
+    });
+  }
+
+  /** Sends a command the server does not answer (COM_STMT_CLOSE). */
+  post(payload: Buffer): void {
+    this.socket.write(packet(0, payload));
+  }
+
+  private receive(chunk: Buffer): void {
+    const following = this.following;
+    try {
+      if (!following) throw new ProtocolViolation('the database sent a packet while no command was running');
+      following.follower.push(chunk);
+    } catch (error) {
+      if (!(error instanceof ProtocolViolation)) throw error;
+      this.following = undefined;
+      this.socket.pause();
+      return this.violated(error);
+    }
+    if (!this.client.write(chunk)) this.socket.pause();
+    if (following.follower.done) {
+      this.following = undefined;
+      following.done();
+    }
+  }
+}
