@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { benchSuffix, mysqlBenchTarget, postgresBenchTarget } from './support/databases';
-import { residentMemory, spawnConnector, writeConfig, type ConnectorProcess } from './support/connector-process';
+import { compileConnector, residentMemory, spawnConnector, writeConfig, type ConnectorProcess } from './support/connector-process';
 import { mb, ms, ratio } from './support/stats';
 import { markdownTable } from './support/table';
 
@@ -66,18 +66,6 @@ async function connectorStart(args: string[], compiledCli?: string): Promise<Sta
   return { readyMs, idleRss: residentMemory(connector.pid).rss, connector };
 }
 
-/**
- * The project compiled with tsc into a temporary directory (node_modules linked in), so the same connector
- * can be measured without tsx transpiling at run time. Returns the compiled cli.js.
- */
-function compileConnector(): { cli: string; remove(): void } {
-  const root = resolve(__dirname, '..');
-  const outDir = mkdtempSync(join(tmpdir(), 'jit-bench-build-'));
-  const result = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', root, '--noEmit', 'false', '--outDir', outDir], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('tsc failed to compile the project');
-  symlinkSync(join(root, 'node_modules'), join(outDir, 'node_modules'));
-  return { cli: join(outDir, 'src/connector/cli.js'), remove: () => rmSync(outDir, { recursive: true, force: true }) };
-}
 
 async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

@@ -4,13 +4,13 @@ import { z } from 'zod';
 import { signRequest } from '../src/protocol';
 import { BENCH_SECRET } from './support/in-process';
 import { benchSuffix, mysqlBenchTarget, postgresBenchTarget } from './support/databases';
-import { residentMemory, spawnConnector, writeConfig, type ConnectorProcess } from './support/connector-process';
+import { compileConnector, residentMemory, spawnConnector, writeConfig, type ConnectorProcess } from './support/connector-process';
 import { mb } from './support/stats';
 import { markdownTable } from './support/table';
 
 /**
  * One long session per wire protocol through the SQL gateway: 100,000 statements, each with a literal of its own,
- * on one connection, each in a connector process of its own. Its resident memory is sampled throughout and compared
+ * on one connection, each in a connector process of its own, compiled as `npm run connector` runs it. Its resident memory is sampled throughout and compared
  * with its idle memory before the session (after a short first session warmed it up); then the record is read back
  * through the activity endpoint (which streams it) and must hold every statement. The aim: within 50 MB of idle,
  * and the record complete.
@@ -88,10 +88,11 @@ async function main() {
     gateway: { postgres: { listen: { host: '127.0.0.1', port: 0 } }, mysql: { listen: { host: '127.0.0.1', port: 0 } } },
   });
   const notAfter = new Date(Date.now() + 3600_000).toISOString();
+  const compiled = compileConnector();
   let sessions = 0;
   /** One session in a connector process of its own, so that no session's heap shapes another's. */
   const session = async (name: string, target: string, open: (login: Grant) => Promise<Session>, statement: (index: number) => string): Promise<string[]> => {
-    const connector = await spawnConnector(['--config', config.configPath]);
+    const connector = await spawnConnector(['--config', config.configPath], compiled.cli);
     try {
       const login = await connector.client.createGrant({ grantId: `bench-${suffix}-${(sessions += 1)}`, target, role: 'read', principal, mode: 'ephemeral', notAfter, ticket: 'BENCH-1', reason: 'bench' });
       const row = await measure(connector, () => open(login), login.grantId, statement);
@@ -119,10 +120,11 @@ async function main() {
       await session('MySQL wire (mysql2), string literals', myTarget.id, openMysql, (index) => `SELECT id, total FROM orders WHERE id = CAST('${(index % 1000) + 1}' AS SIGNED)`),
     ];
     process.stdout.write(
-      `One session of ${STATEMENTS} statements each, one at a time, through the gateway, after a ${WARM_UP}-statement session that warms the connector up; each in a connector process of its own, its RSS sampled every 100 ms. Aim: peak within ${LIMIT_MB} MB of idle, and the record complete.\n\n`,
+      `One session of ${STATEMENTS} statements each, one at a time, through the gateway, after a ${WARM_UP}-statement session that warms the connector up; each in a compiled connector process of its own, its RSS sampled every 100 ms. Aim: peak within ${LIMIT_MB} MB of idle, and the record complete.\n\n`,
     );
     process.stdout.write(markdownTable(['session', 'statements', 'statements/s', 'RSS at start', `idle RSS after ${WARM_UP} statements`, 'peak RSS', 'peak − idle', 'after reading the record − idle', 'recorded', 'within aim'], rows));
   } finally {
+    compiled.remove();
     config.remove();
     await pgFixture.cleanup();
     await myFixture.cleanup();

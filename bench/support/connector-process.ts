@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
@@ -26,8 +26,21 @@ export interface ConnectorProcess {
 }
 
 /**
- * The connector as its own process, started as `npm run connector` does (`node --import tsx cli.ts`), or from
- * a compiled `cli.js` when given; its JSON log discarded. `args` are the CLI flags; `--config` files are
+ * The project compiled with tsc into a temporary directory (node_modules linked in), so the same connector
+ * can be measured without tsx transpiling at run time. Returns the compiled cli.js.
+ */
+export function compileConnector(): { cli: string; remove(): void } {
+  const root = resolve(__dirname, '../..');
+  const outDir = mkdtempSync(join(tmpdir(), 'jit-bench-build-'));
+  const result = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', root, '--noEmit', 'false', '--outDir', outDir], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('tsc failed to compile the project');
+  symlinkSync(join(root, 'node_modules'), join(outDir, 'node_modules'));
+  return { cli: join(outDir, 'src/connector/cli.js'), remove: () => rmSync(outDir, { recursive: true, force: true }) };
+}
+
+/**
+ * The connector as its own process: from a compiled `cli.js` when given (as `npm run connector` runs it), else
+ * from its TypeScript through tsx; its JSON log discarded. `args` are the CLI flags; `--config` files are
  * written with `writeConfig`.
  */
 export async function spawnConnector(args: string[], compiledCli?: string): Promise<ConnectorProcess> {

@@ -14,6 +14,8 @@ const CHECK_EVERY_MS = 30_000;
  */
 export class DatabaseClock {
   private readonly offsets = new Map<string, number>();
+  /** The median of `offsets`, kept as they change: `now` is read for every statement the gateway records. */
+  private offset = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -22,7 +24,7 @@ export class DatabaseClock {
     private readonly log: Logger,
   ) {}
 
-  readonly now = (): Date => new Date(this.local().getTime() + this.offsetMs());
+  readonly now = (): Date => new Date(this.local().getTime() + this.offset);
 
   /** Reads every target's clock once; a target that does not answer keeps its last offset. */
   async measure(): Promise<void> {
@@ -37,6 +39,7 @@ export class DatabaseClock {
           const measured = database - (before + after) / 2;
           const offset = Math.abs(measured) <= (after - before) / 2 ? 0 : measured;
           this.offsets.set(config.id, offset);
+          this.offset = median([...this.offsets.values()]);
           if (Math.abs(offset) > SKEW_TOLERANCE_MS) this.log.warn({ event: 'clock.skew', target: config.id, offsetMs: Math.round(offset) });
         } catch (error) {
           this.log.warn({ event: 'clock.read_failed', target: config.id, error: (error as Error).message });
@@ -62,11 +65,11 @@ export class DatabaseClock {
     const seconds = (Math.abs(offset) / 1000).toFixed(1);
     return `clock skew: the connector's clock is ${seconds} s ${offset > 0 ? 'behind' : 'ahead of'} the database's; the connector keeps time by the database, but fix the host's clock (NTP)`;
   }
+}
 
-  private offsetMs(): number {
-    const sorted = [...this.offsets.values()].sort((a, b) => a - b);
-    if (sorted.length === 0) return 0;
-    const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-  }
+function median(values: number[]): number {
+  const sorted = values.sort((a, b) => a - b);
+  if (sorted.length === 0) return 0;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }

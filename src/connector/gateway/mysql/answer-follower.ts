@@ -29,8 +29,10 @@ export class AnswerFollower {
   /** The sequence number of the packet after the last one read. */
   sequence = 1;
   private state: State = 'first';
-  private readonly header = Buffer.alloc(4);
+  /** Header bytes read of the current packet (3 of length, 1 of sequence), and what they said. */
   private headerRead = 0;
+  private length = 0;
+  private packetSequence = 0;
   private payloadLeft = 0;
   /** The current packet's payload so far, when it is one the follower reads; undefined when it is counted. */
   private kept: Buffer[] | undefined;
@@ -65,10 +67,11 @@ export class AnswerFollower {
     while (offset < chunk.length) {
       if (this.state === 'done') throw new ProtocolViolation('the database sent more than its answer');
       if (this.headerRead < 4) {
-        const take = Math.min(4 - this.headerRead, chunk.length - offset);
-        chunk.copy(this.header, this.headerRead, offset, offset + take);
-        this.headerRead += take;
-        offset += take;
+        const byte = chunk[offset] ?? 0;
+        if (this.headerRead < 3) this.length |= byte << (8 * this.headerRead);
+        else this.packetSequence = byte;
+        this.headerRead += 1;
+        offset += 1;
         if (this.headerRead === 4) this.begin();
         continue;
       }
@@ -83,8 +86,8 @@ export class AnswerFollower {
 
   /** A packet's header is read: check its sequence and decide whether its payload is read or counted. */
   private begin(): void {
-    const length = this.header.readUIntLE(0, 3);
-    if (this.header[3] !== this.sequence) throw new ProtocolViolation(`the database answered out of sequence (${this.header[3]}, not ${this.sequence})`);
+    const { length } = this;
+    if (this.packetSequence !== this.sequence) throw new ProtocolViolation(`the database answered out of sequence (${this.packetSequence}, not ${this.sequence})`);
     this.sequence = (this.sequence + 1) & 0xff;
     this.payloadLeft = length;
     this.continuation = this.continues;
@@ -102,7 +105,7 @@ export class AnswerFollower {
   /** A row starts with anything but 0xFF (ERR), or 0xFE in a packet under 9 bytes (EOF). */
   private decide(first: number): void {
     this.deciding = false;
-    if (first === 0xff || (first === 0xfe && this.header.readUIntLE(0, 3) < 9)) this.kept = [];
+    if (first === 0xff || (first === 0xfe && this.length < 9)) this.kept = [];
   }
 
   private keep(bytes: Buffer): void {
@@ -115,6 +118,7 @@ export class AnswerFollower {
   /** A packet is complete (or, for a packet continued by the next, its first part). */
   private finish(): void {
     this.headerRead = 0;
+    this.length = 0;
     if (this.continues) {
       if (this.kept) throw new ProtocolViolation('the database continued a packet the gateway reads');
       return;

@@ -144,19 +144,19 @@ export class MysqlSession {
     try {
       switch (code) {
         case COM.QUERY:
-          return await this.query(body.toString('utf8'), command.payload);
+          return await this.query(body.toString('utf8'), command.frame);
         case COM.INIT_DB:
           return await this.query(`USE ${quoteIdentifier(body.toString('utf8'))}`);
         case COM.PING:
           return this.write(okPacket(1, { status: this.status }));
         case COM.STMT_PREPARE:
-          return await this.prepare(body.toString('utf8'), command.payload);
+          return await this.prepare(body.toString('utf8'), command.frame);
         case COM.STMT_EXECUTE:
-          return await this.execute(command.payload);
+          return await this.execute(command);
         case COM.STMT_CLOSE:
-          return this.close(command.payload);
+          return this.close(command);
         case COM.STMT_RESET:
-          return await this.reset(command.payload);
+          return await this.reset(command);
         case COM.STMT_SEND_LONG_DATA:
           // It has no answer to refuse it with: the session ends rather than run a statement without its data.
           return void this.end(UNKNOWN_COMMAND.errno, 'the SQL gateway does not relay long data for prepared statements');
@@ -204,11 +204,11 @@ export class MysqlSession {
   }
 
   /** Runs one COM_QUERY through the pipeline: parse and classify, run, write the answer as it comes, record. */
-  private query(sql: string, payload: Buffer = Buffer.concat([Buffer.from([COM.QUERY]), Buffer.from(sql, 'utf8')])): Promise<void> {
+  private query(sql: string, frame: Buffer = packet(0, Buffer.concat([Buffer.from([COM.QUERY]), Buffer.from(sql, 'utf8')]))): Promise<void> {
     const { statements, refusal } = readMysqlStatements(sql, this.options.screen);
     if (refusal) return Promise.resolve(this.refuse(sql, statements, refusal));
     const command = { sql, statements, params: undefined };
-    if (this.relay) return this.relayResults(payload, command);
+    if (this.relay) return this.relayResults(frame, command);
     return this.run({
       ...command,
       start: () => this.options.backend.query({ sql, rowsAsArray: true, typeCast: (field) => field.buffer() }),
@@ -217,7 +217,7 @@ export class MysqlSession {
   }
 
   /** COM_STMT_PREPARE: classified now, prepared on the database session, answered with the gateway's own id (or the server's, relayed). */
-  private prepare(sql: string, payload: Buffer): Promise<void> {
+  private prepare(sql: string, frame: Buffer): Promise<void> {
     const { statements, refusal } = readMysqlStatements(sql, this.options.screen);
     if (refusal) return Promise.resolve(this.refuse(sql, statements, refusal));
     const startedAt = performance.now();
@@ -226,7 +226,7 @@ export class MysqlSession {
       this.options.record(statementRecord({ session: this.id, mode: this.options.mode, statement: statements?.[0], raw: sql, outcome }, this.clock));
     };
     if (this.relay) {
-      return this.relayed(payload, 'prepare', {
+      return this.relayed(frame, 'prepare', {
         prepared: ({ id, params }) => this.prepared.set(id, { sql, statements, params, types: undefined }),
         result: () => undefined,
         error: failed,
@@ -256,7 +256,7 @@ export class MysqlSession {
   }
 
   /** COM_STMT_EXECUTE: the parameters decoded (for the record), run as a prepared statement on the database session, answered in binary rows. */
-  private execute(payload: Buffer): Promise<void> {
+  private execute({ payload, frame }: Packet): Promise<void> {
     const request = readExecute(
       payload.subarray(1),
       (id) => this.prepared.get(id)?.params,
@@ -272,7 +272,7 @@ export class MysqlSession {
       statements: prepared.statements,
       params: request.values.map((value) => (value === null ? null : Buffer.isBuffer(value) ? `\\x${value.toString('hex')}` : String(value))),
     };
-    if (this.relay) return this.relayResults(payload, command);
+    if (this.relay) return this.relayResults(frame, command);
     return this.run({
       ...command,
       start: () => this.options.backend.execute({ sql, values: request.values, ...binaryReadOptions }),
@@ -281,15 +281,15 @@ export class MysqlSession {
   }
 
   /** COM_STMT_CLOSE has no answer. Mysql2 keeps its statement in its cache (it closes what it evicts); a relayed one is closed on the server. */
-  private close(payload: Buffer): void {
+  private close({ payload, frame }: Packet): void {
     this.prepared.delete(new PayloadReader(payload.subarray(1)).uint32());
-    this.relay?.post(payload);
+    this.relay?.post(frame);
   }
 
-  private reset(payload: Buffer): Promise<void> {
+  private reset({ payload, frame }: Packet): Promise<void> {
     if (!this.prepared.has(new PayloadReader(payload.subarray(1)).uint32())) return Promise.resolve(this.write(errPacket(1, { ...UNKNOWN_STATEMENT, message: 'unknown prepared statement' })));
     if (!this.relay) return Promise.resolve(this.write(okPacket(1, { status: this.status })));
-    return this.relayed(payload, 'ok', { result: ({ status }) => (this.status = status), error: () => undefined });
+    return this.relayed(frame, 'ok', { result: ({ status }) => (this.status = status), error: () => undefined });
   }
 
   /**
@@ -322,7 +322,7 @@ export class MysqlSession {
   }
 
   /** Relays a command answered by results (a query, an execution), recording each result's rows or the error that ended it. */
-  private relayResults(payload: Buffer, command: RecordedCommand): Promise<void> {
+  private relayResults(frame: Buffer, command: RecordedCommand): Promise<void> {
     const record = this.recorder(command);
     const listener: AnswerListener = {
       result: ({ rows, status, more }) => {
@@ -331,14 +331,14 @@ export class MysqlSession {
       },
       error: (error) => record({ rows: null, error: { code: error.sqlState, message: error.message } }, true),
     };
-    return this.relayed(payload, 'results', listener, (code) => record({ rows: null, error: { code } }, true));
+    return this.relayed(frame, 'results', listener, (code) => record({ rows: null, error: { code } }, true));
   }
 
   /**
-   * Sends a command to the database as the client sent it and relays the server's answer as it is. The session's
+   * Sends a command (its packet) to the database as the client sent it and relays the server's answer as it is. The session's
    * end cuts it off (`cut` records what was running).
    */
-  private relayed(payload: Buffer, kind: AnswerKind, listener: AnswerListener, cut?: (code: string) => void): Promise<void> {
+  private relayed(frame: Buffer, kind: AnswerKind, listener: AnswerListener, cut?: (code: string) => void): Promise<void> {
     const relay = this.relay;
     if (!relay) throw new Error('no relay: this session reads its answers with mysql2');
     return new Promise<void>((resolve) => {
@@ -349,7 +349,7 @@ export class MysqlSession {
         cut?.(code);
         resolve();
       };
-      void relay.send(payload, kind, listener).then(() => {
+      void relay.send(frame, kind, listener).then(() => {
         done = true;
         resolve();
       });

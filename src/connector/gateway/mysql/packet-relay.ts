@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import { AnswerFollower, type AnswerKind, type AnswerListener } from './answer-follower';
-import { packet, ProtocolViolation } from './packets';
+import { ProtocolViolation } from './packets';
 
 /**
  * The database session's socket, once the gateway relays the server's own packets (a level with nothing to mask):
@@ -31,17 +31,17 @@ export class PacketRelay {
     return follower?.betweenPackets ? follower.sequence : undefined;
   }
 
-  /** Sends one command (its payload) and relays its answer; resolves once the answer is complete. */
-  send(payload: Buffer, kind: AnswerKind, listener: AnswerListener): Promise<void> {
+  /** Sends one command (its packet, sequence 0) and relays its answer; resolves once the answer is complete. */
+  send(frame: Buffer, kind: AnswerKind, listener: AnswerListener): Promise<void> {
     return new Promise<void>((resolve) => {
       this.following = { follower: new AnswerFollower(kind, listener), done: resolve };
-      this.socket.write(packet(0, payload));
+      this.socket.write(frame);
     });
   }
 
   /** Sends a command the server does not answer (COM_STMT_CLOSE). */
-  post(payload: Buffer): void {
-    this.socket.write(packet(0, payload));
+  post(frame: Buffer): void {
+    this.socket.write(frame);
   }
 
   private receive(chunk: Buffer): void {

@@ -10,6 +10,8 @@ export class ProtocolViolation extends Error {
 export interface Packet {
   sequence: number;
   payload: Buffer;
+  /** The packet as it came, header and payload. */
+  frame: Buffer;
 }
 
 /**
@@ -33,7 +35,7 @@ export class PacketFramer {
     const length = this.buffered.readUIntLE(0, 3);
     if (length > this.limit) throw new ProtocolViolation(`a packet of ${length} bytes is over the gateway's limit of ${this.limit}`);
     if (this.buffered.length < 4 + length) return undefined;
-    const packet = { sequence: this.buffered[3] ?? 0, payload: this.buffered.subarray(4, 4 + length) };
+    const packet = { sequence: this.buffered[3] ?? 0, payload: this.buffered.subarray(4, 4 + length), frame: this.buffered.subarray(0, 4 + length) };
     this.buffered = this.buffered.subarray(4 + length);
     return packet;
   }
