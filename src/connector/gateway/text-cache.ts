@@ -4,13 +4,17 @@
  * statement with other literals is another text. Bounded in entries and in the length of the texts it keeps; the
  * least recently used entry goes first. Values are shared between readers, so none may change them.
  *
+ * A hit only stamps its entry: the map is changed only when a text is kept or let go. (Moving an entry to the end
+ * of a long-lived Map on every hit makes V8 rebuild its table, in the old heap, every few hundred hits.)
+ *
  * With `secondSight`, a text is kept only when it comes again while a fingerprint of it is still in a fixed table
  * of numbers as large as the cache (so, about as soon as the cache could still hold it): texts that never repeat,
  * or repeat too far apart to be found again (a literal of their own each), then allocate nothing here, and leave no
  * cached readings to age into the old heap and be collected there.
  */
 export class TextCache<V> {
-  private readonly entries = new Map<string, V>();
+  private readonly entries = new Map<string, { value: V; used: number }>();
+  private uses = 0;
   private readonly seen: Int32Array | undefined;
 
   constructor(
@@ -24,19 +28,30 @@ export class TextCache<V> {
 
   /** The cached value of `text`, else `read(text)`, kept when the text is short enough (and seen before). */
   get(text: string, read: (text: string) => V): V {
+    this.uses += 1;
     const cached = this.entries.get(text);
-    if (cached !== undefined || this.entries.has(text)) {
-      // Re-inserted: a Map iterates in insertion order, so its first key is the least recently used.
-      this.entries.delete(text);
-      this.entries.set(text, cached as V);
-      return cached as V;
+    if (cached) {
+      cached.used = this.uses;
+      return cached.value;
     }
     const value = read(text);
     if (text.length <= this.maxTextLength && this.seenBefore(text)) {
-      this.entries.set(text, value);
-      if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+      if (this.entries.size >= this.maxEntries) this.entries.delete(this.leastRecentlyUsed());
+      this.entries.set(text, { value, used: this.uses });
     }
     return value;
+  }
+
+  private leastRecentlyUsed(): string {
+    let oldest: string | undefined;
+    let oldestUse = Infinity;
+    for (const [text, { used }] of this.entries) {
+      if (used < oldestUse) {
+        oldest = text;
+        oldestUse = used;
+      }
+    }
+    return oldest ?? '';
   }
 
   /**

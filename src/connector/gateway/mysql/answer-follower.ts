@@ -28,7 +28,9 @@ type State = 'first' | 'definitions' | 'definitionsEnd' | 'rows' | 'done';
 export class AnswerFollower {
   /** The sequence number of the packet after the last one read. */
   sequence = 1;
-  private state: State = 'first';
+  private state: State = 'done';
+  private kind: AnswerKind = 'results';
+  private listener: AnswerListener | undefined;
   /** Header bytes read of the current packet (3 of length, 1 of sequence), and what they said. */
   private headerRead = 0;
   private length = 0;
@@ -43,14 +45,25 @@ export class AnswerFollower {
   private continuation = false;
   private continues = false;
   private definitionsLeft = 0;
-  /** Definition groups still to come after the current one (a prepared statement's parameters, then columns). */
-  private groups: number[] = [];
+  /** The definitions of the group after the current one (a prepared statement's columns, after its parameters). */
+  private nextGroupSize = 0;
   private rows = 0;
 
-  constructor(
-    private readonly kind: AnswerKind,
-    private readonly listener: AnswerListener,
-  ) {}
+  /** Starts following the answer to a command just sent (one follower serves a session's commands in turn). */
+  follow(kind: AnswerKind, listener: AnswerListener): void {
+    this.kind = kind;
+    this.listener = listener;
+    this.state = 'first';
+    this.sequence = 1;
+    this.headerRead = 0;
+    this.length = 0;
+    this.payloadLeft = 0;
+    this.kept = undefined;
+    this.keptLength = 0;
+    this.deciding = false;
+    this.continuation = false;
+    this.continues = false;
+  }
 
   get done(): boolean {
     return this.state === 'done';
@@ -156,9 +169,11 @@ export class AnswerFollower {
       const id = reader.uint32();
       const columns = reader.bytes(2).readUInt16LE(0);
       const params = reader.bytes(2).readUInt16LE(0);
-      this.listener.prepared?.({ id, params });
-      this.groups = [params, columns].filter((count) => count > 0);
-      return this.nextGroup();
+      this.listener?.prepared?.({ id, params });
+      this.nextGroupSize = params > 0 ? columns : 0;
+      if (params > 0 || columns > 0) return this.definitions(params > 0 ? params : columns);
+      this.state = 'done';
+      return undefined;
     }
     if (head === 0x00) {
       reader.uint8();
@@ -168,7 +183,7 @@ export class AnswerFollower {
     }
     if (head === 0xfb) throw new ProtocolViolation('the database asked for a local file');
     if (this.kind !== 'results') throw new ProtocolViolation(`an answer of 0x${(head ?? 0).toString(16)} to a command answered by OK or ERR`);
-    this.groups = [];
+    this.nextGroupSize = 0;
     this.rows = 0;
     this.definitions(reader.lenenc());
   }
@@ -181,22 +196,23 @@ export class AnswerFollower {
 
   /** After a group of definitions: the next group of a prepared statement, the rows of a result set, or the end. */
   private nextGroup(): void {
-    const group = this.groups.shift();
-    if (group !== undefined) return this.definitions(group);
+    const group = this.nextGroupSize;
+    this.nextGroupSize = 0;
+    if (group > 0) return this.definitions(group);
     this.state = this.kind === 'prepare' ? 'done' : 'rows';
   }
 
   private ended(rows: number, status: number): void {
     const more = (status & STATUS_MORE_RESULTS) !== 0 && this.kind === 'results';
     this.state = more ? 'first' : 'done';
-    this.listener.result({ rows, status, more });
+    this.listener?.result({ rows, status, more });
   }
 
   private error(payload: Buffer): void {
     const errno = payload.length >= 3 ? payload.readUInt16LE(1) : 0;
     const marked = payload[3] === 0x23;
     this.state = 'done';
-    this.listener.error({
+    this.listener?.error({
       errno,
       sqlState: marked ? payload.toString('latin1', 4, 9) : 'HY000',
       message: payload.toString('utf8', marked ? 9 : 3),

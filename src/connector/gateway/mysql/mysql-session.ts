@@ -90,9 +90,11 @@ export class MysqlSession {
     if (!this.ended) {
       this.ended = true;
       this.options.log.info({ event: 'gateway.session_ended', grantId: this.grantId, session: this.id, errno });
-      this.cutOff?.(errno === LOST.errno ? LOST.sqlState : KILLED.sqlState);
+      // Where the client's answer stands, before the running command is cut off: a relayed answer cut mid-packet gets no error.
       const sequence = this.relay?.running ? this.relay.sequence : this.answering;
-      if (sequence !== undefined) this.options.client.end(errPacket(sequence, { errno, sqlState: errno === LOST.errno ? LOST.sqlState : KILLED.sqlState, message }));
+      const sqlState = errno === LOST.errno ? LOST.sqlState : KILLED.sqlState;
+      this.cutOff?.(sqlState);
+      if (sequence !== undefined) this.options.client.end(errPacket(sequence, { errno, sqlState, message }));
       else this.options.client.end();
       this.options.backend.destroy();
       setTimeout(() => this.options.client.destroy(), 1000).unref();
@@ -335,25 +337,18 @@ export class MysqlSession {
   }
 
   /**
-   * Sends a command (its packet) to the database as the client sent it and relays the server's answer as it is. The session's
-   * end cuts it off (`cut` records what was running).
+   * Sends a command (its packet) to the database as the client sent it and relays the server's answer as it is. The
+   * session's end cuts it off (`cut` records what was running).
    */
   private relayed(frame: Buffer, kind: AnswerKind, listener: AnswerListener, cut?: (code: string) => void): Promise<void> {
     const relay = this.relay;
     if (!relay) throw new Error('no relay: this session reads its answers with mysql2');
-    return new Promise<void>((resolve) => {
-      let done = false;
-      this.cutOff = (code) => {
-        if (done) return;
-        done = true;
-        cut?.(code);
-        resolve();
-      };
-      void relay.send(frame, kind, listener).then(() => {
-        done = true;
-        resolve();
-      });
-    });
+    this.cutOff = (code) => {
+      if (!relay.running) return;
+      cut?.(code);
+      relay.abandon();
+    };
+    return relay.send(frame, kind, listener);
   }
 
   /**

@@ -8,7 +8,9 @@ import { ProtocolViolation } from './packets';
  * chunk, with the client's pace (the socket is paused while the client is behind).
  */
 export class PacketRelay {
-  private following: { follower: AnswerFollower; done: () => void } | undefined;
+  private readonly follower = new AnswerFollower();
+  /** Settles the running command's `send`; undefined while none runs. */
+  private settle: (() => void) | undefined;
 
   constructor(
     private readonly socket: Duplex,
@@ -22,21 +24,29 @@ export class PacketRelay {
   }
 
   get running(): boolean {
-    return this.following !== undefined;
+    return this.settle !== undefined;
   }
 
   /** The sequence number of the running answer's next packet; undefined mid-packet, where nothing else can be written. */
   get sequence(): number | undefined {
-    const follower = this.following?.follower;
-    return follower?.betweenPackets ? follower.sequence : undefined;
+    return this.running && this.follower.betweenPackets ? this.follower.sequence : undefined;
   }
 
-  /** Sends one command (its packet, sequence 0) and relays its answer; resolves once the answer is complete. */
+  /** Sends one command (its packet, sequence 0) and relays its answer; resolves once the answer is complete or abandoned. */
   send(frame: Buffer, kind: AnswerKind, listener: AnswerListener): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.following = { follower: new AnswerFollower(kind, listener), done: resolve };
-      this.socket.write(frame);
+    this.follower.follow(kind, listener);
+    const sent = new Promise<void>((resolve) => {
+      this.settle = resolve;
     });
+    this.socket.write(frame);
+    return sent;
+  }
+
+  /** Stops following the running answer (the session is ending) and settles its `send`. */
+  abandon(): void {
+    const settle = this.settle;
+    this.settle = undefined;
+    settle?.();
   }
 
   /** Sends a command the server does not answer (COM_STMT_CLOSE). */
@@ -45,20 +55,16 @@ export class PacketRelay {
   }
 
   private receive(chunk: Buffer): void {
-    const following = this.following;
     try {
-      if (!following) throw new ProtocolViolation('the database sent a packet while no command was running');
-      following.follower.push(chunk);
+      if (!this.running) throw new ProtocolViolation('the database sent a packet while no command was running');
+      this.follower.push(chunk);
     } catch (error) {
       if (!(error instanceof ProtocolViolation)) throw error;
-      this.following = undefined;
       this.socket.pause();
+      this.abandon();
       return this.violated(error);
     }
     if (!this.client.write(chunk)) this.socket.pause();
-    if (following.follower.done) {
-      this.following = undefined;
-      following.done();
-    }
+    if (this.follower.done) this.abandon();
   }
 }
