@@ -118,7 +118,11 @@ export class MysqlGateway {
       backend = await openMysqlBackend(
         target.config.url,
         { username: record.username, password: login.databasePassword, database: targetDatabase },
-        { multipleStatements: (response.capabilities & CLIENT.MULTI_STATEMENTS) !== 0, foundRows: (response.capabilities & CLIENT.FOUND_ROWS) !== 0 },
+        {
+          multipleStatements: (response.capabilities & CLIENT.MULTI_STATEMENTS) !== 0,
+          foundRows: (response.capabilities & CLIENT.FOUND_ROWS) !== 0,
+          sessionTrack: (response.capabilities & CLIENT.SESSION_TRACK) !== 0,
+        },
       );
       // A read-only level's session is read-only on the database too, so a write the grammar cannot see (inside a
       // stored function) fails there (1792). The read-only guard refuses every statement that would lift it.

@@ -18,7 +18,7 @@ const TYPE_NAMES = new Map(Object.entries(Types).map(([code, name]) => [Number(c
  * refused). Throws StatementRefused with the SQLSTATE.
  */
 export async function runMysqlQuery(targetUrl: string, login: { username: string; password: string; database: string }, sql: string, level: { readOnly: boolean; checked: boolean; masking: { config: MaskingConfig; hashKey: Buffer } | undefined }): Promise<Omit<QueryResult, 'ms' | 'exportable'>> {
-  const connection = await openMysqlBackend(targetUrl, login, { multipleStatements: false, foundRows: false });
+  const connection = await openMysqlBackend(targetUrl, login, { multipleStatements: false, foundRows: false, sessionTrack: true });
   connection.on('error', () => undefined);
   try {
     if (level.readOnly) await connection.promise().query('SET SESSION TRANSACTION READ ONLY');

@@ -51,7 +51,7 @@ export async function readGrantSchema(deps: ConsoleGrantDependencies, grantId: s
   const url = target.config.url;
   try {
     if (target.config.engine === 'mysql') {
-      const connection = await openMysqlBackend(url, credentials, { multipleStatements: false, foundRows: false });
+      const connection = await openMysqlBackend(url, credentials, { multipleStatements: false, foundRows: false, sessionTrack: true });
       connection.on('error', () => undefined);
       try {
         const catalog = masking && (await loadMysqlMaskingCatalog(connection, masking));

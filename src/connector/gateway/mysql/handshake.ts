@@ -16,11 +16,14 @@ export const CLIENT = {
   PLUGIN_AUTH: 0x80000,
   CONNECT_ATTRS: 0x100000,
   PLUGIN_AUTH_LENENC_CLIENT_DATA: 0x200000,
+  SESSION_TRACK: 0x800000,
 } as const;
 
 /**
  * What the gateway offers. Left out on purpose: LOCAL_FILES (the server could make the client send its files),
- * COMPRESS, DEPRECATE_EOF, SESSION_TRACK and QUERY_ATTRIBUTES (the gateway writes classic EOF-terminated results).
+ * COMPRESS, DEPRECATE_EOF and QUERY_ATTRIBUTES (results are relayed, or written, EOF-terminated, and a query is its
+ * text alone). SESSION_TRACK is offered: the database session takes the client's choice, so an OK packet's info
+ * reads the same to the client as the server wrote it (length-encoded, which clients without it misread).
  */
 const OFFERED =
   CLIENT.LONG_PASSWORD |
@@ -34,7 +37,8 @@ const OFFERED =
   CLIENT.MULTI_RESULTS |
   CLIENT.PLUGIN_AUTH |
   CLIENT.CONNECT_ATTRS |
-  CLIENT.PLUGIN_AUTH_LENENC_CLIENT_DATA;
+  CLIENT.PLUGIN_AUTH_LENENC_CLIENT_DATA |
+  CLIENT.SESSION_TRACK;
 
 export const NATIVE_PASSWORD = 'mysql_native_password';
 /** utf8mb4_general_ci: known to MySQL and MariaDB alike. */

@@ -7,15 +7,16 @@ import { lenencString, packet } from './packets';
 
 /**
  * Opens the gateway's own session to the database as the grant's login, with mysql2 (TLS as the target URL asks,
- * whatever authentication the server wants). LOCAL INFILE stays off: the server can never ask for a file. Session
- * tracking, query attributes and MariaDB's extended metadata stay off too, so the server answers in the classic
- * format the gateway offers its own clients (handshake.ts) and its packets can be relayed as they are (takeSocket).
+ * whatever authentication the server wants). LOCAL INFILE stays off: the server can never ask for a file. Query
+ * attributes and MariaDB's extended metadata stay off too, and session tracking is the client's choice, so the
+ * server answers in the format the gateway agreed with its client (handshake.ts) and its packets can be relayed as
+ * they are (takeSocket).
  */
-export function openMysqlBackend(targetUrl: string, login: { username: string; password: string; database: string }, options: { multipleStatements: boolean; foundRows: boolean }): Promise<Connection> {
+export function openMysqlBackend(targetUrl: string, login: { username: string; password: string; database: string }, options: { multipleStatements: boolean; foundRows: boolean; sessionTrack: boolean }): Promise<Connection> {
   const connection = createConnection({
     uri: loginUrl(targetUrl, login),
     multipleStatements: options.multipleStatements,
-    flags: ['-LOCAL_FILES', '-SESSION_TRACK', '-CLIENT_QUERY_ATTRIBUTES', options.foundRows ? 'FOUND_ROWS' : '-FOUND_ROWS'],
+    flags: ['-LOCAL_FILES', '-CLIENT_QUERY_ATTRIBUTES', options.foundRows ? 'FOUND_ROWS' : '-FOUND_ROWS', options.sessionTrack ? 'SESSION_TRACK' : '-SESSION_TRACK'],
     connectTimeout: 5000,
     stream: () => {
       const url = new URL(targetUrl);

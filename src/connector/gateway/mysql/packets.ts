@@ -73,12 +73,15 @@ export function lenencString(value: Buffer | string): Buffer {
 /** SERVER_STATUS_AUTOCOMMIT; SERVER_MORE_RESULTS_EXISTS is added between the results of a multi-statement query. */
 export const STATUS_AUTOCOMMIT = 0x0002;
 export const STATUS_MORE_RESULTS = 0x0008;
+/** SERVER_SESSION_STATE_CHANGED: session state follows the info, which the gateway's own OK packets never carry. */
+const STATUS_STATE_CHANGED = 0x4000;
 
+/** OK_Packet; its info length-encoded, as MySQL and MariaDB write it whether or not the client tracks session state. */
 export function okPacket(sequence: number, ok: { affectedRows?: number; insertId?: number; status?: number; warnings?: number; info?: string } = {}): Buffer {
   const tail = Buffer.alloc(4);
-  tail.writeUInt16LE(ok.status ?? STATUS_AUTOCOMMIT, 0);
+  tail.writeUInt16LE((ok.status ?? STATUS_AUTOCOMMIT) & ~STATUS_STATE_CHANGED, 0);
   tail.writeUInt16LE(ok.warnings ?? 0, 2);
-  return packet(sequence, Buffer.concat([Buffer.from([0]), lenenc(ok.affectedRows ?? 0), lenenc(ok.insertId ?? 0), tail, Buffer.from(ok.info ?? '', 'utf8')]));
+  return packet(sequence, Buffer.concat([Buffer.from([0]), lenenc(ok.affectedRows ?? 0), lenenc(ok.insertId ?? 0), tail, ok.info ? lenencString(ok.info) : Buffer.alloc(0)]));
 }
 
 export function errPacket(sequence: number, error: { errno: number; sqlState: string; message: string }): Buffer {
