@@ -1,4 +1,4 @@
-import { PayloadReader, ProtocolViolation, STATUS_MORE_RESULTS } from './packets';
+import { PayloadReader, ProtocolViolation, STATUS_AUTOCOMMIT, STATUS_MORE_RESULTS } from './packets';
 
 /** What answer a command gets: result sets or OKs (COM_QUERY, COM_STMT_EXECUTE), a prepared statement, or one OK. */
 export type AnswerKind = 'results' | 'prepare' | 'ok';
@@ -28,6 +28,8 @@ type State = 'first' | 'definitions' | 'definitionsEnd' | 'rows' | 'done';
 export class AnswerFollower {
   /** The sequence number of the packet after the last one read. */
   sequence = 1;
+  /** The server status the last complete answer ended with (transaction, autocommit), as a PING is answered. */
+  status = STATUS_AUTOCOMMIT;
   private state: State = 'done';
   private kind: AnswerKind = 'results';
   private listener: AnswerListener | undefined;
@@ -90,7 +92,7 @@ export class AnswerFollower {
       }
       if (this.deciding) this.decide(chunk[offset] ?? 0);
       const take = Math.min(this.payloadLeft, chunk.length - offset);
-      this.keep(chunk.subarray(offset, offset + take));
+      if (this.kept) this.keep(chunk.subarray(offset, offset + take));
       this.payloadLeft -= take;
       offset += take;
       if (this.payloadLeft === 0) this.finish();
@@ -167,8 +169,8 @@ export class AnswerFollower {
     if (head === 0x00 && this.kind === 'prepare') {
       reader.uint8();
       const id = reader.uint32();
-      const columns = reader.bytes(2).readUInt16LE(0);
-      const params = reader.bytes(2).readUInt16LE(0);
+      const columns = reader.uint16();
+      const params = reader.uint16();
       this.listener?.prepared?.({ id, params });
       this.nextGroupSize = params > 0 ? columns : 0;
       if (params > 0 || columns > 0) return this.definitions(params > 0 ? params : columns);
@@ -179,7 +181,7 @@ export class AnswerFollower {
       reader.uint8();
       const rows = reader.lenenc();
       reader.lenenc();
-      return this.ended(rows, reader.bytes(2).readUInt16LE(0));
+      return this.ended(rows, reader.uint16());
     }
     if (head === 0xfb) throw new ProtocolViolation('the database asked for a local file');
     if (this.kind !== 'results') throw new ProtocolViolation(`an answer of 0x${(head ?? 0).toString(16)} to a command answered by OK or ERR`);
@@ -205,6 +207,7 @@ export class AnswerFollower {
   private ended(rows: number, status: number): void {
     const more = (status & STATUS_MORE_RESULTS) !== 0 && this.kind === 'results';
     this.state = more ? 'first' : 'done';
+    this.status = status & ~STATUS_MORE_RESULTS;
     this.listener?.result({ rows, status, more });
   }
 

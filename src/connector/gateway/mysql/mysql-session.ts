@@ -6,8 +6,9 @@ import type { Logger } from '../../log';
 import type { Refusal } from '../guards/check-guards';
 import { readMysqlStatements, type MysqlScreen } from '../parse-mysql-statements';
 import type { StatementRecord } from '../statement-record';
-import { statementRecord, type ParsedStatement, type RecordMode, type StatementOutcome } from '../statement-pipeline';
+import { statementRecord, type ParsedStatement, type RecordMode } from '../statement-pipeline';
 import type { AnswerKind, AnswerListener } from './answer-follower';
+import { CommandRecord, type RecordedCommand, type RecordSink } from './command-record';
 import { binaryReadOptions, binaryRow, prepareOk, readExecute } from './binary-protocol';
 import { columnDefinition, textRow } from './mysql-backend';
 import { PacketRelay } from './packet-relay';
@@ -64,10 +65,11 @@ export class MysqlSession {
   private readonly prepared = new Map<number, Prepared>();
   private nextStatementId = 1;
   /** Records the running statement as ended by the session's end (with that SQLSTATE), if one is running. */
-  private cutOff: ((code: string) => void) | undefined;
+  private cutOff: { cut(code: string): void } | undefined;
   private ended = false;
   private corked = false;
   private readonly clock = { now: () => this.options.now(), monotonic: () => performance.now() };
+  private readonly sink: RecordSink;
   private readonly relay: PacketRelay | undefined;
 
   constructor(private readonly options: MysqlSessionOptions) {
@@ -80,6 +82,7 @@ export class MysqlSession {
     client.once('end', () => this.destroy());
     backend.on('error', () => this.end(LOST.errno, 'the database session was lost'));
     backend.once('end', () => this.end(LOST.errno, 'the database session was lost'));
+    this.sink = { session: this.id, mode: options.mode, record: options.record, clock: this.clock };
     this.relay = options.relay && new PacketRelay(options.relay, client, (error) => this.violated('the database', error));
     this.receive(Buffer.alloc(0));
     client.resume();
@@ -93,7 +96,8 @@ export class MysqlSession {
       // Where the client's answer stands, before the running command is cut off: a relayed answer cut mid-packet gets no error.
       const sequence = this.relay?.running ? this.relay.sequence : this.answering;
       const sqlState = errno === LOST.errno ? LOST.sqlState : KILLED.sqlState;
-      this.cutOff?.(sqlState);
+      if (this.relay?.running !== false) this.cutOff?.cut(sqlState);
+      this.relay?.abandon();
       if (sequence !== undefined) this.options.client.end(errPacket(sequence, { errno, sqlState, message }));
       else this.options.client.end();
       this.options.backend.destroy();
@@ -150,7 +154,7 @@ export class MysqlSession {
         case COM.INIT_DB:
           return await this.query(`USE ${quoteIdentifier(body.toString('utf8'))}`);
         case COM.PING:
-          return this.write(okPacket(1, { status: this.status }));
+          return this.write(okPacket(1, { status: this.relay?.status ?? this.status }));
         case COM.STMT_PREPARE:
           return await this.prepare(body.toString('utf8'), command.frame);
         case COM.STMT_EXECUTE:
@@ -291,7 +295,7 @@ export class MysqlSession {
   private reset({ payload, frame }: Packet): Promise<void> {
     if (!this.prepared.has(new PayloadReader(payload.subarray(1)).uint32())) return Promise.resolve(this.write(errPacket(1, { ...UNKNOWN_STATEMENT, message: 'unknown prepared statement' })));
     if (!this.relay) return Promise.resolve(this.write(okPacket(1, { status: this.status })));
-    return this.relayed(frame, 'ok', { result: ({ status }) => (this.status = status), error: () => undefined });
+    return this.relayed(frame, 'ok', { result: () => undefined, error: () => undefined });
   }
 
   /**
@@ -306,49 +310,20 @@ export class MysqlSession {
     this.options.log.info({ event: 'gateway.statement_refused', grantId: this.grantId, session: this.id, guard: refusal.guard });
   }
 
-  /**
-   * Records a command's statements as their results complete: each statement of a text once, a CALL's several
-   * results added up to its one. `last`: the answer ends here.
-   */
-  private recorder(command: RecordedCommand): (outcome: Pick<StatementOutcome, 'rows' | 'error'>, last: boolean) => void {
-    const { sql, statements, params } = command;
-    let index = 0;
-    let startedAt = performance.now();
-    return (outcome, last) => {
-      if (!last && (statements === undefined || index + 1 >= statements.length)) return;
-      const finishedAt = performance.now();
-      this.options.record(statementRecord({ session: this.id, mode: this.options.mode, statement: statements?.[index], raw: sql, params, outcome: { ...outcome, startedAt, finishedAt } }, this.clock));
-      index += 1;
-      startedAt = finishedAt;
-    };
-  }
-
   /** Relays a command answered by results (a query, an execution), recording each result's rows or the error that ended it. */
   private relayResults(frame: Buffer, command: RecordedCommand): Promise<void> {
-    const record = this.recorder(command);
-    const listener: AnswerListener = {
-      result: ({ rows, status, more }) => {
-        this.status = status & ~STATUS_MORE_RESULTS;
-        record({ rows, error: null }, !more);
-      },
-      error: (error) => record({ rows: null, error: { code: error.sqlState, message: error.message } }, true),
-    };
-    return this.relayed(frame, 'results', listener, (code) => record({ rows: null, error: { code } }, true));
+    const record = new CommandRecord(this.sink, command);
+    return this.relayed(frame, 'results', record, record);
   }
 
   /**
    * Sends a command (its packet) to the database as the client sent it and relays the server's answer as it is. The
-   * session's end cuts it off (`cut` records what was running).
+   * session's end cuts it off (`running` records what was running).
    */
-  private relayed(frame: Buffer, kind: AnswerKind, listener: AnswerListener, cut?: (code: string) => void): Promise<void> {
-    const relay = this.relay;
-    if (!relay) throw new Error('no relay: this session reads its answers with mysql2');
-    this.cutOff = (code) => {
-      if (!relay.running) return;
-      cut?.(code);
-      relay.abandon();
-    };
-    return relay.send(frame, kind, listener);
+  private relayed(frame: Buffer, kind: AnswerKind, listener: AnswerListener, running?: { cut(code: string): void }): Promise<void> {
+    if (!this.relay) throw new Error('no relay: this session reads its answers with mysql2');
+    this.cutOff = running;
+    return this.relay.send(frame, kind, listener);
   }
 
   /**
@@ -358,13 +333,13 @@ export class MysqlSession {
    */
   private run(command: RunningCommand): Promise<void> {
     const { client, backend } = this.options;
-    const record = this.recorder(command);
+    const record = new CommandRecord(this.sink, command);
     let rows = 0;
     let fields: FieldPacket[] | undefined;
     let mask: ((values: readonly unknown[]) => unknown[]) | undefined;
     let done = false;
-    const counted = (outcome: Pick<StatementOutcome, 'rows' | 'error'>, last: boolean) => {
-      record(outcome, last);
+    const counted = (outcome: { rows: number | null; error: { code: string; message?: string } | null }, last: boolean) => {
+      record.add(outcome, last);
       rows = 0;
     };
     const endResultSet = (more: boolean) => {
@@ -375,11 +350,13 @@ export class MysqlSession {
     };
     return new Promise<void>((resolve) => {
       // The session's end destroys the database session, and mysql2 then says nothing more of this query.
-      this.cutOff = (code) => {
-        if (done) return;
-        done = true;
-        counted({ rows: null, error: { code } }, true);
-        resolve();
+      this.cutOff = {
+        cut: (code) => {
+          if (done) return;
+          done = true;
+          counted({ rows: null, error: { code } }, true);
+          resolve();
+        },
       };
       const running = command.start();
       running.on('fields', (next: FieldPacket[] | undefined) => {
@@ -433,13 +410,6 @@ interface Prepared {
   params: number;
   /** The parameter types the last execution bound. */
   types: number[] | undefined;
-}
-
-/** What a command's record is made of: its text, its statements as parsed, an execution's parameters. */
-interface RecordedCommand {
-  sql: string;
-  statements: readonly ParsedStatement[] | undefined;
-  params: (string | null)[] | undefined;
 }
 
 /** One command's run on mysql2: how to start it on the database session, how to write a row back. */

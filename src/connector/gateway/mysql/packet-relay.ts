@@ -23,6 +23,11 @@ export class PacketRelay {
     client.on('drain', () => socket.resume());
   }
 
+  /** The server status the last answer ended with. */
+  get status(): number {
+    return this.follower.status;
+  }
+
   get running(): boolean {
     return this.settle !== undefined;
   }

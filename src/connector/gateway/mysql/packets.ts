@@ -117,20 +117,32 @@ export class PayloadReader {
   }
 
   uint8(): number {
-    return this.bytes(1).readUInt8(0);
+    return this.payload.readUInt8(this.skip(1));
+  }
+
+  uint16(): number {
+    return this.payload.readUInt16LE(this.skip(2));
   }
 
   uint32(): number {
-    return this.bytes(4).readUInt32LE(0);
+    return this.payload.readUInt32LE(this.skip(4));
   }
 
   lenenc(): number {
     const first = this.uint8();
     if (first < 0xfb) return first;
-    if (first === 0xfc) return this.bytes(2).readUInt16LE(0);
-    if (first === 0xfd) return this.bytes(3).readUIntLE(0, 3);
-    if (first === 0xfe) return Number(this.bytes(8).readBigUInt64LE(0));
+    if (first === 0xfc) return this.uint16();
+    if (first === 0xfd) return this.payload.readUIntLE(this.skip(3), 3);
+    if (first === 0xfe) return Number(this.payload.readBigUInt64LE(this.skip(8)));
     throw new ProtocolViolation('a length-encoded integer was malformed');
+  }
+
+  /** Moves past `length` bytes (a ProtocolViolation past the end); returns where they start. */
+  private skip(length: number): number {
+    const at = this.offset;
+    if (at + length > this.payload.length) throw new ProtocolViolation('a packet ended early');
+    this.offset = at + length;
+    return at;
   }
 
   cstring(): Buffer {
