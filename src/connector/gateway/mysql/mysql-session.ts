@@ -286,10 +286,9 @@ export class MysqlSession {
     });
   }
 
-  /** COM_STMT_CLOSE has no answer. Mysql2 keeps its statement in its cache (it closes what it evicts); a relayed one is closed on the server. */
+  /** COM_STMT_CLOSE has no answer. Mysql2 keeps its statement in its cache (it closes what it evicts); a relayed one the client prepared is closed on the server. */
   private close({ payload, frame }: Packet): void {
-    this.prepared.delete(new PayloadReader(payload.subarray(1)).uint32());
-    this.relay?.post(frame);
+    if (this.prepared.delete(new PayloadReader(payload.subarray(1)).uint32())) this.relay?.post(frame);
   }
 
   private reset({ payload, frame }: Packet): Promise<void> {
