@@ -1,4 +1,5 @@
 import { loadModule, normalizeSync, parseSync } from 'libpg-query';
+import { integerShape } from './integer-shape';
 import type { ParsedStatement } from './statement-pipeline';
 import type { StatementKind } from './statement-record';
 import { TextCache } from './text-cache';
@@ -20,6 +21,15 @@ const statementLists = new TextCache<readonly ParsedStatement[] | undefined>(256
  * normalized text parses (a placeholder where the grammar takes none, such as `SET x = $1`).
  */
 const shapes = new TextCache<Shape | null>(256, 4096, { secondSight: true });
+
+/**
+ * Readings of single statements by their integer shape (integer-shape.ts), so that the same statement with other
+ * integers skips even the normalizer. A shape is kept only when the normalizer replaced exactly its integers and
+ * nothing else (its normalized text is the shape with $1, $2… for the integers, as for `SELECT … WHERE id = 5`, not
+ * for `FETCH 5 …` or a DDL default, which keep theirs): then every text of the shape normalizes alike. Texts with
+ * a `$` (parameters, dollar quotes) have no integer shape here. Null: read by the normalizer.
+ */
+const integerShapes = new TextCache<Shape | null>(256, 4096, { secondSight: true });
 
 /** One statement's reading, and where it sits in its query string (in bytes), which normalizing leaves in place. */
 interface Shape {
@@ -52,14 +62,36 @@ export function parseStatements(sql: string): readonly ParsedStatement[] | undef
 }
 
 function readStatements(sql: string): readonly ParsedStatement[] | undefined {
-  let normalized: string;
+  let normalized: string | null | undefined;
+  const normalize = (): string | null => {
+    if (normalized === undefined) normalized = normalizeOrNull(sql);
+    return normalized;
+  };
+  const integers = sql.includes('$') ? undefined : integerShape(sql);
+  const known = integers === undefined ? null : integerShapes.get(integers, (key) => shapeOfIntegers(key, normalize()));
+  if (known) return statementOf(sql, known);
+  if (normalize() === null) return undefined;
+  const shape = shapes.get(normalize() as string, readShape);
+  return shape === null ? readEach(sql) : statementOf(sql, shape);
+}
+
+function normalizeOrNull(sql: string): string | null {
   try {
-    normalized = normalizeSync(sql);
+    return normalizeSync(sql);
   } catch {
-    return undefined;
+    return null;
   }
-  const shape = shapes.get(normalized, readShape);
-  if (shape === null) return readEach(sql);
+}
+
+/** The reading of a text's normalized form, when the normalizer replaced exactly the integers of its shape. */
+function shapeOfIntegers(integers: string, normalized: string | null): Shape | null {
+  let placeholder = 0;
+  if (normalized === null || integers.replace(/\?/g, () => `$${(placeholder += 1)}`) !== normalized) return null;
+  return shapes.get(normalized, readShape);
+}
+
+/** A single statement read by its shape: its own text cut from its own bytes. */
+function statementOf(sql: string, shape: Shape): readonly ParsedStatement[] {
   // Only literals differ from the normalized text, and none sits before the statement or after it.
   const text = between(sql, shape.start, shape.tail === undefined ? undefined : Buffer.byteLength(sql, 'utf8') - shape.tail);
   return Object.freeze([Object.freeze({ kind: shape.kind, tables: shape.tables, text, normalized: shape.normalized })]);

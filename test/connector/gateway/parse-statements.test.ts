@@ -42,6 +42,25 @@ describe('parseStatements (PostgreSQL grammar through libpg-query)', () => {
     );
   });
 
+  it('reads a statement sent again with other integers by its shape, as the normalizer would', () => {
+    for (let round = 0; round < 4; round += 1) {
+      for (const id of [round + 1, (round + 1) * 1000]) {
+        expect(parseStatements(`SELECT abalance FROM pgbench_accounts WHERE aid = ${id} LIMIT ${id % 7};`)).toEqual([
+          { kind: 'read', tables: ['pgbench_accounts'], text: `SELECT abalance FROM pgbench_accounts WHERE aid = ${id} LIMIT ${id % 7}`, normalized: 'SELECT abalance FROM pgbench_accounts WHERE aid = $1 LIMIT $2' },
+        ]);
+      }
+    }
+  });
+
+  it('never lets texts of one integer shape share a reading when the normalizer keeps an integer', () => {
+    for (let round = 0; round < 4; round += 1) {
+      for (const value of [5, 6]) {
+        const texts = [`CREATE TABLE t${round} (x int DEFAULT ${value})`, `FETCH ${value} FROM c`, `SELECT ${value}.5, ${value} FROM t`, `SELECT x FROM t WHERE a = -${value}`];
+        expect(texts.map((text) => parseStatements(text)?.[0]?.normalized)).toEqual([`CREATE TABLE t${round} (x int DEFAULT ${value})`, `FETCH ${value} FROM c`, 'SELECT $1, $2 FROM t', 'SELECT x FROM t WHERE a = $1']);
+      }
+    }
+  });
+
   it('reads a statement whose normalized text does not parse from its own parse', () => {
     for (const schema of ['a', 'b', 'c']) expect(parseStatements(`SET search_path = '${schema}'`)).toEqual([{ kind: 'other', tables: [], text: `SET search_path = '${schema}'`, normalized: 'SET search_path = $1' }]);
   });
