@@ -58,33 +58,37 @@ export function parsePostgresTree(sql: string): PostgresTree | undefined {
 export function parseStatements(sql: string): readonly ParsedStatement[] | undefined {
   // The library refuses an empty string, which PostgreSQL answers as an empty query.
   if (sql === '') return [];
-  return statementLists.get(sql, readStatements);
+  const integers = sql.includes('$') ? undefined : integerShape(sql);
+  const known = integers === undefined ? null : integerShapes.get(integers, () => shapeOfIntegers(integers, sql));
+  return known ? statementOf(sql, known) : statementLists.get(sql, readStatements);
 }
 
 function readStatements(sql: string): readonly ParsedStatement[] | undefined {
-  let normalized: string | null | undefined;
-  const normalize = (): string | null => {
-    if (normalized === undefined) normalized = normalizeOrNull(sql);
-    return normalized;
-  };
-  const integers = sql.includes('$') ? undefined : integerShape(sql);
-  const known = integers === undefined ? null : integerShapes.get(integers, (key) => shapeOfIntegers(key, normalize()));
-  if (known) return statementOf(sql, known);
-  if (normalize() === null) return undefined;
-  const shape = shapes.get(normalize() as string, readShape);
+  const normalized = normalizeOrNull(sql);
+  if (normalized === null) return undefined;
+  const shape = shapes.get(normalized, readShape);
   return shape === null ? readEach(sql) : statementOf(sql, shape);
 }
 
+/** The last text normalized, and its normalized form (null: it does not parse): a text read by neither shape is normalized once. */
+let lastNormalized: { sql: string; normalized: string | null } = { sql: '', normalized: null };
+
 function normalizeOrNull(sql: string): string | null {
-  try {
-    return normalizeSync(sql);
-  } catch {
-    return null;
+  if (lastNormalized.sql !== sql) {
+    let normalized: string | null;
+    try {
+      normalized = normalizeSync(sql);
+    } catch {
+      normalized = null;
+    }
+    lastNormalized = { sql, normalized };
   }
+  return lastNormalized.normalized;
 }
 
 /** The reading of a text's normalized form, when the normalizer replaced exactly the integers of its shape. */
-function shapeOfIntegers(integers: string, normalized: string | null): Shape | null {
+function shapeOfIntegers(integers: string, sql: string): Shape | null {
+  const normalized = normalizeOrNull(sql);
   let placeholder = 0;
   if (normalized === null || integers.replace(/\?/g, () => `$${(placeholder += 1)}`) !== normalized) return null;
   return shapes.get(normalized, readShape);

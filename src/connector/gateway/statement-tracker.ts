@@ -173,6 +173,6 @@ function parsed(query: Query): readonly ParsedStatement[] | undefined {
 
 /** The row count in a CommandComplete tag ("SELECT 5", "INSERT 0 3", "COPY 10"), null for tags without one. */
 function rowsOf(tag: string): number | null {
-  const last = tag.split(' ').at(-1) ?? '';
+  const last = tag.slice(tag.lastIndexOf(' ') + 1);
   return /^\d+$/.test(last) ? Number(last) : null;
 }
