@@ -56,11 +56,11 @@ export class MysqlSession {
   readonly id: string;
   readonly grantId: string;
   private readonly closed: Promise<void>;
-  private queue: Promise<void> = Promise.resolve();
+  /** Commands read and not yet run (the running one first); a loop runs them in turn. */
+  private readonly queue: Packet[] = [];
   /** The sequence number of the next packet the running command's answer writes; undefined while idle. */
   private answering: number | undefined;
   private status = STATUS_AUTOCOMMIT;
-  private queued = 0;
   /** The client's prepared statements: under the gateway's own ids, or the server's when its packets are relayed. */
   private readonly prepared = new Map<number, Prepared>();
   private nextStatementId = 1;
@@ -133,14 +133,17 @@ export class MysqlSession {
   }
 
   private enqueue(command: Packet): void {
-    this.queued += 1;
-    if (this.queued >= MAX_QUEUED_COMMANDS) this.options.client.pause();
-    this.queue = this.queue.then(async () => {
-      if (!this.ended) await this.command(command);
-      this.queued -= 1;
-      if (this.queued === 0 && !this.ended) this.options.client.resume();
-    });
+    if (this.queue.push(command) >= MAX_QUEUED_COMMANDS) this.options.client.pause();
+    if (this.queue.length === 1) queueMicrotask(this.runQueue);
   }
+
+  private readonly runQueue = async (): Promise<void> => {
+    for (let command = this.queue[0]; command && !this.ended; command = this.queue[0]) {
+      await this.command(command);
+      this.queue.shift();
+    }
+    if (!this.ended) this.options.client.resume();
+  };
 
   private async command(command: Packet): Promise<void> {
     const code = command.payload[0];
