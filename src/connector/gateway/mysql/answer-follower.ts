@@ -22,8 +22,8 @@ type State = 'first' | 'definitions' | 'definitionsEnd' | 'rows' | 'done';
 /**
  * Follows one command's answer through the server's packets, as they arrive in chunks, without copying them: where
  * each result ends, how many rows it had or affected, how it failed, and when the answer is complete. Rows and
- * column definitions are only counted; OK, EOF and ERR packets are read. The answer must be in the classic
- * format the gateway offers its clients (no DEPRECATE_EOF, SESSION_TRACK, or extended metadata).
+ * column definitions are only counted; OK, EOF and ERR packets are read. The answer must be in the format the
+ * gateway agrees with its clients: results ended by EOF packets (no DEPRECATE_EOF), no extended metadata.
  */
 export class AnswerFollower {
   /** The sequence number of the packet after the last one read. */
