@@ -21,7 +21,9 @@ export function openMysqlBackend(targetUrl: string, login: { username: string; p
     stream: () => {
       const url = new URL(targetUrl);
       const socket = connect(Number(url.port || 3306), url.hostname.replace(/^\[(.*)\]$/, '$1'));
+      // What mysql2 sets on a socket of its own: no Nagle delay, and TCP keep-alive for a long idle session.
       socket.setNoDelay(true);
+      socket.setKeepAlive(true);
       return new ClassicGreeting(socket);
     },
   });
