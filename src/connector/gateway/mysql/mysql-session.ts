@@ -96,6 +96,7 @@ export class MysqlSession {
       // Where the client's answer stands, before the running command is cut off: a relayed answer cut mid-packet gets no error.
       const sequence = this.relay?.running ? this.relay.sequence : this.answering;
       const sqlState = errno === LOST.errno ? LOST.sqlState : KILLED.sqlState;
+      // A relayed answer that is already complete is not cut off (its command is only waiting to be cleared).
       if (this.relay?.running !== false) this.cutOff?.cut(sqlState);
       this.relay?.abandon();
       if (sequence !== undefined) this.options.client.end(errPacket(sequence, { errno, sqlState, message }));
@@ -229,16 +230,13 @@ export class MysqlSession {
   private prepare(sql: string, frame: Buffer): Promise<void> {
     const { statements, refusal } = readMysqlStatements(sql, this.options.screen);
     if (refusal) return Promise.resolve(this.refuse(sql, statements, refusal));
-    const startedAt = performance.now();
-    const failed = (error: { sqlState: string; message: string }) => {
-      const outcome = { rows: null, error: { code: error.sqlState, message: error.message }, startedAt, finishedAt: performance.now() };
-      this.options.record(statementRecord({ session: this.id, mode: this.options.mode, statement: statements?.[0], raw: sql, outcome }, this.clock));
-    };
+    // A prepared statement is recorded when it runs; only a prepare the database refuses is recorded here.
+    const record = new CommandRecord(this.sink, { sql, statements, params: undefined });
     if (this.relay) {
       return this.relayed(frame, 'prepare', {
         prepared: ({ id, params }) => this.prepared.set(id, { sql, statements, params, types: undefined }),
         result: () => undefined,
-        error: failed,
+        error: (error) => record.error(error),
       });
     }
     return new Promise<void>((resolve) => {
@@ -246,7 +244,7 @@ export class MysqlSession {
         if (error) {
           const sqlState = error.sqlState ?? 'HY000';
           this.write(errPacket(this.next(), { errno: error.errno ?? 1105, sqlState, message: error.message }));
-          failed({ sqlState, message: error.message });
+          record.error({ sqlState, message: error.message });
           return resolve();
         }
         const { columns, parameters } = preparedShape.parse(info);
